@@ -1,0 +1,1 @@
+"""Static analysis of notebooks: per-cell facts, the cell graph, duplicated code."""

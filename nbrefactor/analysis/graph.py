@@ -1,0 +1,375 @@
+"""The cell graph: which cell feeds which, in top-to-bottom order, and where hidden state lurks."""
+
+from __future__ import annotations
+
+import builtins
+import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+
+from nbrefactor.analysis.facts import CellFacts, DefFacts, analyse_source
+from nbrefactor.diagnostics import Diagnostic
+from nbrefactor.notebook.model import Notebook
+
+#: Names every IPython kernel provides without a definition in the notebook.
+IPYTHON_NAMES = frozenset(
+    {"display", "get_ipython", "In", "Out", "_", "__", "___", "_i", "_ii", "_iii", "_ih",
+     "_oh", "_dh", "exit", "quit", "__name__", "__doc__", "__builtins__", "__spec__",
+     "__loader__", "__package__"}
+)
+BUILTIN_NAMES = frozenset(dir(builtins)) | IPYTHON_NAMES
+_HISTORY_NAME = re.compile(r"_i?\d+")
+#: Bindings that say nothing about a name being "unused" when nobody reads them.
+_INCIDENTAL_KINDS = frozenset({"loop", "with", "match", "augassign", "magic"})
+
+
+@dataclass(frozen=True, slots=True)
+class Edge:
+    """``target`` needs ``names`` from ``source``, the cell that last defined or changed them.
+
+    ``indirect`` are the names the target needs only through functions it calls.
+    """
+
+    source: int
+    target: int
+    names: tuple[str, ...]
+    indirect: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class _Site:
+    cell: int
+    definition: DefFacts | None
+
+
+@dataclass(frozen=True, slots=True)
+class CellGraph:
+    """Facts of every code cell, the def-use edges between cells, and diagnostics.
+
+    ``facts`` maps the index of each code cell (indices count all cells) to its facts.
+    """
+
+    notebook: Notebook
+    facts: Mapping[int, CellFacts]
+    edges: tuple[Edge, ...]
+    diagnostics: tuple[Diagnostic, ...]
+
+    def edges_into(self, cell: int) -> tuple[Edge, ...]:
+        return tuple(edge for edge in self.edges if edge.target == cell)
+
+    def edges_from(self, cell: int) -> tuple[Edge, ...]:
+        return tuple(edge for edge in self.edges if edge.source == cell)
+
+    def definers_of(self, name: str) -> tuple[int, ...]:
+        """Cells that bind ``name`` at cell level, in notebook order."""
+        return tuple(i for i, f in self.facts.items() if name in f.defines)
+
+    def readers_of(self, name: str) -> tuple[int, ...]:
+        """Cells that read ``name`` from an earlier cell, in notebook order."""
+        return tuple(i for i, f in self.facts.items() if name in f.reads)
+
+
+def build_graph(notebook: Notebook) -> CellGraph:
+    """Analyse every code cell of ``notebook`` and link them into a :class:`CellGraph`."""
+    facts = {cell.index: analyse_source(cell.source) for cell in notebook.cells if cell.is_code}
+    return link(notebook, facts)
+
+
+def link(notebook: Notebook, facts: Mapping[int, CellFacts]) -> CellGraph:
+    """Link already analysed cells into a graph (a pure function of its inputs)."""
+    linker = _Linker(notebook, facts)
+    edges = tuple(linker.edges())
+    diagnostics = [
+        *linker.diagnostics,
+        *_parse_errors(notebook, facts),
+        *_execution_order(notebook),
+        *_redefinitions(notebook, facts),
+        *_unused(notebook, facts),
+    ]
+    diagnostics.sort(key=lambda d: (d.location.cell_index or 0, d.location.line, d.code))
+    return CellGraph(notebook, facts, edges, tuple(diagnostics))
+
+
+class _Linker:
+    """One top-to-bottom sweep: edges, hidden state, undefined names, dynamic names."""
+
+    def __init__(self, notebook: Notebook, facts: Mapping[int, CellFacts]) -> None:
+        self.notebook = notebook
+        self.facts = facts
+        self.diagnostics: list[Diagnostic] = []
+        self.first_definer: dict[str, int] = {}
+        for index, cell_facts in facts.items():
+            for name in cell_facts.defines:
+                self.first_definer.setdefault(name, index)
+
+    def edges(self) -> Iterator[Edge]:
+        state: dict[str, _Site] = {}
+        dynamic_seen = False
+        for index, cell_facts in self.facts.items():
+            dynamic_seen = dynamic_seen or bool(cell_facts.star_imports or cell_facts.dynamic)
+            direct: dict[int, list[str]] = {}
+            indirect: dict[int, list[str]] = {}
+            for name in cell_facts.reads:
+                site = state.get(name)
+                if site is not None:
+                    direct.setdefault(site.cell, []).append(name)
+                else:
+                    self._missing(index, cell_facts, name, None, dynamic_seen)
+            for name, via in self._called_globals(index, cell_facts, state):
+                site = state.get(name)
+                if site is not None:
+                    if name not in direct.get(site.cell, ()):
+                        indirect.setdefault(site.cell, []).append(name)
+                elif name not in cell_facts.defines:
+                    self._missing(index, cell_facts, name, via, dynamic_seen)
+            for source in sorted(direct.keys() | indirect.keys()):
+                names = direct.get(source, []) + indirect.get(source, [])
+                yield Edge(source, index, tuple(names), tuple(indirect.get(source, ())))
+            self._dynamic(index, cell_facts)
+            self._update(state, index, cell_facts)
+
+    def _called_globals(
+        self, index: int, cell_facts: CellFacts, state: Mapping[str, _Site]
+    ) -> Iterator[tuple[str, str]]:
+        """Module-level names read by the functions this cell calls, with the function."""
+        seen: set[str] = set()
+        pending: list[tuple[DefFacts, str]] = []
+        for name in sorted(cell_facts.uses):
+            definition = cell_facts.def_named(name)
+            site = state.get(name)
+            if definition is None and site is not None:
+                definition = site.definition
+            if definition is not None:
+                pending.append((definition, name))
+        while pending:
+            definition, via = pending.pop()
+            if definition.name in seen:
+                continue
+            seen.add(definition.name)
+            for name in sorted(definition.globals_read - {definition.name}):
+                if name in BUILTIN_NAMES and name not in state:
+                    continue
+                yield name, via
+                nested = cell_facts.def_named(name) or (
+                    state[name].definition if name in state else None
+                )
+                if nested is not None:
+                    pending.append((nested, via))
+
+    def _missing(
+        self, index: int, cell_facts: CellFacts, name: str, via: str | None, dynamic_seen: bool
+    ) -> None:
+        """A name needed by cell ``index`` that no earlier cell defines."""
+        line = cell_facts.first_read_line(name)
+        how = f" (through {via}())" if via else ""
+        later = self.first_definer.get(name)
+        if later is not None and later > index:
+            self.diagnostics.append(
+                Diagnostic(
+                    "NBR101",
+                    f"'{name}' is used{how} before cell {later} defines it; "
+                    "the notebook only works if cells ran out of order",
+                    self.notebook.location(index, line),
+                )
+            )
+            return
+        if later is not None or dynamic_seen or name in BUILTIN_NAMES:
+            return
+        if name in cell_facts.magic_reads or _HISTORY_NAME.fullmatch(name):
+            return
+        self.diagnostics.append(
+            Diagnostic(
+                "NBR102",
+                f"'{name}' is used{how} but never defined in this notebook",
+                self.notebook.location(index, line),
+            )
+        )
+
+    def _dynamic(self, index: int, cell_facts: CellFacts) -> None:
+        for module in cell_facts.star_imports:
+            self.diagnostics.append(
+                Diagnostic(
+                    "NBR106",
+                    f"'from {module} import *' defines names nbrefactor cannot see",
+                    self.notebook.location(index),
+                )
+            )
+        for what in cell_facts.dynamic:
+            self.diagnostics.append(
+                Diagnostic(
+                    "NBR106",
+                    f"{what} reads or defines names nbrefactor cannot see",
+                    self.notebook.location(index),
+                )
+            )
+
+    @staticmethod
+    def _update(state: dict[str, _Site], index: int, cell_facts: CellFacts) -> None:
+        for name in (*cell_facts.defines, *cell_facts.mutates):
+            previous = state.get(name)
+            definition = cell_facts.def_named(name)
+            if definition is None and name not in cell_facts.defines and previous is not None:
+                definition = previous.definition  # mutating a function object keeps its body
+            state[name] = _Site(index, definition)
+        for name in cell_facts.deletes:
+            state.pop(name, None)
+
+
+def _parse_errors(notebook: Notebook, facts: Mapping[int, CellFacts]) -> Iterator[Diagnostic]:
+    for index, cell_facts in facts.items():
+        error = cell_facts.parse_error
+        if error is not None:
+            yield Diagnostic(
+                "NBR100",
+                f"cell does not parse: {error.message}; it is left untouched",
+                notebook.location(index, error.line, error.col),
+            )
+
+
+def _execution_order(notebook: Notebook) -> Iterator[Diagnostic]:
+    """Cells that ran out of place, and cells skipped while later ones ran.
+
+    The cells in order are those on the longest run of increasing execution counts;
+    every other executed cell ran out of order, so one late re-run is one finding.
+    """
+    code = [cell for cell in notebook.cells if cell.is_code and cell.source.strip()]
+    executed = [(c.index, c.execution_count) for c in code if c.execution_count is not None]
+    in_order = _longest_increasing([count for _, count in executed])
+    for position, (index, count) in enumerate(executed):
+        if position in in_order:
+            continue
+        below = next(((i, n) for i, n in executed[position + 1 :] if n < count), None)
+        if below is not None:
+            detail = f"it ran after cell {below[0]} below it ([{below[1]}])"
+        else:
+            above = next((i, n) for i, n in reversed(executed[:position]) if n > count)
+            detail = f"it ran before cell {above[0]} above it ([{above[1]}])"
+        yield Diagnostic(
+            "NBR103",
+            f"executed out of order (execution count [{count}]): {detail}",
+            notebook.location(index),
+        )
+    last_run = executed[-1][0] if executed else -1
+    for cell in code:
+        if cell.execution_count is None and cell.index < last_run:
+            yield Diagnostic(
+                "NBR107",
+                f"cell was never executed, but cell {last_run} below was",
+                notebook.location(cell.index),
+            )
+
+
+def _longest_increasing(values: list[int]) -> set[int]:
+    """Positions of one longest strictly increasing subsequence (patience sorting)."""
+    tail_values: list[int] = []  # tail_values[k]: smallest value ending a run of length k+1
+    tail_positions: list[int] = []
+    parent: list[int | None] = [None] * len(values)
+    for position, value in enumerate(values):
+        k = bisect_left(tail_values, value)
+        parent[position] = tail_positions[k - 1] if k else None
+        if k == len(tail_values):
+            tail_values.append(value)
+            tail_positions.append(position)
+        else:
+            tail_values[k] = value
+            tail_positions[k] = position
+    chosen: set[int] = set()
+    current = tail_positions[-1] if tail_positions else None
+    while current is not None:
+        chosen.add(current)
+        current = parent[current]
+    return chosen
+
+
+def _redefinitions(notebook: Notebook, facts: Mapping[int, CellFacts]) -> Iterator[Diagnostic]:
+    """A name bound in a later cell to something of another kind, not derived from it."""
+    latest: dict[str, tuple[int, str]] = {}
+    for index, cell_facts in facts.items():
+        for binding in cell_facts.bindings:
+            if binding.kind in _INCIDENTAL_KINDS or not binding.shape:
+                continue
+            previous = latest.get(binding.name)
+            if (
+                previous is not None
+                and previous[0] != index
+                and not binding.derived
+                and "expr" not in (previous[1], binding.shape)
+                and _meaning(previous[1]) != _meaning(binding.shape)
+            ):
+                yield Diagnostic(
+                    "NBR104",
+                    f"'{binding.name}' was {_describe(previous[1])} (cell {previous[0]}) "
+                    f"and is now {_describe(binding.shape)}",
+                    notebook.location(index, binding.line),
+                )
+            latest[binding.name] = (index, binding.shape)
+
+
+def _meaning(shape: str) -> str:
+    """A coarse category: two calls or two numbers may well mean the same kind of thing."""
+    if shape in ("int", "float", "complex"):
+        return "number"
+    for prefix in ("import:", "call:", "op:"):
+        if shape.startswith(prefix):
+            return prefix
+    return shape
+
+
+def _describe(shape: str) -> str:
+    if shape.startswith("call:"):
+        return f"the result of {shape[5:]}()"
+    if shape.startswith("import:"):
+        return f"the module {shape[7:]}"
+    if shape.startswith("op:"):
+        return "the result of an arithmetic expression"
+    article = "an" if shape[:1] in "aeiou" else "a"
+    return f"{article} {shape}"
+
+
+def _unused(notebook: Notebook, facts: Mapping[int, CellFacts]) -> Iterator[Diagnostic]:
+    """Bindings that no later cell, no function and nothing later in the cell reads."""
+    order = list(facts)
+    users: dict[str, list[int]] = {}
+    definers: dict[str, list[int]] = {}
+    read_by_functions: set[str] = set()
+    for index, cell_facts in facts.items():
+        for name in cell_facts.uses | cell_facts.magic_reads:
+            users.setdefault(name, []).append(index)
+        for name in cell_facts.defines:
+            definers.setdefault(name, []).append(index)
+        for definition in cell_facts.defs:
+            read_by_functions |= definition.globals_read
+    if any(f.dynamic or f.star_imports for f in facts.values()):
+        return  # exec() or a star import may read anything
+    for index in order:
+        cell_facts = facts[index]
+        reported: set[str] = set()
+        for binding in cell_facts.bindings:
+            name = binding.name
+            if (
+                binding.kind in _INCIDENTAL_KINDS
+                or binding.unpacked
+                or name in reported
+                or name.startswith("_")
+                or name in read_by_functions
+                or name in cell_facts.uses_after_binding
+            ):
+                continue
+            later = definers[name]
+            next_definer = next((d for d in later if d > index), None)
+            cells = users.get(name, [])
+            start = bisect_right(cells, index)
+            used = any(
+                user != next_definer or name in facts[user].reads
+                for user in cells[start:]
+                if next_definer is None or user <= next_definer
+            )
+            if not used:
+                reported.add(name)
+                yield Diagnostic(
+                    "NBR105",
+                    f"'{name}' is defined here but never used"
+                    + (f" before cell {next_definer} redefines it" if next_definer else ""),
+                    notebook.location(index, binding.line),
+                )

@@ -1,0 +1,408 @@
+"""Mask IPython syntax (magics, shell escapes, help) into parseable Python, and restore it.
+
+A masked cell has exactly as many lines as the original, so line numbers found in
+the masked code point at the user's cell. Each masked region becomes a call to
+:data:`PLACEHOLDER` (``__nbrefactor_magic__(N, read1, read2)``), whose arguments are
+the notebook names the magic interpolates (``$name``, ``{expr}``), so analysis sees
+those reads without special cases. Line magics that run a Python statement
+(``%time``, ``%timeit``, ``%prun``) keep the statement and carry the marker in a
+trailing comment. :func:`unmask` finds the markers and puts back the original text
+byte for byte.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import shlex
+from dataclasses import dataclass
+from typing import Literal
+
+PLACEHOLDER = "__nbrefactor_magic__"
+_MARKER = re.compile(re.escape(PLACEHOLDER) + r"\((\d+)")
+
+MagicKind = Literal[
+    "cell_magic", "line_magic", "shell", "shell_assign", "magic_assign", "help", "autocall"
+]
+
+#: Cell magics whose body is Python that runs in the notebook's namespace (or, for
+#: timeit, in a scope of its own).
+PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun"})
+#: Line magics whose argument (after options) is a Python statement.
+_PYTHON_LINE_MAGICS: dict[str, frozenset[str]] = {
+    # magic name -> options that take a value
+    "time": frozenset(),
+    "timeit": frozenset("nrp"),
+    "prun": frozenset("DlsT"),
+}
+#: Magics whose statement runs in a scope of its own: its bindings do not reach the notebook.
+ISOLATED_MAGICS = frozenset({"timeit"})
+#: Magics that create or delete notebook names nbrefactor cannot see.
+DYNAMIC_MAGICS = frozenset(
+    {"run", "store", "reset", "reset_selective", "load", "loadpy", "macro", "xdel", "recall"}
+)
+
+_MAGIC_NAME = re.compile(r"%{1,2}([A-Za-z_][\w.]*)")
+_ASSIGN = re.compile(r"^(?P<target>[^=!%#'\"]+?)\s*=\s*(?P<escape>[!%])(?P<rest>.*)$", re.DOTALL)
+_DOLLAR_NAME = re.compile(r"(?<!\$)\$([A-Za-z_]\w*)")
+_BRACED = re.compile(r"(?<!\{)\{([^{}]+)\}(?!\})")
+
+
+@dataclass(frozen=True, slots=True)
+class Magic:
+    """One masked region of a cell.
+
+    ``start_line`` and ``end_line`` are 1-based and inclusive. ``reads`` are the
+    notebook names the magic interpolates; ``python_body`` is true when the masked
+    lines still hold the Python the magic runs.
+    """
+
+    number: int
+    kind: MagicKind
+    name: str
+    start_line: int
+    end_line: int
+    original: str
+    python_body: bool = False
+    reads: tuple[str, ...] = ()
+
+    @property
+    def dynamic(self) -> bool:
+        """True when the magic can create or delete names nbrefactor cannot see."""
+        return self.kind in ("line_magic", "magic_assign") and self.name in DYNAMIC_MAGICS
+
+
+@dataclass(frozen=True, slots=True)
+class MaskedCell:
+    """A code cell with its IPython syntax masked.
+
+    ``code`` is parseable Python when the user's Python is; ``isolated_lines`` are the
+    1-based lines whose statements run in a scope of their own (``%timeit``).
+    """
+
+    source: str
+    code: str
+    magics: tuple[Magic, ...] = ()
+    cell_magic: str | None = None
+    isolated_lines: frozenset[int] = frozenset()
+
+    @property
+    def opaque(self) -> bool:
+        """True for cells whose body is not Python (``%%bash``, ``%%writefile``, ...)."""
+        return self.cell_magic is not None and self.cell_magic not in PYTHON_CELL_MAGICS
+
+    @property
+    def has_magics(self) -> bool:
+        return bool(self.magics)
+
+
+def mask(source: str) -> MaskedCell:
+    """Mask the IPython syntax of one code cell's ``source``."""
+    lines = source.splitlines(keepends=True)
+    masker = _Masker(lines)
+    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if first is not None and lines[first].startswith("%%"):
+        masker.cell_magic(first)
+    masker.line_magics()
+    code = "".join(masker.lines)
+    return MaskedCell(
+        source=source,
+        code=code,
+        magics=tuple(masker.magics),
+        cell_magic=masker.cell_magic_name,
+        isolated_lines=frozenset(masker.isolated),
+    )
+
+
+def unmask(code: str, magics: tuple[Magic, ...]) -> str:
+    """Put the original IPython text back in place of each placeholder in ``code``.
+
+    Works on code that was rewritten after masking: a placeholder's first line may have
+    moved or been re-indented; the restored magic takes that line's indentation.
+    """
+    by_number = {magic.number: magic for magic in magics}
+    lines = code.splitlines(keepends=True)
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        found = _MARKER.search(line)
+        magic = by_number.get(int(found.group(1))) if found else None
+        if magic is None:
+            out.append(line)
+            i += 1
+            continue
+        span = magic.end_line - magic.start_line + 1
+        original = magic.original.splitlines(keepends=True)
+        indent = line[: len(line) - len(line.lstrip())]
+        original[0] = indent + original[0].lstrip(" \t")
+        last = lines[min(i + span, len(lines)) - 1]
+        original[-1] = original[-1].rstrip("\r\n") + last[len(last.rstrip("\r\n")) :]
+        out.extend(original)
+        i += span
+    return "".join(out)
+
+
+def _split_ending(line: str) -> tuple[str, str]:
+    body = line.rstrip("\r\n")
+    return body, line[len(body) :]
+
+
+class _Masker:
+    """Walks a cell's lines once, replacing IPython syntax with placeholders."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = list(lines)
+        self.magics: list[Magic] = []
+        self.isolated: set[int] = set()
+        self.cell_magic_name: str | None = None
+        self._done_until = 0  # lines before this index are already masked
+
+    # -- cell magics -------------------------------------------------------------------
+
+    def cell_magic(self, first: int) -> None:
+        header, _ = _split_ending(self.lines[first])
+        match = _MAGIC_NAME.match(header)
+        name = match.group(1) if match else ""
+        self.cell_magic_name = name
+        args = header[match.end() :] if match else header[2:]
+        if name in PYTHON_CELL_MAGICS:
+            target = _capture_target(args) if name == "capture" else None
+            self._replace(first, first, "cell_magic", name, reads=_interpolated(args), target=target)
+            if name in ISOLATED_MAGICS:
+                self.isolated.update(range(first + 1, len(self.lines) + 1))
+        else:
+            self._replace(first, len(self.lines) - 1, "cell_magic", name, reads=_interpolated(args))
+        self._done_until = first + 1 if name in PYTHON_CELL_MAGICS else len(self.lines)
+
+    # -- line-level syntax -------------------------------------------------------------
+
+    def line_magics(self) -> None:
+        scanner = _Scanner()
+        i = self._done_until
+        while i < len(self.lines):
+            if not scanner.at_logical_start:
+                scanner.feed(self.lines[i])
+                i += 1
+                continue
+            end = self._mask_escape(i)
+            if end is None:
+                scanner.feed(self.lines[i])
+                i += 1
+            else:
+                i = end + 1
+
+    def _mask_escape(self, i: int) -> int | None:
+        """Mask the IPython construct starting at line ``i``; return its last line or None."""
+        body, _ = _split_ending(self.lines[i])
+        stripped = body.lstrip(" \t")
+        if not stripped:
+            return None
+        end = self._continued_end(i)
+        text = "".join(_split_ending(self.lines[j])[0] + "\n" for j in range(i, end + 1))
+        text = text.lstrip(" \t")[:-1]
+        first = stripped[0]
+        if first == "!":
+            self._replace(i, end, "shell", "!!" if stripped.startswith("!!") else "!",
+                          reads=_interpolated(text))
+            return end
+        if first == "%":
+            return self._line_magic(i, end, text)
+        if first == "?":
+            self._replace(i, end, "help", "?")
+            return end
+        if first in "/,;" and re.match(r"[/,;]\s*[A-Za-z_]", stripped):
+            callee = re.match(r"[/,;]\s*([A-Za-z_]\w*)", stripped)
+            self._replace(i, end, "autocall", first, reads=(callee.group(1),) if callee else ())
+            return end
+        assign = _ASSIGN.match(text)
+        if assign and _is_target(assign.group("target")):
+            escape, rest = assign.group("escape"), assign.group("rest")
+            kind: MagicKind = "shell_assign" if escape == "!" else "magic_assign"
+            name = "!" if escape == "!" else _magic_name("%" + rest)
+            self._replace(i, end, kind, name, reads=_interpolated(rest),
+                          target=assign.group("target").strip())
+            return end
+        if end == i and _is_help_suffix(stripped):
+            self._replace(i, end, "help", "?")
+            return end
+        return None
+
+    def _line_magic(self, i: int, end: int, text: str) -> int:
+        match = _MAGIC_NAME.match(text)
+        name = match.group(1) if match else ""
+        args = text[match.end() :] if match else text[1:]
+        if end == i and match and not text.startswith("%%") and name in _PYTHON_LINE_MAGICS:
+            statement = _statement_after_options(args, _PYTHON_LINE_MAGICS[name])
+            if statement is not None:
+                self._keep_statement(i, name, statement)
+                return end
+        self._replace(i, end, "line_magic", name, reads=_interpolated(args))
+        return end
+
+    def _continued_end(self, i: int) -> int:
+        """Escaped commands continue onto the next line while a line ends in a backslash."""
+        end = i
+        while end + 1 < len(self.lines) and _split_ending(self.lines[end])[0].endswith("\\"):
+            end += 1
+        return end
+
+    # -- writing placeholders ----------------------------------------------------------
+
+    def _replace(
+        self,
+        start: int,
+        end: int,
+        kind: MagicKind,
+        name: str,
+        *,
+        reads: tuple[str, ...] = (),
+        target: str | None = None,
+    ) -> None:
+        number = len(self.magics)
+        original = "".join(self.lines[start : end + 1])
+        self.magics.append(
+            Magic(number, kind, name, start + 1, end + 1, original, reads=reads)
+        )
+        indent = re.match(r"[ \t]*", self.lines[start]).group(0)  # type: ignore[union-attr]
+        call = f"{PLACEHOLDER}({', '.join([str(number), *reads])}"
+        if target is not None:
+            call = f"{target} = {call}"
+        for j in range(start, end + 1):
+            _, ending = _split_ending(self.lines[j])
+            if j == start:
+                text = indent + call + (")" if start == end else "")
+            else:
+                text = ")" if j == end else ""
+            if not ending and j < end:
+                ending = "\n"
+            self.lines[j] = text + ending
+
+    def _keep_statement(self, i: int, name: str, statement: str) -> None:
+        number = len(self.magics)
+        original = self.lines[i]
+        body, ending = _split_ending(original)
+        indent = body[: len(body) - len(body.lstrip(" \t"))]
+        self.magics.append(
+            Magic(number, "line_magic", name, i + 1, i + 1, original, python_body=True)
+        )
+        self.lines[i] = f"{indent}{statement}  # {PLACEHOLDER}({number}){ending}"
+        if name in ISOLATED_MAGICS:
+            self.isolated.add(i + 1)
+
+
+class _Scanner:
+    """Tracks brackets, strings and backslash continuations to find logical line starts."""
+
+    def __init__(self) -> None:
+        self.depth = 0
+        self.quote: str | None = None
+        self.continued = False
+
+    @property
+    def at_logical_start(self) -> bool:
+        return self.depth == 0 and self.quote is None and not self.continued
+
+    def feed(self, line: str) -> None:
+        body, _ = _split_ending(line)
+        i, n = 0, len(body)
+        in_comment = False
+        while i < n:
+            c = body[i]
+            if self.quote:
+                if c == "\\":
+                    i += 2
+                    continue
+                if body.startswith(self.quote, i):
+                    i += len(self.quote)
+                    self.quote = None
+                    continue
+                i += 1
+                continue
+            if c == "#":
+                in_comment = True
+                break
+            if c in "([{":
+                self.depth += 1
+            elif c in ")]}":
+                self.depth = max(0, self.depth - 1)
+            elif c in "'\"":
+                self.quote = c * 3 if body.startswith(c * 3, i) else c
+                i += len(self.quote)
+                continue
+            i += 1
+        ends_in_backslash = not in_comment and body.endswith("\\")
+        if self.quote is not None and len(self.quote) == 1 and not ends_in_backslash:
+            self.quote = None  # an unterminated one-line string: the parser will report it
+        self.continued = ends_in_backslash and self.quote is None
+
+
+def _magic_name(text: str) -> str:
+    match = _MAGIC_NAME.match(text)
+    return match.group(1) if match else ""
+
+
+def _is_target(text: str) -> bool:
+    """True when ``text`` is an assignment target (``x``, ``a, b``, ``obj.attr``)."""
+    try:
+        tree = ast.parse(f"{text.strip()} = None")
+    except SyntaxError:
+        return False
+    return len(tree.body) == 1 and isinstance(tree.body[0], ast.Assign)
+
+
+def _is_help_suffix(stripped: str) -> bool:
+    """``obj?``, ``obj.attr??``, ``np.*load*?``: an object reference ending in ``?``."""
+    return bool(re.fullmatch(r"%{0,2}[A-Za-z_*][\w.*\[\]()'\"]*\?{1,2}", stripped.rstrip()))
+
+
+def _statement_after_options(args: str, value_options: frozenset[str]) -> str | None:
+    """The Python statement after a magic's ``-x`` options, or None if there is none."""
+    rest = args.strip()
+    while rest.startswith("-"):
+        option, _, tail = rest.partition(" ")
+        tail = tail.lstrip()
+        if len(option) == 2 and option[1] in value_options:
+            _, _, tail = tail.partition(" ")  # ``-n 10``: the value is the next word
+            tail = tail.lstrip()
+        rest = tail
+    if not rest:
+        return None
+    try:
+        ast.parse(rest)
+    except SyntaxError:
+        return None
+    return rest
+
+
+def _capture_target(args: str) -> str | None:
+    try:
+        words = shlex.split(args)
+    except ValueError:
+        return None
+    names = [w for w in words if not w.startswith("-")]
+    return names[0] if names and names[0].isidentifier() else None
+
+
+def _interpolated(text: str) -> tuple[str, ...]:
+    """Names IPython interpolates into a command: ``$name`` and ``{expression}``."""
+    names: list[str] = []
+    names.extend(_DOLLAR_NAME.findall(text))
+    for expression in _BRACED.findall(text):
+        try:
+            tree = ast.parse(expression.strip(), mode="eval")
+        except SyntaxError:
+            continue
+        bound = {
+            n.id
+            for node in ast.walk(tree)
+            if isinstance(node, ast.comprehension)
+            for n in ast.walk(node.target)
+            if isinstance(n, ast.Name)
+        }
+        names.extend(
+            n.id
+            for n in ast.walk(tree)
+            if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id not in bound
+        )
+    return tuple(dict.fromkeys(names))

@@ -1,0 +1,81 @@
+"""Frozen value types for a notebook as nbrefactor sees it: cells, locations, the notebook."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+CellType = Literal["code", "markdown", "raw"]
+
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """A place in a notebook: ``cell_index`` counts all cells from 0, lines and columns from 1."""
+
+    path: str
+    cell_index: int | None
+    line: int = 1
+    col: int = 1
+
+    def __str__(self) -> str:
+        if self.cell_index is None:
+            return f"{self.path}:{self.line}:{self.col}"
+        return f"{self.path}:cell_{self.cell_index}:{self.line}:{self.col}"
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """One cell, as stored in the notebook.
+
+    ``headings`` is the path of markdown headings the cell sits under, outermost first;
+    a markdown cell that holds a heading sits under its own heading.
+    """
+
+    index: int
+    cell_type: CellType
+    source: str
+    id: str | None = None
+    execution_count: int | None = None
+    outputs: tuple[Mapping[str, Any], ...] = field(default=(), compare=False, hash=False)
+    metadata: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    headings: tuple[str, ...] = ()
+
+    @property
+    def heading(self) -> str | None:
+        """The innermost markdown heading above (or in) this cell, if any."""
+        return self.headings[-1] if self.headings else None
+
+    @property
+    def is_code(self) -> bool:
+        return self.cell_type == "code"
+
+    @property
+    def first_line(self) -> str:
+        """The first non-blank line of the source, for labels and messages."""
+        for line in self.source.splitlines():
+            if line.strip():
+                return line.strip()
+        return ""
+
+
+@dataclass(frozen=True, slots=True)
+class Notebook:
+    """A notebook read from disk; ``cells`` holds every cell, code or not, in order."""
+
+    path: Path
+    cells: tuple[Cell, ...]
+    #: ``"ipynb"`` or a jupytext format such as ``"py:percent"``; kept when writing back.
+    format: str
+    metadata: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    nbformat_version: tuple[int, int] = (4, 5)
+
+    @property
+    def code_cells(self) -> tuple[Cell, ...]:
+        return tuple(cell for cell in self.cells if cell.is_code)
+
+    def location(self, cell_index: int | None, line: int = 1, col: int = 1) -> Location:
+        """A :class:`Location` in this notebook."""
+        return Location(str(self.path), cell_index, line, col)

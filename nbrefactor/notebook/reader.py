@@ -1,0 +1,198 @@
+"""Read ``.ipynb`` files and jupytext text notebooks into the frozen :class:`Notebook` model."""
+
+from __future__ import annotations
+
+import json
+import warnings
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from nbrefactor.errors import NotebookReadError, UnsupportedNotebookError
+from nbrefactor.notebook import headings
+from nbrefactor.notebook.model import Cell, CellType, Notebook
+
+#: Text extensions handed to jupytext, with the format used when it cannot tell.
+_TEXT_EXTENSIONS = {".py": "py:light", ".md": "md", ".myst": "myst", ".mystnb": "myst", ".mnb": "myst"}
+_CELL_TYPES: frozenset[str] = frozenset({"code", "markdown", "raw"})
+_PYTHON_LANGUAGES = frozenset({"python", "python3", "ipython", "ipython3", ""})
+
+
+def read_notebook(path: str | Path) -> Notebook:
+    """Read a notebook from ``path``.
+
+    ``.ipynb`` files are read as nbformat 4 (version 3 files are upgraded);
+    ``.py``, ``.md`` and MyST files are read through jupytext.
+
+    Raises:
+        NotebookReadError: the file is missing, not a file, not UTF-8 or not a notebook.
+        UnsupportedNotebookError: unknown nbformat version or a kernel that is not Python.
+    """
+    path = Path(path)
+    text = _read_text(path)
+    suffix = path.suffix.lower()
+    if suffix == ".ipynb":
+        return _from_ipynb(path, text)
+    if suffix in _TEXT_EXTENSIONS:
+        return _from_text(path, text, suffix)
+    raise UnsupportedNotebookError(
+        f"unknown notebook extension {suffix or '(none)'!r}; expected .ipynb, .py, .md or .myst",
+        path=path,
+    )
+
+
+def read_notebook_text(text: str, path: str | Path = "<string>.ipynb") -> Notebook:
+    """Read a notebook from a string, choosing the format from ``path``'s extension."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix in _TEXT_EXTENSIONS:
+        return _from_text(path, text, suffix)
+    return _from_ipynb(path, text)
+
+
+def _read_text(path: Path) -> str:
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise NotebookReadError("no such file", path=path) from None
+    except IsADirectoryError:
+        raise NotebookReadError("is a directory, not a notebook", path=path) from None
+    except PermissionError:
+        raise NotebookReadError("permission denied", path=path) from None
+    except OSError as error:
+        raise NotebookReadError(f"cannot read: {error.strerror or error}", path=path) from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise NotebookReadError(
+            f"is not UTF-8 text (byte 0x{data[error.start]:02x} at offset {error.start}, "
+            f"line {line})",
+            path=path,
+        ) from None
+
+
+def _from_ipynb(path: Path, text: str) -> Notebook:
+    if not text.strip():
+        raise NotebookReadError("is empty, not a notebook", path=path)
+    try:
+        raw = json.loads(text)
+    except json.JSONDecodeError as error:
+        hint = " (the file looks truncated)" if error.pos >= len(text.rstrip()) else ""
+        raise NotebookReadError(
+            f"is not valid JSON: {error.msg} at line {error.lineno} column {error.colno}{hint}",
+            path=path,
+        ) from None
+    if not isinstance(raw, dict) or "nbformat" not in raw:
+        raise NotebookReadError("is JSON but not a Jupyter notebook (no 'nbformat' key)", path=path)
+    version = raw.get("nbformat")
+    if version not in (3, 4):
+        raise UnsupportedNotebookError(
+            f"unsupported nbformat version {version!r}; nbrefactor reads versions 3 and 4",
+            path=path,
+        )
+    import nbformat
+
+    raw_cells = _raw_cells(raw)
+    had_ids = version == 4 and bool(raw_cells) and all("id" in c for c in raw_cells)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            node = nbformat.convert(nbformat.from_dict(raw), 4)
+    except Exception as error:  # nbformat raises many types for malformed documents
+        raise NotebookReadError(f"is not a valid notebook: {error}", path=path) from None
+    return _build(path, node, "ipynb", keep_ids=had_ids, version=(4, _minor(node)))
+
+
+def _from_text(path: Path, text: str, suffix: str) -> Notebook:
+    import jupytext
+
+    fmt = _guess_text_format(text, suffix)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            node = jupytext.reads(text, fmt=fmt)
+    except Exception as error:  # jupytext raises many types for malformed documents
+        raise NotebookReadError(f"cannot be read as {fmt}: {error}", path=path) from None
+    return _build(path, node, fmt, keep_ids=False, version=(4, _minor(node)))
+
+
+def _guess_text_format(text: str, suffix: str) -> str:
+    import jupytext
+
+    default = _TEXT_EXTENSIONS[suffix]
+    try:
+        name, _ = jupytext.formats.guess_format(text, suffix)
+    except Exception:  # guessing is best effort; fall back to the extension's default
+        return default
+    if suffix == ".py":
+        return f"py:{name}" if name in {"percent", "hydrogen", "light", "nomarker", "sphinx"} else default
+    if name == "myst":
+        return "myst"
+    return default
+
+
+def _raw_cells(raw: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    cells = raw.get("cells")
+    if cells is None:  # nbformat 3 keeps cells in worksheets
+        cells = [c for ws in raw.get("worksheets") or [] for c in ws.get("cells") or []]
+    return [c for c in cells if isinstance(c, Mapping)] if isinstance(cells, list) else []
+
+
+def _minor(node: Mapping[str, Any]) -> int:
+    minor = node.get("nbformat_minor", 0)
+    return minor if isinstance(minor, int) else 0
+
+
+def _build(
+    path: Path, node: Mapping[str, Any], fmt: str, *, keep_ids: bool, version: tuple[int, int]
+) -> Notebook:
+    metadata = _plain(node.get("metadata") or {})
+    _check_language(path, metadata)
+    cells: list[Cell] = []
+    heading_texts: tuple[str, ...] = ()
+    heading_levels: tuple[int, ...] = ()
+    for index, raw_cell in enumerate(node.get("cells") or []):
+        cell_type: CellType = raw_cell.get("cell_type") if raw_cell.get("cell_type") in _CELL_TYPES else "raw"
+        source = raw_cell.get("source") or ""
+        if isinstance(source, list):
+            source = "".join(source)
+        if cell_type == "markdown":
+            heading_texts, heading_levels = headings.advance(heading_texts, heading_levels, source)
+        count = raw_cell.get("execution_count") if cell_type == "code" else None
+        cells.append(
+            Cell(
+                index=index,
+                cell_type=cell_type,
+                source=source,
+                id=raw_cell.get("id") if keep_ids else None,
+                execution_count=count if isinstance(count, int) else None,
+                outputs=tuple(_plain(o) for o in raw_cell.get("outputs") or ()),
+                metadata=_plain(raw_cell.get("metadata") or {}),
+                headings=heading_texts,
+            )
+        )
+    return Notebook(
+        path=path, cells=tuple(cells), format=fmt, metadata=metadata, nbformat_version=version
+    )
+
+
+def _check_language(path: Path, metadata: Mapping[str, Any]) -> None:
+    kernelspec = metadata.get("kernelspec") or {}
+    language_info = metadata.get("language_info") or {}
+    language = kernelspec.get("language") or language_info.get("name") or ""
+    if str(language).lower() not in _PYTHON_LANGUAGES:
+        kernel = kernelspec.get("display_name") or kernelspec.get("name") or language
+        raise UnsupportedNotebookError(
+            f"uses a {language} kernel ({kernel}); nbrefactor only works on Python notebooks",
+            path=path,
+        )
+
+
+def _plain(value: Any) -> Any:
+    """Turn nbformat's attribute dicts into plain dicts (and lists into tuples-free lists)."""
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
