@@ -27,8 +27,8 @@ def write_text_atomic(path: Path, text: str) -> None:
             stream.flush()
             os.fsync(stream.fileno())
         if path.exists():
-            os.chmod(temporary, path.stat().st_mode & 0o7777)
-        os.replace(temporary, path)
+            Path(temporary).chmod(path.stat().st_mode & 0o7777)
+        Path(temporary).replace(path)
     except OSError as error:
         Path(temporary).unlink(missing_ok=True)
         raise NbrefactorError(f"cannot write: {error.strerror or error}", path=path) from None

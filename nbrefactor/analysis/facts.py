@@ -17,16 +17,41 @@ from typing import Literal
 from nbrefactor.notebook.magics import PLACEHOLDER, MaskedCell, mask
 
 BindingKind = Literal[
-    "assign", "augassign", "import", "function", "class", "loop", "with", "match", "walrus",
+    "assign",
+    "augassign",
+    "import",
+    "function",
+    "class",
+    "loop",
+    "with",
+    "match",
+    "walrus",
     "magic",
 ]
 
 #: Method names that change the object they are called on (lists, dicts, sets, frames).
 MUTATING_METHODS = frozenset(
     {
-        "append", "extend", "insert", "remove", "pop", "popitem", "clear", "sort", "reverse",
-        "update", "add", "discard", "setdefault", "difference_update", "intersection_update",
-        "symmetric_difference_update", "appendleft", "extendleft", "rotate", "__setitem__",
+        "append",
+        "extend",
+        "insert",
+        "remove",
+        "pop",
+        "popitem",
+        "clear",
+        "sort",
+        "reverse",
+        "update",
+        "add",
+        "discard",
+        "setdefault",
+        "difference_update",
+        "intersection_update",
+        "symmetric_difference_update",
+        "appendleft",
+        "extendleft",
+        "rotate",
+        "__setitem__",
         "__delitem__",
     }
 )
@@ -86,7 +111,8 @@ class CellFacts:
     Name tuples keep the order of first occurrence. ``reads`` are the names the cell needs
     from earlier cells (read before the cell binds them); ``uses`` are all names it loads at
     cell level, ``uses_after_binding`` those loaded after the cell itself bound them;
-    ``deletes`` are the names the cell leaves deleted. ``read_lines`` gives the first line each read happens on.
+    ``deletes`` are the names the cell leaves deleted. ``read_lines`` gives the first line
+    each read happens on.
     """
 
     defines: tuple[str, ...] = ()
@@ -247,12 +273,22 @@ class _CellWalker:
         if name not in self.bound and name not in self.reads:
             self.reads[name] = line
 
-    def bind(self, name: str, kind: BindingKind, line: int, value: ast.expr | None = None,
-             *, derived: bool = False, unpacked: bool = False) -> None:
+    def bind(
+        self,
+        name: str,
+        kind: BindingKind,
+        line: int,
+        value: ast.expr | None = None,
+        *,
+        derived: bool = False,
+        unpacked: bool = False,
+    ) -> None:
         # A walrus in a comprehension binds in the enclosing scope (PEP 572).
-        scopes = [s for s, comp in zip(self._locals, self._comprehensions) if not comp]
-        innermost = (scopes[-1] if scopes else None) if kind == "walrus" else (
-            self._locals[-1] if self._locals else None
+        scopes = [s for s, comp in zip(self._locals, self._comprehensions, strict=True) if not comp]
+        innermost = (
+            (scopes[-1] if scopes else None)
+            if kind == "walrus"
+            else (self._locals[-1] if self._locals else None)
         )
         if innermost is not None:
             innermost.add(name)
@@ -303,7 +339,7 @@ class _CellWalker:
             results.append(before)
         self.bound = set.intersection(*results) if results else before
 
-    def statement(self, node: ast.stmt) -> None:  # noqa: C901 - one branch per statement type
+    def statement(self, node: ast.stmt) -> None:
         line = node.lineno
         if isinstance(node, ast.Expr):
             self.expr(node.value)
@@ -357,10 +393,10 @@ class _CellWalker:
             self.expr(node.test)
             self.branches(node.body, node.orelse)
         elif isinstance(node, (ast.With, ast.AsyncWith)):
-            for item in node.items:
-                self.expr(item.context_expr)
-                if item.optional_vars is not None:
-                    self.target(item.optional_vars, "with", None)
+            for with_item in node.items:
+                self.expr(with_item.context_expr)
+                if with_item.optional_vars is not None:
+                    self.target(with_item.optional_vars, "with", None)
             self.statements(node.body)
         elif isinstance(node, ast.Try) or type(node).__name__ == "TryStar":
             self.try_statement(node)  # type: ignore[arg-type]
@@ -415,8 +451,8 @@ class _CellWalker:
         if isinstance(node, ast.ImportFrom) and node.module == "__future__":
             return
         for alias in node.names:
-            if alias.name == "*":
-                self.star_imports.append("." * getattr(node, "level", 0) + (node.module or ""))
+            if alias.name == "*" and isinstance(node, ast.ImportFrom):
+                self.star_imports.append("." * node.level + (node.module or ""))
                 continue
             name = alias.asname or alias.name.split(".")[0]
             module = node.module if isinstance(node, ast.ImportFrom) else alias.name
@@ -477,8 +513,15 @@ class _CellWalker:
 
     # -- targets and expressions ---------------------------------------------------------
 
-    def target(self, node: ast.expr, kind: BindingKind, value: ast.expr | None,
-               *, derived: bool = False, unpacked: bool = False) -> None:
+    def target(
+        self,
+        node: ast.expr,
+        kind: BindingKind,
+        value: ast.expr | None,
+        *,
+        derived: bool = False,
+        unpacked: bool = False,
+    ) -> None:
         if isinstance(node, ast.Name):
             self.bind(node.id, kind, node.lineno, value, derived=derived, unpacked=unpacked)
         elif isinstance(node, (ast.Tuple, ast.List)):
@@ -498,7 +541,7 @@ class _CellWalker:
             self.expr(node.value)
             self.expr(node.slice)
 
-    def expr(self, node: ast.expr) -> None:  # noqa: C901 - one branch per scoping construct
+    def expr(self, node: ast.expr) -> None:
         if isinstance(node, ast.Name):
             self.load(node.id, node.lineno)
         elif isinstance(node, ast.NamedExpr):
@@ -674,7 +717,9 @@ def _mutated_globals(node: ast.AST, global_names: set[str]) -> Iterator[str]:
     """Module-level objects a def changes in place (``CACHE[k] = v``, ``seen.add(x)``)."""
     for child in ast.walk(node):
         if isinstance(child, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Delete)):
-            targets = child.targets if isinstance(child, (ast.Assign, ast.Delete)) else [child.target]
+            targets = (
+                child.targets if isinstance(child, (ast.Assign, ast.Delete)) else [child.target]
+            )
             for target in targets:
                 if isinstance(target, (ast.Attribute, ast.Subscript)):
                     name = base_name(target)

@@ -14,9 +14,29 @@ from nbrefactor.notebook.model import Notebook
 
 #: Names every IPython kernel provides without a definition in the notebook.
 IPYTHON_NAMES = frozenset(
-    {"display", "get_ipython", "In", "Out", "_", "__", "___", "_i", "_ii", "_iii", "_ih",
-     "_oh", "_dh", "exit", "quit", "__name__", "__doc__", "__builtins__", "__spec__",
-     "__loader__", "__package__"}
+    {
+        "display",
+        "get_ipython",
+        "In",
+        "Out",
+        "_",
+        "__",
+        "___",
+        "_i",
+        "_ii",
+        "_iii",
+        "_ih",
+        "_oh",
+        "_dh",
+        "exit",
+        "quit",
+        "__name__",
+        "__doc__",
+        "__builtins__",
+        "__spec__",
+        "__loader__",
+        "__package__",
+    }
 )
 BUILTIN_NAMES = frozenset(dir(builtins)) | IPYTHON_NAMES
 _HISTORY_NAME = re.compile(r"_i?\d+")

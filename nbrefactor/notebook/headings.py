@@ -39,9 +39,9 @@ def iter_headings(markdown: str) -> Iterator[tuple[int, str]]:
         previous = line
 
 
-def advance(path: tuple[str, ...], levels: tuple[int, ...], markdown: str) -> tuple[
-    tuple[str, ...], tuple[int, ...]
-]:
+def advance(
+    path: tuple[str, ...], levels: tuple[int, ...], markdown: str
+) -> tuple[tuple[str, ...], tuple[int, ...]]:
     """Return the heading path (texts and levels) after reading one markdown cell."""
     texts, lvls = list(path), list(levels)
     for level, text in iter_headings(markdown):

@@ -168,7 +168,9 @@ class _Masker:
         args = header[match.end() :] if match else header[2:]
         if name in PYTHON_CELL_MAGICS:
             target = _capture_target(args) if name == "capture" else None
-            self._replace(first, first, "cell_magic", name, reads=_interpolated(args), target=target)
+            self._replace(
+                first, first, "cell_magic", name, reads=_interpolated(args), target=target
+            )
             if name in ISOLATED_MAGICS:
                 self.isolated.update(range(first + 1, len(self.lines) + 1))
         else:
@@ -203,8 +205,13 @@ class _Masker:
         text = text.lstrip(" \t")[:-1]
         first = stripped[0]
         if first == "!":
-            self._replace(i, end, "shell", "!!" if stripped.startswith("!!") else "!",
-                          reads=_interpolated(text))
+            self._replace(
+                i,
+                end,
+                "shell",
+                "!!" if stripped.startswith("!!") else "!",
+                reads=_interpolated(text),
+            )
             return end
         if first == "%":
             return self._line_magic(i, end, text)
@@ -220,8 +227,9 @@ class _Masker:
             escape, rest = assign.group("escape"), assign.group("rest")
             kind: MagicKind = "shell_assign" if escape == "!" else "magic_assign"
             name = "!" if escape == "!" else _magic_name("%" + rest)
-            self._replace(i, end, kind, name, reads=_interpolated(rest),
-                          target=assign.group("target").strip())
+            self._replace(
+                i, end, kind, name, reads=_interpolated(rest), target=assign.group("target").strip()
+            )
             return end
         if end == i and _is_help_suffix(stripped):
             self._replace(i, end, "help", "?")
@@ -261,9 +269,7 @@ class _Masker:
     ) -> None:
         number = len(self.magics)
         original = "".join(self.lines[start : end + 1])
-        self.magics.append(
-            Magic(number, kind, name, start + 1, end + 1, original, reads=reads)
-        )
+        self.magics.append(Magic(number, kind, name, start + 1, end + 1, original, reads=reads))
         indent = re.match(r"[ \t]*", self.lines[start]).group(0)  # type: ignore[union-attr]
         call = f"{PLACEHOLDER}({', '.join([str(number), *reads])}"
         if target is not None:

@@ -10,7 +10,6 @@ from typing import Any, Literal
 CellType = Literal["code", "markdown", "raw"]
 
 
-
 @dataclass(frozen=True, slots=True)
 class Location:
     """A place in a notebook: ``cell_index`` counts all cells from 0, lines and columns from 1."""

@@ -13,7 +13,13 @@ from nbrefactor.notebook import headings
 from nbrefactor.notebook.model import Cell, CellType, Notebook
 
 #: Text extensions handed to jupytext, with the format used when it cannot tell.
-_TEXT_EXTENSIONS = {".py": "py:light", ".md": "md", ".myst": "myst", ".mystnb": "myst", ".mnb": "myst"}
+_TEXT_EXTENSIONS = {
+    ".py": "py:light",
+    ".md": "md",
+    ".myst": "myst",
+    ".mystnb": "myst",
+    ".mnb": "myst",
+}
 _CELL_TYPES: frozenset[str] = frozenset({"code", "markdown", "raw"})
 _PYTHON_LANGUAGES = frozenset({"python", "python3", "ipython", "ipython3", ""})
 
@@ -98,7 +104,7 @@ def _from_ipynb(path: Path, text: str) -> Notebook:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            node = nbformat.convert(nbformat.from_dict(raw), 4)
+            node = nbformat.convert(nbformat.from_dict(raw), 4)  # type: ignore[no-untyped-call]
     except Exception as error:  # nbformat raises many types for malformed documents
         raise NotebookReadError(f"is not a valid notebook: {error}", path=path) from None
     return _build(path, node, "ipynb", keep_ids=had_ids, version=(4, _minor(node)))
@@ -126,7 +132,11 @@ def _guess_text_format(text: str, suffix: str) -> str:
     except Exception:  # guessing is best effort; fall back to the extension's default
         return default
     if suffix == ".py":
-        return f"py:{name}" if name in {"percent", "hydrogen", "light", "nomarker", "sphinx"} else default
+        return (
+            f"py:{name}"
+            if name in {"percent", "hydrogen", "light", "nomarker", "sphinx"}
+            else default
+        )
     if name == "myst":
         return "myst"
     return default
@@ -153,7 +163,9 @@ def _build(
     heading_texts: tuple[str, ...] = ()
     heading_levels: tuple[int, ...] = ()
     for index, raw_cell in enumerate(node.get("cells") or []):
-        cell_type: CellType = raw_cell.get("cell_type") if raw_cell.get("cell_type") in _CELL_TYPES else "raw"
+        cell_type: CellType = (
+            raw_cell.get("cell_type") if raw_cell.get("cell_type") in _CELL_TYPES else "raw"
+        )
         source = raw_cell.get("source") or ""
         if isinstance(source, list):
             source = "".join(source)

@@ -105,9 +105,8 @@ def _text(graph: CellGraph) -> str:
                 lines.append(f"    {title:<8} {', '.join(names)}")
         for definition in facts.defs:
             if definition.globals_read:
-                lines.append(
-                    f"    {definition.name}() reads globals {', '.join(sorted(definition.globals_read))}"
-                )
+                read = ", ".join(sorted(definition.globals_read))
+                lines.append(f"    {definition.name}() reads globals {read}")
     if graph.diagnostics:
         lines.append("")
         lines.extend(str(d) for d in graph.diagnostics)
@@ -145,8 +144,8 @@ def _mermaid(graph: CellGraph) -> str:
 
 
 def _mermaid_escape(text: str) -> str:
-    return text.replace("&", "#amp;").replace('"', "#quot;").replace("<", "#lt;").replace(
-        ">", "#gt;"
+    return (
+        text.replace("&", "#amp;").replace('"', "#quot;").replace("<", "#lt;").replace(">", "#gt;")
     )
 
 
