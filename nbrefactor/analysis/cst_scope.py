@@ -9,7 +9,8 @@ places where that provider differs from Python (tests hold the two analyses equa
 * a ``match`` capture pattern binds its name (libcst records an access);
 * a walrus inside a comprehension binds in the enclosing scope (PEP 572);
 * ``except E as err`` unbinds ``err`` when the handler ends;
-* ``global name`` inside a def binds ``name`` only when the def runs, not in the cell.
+* ``global name`` inside a def binds ``name`` only when the def runs, not in the cell;
+* ``total += x`` under ``global total`` reads ``total`` (libcst, like symtable, sees a store).
 """
 
 from __future__ import annotations
@@ -93,10 +94,16 @@ def _globals_read(
     For a class, its body runs at definition time; only its methods run later.
     """
     inner: set[Scope] = set()
+    targets: set[int] = set()  # `total += x` targets: read as well as written
     for node in _descendants(definition):
         scope = scopes.get(node)
         if scope is not None and scope is not global_scope:
             inner.add(scope)
+        if isinstance(node, cst.AugAssign) and isinstance(node.target, cst.Name):
+            targets.add(id(node.target))
+    for assignment in global_scope.assignments:  # `global total` in the body, then `total += x`
+        if isinstance(assignment, Assignment) and id(assignment.node) in targets:
+            yield assignment.name
     for scope in inner:
         if isinstance(scope, ClassScope) and scope.node is definition:
             continue  # the class body itself runs when the class is defined

@@ -679,6 +679,14 @@ def _def_facts(tree: ast.Module, table: symtable.SymbolTable) -> Iterator[DefFac
         scope = candidates.pop(0)
         is_class = isinstance(node, ast.ClassDef)
         read, written = _scope_globals(scope, include_self=not is_class)
+        # symtable counts `total += x` under `global total` as a store only; it reads too
+        read |= {
+            child.target.id
+            for child in ast.walk(node)
+            if isinstance(child, ast.AugAssign)
+            and isinstance(child.target, ast.Name)
+            and child.target.id in written
+        }
         yield DefFacts(
             name=node.name,
             kind="class" if is_class else "function",

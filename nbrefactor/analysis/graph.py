@@ -85,6 +85,15 @@ class CellGraph:
         """Cells that bind ``name`` at cell level, in notebook order."""
         return tuple(i for i, f in self.facts.items() if name in f.defines)
 
+    def notebook_reads(self, cell: int) -> tuple[str, ...]:
+        """The names cell ``cell`` reads, less builtins that no cell redefines."""
+        defined = {name for facts in self.facts.values() for name in facts.defines}
+        return tuple(
+            name
+            for name in self.facts[cell].reads
+            if name not in BUILTIN_NAMES or name in defined
+        )
+
     def readers_of(self, name: str) -> tuple[int, ...]:
         """Cells that read ``name`` from an earlier cell, in notebook order."""
         return tuple(i for i, f in self.facts.items() if name in f.reads)

@@ -39,9 +39,11 @@ def graph_to_dict(graph: CellGraph) -> dict[str, Any]:
         }
         facts = graph.facts.get(cell.index)
         if facts is not None:
+            reads = graph.notebook_reads(cell.index)
             entry.update(
                 defines=list(facts.defines),
-                reads=list(facts.reads),
+                reads=list(reads),
+                builtins=[name for name in facts.reads if name not in reads],
                 mutates=list(facts.mutates),
                 imports=list(facts.imports),
                 deletes=list(facts.deletes),
@@ -91,11 +93,10 @@ def _text(graph: CellGraph) -> str:
         cell = graph.notebook.cells[index]
         lines.append(f"cell {index}: {_label(cell)}")
         incoming = {name: e.source for e in graph.edges_into(index) for name in e.names}
-        if facts.reads:
-            reads = ", ".join(
-                f"{n} (cell {incoming[n]})" if n in incoming else n for n in facts.reads
-            )
-            lines.append(f"    reads    {reads}")
+        reads = graph.notebook_reads(index)
+        if reads:
+            shown = ", ".join(f"{n} (cell {incoming[n]})" if n in incoming else n for n in reads)
+            lines.append(f"    reads    {shown}")
         for title, names in (
             ("defines", facts.defines),
             ("mutates", facts.mutates),

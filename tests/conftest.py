@@ -1,0 +1,68 @@
+"""Shared fixtures: build small notebooks in memory or on disk."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from nbrefactor import Notebook, read_notebook_text
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLES = REPO / "examples"
+
+CellSpec = str | tuple[str, str] | tuple[str, str, int | None]
+
+
+def notebook_dict(*cells: CellSpec, language: str = "python") -> dict[str, Any]:
+    """An nbformat 4.5 notebook; a cell is ``source`` (code), ``(type, source)`` or
+    ``("code", source, execution_count)``."""
+    built = []
+    for number, spec in enumerate(cells):
+        if isinstance(spec, str):
+            spec = ("code", spec)
+        cell_type, source = spec[0], spec[1]
+        cell: dict[str, Any] = {
+            "cell_type": cell_type,
+            "id": f"cell-{number}",
+            "metadata": {},
+            "source": source,
+        }
+        if cell_type == "code":
+            cell["execution_count"] = spec[2] if len(spec) > 2 else None  # type: ignore[misc]
+            cell["outputs"] = []
+        built.append(cell)
+    return {
+        "cells": built,
+        "metadata": {
+            "kernelspec": {"display_name": "Python 3", "language": language, "name": "python3"},
+            "language_info": {"name": language},
+        },
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+
+
+@pytest.fixture
+def make_notebook() -> Callable[..., Notebook]:
+    """Build a :class:`Notebook` from cell specs (see :func:`notebook_dict`)."""
+
+    def build(*cells: CellSpec) -> Notebook:
+        return read_notebook_text(json.dumps(notebook_dict(*cells)), "test.ipynb")
+
+    return build
+
+
+@pytest.fixture
+def write_notebook(tmp_path: Path) -> Callable[..., Path]:
+    """Write a notebook built from cell specs to ``tmp_path`` and return its path."""
+
+    def write(*cells: CellSpec, name: str = "nb.ipynb") -> Path:
+        path = tmp_path / name
+        path.write_text(json.dumps(notebook_dict(*cells)), encoding="utf-8")
+        return path
+
+    return write
