@@ -61,6 +61,7 @@ class _Generator:
         self.rng = random.Random(seed)
         self.cells: list[dict[str, Any]] = []
         self.counter = 0  # kernel execution counter
+        self.reruns: list[list[Any]] = []  # [cells to go, cell]: cells run out of order
         self.serial = 0  # suffix for fresh names
         # (cell index, name) of recent definitions, by kind
         self.recent: dict[str, deque[tuple[int, str]]] = {
@@ -112,30 +113,34 @@ class _Generator:
         )
 
     def code(self, text: str, outputs: list[dict[str, Any]] | None = None) -> None:
+        cell: dict[str, Any] = {
+            "cell_type": "code",
+            "execution_count": None,
+            "id": self._id(),
+            "metadata": {},
+            "outputs": outputs or [],
+            "source": _lines(text),
+        }
+        self.cells.append(cell)
         roll = self.rng.random()
         if roll < 0.004:
-            count: int | None = None  # skipped while later cells ran
+            pass  # never run, although later cells were
+        elif roll < 0.012:  # edited and re-run after a few cells further down had run
+            self.reruns.append([self.rng.randint(2, 12), cell])
         else:
-            self.counter += 1
-            count = self.counter
-            if roll < 0.012:  # re-run later, after cells further down
-                self.counter += self.rng.randint(2, 15)
-                count = self.counter
-            elif roll < 0.016 and self.counter > 5:  # a stale count from an earlier run
-                count = self.rng.randint(1, self.counter - 1)
-        for output in outputs or []:
+            self._execute(cell)
+        for pending in list(self.reruns):
+            pending[0] -= 1
+            if pending[0] <= 0:
+                self.reruns.remove(pending)
+                self._execute(pending[1])
+
+    def _execute(self, cell: dict[str, Any]) -> None:
+        self.counter += 1
+        cell["execution_count"] = self.counter
+        for output in cell["outputs"]:
             if "execution_count" in output:
-                output["execution_count"] = count
-        self.cells.append(
-            {
-                "cell_type": "code",
-                "execution_count": count,
-                "id": self._id(),
-                "metadata": {},
-                "outputs": outputs or [],
-                "source": _lines(text),
-            }
-        )
+                output["execution_count"] = self.counter
 
     def build(self) -> dict[str, Any]:
         self.markdown(
@@ -334,7 +339,10 @@ class _Generator:
             self.code(f"{f}.describe().T", [_result("count  mean  std  min  max")])
         else:
             v = self.scalar()
-            self.code(f'print({v}, {f}.shape, {f}["{self.col()}"].max())', [_stream("0.5 (812, 9) 3.2\n")])
+            self.code(
+                f'print({v}, {f}.shape, {f}["{self.col()}"].max())',
+                [_stream("0.5 (812, 9) 3.2\n")],
+            )
 
     def plot(self) -> None:
         f, c = self.frame(), self.col()
@@ -453,7 +461,8 @@ class Result:
 
 def measure(path: Path, repeat: int) -> Result:
     """Time reading ``path`` and building its graph; each figure is the best of ``repeat``."""
-    best = {key: float("inf") for key in ("read", "graph", "total", "read_cpu", "graph_cpu", "total_cpu")}
+    keys = ("read", "graph", "total", "read_cpu", "graph_cpu", "total_cpu")
+    best = dict.fromkeys(keys, float("inf"))
     graph = None
     for _ in range(repeat):
         gc.collect()
@@ -558,7 +567,8 @@ def _sizes(text: str) -> list[int]:
     try:
         sizes = [int(part.strip().replace("_", "")) for part in text.split(",") if part.strip()]
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected comma-separated integers, got {text!r}") from None
+        message = f"expected comma-separated integers, got {text!r}"
+        raise argparse.ArgumentTypeError(message) from None
     if not sizes or any(size < 10 for size in sizes):
         raise argparse.ArgumentTypeError("sizes must be integers of at least 10")
     return sorted(set(sizes))
@@ -570,8 +580,12 @@ def main(argv: list[str] | None = None) -> int:
         "--sizes", type=_sizes, default=list(DEFAULT_SIZES),
         help="comma-separated notebook sizes in cells (default: 100,1000,10000)",
     )
-    parser.add_argument("--repeat", type=int, default=3, help="runs per size; the best is reported (default: 3)")
-    parser.add_argument("--seed", type=int, default=0, help="seed for the synthetic notebooks (default: 0)")
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="runs per size; the best is reported (default: 3)"
+    )
+    parser.add_argument(
+        "--seed", type=int, default=0, help="seed for the synthetic notebooks (default: 0)"
+    )
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args(argv)
     if args.repeat < 1:

@@ -172,7 +172,9 @@ def test_lambda_parameters_are_local() -> None:
 
 
 def test_name_bound_on_one_branch_only_is_still_read() -> None:
-    facts = analyse_source("if flag:\n    y = 1\nelse:\n    y = 2\nif other:\n    z = 1\nprint(y, z)\n")
+    facts = analyse_source(
+        "if flag:\n    y = 1\nelse:\n    y = 2\nif other:\n    z = 1\nprint(y, z)\n"
+    )
     assert "y" not in facts.reads
     assert "z" in facts.reads
 
@@ -225,7 +227,9 @@ def test_cell_that_does_not_parse() -> None:
 
 
 def test_redefinition_shapes() -> None:
-    facts = analyse_source("df = pd.read_csv(p)\ndf = df.dropna()\nn = 3\nfig, ax = plt.subplots()\n")
+    facts = analyse_source(
+        "df = pd.read_csv(p)\ndf = df.dropna()\nn = 3\nfig, ax = plt.subplots()\n"
+    )
     shapes = [(b.name, b.shape, b.derived, b.unpacked) for b in facts.bindings]
     assert shapes == [
         ("df", "call:pd.read_csv", False, False),
@@ -254,7 +258,8 @@ SCOPING_CASES = [
     "class C(B):\n    attr = A\n    def m(self):\n        return attr + OTHER + self.x\n",
     "try:\n    v = f()\nexcept E as err:\n    print(err)\n",
     "with open(p) as fh, lock:\n    data = fh.read()\n",
-    "def outer():\n    x = 1\n    def inner():\n        nonlocal x\n        return x + Y\n    return inner\n",
+    "def outer():\n    x = 1\n    def inner():\n        nonlocal x\n        return x + Y\n"
+    "    return inner\n",
     "key = lambda r: r[col]\nresult = sorted(rows, key=key)\n",
     "async def fetch(url):\n    async with session.get(url) as r:\n        return await r.json()\n",
 ]

@@ -11,8 +11,16 @@ from nbrefactor.notebook.magics import PLACEHOLDER, mask, unmask
 # (id, cell source, expected (kind, name) of each masked region)
 FORMS = [
     ("line-magic", "%matplotlib inline\nimport numpy as np\n", [("line_magic", "matplotlib")]),
-    ("line-magic-args", "%config InlineBackend.figure_format = 'retina'\n", [("line_magic", "config")]),
-    ("load-ext", "%load_ext autoreload\n%autoreload 2\n", [("line_magic", "load_ext"), ("line_magic", "autoreload")]),
+    (
+        "line-magic-args",
+        "%config InlineBackend.figure_format = 'retina'\n",
+        [("line_magic", "config")],
+    ),
+    (
+        "load-ext",
+        "%load_ext autoreload\n%autoreload 2\n",
+        [("line_magic", "load_ext"), ("line_magic", "autoreload")],
+    ),
     ("env", "%env MY_VAR=1\n", [("line_magic", "env")]),
     ("pip", "%pip install -q pandas==2.2\n", [("line_magic", "pip")]),
     ("shell", "!ls -la data/\n", [("shell", "!")]),
@@ -25,12 +33,28 @@ FORMS = [
     ("help-prefix", "?print\n", [("help", "?")]),
     ("help-wildcard", "np.*load*?\n", [("help", "?")]),
     ("cell-time", "%%time\ntotal = sum(range(10))\n", [("cell_magic", "time")]),
-    ("cell-timeit", "%%timeit -n1 -r1\nvalues = [i * i for i in range(100)]\n", [("cell_magic", "timeit")]),
+    (
+        "cell-timeit",
+        "%%timeit -n1 -r1\nvalues = [i * i for i in range(100)]\n",
+        [("cell_magic", "timeit")],
+    ),
     ("cell-capture", "%%capture captured\nprint('hidden')\n", [("cell_magic", "capture")]),
-    ("cell-bash", "%%bash\necho hello\nfor f in *.txt; do wc -l $f; done\n", [("cell_magic", "bash")]),
-    ("cell-writefile", "%%writefile data/notes.txt\nline one\nline {two}\n", [("cell_magic", "writefile")]),
+    (
+        "cell-bash",
+        "%%bash\necho hello\nfor f in *.txt; do wc -l $f; done\n",
+        [("cell_magic", "bash")],
+    ),
+    (
+        "cell-writefile",
+        "%%writefile data/notes.txt\nline one\nline {two}\n",
+        [("cell_magic", "writefile")],
+    ),
     ("cell-html", "%%html\n<b>bold</b>\n", [("cell_magic", "html")]),
-    ("cell-after-blank-lines", "\n\n%%javascript\nconsole.log(1)\n", [("cell_magic", "javascript")]),
+    (
+        "cell-after-blank-lines",
+        "\n\n%%javascript\nconsole.log(1)\n",
+        [("cell_magic", "javascript")],
+    ),
     ("indented-line-magic", "if True:\n    %time x = sum(range(10))\n", [("line_magic", "time")]),
     ("indented-shell", "for path in paths:\n    !wc -l {path}\n", [("shell", "!")]),
     ("timeit-line", "%timeit -n 1 -r 1 f(x)\n", [("line_magic", "timeit")]),

@@ -111,8 +111,8 @@ class CellFacts:
     Name tuples keep the order of first occurrence. ``reads`` are the names the cell needs
     from earlier cells (read before the cell binds them); ``uses`` are all names it loads at
     cell level, ``uses_after_binding`` those loaded after the cell itself bound them;
-    ``deletes`` are the names the cell leaves deleted. ``read_lines`` gives the first line
-    each read happens on.
+    ``deletes`` are the names the cell leaves deleted. ``read_positions`` gives the
+    first (line, column) each read happens at, both 1-based.
     """
 
     defines: tuple[str, ...] = ()
@@ -124,7 +124,7 @@ class CellFacts:
     uses_after_binding: frozenset[str] = frozenset()
     bindings: tuple[Binding, ...] = ()
     defs: tuple[DefFacts, ...] = ()
-    read_lines: tuple[tuple[str, int], ...] = ()
+    read_positions: tuple[tuple[str, int, int], ...] = ()
     star_imports: tuple[str, ...] = ()
     dynamic: tuple[str, ...] = ()
     magic_reads: frozenset[str] = frozenset()
@@ -139,8 +139,12 @@ class CellFacts:
                 found = item
         return found
 
-    def first_read_line(self, name: str) -> int:
-        return dict(self.read_lines).get(name, 1)
+    def first_read_position(self, name: str) -> tuple[int, int]:
+        """Where ``name`` is first read: (line, column), 1-based."""
+        for read, line, col in self.read_positions:
+            if read == name:
+                return line, col
+        return 1, 1
 
 
 def analyse_source(source: str) -> CellFacts:
@@ -175,12 +179,23 @@ def analyse_masked(masked: MaskedCell) -> CellFacts:
         uses_after_binding=frozenset(walker.uses_after_binding),
         bindings=tuple(walker.bindings),
         defs=defs,
-        read_lines=tuple(walker.reads.items()),
+        read_positions=tuple(
+            (name, line, _column(masked.code, line, offset))
+            for name, (line, offset) in walker.reads.items()
+        ),
         star_imports=tuple(walker.star_imports),
         dynamic=tuple(dict.fromkeys(walker.dynamic)),
         magic_reads=frozenset(walker.magic_reads),
         masked=masked,
     )
+
+
+def _column(code: str, line: int, offset: int) -> int:
+    """ast gives UTF-8 byte offsets; people count characters from 1."""
+    lines = code.splitlines()
+    if not 0 < line <= len(lines):
+        return offset + 1
+    return len(lines[line - 1].encode("utf-8")[:offset].decode("utf-8", "replace")) + 1
 
 
 def base_name(node: ast.expr) -> str | None:
@@ -245,7 +260,7 @@ class _CellWalker:
     def __init__(self, isolated_lines: frozenset[int]) -> None:
         self.isolated_lines = isolated_lines
         self.bound: set[str] = set()
-        self.reads: dict[str, int] = {}
+        self.reads: dict[str, tuple[int, int]] = {}  # name -> (line, UTF-8 byte offset)
         self.uses: set[str] = set()
         self.uses_after_binding: set[str] = set()
         self._ever_bound: set[str] = set()
@@ -262,7 +277,7 @@ class _CellWalker:
 
     # -- names ---------------------------------------------------------------------------
 
-    def load(self, name: str, line: int) -> None:
+    def load(self, name: str, line: int, offset: int = 0) -> None:
         if name == PLACEHOLDER:
             return
         if any(name in scope for scope in self._locals):
@@ -271,7 +286,7 @@ class _CellWalker:
         if name in self._ever_bound:
             self.uses_after_binding.add(name)
         if name not in self.bound and name not in self.reads:
-            self.reads[name] = line
+            self.reads[name] = (line, offset)
 
     def bind(
         self,
@@ -350,7 +365,7 @@ class _CellWalker:
                 self.target(target, "assign", node.value, derived=derived)
         elif isinstance(node, ast.AugAssign):
             if isinstance(node.target, ast.Name):
-                self.load(node.target.id, line)
+                self.load(node.target.id, line, node.target.col_offset)
                 self.expr(node.value)
                 self.bind(node.target.id, "augassign", line, node.value, derived=True)
             else:
@@ -492,7 +507,7 @@ class _CellWalker:
 
     def delete(self, target: ast.expr) -> None:
         if isinstance(target, ast.Name):
-            self.load(target.id, target.lineno)
+            self.load(target.id, target.lineno, target.col_offset)
             self.bound.discard(target.id)
             if self._recording and not self._locals and target.id not in self.deletes:
                 self.deletes.append(target.id)
@@ -543,7 +558,7 @@ class _CellWalker:
 
     def expr(self, node: ast.expr) -> None:
         if isinstance(node, ast.Name):
-            self.load(node.id, node.lineno)
+            self.load(node.id, node.lineno, node.col_offset)
         elif isinstance(node, ast.NamedExpr):
             self.expr(node.value)
             self.bind(node.target.id, "walrus", node.lineno, node.value)
@@ -582,7 +597,7 @@ class _CellWalker:
             for arg in node.args[1:]:
                 if isinstance(arg, ast.Name):
                     self.magic_reads.add(arg.id)
-                    self.load(arg.id, arg.lineno)
+                    self.load(arg.id, arg.lineno, arg.col_offset)
             return
         self.expr(node.func)
         for arg in node.args:

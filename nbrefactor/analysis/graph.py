@@ -89,9 +89,7 @@ class CellGraph:
         """The names cell ``cell`` reads, less builtins that no cell redefines."""
         defined = {name for facts in self.facts.values() for name in facts.defines}
         return tuple(
-            name
-            for name in self.facts[cell].reads
-            if name not in BUILTIN_NAMES or name in defined
+            name for name in self.facts[cell].reads if name not in BUILTIN_NAMES or name in defined
         )
 
     def readers_of(self, name: str) -> tuple[int, ...]:
@@ -190,7 +188,7 @@ class _Linker:
         self, index: int, cell_facts: CellFacts, name: str, via: str | None, dynamic_seen: bool
     ) -> None:
         """A name needed by cell ``index`` that no earlier cell defines."""
-        line = cell_facts.first_read_line(name)
+        line, col = cell_facts.first_read_position(name)
         how = f" (through {via}())" if via else ""
         later = self.first_definer.get(name)
         if later is not None and later > index:
@@ -199,7 +197,7 @@ class _Linker:
                     "NBR101",
                     f"'{name}' is used{how} before cell {later} defines it; "
                     "the notebook only works if cells ran out of order",
-                    self.notebook.location(index, line),
+                    self.notebook.location(index, line, col),
                 )
             )
             return
@@ -211,7 +209,7 @@ class _Linker:
             Diagnostic(
                 "NBR102",
                 f"'{name}' is used{how} but never defined in this notebook",
-                self.notebook.location(index, line),
+                self.notebook.location(index, line, col),
             )
         )
 

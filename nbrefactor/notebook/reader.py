@@ -42,7 +42,8 @@ def read_notebook(path: str | Path) -> Notebook:
     if suffix in _TEXT_EXTENSIONS:
         return _from_text(path, text, suffix)
     raise UnsupportedNotebookError(
-        f"unknown notebook extension {suffix or '(none)'!r}; expected .ipynb, .py, .md or .myst",
+        f"unknown notebook extension {repr(suffix) if suffix else '(none)'}; "
+        "expected .ipynb, .py, .md or .myst",
         path=path,
     )
 
@@ -50,6 +51,7 @@ def read_notebook(path: str | Path) -> Notebook:
 def read_notebook_text(text: str, path: str | Path = "<string>.ipynb") -> Notebook:
     """Read a notebook from a string, choosing the format from ``path``'s extension."""
     path = Path(path)
+    text = text.removeprefix("\ufeff")
     suffix = path.suffix.lower()
     if suffix in _TEXT_EXTENSIONS:
         return _from_text(path, text, suffix)
@@ -84,9 +86,12 @@ def _from_ipynb(path: Path, text: str) -> Notebook:
     try:
         raw = json.loads(text)
     except json.JSONDecodeError as error:
-        hint = " (the file looks truncated)" if error.pos >= len(text.rstrip()) else ""
+        # A string that runs to the end of the file is reported where it starts.
+        truncated = error.pos >= len(text.rstrip()) or error.msg.startswith("Unterminated string")
+        what = error.msg.removesuffix(" starting at")
         raise NotebookReadError(
-            f"is not valid JSON: {error.msg} at line {error.lineno} column {error.colno}{hint}",
+            f"is not valid JSON at line {error.lineno}, column {error.colno}: {what}"
+            + (" (the file looks truncated)" if truncated else ""),
             path=path,
         ) from None
     if not isinstance(raw, dict) or "nbformat" not in raw:
@@ -98,13 +103,18 @@ def _from_ipynb(path: Path, text: str) -> Notebook:
             path=path,
         )
     import nbformat
+    from nbformat.v3.rwbase import rejoin_lines as rejoin_v3
+    from nbformat.v4.rwbase import rejoin_lines as rejoin_v4
 
     raw_cells = _raw_cells(raw)
     had_ids = version == 4 and bool(raw_cells) and all("id" in c for c in raw_cells)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            node = nbformat.convert(nbformat.from_dict(raw), 4)  # type: ignore[no-untyped-call]
+            # files store multi-line strings as lists of lines; join them before converting
+            node = nbformat.from_dict(raw)  # type: ignore[no-untyped-call]
+            node = (rejoin_v3 if version == 3 else rejoin_v4)(node)  # type: ignore[no-untyped-call]
+            node = nbformat.convert(node, 4)  # type: ignore[no-untyped-call]
     except Exception as error:  # nbformat raises many types for malformed documents
         raise NotebookReadError(f"is not a valid notebook: {error}", path=path) from None
     return _build(path, node, "ipynb", keep_ids=had_ids, version=(4, _minor(node)))
