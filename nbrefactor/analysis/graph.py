@@ -74,6 +74,8 @@ class CellGraph:
     facts: Mapping[int, CellFacts]
     edges: tuple[Edge, ...]
     diagnostics: tuple[Diagnostic, ...]
+    #: Every name some cell binds at cell level.
+    defined_names: frozenset[str] = frozenset()
 
     def edges_into(self, cell: int) -> tuple[Edge, ...]:
         return tuple(edge for edge in self.edges if edge.target == cell)
@@ -87,9 +89,10 @@ class CellGraph:
 
     def notebook_reads(self, cell: int) -> tuple[str, ...]:
         """The names cell ``cell`` reads, less builtins that no cell redefines."""
-        defined = {name for facts in self.facts.values() for name in facts.defines}
         return tuple(
-            name for name in self.facts[cell].reads if name not in BUILTIN_NAMES or name in defined
+            name
+            for name in self.facts[cell].reads
+            if name not in BUILTIN_NAMES or name in self.defined_names
         )
 
     def readers_of(self, name: str) -> tuple[int, ...]:
@@ -115,7 +118,8 @@ def link(notebook: Notebook, facts: Mapping[int, CellFacts]) -> CellGraph:
         *_unused(notebook, facts),
     ]
     diagnostics.sort(key=lambda d: (d.location.cell_index or 0, d.location.line, d.code))
-    return CellGraph(notebook, facts, edges, tuple(diagnostics))
+    defined = frozenset(name for cell_facts in facts.values() for name in cell_facts.defines)
+    return CellGraph(notebook, facts, edges, tuple(diagnostics), defined)
 
 
 class _Linker:
@@ -263,14 +267,24 @@ def _execution_order(notebook: Notebook) -> Iterator[Diagnostic]:
     code = [cell for cell in notebook.cells if cell.is_code and cell.source.strip()]
     executed = [(c.index, c.execution_count) for c in code if c.execution_count is not None]
     in_order = _longest_increasing([count for _, count in executed])
+    # the lowest count below each position and the highest above it: O(1) per finding
+    lowest_below: list[tuple[int, int] | None] = [None] * (len(executed) + 1)
+    for position in range(len(executed) - 1, -1, -1):
+        below = lowest_below[position + 1]
+        here = executed[position]
+        lowest_below[position] = here if below is None or here[1] < below[1] else below
+    highest_above: tuple[int, int] | None = None
     for position, (index, count) in enumerate(executed):
+        above = highest_above
+        if above is None or count > above[1]:
+            highest_above = (index, count)
         if position in in_order:
             continue
-        below = next(((i, n) for i, n in executed[position + 1 :] if n < count), None)
-        if below is not None:
+        below = lowest_below[position + 1]
+        if below is not None and below[1] < count:
             detail = f"it ran after cell {below[0]} below it ([{below[1]}])"
         else:
-            above = next((i, n) for i, n in reversed(executed[:position]) if n > count)
+            assert above is not None and above[1] > count
             detail = f"it ran before cell {above[0]} above it ([{above[1]}])"
         yield Diagnostic(
             "NBR103",
@@ -384,13 +398,14 @@ def _unused(notebook: Notebook, facts: Mapping[int, CellFacts]) -> Iterator[Diag
             ):
                 continue
             later = definers[name]
-            next_definer = next((d for d in later if d > index), None)
+            position = bisect_right(later, index)
+            next_definer = later[position] if position < len(later) else None
             cells = users.get(name, [])
             start = bisect_right(cells, index)
+            stop = len(cells) if next_definer is None else bisect_right(cells, next_definer)
             used = any(
-                user != next_definer or name in facts[user].reads
-                for user in cells[start:]
-                if next_definer is None or user <= next_definer
+                cells[k] != next_definer or name in facts[cells[k]].reads
+                for k in range(start, stop)
             )
             if not used:
                 reported.add(name)
