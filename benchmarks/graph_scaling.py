@@ -150,15 +150,15 @@ class _Generator:
         self.code(
             "import os\nimport json\nimport math\nfrom pathlib import Path\n\n"
             "import numpy as np\nimport pandas as pd\nimport matplotlib.pyplot as plt\n\n"
-            "pd.set_option(\"display.width\", 120)"
+            'pd.set_option("display.width", 120)'
         )
         self.code(
-            "# config\nDATA_DIR = Path(\"data\")\nTHRESHOLD = 0.5\nSCALE = 1.25\n"
+            '# config\nDATA_DIR = Path("data")\nTHRESHOLD = 0.5\nSCALE = 1.25\n'
             "N_BINS = 20\nMAX_ROWS = 10_000\nSEED = 42\n"
             f"COLUMNS = {list(COLUMNS)!r}"
         )
         self.code(
-            "df = pd.read_csv(DATA_DIR / \"export.csv\", usecols=COLUMNS + [\"cat\", \"region\"])\n"
+            'df = pd.read_csv(DATA_DIR / "export.csv", usecols=COLUMNS + ["cat", "region"])\n'
             "df.head()",
             [_result("   x    a    b  score\n0  0.1  2.0  3.0  0.77")],
         )
@@ -224,7 +224,7 @@ class _Generator:
             other = self.col()
             self.code(
                 f'{f} = {f}[({f}["{c}"] > {self.scalar()}) & ({f}["{other}"].notna())]\n'
-                f'{f} = {f}.reset_index(drop=True)'
+                f"{f} = {f}.reset_index(drop=True)"
             )
         if f != "df":
             self.remember("frame", f)
@@ -295,7 +295,7 @@ class _Generator:
         name = self.fresh("counts")
         f, cat = self.frame(), self.rng.choice(CATEGORIES)
         self.code(
-            f"{name} = {{}}\nfor key in {f}[\"{cat}\"]:\n"
+            f'{name} = {{}}\nfor key in {f}["{cat}"]:\n'
             f"    {name}[key] = {name}.get(key, 0) + 1\n"
             f"sorted({name}.items(), key=lambda kv: -kv[1])[:5]",
             [_result("[('north', 812), ('south', 640)]")],
@@ -472,8 +472,12 @@ def measure(path: Path, repeat: int) -> Result:
         graph = build_graph(notebook)
         w2, c2 = time.perf_counter(), time.process_time()
         for key, value in (
-            ("read", w1 - w0), ("graph", w2 - w1), ("total", w2 - w0),
-            ("read_cpu", c1 - c0), ("graph_cpu", c2 - c1), ("total_cpu", c2 - c0),
+            ("read", w1 - w0),
+            ("graph", w2 - w1),
+            ("total", w2 - w0),
+            ("read_cpu", c1 - c0),
+            ("graph_cpu", c2 - c1),
+            ("total_cpu", c2 - c0),
         ):
             best[key] = min(best[key], value)
     assert graph is not None
@@ -542,8 +546,13 @@ def print_table(results: list[Result], summary: dict[str, Any], repeat: int) -> 
     print("  ".join(f"{h:>10}" for h in header))
     for r in results:
         row = (
-            f"{r.cells:,}", f"{r.code_lines:,}", f"{r.read_ms:.1f}", f"{r.graph_ms:.1f}",
-            f"{r.total_ms:.1f}", f"{r.total_cpu_ms:.1f}", f"{r.us_per_cell:.1f}",
+            f"{r.cells:,}",
+            f"{r.code_lines:,}",
+            f"{r.read_ms:.1f}",
+            f"{r.graph_ms:.1f}",
+            f"{r.total_ms:.1f}",
+            f"{r.total_cpu_ms:.1f}",
+            f"{r.us_per_cell:.1f}",
         )
         print("  ".join(f"{v:>10}" for v in row))
     print()
@@ -577,7 +586,9 @@ def _sizes(text: str) -> list[int]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
-        "--sizes", type=_sizes, default=list(DEFAULT_SIZES),
+        "--sizes",
+        type=_sizes,
+        default=list(DEFAULT_SIZES),
         help="comma-separated notebook sizes in cells (default: 100,1000,10000)",
     )
     parser.add_argument(

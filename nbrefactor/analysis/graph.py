@@ -392,7 +392,8 @@ def _unused(notebook: Notebook, facts: Mapping[int, CellFacts]) -> Iterator[Diag
                 binding.kind in _INCIDENTAL_KINDS
                 or binding.unpacked
                 or name in reported
-                or name.startswith("_")
+                or name == "_"
+                or (name.startswith("__") and name.endswith("__"))
                 or name in read_by_functions
                 or name in cell_facts.uses_after_binding
             ):
