@@ -435,9 +435,40 @@ def _image() -> dict[str, Any]:
     }
 
 
-def make_notebook(n_cells: int, seed: int = 0) -> dict[str, Any]:
+def make_notebook(n_cells: int, seed: int = 0, workload: str = "realistic") -> dict[str, Any]:
     """A synthetic nbformat 4 notebook of exactly ``n_cells`` cells (as a JSON-ready dict)."""
+    if workload == "adversarial":
+        return make_adversarial_notebook(n_cells, seed)
     return _Generator(n_cells, seed).build()
+
+
+def make_adversarial_notebook(n_cells: int, seed: int = 0) -> dict[str, Any]:
+    """The worst case for the linking step rather than a typical notebook.
+
+    Every cell rebinds the same names (``df``, ``fig``, ``ax``, ``x``), so each name has
+    ``n_cells`` definers, and execution counts are shuffled, so most cells ran out of order.
+    """
+    rng = random.Random(seed)
+    counts = list(range(1, n_cells + 1))
+    rng.shuffle(counts)
+    cells = []
+    for index in range(n_cells):
+        source = (
+            "import pandas as pd\nimport matplotlib.pyplot as plt\ndf = pd.DataFrame()"
+            if index == 0
+            else f"df = df.dropna()\nfig, ax = plt.subplots()\nx = {index}\nax.plot(df.x)"
+        )
+        cells.append(
+            {
+                "cell_type": "code",
+                "id": f"adv-{index}",
+                "metadata": {},
+                "execution_count": counts[index],
+                "outputs": [],
+                "source": source,
+            }
+        )
+    return {"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
 
 
 # -- timing ----------------------------------------------------------------------------------
@@ -499,7 +530,7 @@ def measure(path: Path, repeat: int) -> Result:
     )
 
 
-def run(sizes: list[int], repeat: int, seed: int) -> list[Result]:
+def run(sizes: list[int], repeat: int, seed: int, workload: str = "realistic") -> list[Result]:
     results = []
     with tempfile.TemporaryDirectory(prefix="nbrefactor-bench-") as tmp:
         # Warm up: the first read imports nbformat and fills caches; keep that out of the figures.
@@ -508,7 +539,8 @@ def run(sizes: list[int], repeat: int, seed: int) -> list[Result]:
         build_graph(read_notebook(warm))
         for size in sizes:
             path = Path(tmp) / f"synthetic_{size}.ipynb"
-            path.write_text(json.dumps(make_notebook(size, seed), indent=1), encoding="utf-8")
+            notebook = make_notebook(size, seed, workload)
+            path.write_text(json.dumps(notebook, indent=1), encoding="utf-8")
             results.append(measure(path, repeat))
     return results
 
@@ -597,17 +629,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--seed", type=int, default=0, help="seed for the synthetic notebooks (default: 0)"
     )
+    parser.add_argument(
+        "--workload",
+        choices=("realistic", "adversarial"),
+        default="realistic",
+        help="realistic analysis notebooks, or the worst case for linking: every cell "
+        "rebinds the same names and execution counts are shuffled (default: realistic)",
+    )
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args(argv)
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
-    results = run(args.sizes, args.repeat, args.seed)
+    results = run(args.sizes, args.repeat, args.seed, args.workload)
     summary = growth(results)
     if args.json:
         payload = {
             "python": platform.python_version(),
             "repeat": args.repeat,
             "seed": args.seed,
+            "workload": args.workload,
             "results": [asdict(r) for r in results],
             **summary,
         }

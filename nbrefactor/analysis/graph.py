@@ -6,7 +6,7 @@ import builtins
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from nbrefactor.analysis.facts import CellFacts, DefFacts, analyse_source
 from nbrefactor.diagnostics import Diagnostic
@@ -68,36 +68,44 @@ class CellGraph:
     """Facts of every code cell, the def-use edges between cells, and diagnostics.
 
     ``facts`` maps the index of each code cell (indices count all cells) to its facts.
+    Build it with :func:`build_graph`; the lookups below take constant time.
     """
 
     notebook: Notebook
     facts: Mapping[int, CellFacts]
     edges: tuple[Edge, ...]
     diagnostics: tuple[Diagnostic, ...]
-    #: Every name some cell binds at cell level.
-    defined_names: frozenset[str] = frozenset()
+    _into: Mapping[int, tuple[Edge, ...]] = field(default_factory=dict, repr=False)
+    _from: Mapping[int, tuple[Edge, ...]] = field(default_factory=dict, repr=False)
+    _definers: Mapping[str, tuple[int, ...]] = field(default_factory=dict, repr=False)
+    _readers: Mapping[str, tuple[int, ...]] = field(default_factory=dict, repr=False)
+
+    @property
+    def defined_names(self) -> frozenset[str]:
+        """Every name some cell binds at cell level."""
+        return frozenset(self._definers)
 
     def edges_into(self, cell: int) -> tuple[Edge, ...]:
-        return tuple(edge for edge in self.edges if edge.target == cell)
+        return self._into.get(cell, ())
 
     def edges_from(self, cell: int) -> tuple[Edge, ...]:
-        return tuple(edge for edge in self.edges if edge.source == cell)
+        return self._from.get(cell, ())
 
     def definers_of(self, name: str) -> tuple[int, ...]:
         """Cells that bind ``name`` at cell level, in notebook order."""
-        return tuple(i for i, f in self.facts.items() if name in f.defines)
+        return self._definers.get(name, ())
+
+    def readers_of(self, name: str) -> tuple[int, ...]:
+        """Cells that read ``name`` from an earlier cell, in notebook order."""
+        return self._readers.get(name, ())
 
     def notebook_reads(self, cell: int) -> tuple[str, ...]:
         """The names cell ``cell`` reads, less builtins that no cell redefines."""
         return tuple(
             name
             for name in self.facts[cell].reads
-            if name not in BUILTIN_NAMES or name in self.defined_names
+            if name not in BUILTIN_NAMES or name in self._definers
         )
-
-    def readers_of(self, name: str) -> tuple[int, ...]:
-        """Cells that read ``name`` from an earlier cell, in notebook order."""
-        return tuple(i for i, f in self.facts.items() if name in f.reads)
 
 
 def build_graph(notebook: Notebook) -> CellGraph:
@@ -118,8 +126,28 @@ def link(notebook: Notebook, facts: Mapping[int, CellFacts]) -> CellGraph:
         *_unused(notebook, facts),
     ]
     diagnostics.sort(key=lambda d: (d.location.cell_index or 0, d.location.line, d.code))
-    defined = frozenset(name for cell_facts in facts.values() for name in cell_facts.defines)
-    return CellGraph(notebook, facts, edges, tuple(diagnostics), defined)
+    into: dict[int, list[Edge]] = {}
+    out: dict[int, list[Edge]] = {}
+    for edge in edges:
+        into.setdefault(edge.target, []).append(edge)
+        out.setdefault(edge.source, []).append(edge)
+    definers: dict[str, list[int]] = {}
+    readers: dict[str, list[int]] = {}
+    for index, cell_facts in facts.items():
+        for name in dict.fromkeys(cell_facts.defines):
+            definers.setdefault(name, []).append(index)
+        for name in cell_facts.reads:
+            readers.setdefault(name, []).append(index)
+    return CellGraph(
+        notebook,
+        facts,
+        edges,
+        tuple(diagnostics),
+        _into={k: tuple(v) for k, v in into.items()},
+        _from={k: tuple(v) for k, v in out.items()},
+        _definers={k: tuple(v) for k, v in definers.items()},
+        _readers={k: tuple(v) for k, v in readers.items()},
+    )
 
 
 class _Linker:
