@@ -63,6 +63,8 @@ FORMS = [
     ("autocall", "/print 1 2\n", [("autocall", "/")]),
     ("dollar-interp", "!echo $name {count + 1}\n", [("shell", "!")]),
     ("crlf", "%matplotlib inline\r\nx = 1\r\n", [("line_magic", "matplotlib")]),
+    # found by hypothesis: a filler line after a lone "\r" must not fuse into "\r\n"
+    ("lone-cr", "%%bash\recho 1\n\nls\n", [("cell_magic", "bash")]),
     ("no-trailing-newline", "x = 1\n%who", [("line_magic", "who")]),
     ("run", "%run helpers.py\n", [("line_magic", "run")]),
 ]

@@ -125,7 +125,9 @@ def link(notebook: Notebook, facts: Mapping[int, CellFacts]) -> CellGraph:
         *_redefinitions(notebook, facts),
         *_unused(notebook, facts),
     ]
-    diagnostics.sort(key=lambda d: (d.location.cell_index or 0, d.location.line, d.code))
+    diagnostics.sort(
+        key=lambda d: (d.location.cell_index or 0, d.location.line, d.location.col, d.code)
+    )
     into: dict[int, list[Edge]] = {}
     out: dict[int, list[Edge]] = {}
     for edge in edges:

@@ -279,7 +279,8 @@ class _Masker:
             if j == start:
                 text = indent + call + (")" if start == end else "")
             else:
-                text = ")" if j == end else ""
+                # a space, not "": an empty line after a lone "\r" would fuse into "\r\n"
+                text = ")" if j == end else " "
             if not ending and j < end:
                 ending = "\n"
             self.lines[j] = text + ending

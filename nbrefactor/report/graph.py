@@ -115,7 +115,7 @@ def _text(graph: CellGraph) -> str:
 
 
 def _label(cell: Cell) -> str:
-    first = cell.first_line
+    first = cell.first_line or "(empty)"
     if len(first) > _LABEL_WIDTH:
         first = first[: _LABEL_WIDTH - 1] + "…"
     return f"[{cell.heading}] {first}" if cell.heading else first
