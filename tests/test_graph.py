@@ -213,3 +213,17 @@ def test_columns_count_characters_not_bytes(make_notebook: Build) -> None:
     graph = build_graph(make_notebook("label = 'café ☕' + missing"))
     (diagnostic,) = [d for d in graph.diagnostics if d.code == "NBR102"]
     assert (diagnostic.location.line, diagnostic.location.col) == (1, 20)
+
+
+def test_a_global_set_in_the_cell_before_the_call_needs_no_edge(make_notebook: Build) -> None:
+    graph = build_graph(
+        make_notebook(
+            "LIMIT = 1",
+            "def over(x):\n    return x > LIMIT",
+            "LIMIT = 5\nover(3)",
+            "over(3)\nLIMIT = 9",
+        )
+    )
+    assert not any("LIMIT" in e.names for e in graph.edges_into(2))
+    # cell 3 calls over() before rebinding LIMIT: it needs the value cell 2 left
+    assert (2, 3, ("LIMIT",)) in {(e.source, e.target, e.indirect) for e in graph.edges}

@@ -178,11 +178,13 @@ class _Linker:
                 else:
                     self._missing(index, cell_facts, name, None, dynamic_seen)
             for name, via in self._called_globals(index, cell_facts, state):
+                if _bound_before_call(cell_facts, name, via):
+                    continue
                 site = state.get(name)
                 if site is not None:
                     if name not in direct.get(site.cell, ()):
                         indirect.setdefault(site.cell, []).append(name)
-                elif name not in cell_facts.defines:
+                else:
                     self._missing(index, cell_facts, name, via, dynamic_seen)
             for source in sorted(direct.keys() | indirect.keys()):
                 names = direct.get(source, []) + indirect.get(source, [])
@@ -275,6 +277,20 @@ class _Linker:
             state[name] = _Site(index, definition)
         for name in cell_facts.deletes:
             state.pop(name, None)
+
+
+def _bound_before_call(cell_facts: CellFacts, name: str, function: str) -> bool:
+    """True when the cell binds ``name`` no later than the line it first calls ``function``.
+
+    A function defined in the cell itself is called after its definition, so any binding
+    of ``name`` in the cell counts.
+    """
+    bound = next((b.line for b in cell_facts.bindings if b.name == name), None)
+    if bound is None:
+        return False
+    if function not in cell_facts.reads:
+        return True
+    return bound <= cell_facts.first_read_position(function)[0]
 
 
 def _parse_errors(notebook: Notebook, facts: Mapping[int, CellFacts]) -> Iterator[Diagnostic]:
