@@ -1,0 +1,87 @@
+"""`nbrefactor graph` through the real command line entry point."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from nbrefactor import cli
+from tests.conftest import EXAMPLES
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli.main, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_text_output_lists_cells_sources_and_diagnostics() -> None:
+    code, out, _ = run("graph", str(EXAMPLES / "globals_functions.ipynb"))
+    assert code == 0
+    assert "cell 9: [Run] log_step('scoring')" in out
+    assert "reads    log_step (cell 5)" in out
+    assert "globals_functions.ipynb:cell_16:1:1: NBR103 executed out of order" in out
+
+
+def test_json_output_follows_the_contract() -> None:
+    code, out, _ = run("graph", str(EXAMPLES / "taxi_tips.ipynb"), "--format", "json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["notebook"].endswith("taxi_tips.ipynb")
+    assert [c["index"] for c in data["cells"]] == list(range(len(data["cells"])))
+    code_cells = [c for c in data["cells"] if c["cell_type"] == "code"]
+    for cell in code_cells:
+        assert {"id", "defines", "reads", "mutates", "imports"} <= cell.keys()
+    for edge in data["edges"]:
+        assert edge["from"] < edge["to"]
+        assert edge["names"]
+    for diagnostic in data["diagnostics"]:
+        assert {"code", "cell", "line", "message"} <= diagnostic.keys()
+
+
+@pytest.mark.parametrize(("fmt", "start"), [("mermaid", "flowchart TD"), ("dot", "digraph")])
+def test_pictures(fmt: str, start: str) -> None:
+    code, out, _ = run("graph", str(EXAMPLES / "plotting_report.ipynb"), "--format", fmt)
+    assert code == 0
+    assert out.startswith(start)
+    assert "c0" in out and "->" in out
+
+
+def test_output_file_is_written(tmp_path: Path) -> None:
+    target = tmp_path / "graph.json"
+    code, out, _ = run(
+        "graph", str(EXAMPLES / "sensor_analysis.py"), "--format", "json", "-o", str(target)
+    )
+    assert code == 0
+    assert out == ""
+    assert json.loads(target.read_text())["format"] == "py:percent"
+    assert [p.name for p in tmp_path.iterdir()] == ["graph.json"]  # no temporary file left
+
+
+def test_output_into_a_missing_folder_is_exit_2(tmp_path: Path) -> None:
+    target = tmp_path / "missing" / "graph.txt"
+    code, _, err = run("graph", str(EXAMPLES / "taxi_tips.ipynb"), "-o", str(target))
+    assert code == 2
+    assert str(target) in err and "cannot write" in err
+    assert not target.parent.exists()
+
+
+def test_internal_error_is_exit_123_without_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(_notebook: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(cli, "build_graph", broken)
+    code, _, err = run("graph", str(EXAMPLES / "taxi_tips.ipynb"))
+    assert code == 123
+    assert "internal error" in err and "RuntimeError: boom" in err
+    assert "Traceback" not in err
+    result = CliRunner().invoke(cli.main, ["--debug", "graph", str(EXAMPLES / "taxi_tips.ipynb")])
+    assert isinstance(result.exception, RuntimeError)  # --debug lets the traceback through
+
+
+def test_unknown_format_is_a_usage_error() -> None:
+    code, _, err = run("graph", str(EXAMPLES / "taxi_tips.ipynb"), "--format", "svg")
+    assert code == 2
+    assert "'svg' is not one of" in err
