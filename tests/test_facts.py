@@ -166,9 +166,16 @@ def test_class_body_runs_now_and_methods_read_globals_later() -> None:
     assert facts.defs[0].globals_read == {"rate", "LATER"}
 
 
-def test_lambda_parameters_are_local() -> None:
+def test_named_lambda_is_a_function_read_when_called() -> None:
     facts = analyse_source("key = lambda row, k=DEFAULT: row[col] + k\n")
-    assert set(facts.reads) == {"DEFAULT", "col"}
+    assert set(facts.reads) == {"DEFAULT"}  # the default is evaluated now, the body later
+    assert facts.defs[0].name == "key"
+    assert facts.defs[0].globals_read == {"col"}
+
+
+def test_inline_lambda_body_is_read_now() -> None:
+    facts = analyse_source("rows.sort(key=lambda row, k=DEFAULT: row[col] + k)\n")
+    assert set(facts.reads) == {"rows", "DEFAULT", "col"}
 
 
 def test_name_bound_on_one_branch_only_is_still_read() -> None:

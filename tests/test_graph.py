@@ -66,10 +66,17 @@ def test_calls_pull_in_the_globals_a_function_reads(make_notebook: Build) -> Non
     assert not [d for d in graph.diagnostics if d.code in ("NBR101", "NBR102")]
 
 
-def test_deleted_names_have_no_source(make_notebook: Build) -> None:
+def test_a_deleted_name_has_no_source_and_its_use_is_reported(make_notebook: Build) -> None:
     graph = build_graph(make_notebook("tmp = 1", "del tmp", "print(tmp)"))
     assert not graph.edges_into(2)
-    assert ("NBR101", 2) not in codes(graph)
+    (diagnostic,) = [d for d in graph.diagnostics if d.code == "NBR101"]
+    assert diagnostic.location.cell_index == 2
+    assert "after cell 1 deletes it" in diagnostic.message
+
+
+def test_a_conditional_del_does_not_remove_the_source(make_notebook: Build) -> None:
+    graph = build_graph(make_notebook("tmp = 1", "if flag:\n    del tmp", "print(tmp)"))
+    assert (0, 2, ("tmp",)) in edges(graph)
 
 
 def test_nbr100_cell_that_does_not_parse(make_notebook: Build) -> None:
@@ -227,3 +234,10 @@ def test_a_global_set_in_the_cell_before_the_call_needs_no_edge(make_notebook: B
     assert not any("LIMIT" in e.names for e in graph.edges_into(2))
     # cell 3 calls over() before rebinding LIMIT: it needs the value cell 2 left
     assert (2, 3, ("LIMIT",)) in {(e.source, e.target, e.indirect) for e in graph.edges}
+
+
+def test_a_name_needed_by_two_called_functions_is_listed_once(make_notebook: Build) -> None:
+    graph = build_graph(
+        make_notebook("df = load()", "def a():\n    return df\ndef b():\n    return df", "a(), b()")
+    )
+    assert [(e.source, e.names) for e in graph.edges_into(2)] == [(0, ("df",)), (1, ("a", "b"))]

@@ -67,6 +67,13 @@ FORMS = [
     ("lone-cr", "%%bash\recho 1\n\nls\n", [("cell_magic", "bash")]),
     ("no-trailing-newline", "x = 1\n%who", [("line_magic", "who")]),
     ("run", "%run helpers.py\n", [("line_magic", "run")]),
+    ("pylab", "%pylab inline\n", [("line_magic", "pylab")]),
+    ("assign-time-expr", "res = %time train(X)\n", [("magic_assign", "time")]),
+    ("assign-timeit-o", "r = %timeit -o f(x)\n", [("magic_assign", "timeit")]),
+    ("shell-assign-subscript", 'd["k"] = !ls\n', [("shell_assign", "!")]),
+    ("shell-assign-attribute", "cfg.files = !ls *.csv\n", [("shell_assign", "!")]),
+    ("indented-cell", "    x = 1\n    %time y = x\n", [("line_magic", "time")]),
+    ("indented-cell-magic", "  %%time\n  z = 2\n", [("cell_magic", "time")]),
 ]
 
 
@@ -76,7 +83,7 @@ def test_masked_form_parses_and_round_trips(source: str, expected: list[tuple[st
     ast.parse(masked.code)  # raises if masking left IPython syntax behind
     assert [(m.kind, m.name) for m in masked.magics] == expected
     assert len(masked.code.splitlines()) == len(source.splitlines())
-    assert unmask(masked.code, masked.magics) == source
+    assert masked.restore() == source
 
 
 def test_there_are_at_least_twenty_distinct_forms() -> None:
@@ -156,6 +163,23 @@ def test_unmask_multi_line_magic_after_moving() -> None:
     source = "%%bash\necho one\necho two\n"
     masked = mask(source)
     assert unmask("y = 2\n" + masked.code, masked.magics) == "y = 2\n" + source
+
+
+def test_indented_cell_is_dedented_like_ipython() -> None:
+    masked = mask("    total = 3\n    %time total += 1\n  odd = 1\n")
+    assert masked.code.startswith("total = 3\n")
+    assert masked.leading_indent == "    "
+    assert masked.dedented_lines == {1, 2}
+    ast.parse(masked.code.replace("  odd = 1", "odd = 1"))
+    assert masked.restore() == "    total = 3\n    %time total += 1\n  odd = 1\n"
+
+
+def test_source_positions_point_into_the_users_cell() -> None:
+    masked = mask("%time result = compute(data)\n!echo $name\n")
+    assert masked.source_position(1, 18, "data") == (1, 24)
+    assert masked.source_position(2, 27, "name") == (2, 8)
+    indented = mask("    x = y\n")
+    assert indented.source_position(1, 5, "y") == (1, 9)
 
 
 def test_cell_that_does_not_parse_is_masked_but_still_invalid() -> None:

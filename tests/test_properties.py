@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from nbrefactor import analyse_source
-from nbrefactor.notebook.magics import mask, unmask
+from nbrefactor.notebook.magics import mask
 
 # Lines built from the pieces that matter to masking: escapes, brackets, quotes,
 # continuations, indentation, comments and line endings.
@@ -68,7 +68,7 @@ _SETTINGS = settings(max_examples=400, deadline=None, suppress_health_check=[Hea
 @given(_CELL)
 def test_mask_round_trips_any_text(source: str) -> None:
     masked = mask(source)
-    assert unmask(masked.code, masked.magics) == source
+    assert masked.restore() == source
     assert len(masked.code.splitlines()) == len(source.splitlines())
 
 

@@ -10,7 +10,9 @@ places where that provider differs from Python (tests hold the two analyses equa
 * a walrus inside a comprehension binds in the enclosing scope (PEP 572);
 * ``except E as err`` unbinds ``err`` when the handler ends;
 * ``global name`` inside a def binds ``name`` only when the def runs, not in the cell;
-* ``total += x`` under ``global total`` reads ``total`` (libcst, like symtable, sees a store).
+* ``total += x`` under ``global total`` reads ``total`` (libcst, like symtable, sees a store);
+* ``import os.path`` binds ``os`` and a bare ``x: int`` binds nothing;
+* the annotation of a function's local variable (``y: Foo = 1``) is never evaluated.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from libcst.metadata import (
     BuiltinScope,
     ClassScope,
     ComprehensionScope,
+    FunctionScope,
     GlobalScope,
     MetadataWrapper,
     Scope,
@@ -62,14 +65,15 @@ def scope_facts(module: cst.Module) -> CstScopeFacts:
 
     defines: set[str] = set()
     imports: set[str] = set()
+    skipped = corrections.handler_names | corrections.nested_names | corrections.bare_annotations
     for assignment in global_scope.assignments:
         if not isinstance(assignment, Assignment):
             continue
-        name = assignment.name
+        name = assignment.name.split(".")[0]  # `import os.path` binds `os`
         if name == PLACEHOLDER or id(assignment.node) in corrections.future_imports:
             continue
-        if id(assignment.node) in corrections.handler_names | corrections.nested_names:
-            continue  # `except ... as name`; or `global name` assigned inside a def
+        if id(assignment.node) in skipped:
+            continue  # `except ... as name`, `global name` inside a def, `name: int`
         defines.add(name)
         if isinstance(assignment.node, (cst.Import, cst.ImportFrom)):
             imports.add(name)
@@ -81,11 +85,28 @@ def scope_facts(module: cst.Module) -> CstScopeFacts:
             functions[statement.name.value] = frozenset(
                 _globals_read(statement, scopes, global_scope)
             )
+        named_lambda = _named_lambda(statement)
+        if named_lambda is not None:
+            name, function = named_lambda
+            functions[name] = frozenset(_globals_read(function, scopes, global_scope))
     return CstScopeFacts(frozenset(defines), frozenset(imports), functions)
 
 
+def _named_lambda(statement: cst.CSTNode) -> tuple[str, cst.Lambda] | None:
+    """``name = lambda ...: ...`` as a whole statement: a function named ``name``."""
+    if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
+        return None
+    assign = statement.body[0]
+    if not isinstance(assign, cst.Assign) or len(assign.targets) != 1:
+        return None
+    target = assign.targets[0].target
+    if isinstance(target, cst.Name) and isinstance(assign.value, cst.Lambda):
+        return target.value, assign.value
+    return None
+
+
 def _globals_read(
-    definition: cst.FunctionDef | cst.ClassDef,
+    definition: cst.FunctionDef | cst.ClassDef | cst.Lambda,
     scopes: Mapping[cst.CSTNode, Scope | None],
     global_scope: GlobalScope,
 ) -> Iterator[str]:
@@ -95,12 +116,15 @@ def _globals_read(
     """
     inner: set[Scope] = set()
     targets: set[int] = set()  # `total += x` targets: read as well as written
+    unevaluated: set[int] = set()  # names in annotations of function locals (`y: Foo = 1`)
     for node in _descendants(definition):
         scope = scopes.get(node)
         if scope is not None and scope is not global_scope:
             inner.add(scope)
         if isinstance(node, cst.AugAssign) and isinstance(node.target, cst.Name):
             targets.add(id(node.target))
+        if isinstance(node, cst.AnnAssign) and isinstance(scope, FunctionScope):
+            unevaluated.update(id(n) for n in _descendants(node.annotation))
     for assignment in global_scope.assignments:  # `global total` in the body, then `total += x`
         if isinstance(assignment, Assignment) and id(assignment.node) in targets:
             yield assignment.name
@@ -110,6 +134,8 @@ def _globals_read(
         for access in scope.accesses:
             node = access.node
             if not isinstance(node, cst.Name) or node.value in _NOT_NAMES:
+                continue
+            if id(node) in unevaluated:
                 continue
             referents = access.referents
             if not referents or all(
@@ -137,6 +163,7 @@ class _Corrections(cst.CSTVisitor):
         self.handler_names: set[int] = set()
         self.future_imports: set[int] = set()
         self.nested_names: set[int] = set()  # Name nodes inside defs, classes and lambdas
+        self.bare_annotations: set[int] = set()  # `x: int` at module level binds nothing
         self._depth = 0  # > 0 inside a def, class or lambda
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
@@ -156,6 +183,10 @@ class _Corrections(cst.CSTVisitor):
 
     def leave_Lambda(self, original_node: cst.Lambda) -> None:
         self._depth -= 1
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        if self._depth == 0 and node.value is None:
+            self.bare_annotations.add(id(node.target))
 
     def visit_Name(self, node: cst.Name) -> None:
         if self._depth:

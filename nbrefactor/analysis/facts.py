@@ -9,8 +9,10 @@ Function scopes come from :mod:`symtable`, the compiler's own scope analysis.
 from __future__ import annotations
 
 import ast
+import re
 import symtable
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Literal
 
@@ -56,7 +58,12 @@ MUTATING_METHODS = frozenset(
     }
 )
 #: Calls that read or write names nbrefactor cannot see.
-DYNAMIC_CALLS = frozenset({"exec", "eval", "globals", "locals", "vars", "__import__"})
+DYNAMIC_CALLS = frozenset({"exec", "eval", "globals", "locals", "vars"})
+#: pandas methods whose query string reads notebook names as ``@name``.
+_QUERY_METHODS = frozenset({"query", "eval"})
+_QUERY_NAME = re.compile(r"@([A-Za-z_]\w*)")
+
+ScopeKind = Literal["class", "comprehension", "lambda"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,13 +118,15 @@ class CellFacts:
     Name tuples keep the order of first occurrence. ``reads`` are the names the cell needs
     from earlier cells (read before the cell binds them); ``uses`` are all names it loads at
     cell level, ``uses_after_binding`` those loaded after the cell itself bound them;
-    ``deletes`` are the names the cell leaves deleted. ``read_positions`` gives the
-    first (line, column) each read happens at, both 1-based.
+    ``deletes`` are the names the cell leaves deleted. ``call_mutates`` are the mutated
+    names changed only through method calls (``x.append(1)``), which a module cannot be.
+    ``read_positions`` gives the first (line, column) each read happens at, both 1-based.
     """
 
     defines: tuple[str, ...] = ()
     reads: tuple[str, ...] = ()
     mutates: tuple[str, ...] = ()
+    call_mutates: frozenset[str] = frozenset()
     imports: tuple[str, ...] = ()
     deletes: tuple[str, ...] = ()
     uses: frozenset[str] = frozenset()
@@ -169,10 +178,14 @@ def analyse_masked(masked: MaskedCell) -> CellFacts:
     for magic in masked.magics:
         if magic.dynamic:
             walker.dynamic.append(f"%{magic.name}")
+    imported = {b.name for b in walker.bindings if b.kind == "import"}
+    call_only = set(walker.mutates) - walker.assignment_mutates
     return CellFacts(
         defines=tuple(dict.fromkeys(b.name for b in walker.bindings)),
         reads=tuple(walker.reads),
-        mutates=tuple(walker.mutates),
+        # `np.append(a, 1)` after `import numpy as np` calls a function; it changes nothing
+        mutates=tuple(n for n in walker.mutates if not (n in imported and n in call_only)),
+        call_mutates=frozenset(call_only - imported),
         imports=tuple(dict.fromkeys(b.name for b in walker.bindings if b.kind == "import")),
         deletes=tuple(walker.deletes),
         uses=frozenset(walker.uses),
@@ -180,7 +193,7 @@ def analyse_masked(masked: MaskedCell) -> CellFacts:
         bindings=tuple(walker.bindings),
         defs=defs,
         read_positions=tuple(
-            (name, line, _column(masked.code, line, offset))
+            (name, *masked.source_position(line, _column(masked.code, line, offset), name))
             for name, (line, offset) in walker.reads.items()
         ),
         star_imports=tuple(walker.star_imports),
@@ -270,18 +283,30 @@ class _CellWalker:
         self.star_imports: list[str] = []
         self.dynamic: list[str] = []
         self.magic_reads: set[str] = set()
-        self._locals: list[set[str]] = []  # comprehension, lambda and class scopes
-        self._comprehensions: list[bool] = []  # parallel to _locals: is it a comprehension?
+        self.assignment_mutates: set[str] = set()  # mutated by `x[k] = v` or `x.a = v`
+        self._scopes: list[tuple[ScopeKind, set[str]]] = []  # innermost last
+        self._loop_loads: list[set[str]] = []  # names loaded in each enclosing loop body
         self._conditional = 0  # > 0 inside code that may not run (walrus in `a and (b := c)`)
+        self._branch_depth = 0  # > 0 inside if/for/while/try/match bodies
         self._recording = True
 
     # -- names ---------------------------------------------------------------------------
 
+    def is_local(self, name: str) -> bool:
+        """True when ``name`` is bound in an enclosing comprehension, lambda or class body.
+
+        A class body's names are visible only directly in that body, not in nested scopes.
+        """
+        for depth, (kind, names) in enumerate(reversed(self._scopes)):
+            if name in names and (depth == 0 or kind != "class"):
+                return True
+        return False
+
     def load(self, name: str, line: int, offset: int = 0) -> None:
-        if name == PLACEHOLDER:
+        if name == PLACEHOLDER or self.is_local(name):
             return
-        if any(name in scope for scope in self._locals):
-            return
+        for loads in self._loop_loads:
+            loads.add(name)
         self.uses.add(name)
         if name in self._ever_bound:
             self.uses_after_binding.add(name)
@@ -299,12 +324,8 @@ class _CellWalker:
         unpacked: bool = False,
     ) -> None:
         # A walrus in a comprehension binds in the enclosing scope (PEP 572).
-        scopes = [s for s, comp in zip(self._locals, self._comprehensions, strict=True) if not comp]
-        innermost = (
-            (scopes[-1] if scopes else None)
-            if kind == "walrus"
-            else (self._locals[-1] if self._locals else None)
-        )
+        scopes = [names for k, names in self._scopes if k != "comprehension" or kind != "walrus"]
+        innermost = scopes[-1] if scopes else None
         if innermost is not None:
             innermost.add(name)
             return
@@ -317,12 +338,15 @@ class _CellWalker:
             shape = _shape(kind, value)
             self.bindings.append(Binding(name, kind, line, shape, derived, unpacked))
 
-    def mutate(self, name: str | None, line: int) -> None:
-        if name is None or any(name in scope for scope in self._locals):
+    def mutate(self, name: str | None, line: int, *, by_call: bool = False) -> None:
+        if name is None or self.is_local(name):
             return
         self.load(name, line)
-        if self._recording and name not in self.mutates:
-            self.mutates.append(name)
+        if self._recording:
+            if name not in self.mutates:
+                self.mutates.append(name)
+            if not by_call:
+                self.assignment_mutates.add(name)
 
     # -- statements ----------------------------------------------------------------------
 
@@ -346,10 +370,12 @@ class _CellWalker:
         """Run alternative bodies; afterwards only names bound on every path are bound."""
         before = set(self.bound)
         results: list[set[str]] = []
+        self._branch_depth += 1
         for body in bodies:
             self.bound = set(before)
             self.statements(body)
             results.append(self.bound)
+        self._branch_depth -= 1
         if not exhaustive:
             results.append(before)
         self.bound = set.intersection(*results) if results else before
@@ -359,10 +385,16 @@ class _CellWalker:
         if isinstance(node, ast.Expr):
             self.expr(node.value)
         elif isinstance(node, ast.Assign):
+            if _is_named_lambda(node):  # `f = lambda x: x * K`: a function, read when called
+                assert isinstance(node.value, ast.Lambda) and isinstance(node.targets[0], ast.Name)
+                self.arguments(node.value.args)
+                self.bind(node.targets[0].id, "function", line)
+                return
             self.expr(node.value)
             derived = _reads_any(node.value, node.targets)
+            kind: BindingKind = "magic" if _is_placeholder_call(node.value) else "assign"
             for target in node.targets:
-                self.target(target, "assign", node.value, derived=derived)
+                self.target(target, kind, node.value, derived=derived)
         elif isinstance(node, ast.AugAssign):
             if isinstance(node.target, ast.Name):
                 self.load(node.target.id, line, node.target.col_offset)
@@ -396,13 +428,15 @@ class _CellWalker:
         elif isinstance(node, (ast.For, ast.AsyncFor)):
             self.expr(node.iter)
             before = set(self.bound)
-            self.target(node.target, "loop", None)
-            self.statements(node.body)
+            with self._loop():
+                self.target(node.target, "loop", None)
+                self.statements(node.body)
             self.bound = before
             self.branches(node.orelse, exhaustive=False)
         elif isinstance(node, ast.While):
-            self.expr(node.test)
-            self.branches(node.body, exhaustive=False)
+            with self._loop():
+                self.expr(node.test)
+                self.branches(node.body, exhaustive=False)
             self.branches(node.orelse, exhaustive=False)
         elif isinstance(node, ast.If):
             self.expr(node.test)
@@ -427,7 +461,21 @@ class _CellWalker:
                 if isinstance(child, ast.expr):
                     self.expr(child)
 
+    @contextmanager
+    def _loop(self) -> Iterator[None]:
+        """A loop body may run again: a name it loads before binding reads the last round's."""
+        loads: set[str] = set()
+        self._loop_loads.append(loads)
+        self._branch_depth += 1
+        try:
+            yield
+        finally:
+            self._branch_depth -= 1
+            self._loop_loads.pop()
+            self.uses_after_binding |= loads & self._ever_bound
+
     def try_statement(self, node: ast.Try) -> None:
+        self._branch_depth += 1
         before = set(self.bound)
         self.statements(node.body)
         self.statements(node.orelse)
@@ -443,23 +491,25 @@ class _CellWalker:
                 self.bound.discard(handler.name)
             outcomes.append(self.bound)
         self.bound = set.intersection(*outcomes)
+        self._branch_depth -= 1
         self.statements(node.finalbody)
 
     def class_body(self, node: ast.ClassDef) -> None:
         """A class body runs now, in a scope of its own that its methods cannot see."""
         saved_bound = set(self.bound)
-        self._push(comprehension=False)
+        names: set[str] = set()
+        self._scopes.append(("class", names))
         try:
             for stmt in node.body:
                 if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
                     for decorator in stmt.decorator_list:
                         self.expr(decorator)
                     self.arguments(stmt.args)
-                    self._locals[-1].add(stmt.name)
+                    names.add(stmt.name)
                 else:
                     self.statement(stmt)
         finally:
-            self._pop()
+            self._scopes.pop()
             self.bound = saved_bound
 
     def imports(self, node: ast.Import | ast.ImportFrom) -> None:
@@ -509,7 +559,13 @@ class _CellWalker:
         if isinstance(target, ast.Name):
             self.load(target.id, target.lineno, target.col_offset)
             self.bound.discard(target.id)
-            if self._recording and not self._locals and target.id not in self.deletes:
+            # only an unconditional `del` leaves the name deleted for the cells below
+            if (
+                self._recording
+                and not self._scopes
+                and not self._branch_depth
+                and target.id not in self.deletes
+            ):
                 self.deletes.append(target.id)
         elif isinstance(target, (ast.Tuple, ast.List)):
             for element in target.elts:
@@ -564,9 +620,9 @@ class _CellWalker:
             self.bind(node.target.id, "walrus", node.lineno, node.value)
         elif isinstance(node, ast.Lambda):
             self.arguments(node.args)
-            self._push(comprehension=False, names=_argument_names(node.args))
+            self._scopes.append(("lambda", _argument_names(node.args)))
             self.expr(node.body)
-            self._pop()
+            self._scopes.pop()
         elif isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
             self.comprehension(node)
         elif isinstance(node, ast.BoolOp):
@@ -605,19 +661,26 @@ class _CellWalker:
         for keyword in node.keywords:
             self.expr(keyword.value)
         func = node.func
-        if isinstance(func, ast.Name) and func.id in DYNAMIC_CALLS:
+        # vars(obj) is just obj.__dict__; vars() with no argument is locals()
+        dynamic = isinstance(func, ast.Name) and func.id in DYNAMIC_CALLS
+        if dynamic and isinstance(func, ast.Name) and (func.id != "vars" or not node.args):
             self.dynamic.append(f"{func.id}()")
+        if isinstance(func, ast.Attribute) and func.attr in _QUERY_METHODS and node.args:
+            query = node.args[0]
+            if isinstance(query, ast.Constant) and isinstance(query.value, str):
+                for found in _QUERY_NAME.finditer(query.value):  # df.query("x > @limit")
+                    self.load(found.group(1), query.lineno, query.col_offset)
         if isinstance(func, ast.Attribute) and (
             func.attr in MUTATING_METHODS or _has_inplace_true(node)
         ):
-            self.mutate(base_name(func.value), node.lineno)
+            self.mutate(base_name(func.value), node.lineno, by_call=True)
 
     def comprehension(
         self, node: ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp
     ) -> None:
         generators = node.generators
         self.expr(generators[0].iter)  # the first iterable is evaluated outside
-        self._push(comprehension=True)
+        self._scopes.append(("comprehension", set()))
         self._conditional += 1
         for index, generator in enumerate(generators):
             if index:
@@ -631,15 +694,15 @@ class _CellWalker:
         else:
             self.expr(node.elt)
         self._conditional -= 1
-        self._pop()
+        self._scopes.pop()
 
-    def _push(self, *, comprehension: bool, names: set[str] | None = None) -> None:
-        self._locals.append(set() if names is None else names)
-        self._comprehensions.append(comprehension)
 
-    def _pop(self) -> None:
-        self._locals.pop()
-        self._comprehensions.pop()
+def _is_named_lambda(node: ast.Assign) -> bool:
+    return (
+        len(node.targets) == 1
+        and isinstance(node.targets[0], ast.Name)
+        and isinstance(node.value, ast.Lambda)
+    )
 
 
 def _shape(kind: BindingKind, value: ast.expr | None) -> str:
@@ -680,21 +743,32 @@ def _irrefutable(pattern: ast.pattern) -> bool:
 
 
 def _def_facts(tree: ast.Module, table: symtable.SymbolTable) -> Iterator[DefFacts]:
-    """Facts for each top-level def/class, pairing ast nodes with symtable's scopes."""
+    """Facts for each top-level def, class and named lambda, pairing ast with symtable."""
     tables: dict[tuple[str, int], list[symtable.SymbolTable]] = {}
     for child in table.get_children():
         tables.setdefault((child.get_name(), child.get_lineno()), []).append(child)
-    for node in tree.body:
-        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+    for statement in tree.body:
+        node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.Lambda
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            node, name = statement, statement.name
+            line = node.decorator_list[0].lineno if node.decorator_list else node.lineno
+            keys = [(name, node.lineno), (name, line)]
+        elif isinstance(statement, ast.Assign) and _is_named_lambda(statement):
+            assert isinstance(statement.value, ast.Lambda)
+            assert isinstance(statement.targets[0], ast.Name)
+            node, name, line = statement.value, statement.targets[0].id, statement.lineno
+            keys = [("lambda", node.lineno)]
+        else:
             continue
-        line = node.decorator_list[0].lineno if node.decorator_list else node.lineno
-        candidates = tables.get((node.name, node.lineno)) or tables.get((node.name, line)) or []
+        candidates = next((tables[key] for key in keys if tables.get(key)), [])
         if not candidates:
             continue
         scope = candidates.pop(0)
         is_class = isinstance(node, ast.ClassDef)
         read, written = _scope_globals(scope, include_self=not is_class)
-        # symtable counts `total += x` under `global total` as a store only; it reads too
+        # symtable also lists names only used in local annotations (`y: Foo = 1`), which
+        # Python never evaluates; and it sees `total += x` under `global total` as a store
+        read &= _runtime_loads(node)
         read |= {
             child.target.id
             for child in ast.walk(node)
@@ -703,14 +777,36 @@ def _def_facts(tree: ast.Module, table: symtable.SymbolTable) -> Iterator[DefFac
             and child.target.id in written
         }
         yield DefFacts(
-            name=node.name,
+            name=name,
             kind="class" if is_class else "function",
             line=line,
-            end_line=node.end_lineno or node.lineno,
+            end_line=statement.end_lineno or statement.lineno,
             globals_read=frozenset(read),
             globals_written=frozenset(written),
             globals_mutated=frozenset(_mutated_globals(node, read | written)),
         )
+
+
+def _runtime_loads(node: ast.AST) -> set[str]:
+    """Names loaded anywhere in ``node`` except in annotations of function-local variables."""
+    names: set[str] = set()
+    stack: list[tuple[ast.AST, bool]] = [(node, False)]
+    while stack:
+        current, in_function = stack.pop()
+        if isinstance(current, ast.Name) and isinstance(current.ctx, ast.Load):
+            names.add(current.id)
+        if isinstance(current, ast.AnnAssign) and in_function:
+            children: list[ast.AST] = [current.target]
+            if current.value is not None:
+                children.append(current.value)
+        else:
+            children = list(ast.iter_child_nodes(current))
+        if isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            in_function = True
+        elif isinstance(current, ast.ClassDef):
+            in_function = False
+        stack.extend((child, in_function) for child in children)
+    return names
 
 
 def _scope_globals(scope: symtable.SymbolTable, *, include_self: bool) -> tuple[set[str], set[str]]:

@@ -6,7 +6,7 @@ import builtins
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from nbrefactor.analysis.facts import CellFacts, DefFacts, analyse_source
 from nbrefactor.diagnostics import Diagnostic
@@ -55,12 +55,6 @@ class Edge:
     target: int
     names: tuple[str, ...]
     indirect: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class _Site:
-    cell: int
-    definition: DefFacts | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +110,7 @@ def build_graph(notebook: Notebook) -> CellGraph:
 
 def link(notebook: Notebook, facts: Mapping[int, CellFacts]) -> CellGraph:
     """Link already analysed cells into a graph (a pure function of its inputs)."""
+    facts = _without_module_calls(facts)
     linker = _Linker(notebook, facts)
     edges = tuple(linker.edges())
     diagnostics = [
@@ -153,88 +148,98 @@ def link(notebook: Notebook, facts: Mapping[int, CellFacts]) -> CellGraph:
 
 
 class _Linker:
-    """One top-to-bottom sweep: edges, hidden state, undefined names, dynamic names."""
+    """One top-to-bottom sweep: edges, hidden state, undefined names, dynamic names.
+
+    A cell that calls a function also needs what the function reads when it runs, and
+    provides what it assigns through ``global`` or changes in place: those count as the
+    calling cell's reads, definitions and mutations.
+    """
 
     def __init__(self, notebook: Notebook, facts: Mapping[int, CellFacts]) -> None:
         self.notebook = notebook
         self.facts = facts
         self.diagnostics: list[Diagnostic] = []
+        self.calls = _calls(facts)
         self.first_definer: dict[str, int] = {}
         for index, cell_facts in facts.items():
-            for name in cell_facts.defines:
+            for name in (*cell_facts.defines, *self._written_by_calls(index)):
                 self.first_definer.setdefault(name, index)
 
+    def _written_by_calls(self, index: int) -> tuple[str, ...]:
+        return tuple(n for definition, _ in self.calls[index] for n in definition.globals_written)
+
     def edges(self) -> Iterator[Edge]:
-        state: dict[str, _Site] = {}
+        state: dict[str, int] = {}  # name -> the cell that last defined or changed it
+        deleted: dict[str, int] = {}  # name -> the cell that deleted it
         dynamic_seen = False
         for index, cell_facts in self.facts.items():
             dynamic_seen = dynamic_seen or bool(cell_facts.star_imports or cell_facts.dynamic)
             direct: dict[int, list[str]] = {}
             indirect: dict[int, list[str]] = {}
             for name in cell_facts.reads:
-                site = state.get(name)
-                if site is not None:
-                    direct.setdefault(site.cell, []).append(name)
+                if name in state:
+                    direct.setdefault(state[name], []).append(name)
                 else:
-                    self._missing(index, cell_facts, name, None, dynamic_seen)
-            for name, via in self._called_globals(index, cell_facts, state):
+                    self._missing(index, cell_facts, name, None, dynamic_seen, deleted)
+            for name, via in self._called_globals(index, state):
                 if _bound_before_call(cell_facts, name, via):
                     continue
-                site = state.get(name)
-                if site is not None:
-                    if name not in direct.get(site.cell, ()):
-                        indirect.setdefault(site.cell, []).append(name)
+                if name in state:
+                    source = state[name]
+                    if name not in direct.get(source, ()) and name not in indirect.get(source, ()):
+                        indirect.setdefault(source, []).append(name)
                 else:
-                    self._missing(index, cell_facts, name, via, dynamic_seen)
+                    self._missing(index, cell_facts, name, via, dynamic_seen, deleted)
             for source in sorted(direct.keys() | indirect.keys()):
                 names = direct.get(source, []) + indirect.get(source, [])
                 yield Edge(source, index, tuple(names), tuple(indirect.get(source, ())))
             self._dynamic(index, cell_facts)
-            self._update(state, index, cell_facts)
+            changed = [*cell_facts.defines, *cell_facts.mutates]
+            for definition, _ in self.calls[index]:
+                changed.extend([*definition.globals_written, *definition.globals_mutated])
+            for name in changed:
+                state[name] = index
+                deleted.pop(name, None)
+            for name in cell_facts.deletes:
+                state.pop(name, None)
+                deleted[name] = index
 
-    def _called_globals(
-        self, index: int, cell_facts: CellFacts, state: Mapping[str, _Site]
-    ) -> Iterator[tuple[str, str]]:
-        """Module-level names read by the functions this cell calls, with the function."""
-        seen: set[str] = set()
-        pending: list[tuple[DefFacts, str]] = []
-        for name in sorted(cell_facts.uses):
-            definition = cell_facts.def_named(name)
-            site = state.get(name)
-            if definition is None and site is not None:
-                definition = site.definition
-            if definition is not None:
-                pending.append((definition, name))
-        while pending:
-            definition, via = pending.pop()
-            if definition.name in seen:
-                continue
-            seen.add(definition.name)
+    def _called_globals(self, index: int, state: Mapping[str, int]) -> Iterator[tuple[str, str]]:
+        """Module-level names read by the functions cell ``index`` calls, with the call."""
+        for definition, via in self.calls[index]:
             for name in sorted(definition.globals_read - {definition.name}):
-                if name in BUILTIN_NAMES and name not in state:
-                    continue
-                yield name, via
-                nested = cell_facts.def_named(name) or (
-                    state[name].definition if name in state else None
-                )
-                if nested is not None:
-                    pending.append((nested, via))
+                if name not in BUILTIN_NAMES or name in state:
+                    yield name, via
 
     def _missing(
-        self, index: int, cell_facts: CellFacts, name: str, via: str | None, dynamic_seen: bool
+        self,
+        index: int,
+        cell_facts: CellFacts,
+        name: str,
+        via: str | None,
+        dynamic_seen: bool,
+        deleted: Mapping[str, int],
     ) -> None:
-        """A name needed by cell ``index`` that no earlier cell defines."""
+        """A name needed by cell ``index`` that no earlier cell provides."""
         line, col = cell_facts.first_read_position(name)
         how = f" (through {via}())" if via else ""
         later = self.first_definer.get(name)
-        if later is not None and later > index:
+        if name in deleted:
+            message = (
+                f"'{name}' is used{how} after cell {deleted[name]} deletes it; "
+                "the notebook only works if cells ran out of order"
+            )
             self.diagnostics.append(
-                Diagnostic(
-                    "NBR101",
-                    f"'{name}' is used{how} before cell {later} defines it; "
-                    "the notebook only works if cells ran out of order",
-                    self.notebook.location(index, line, col),
-                )
+                Diagnostic("NBR101", message, self.notebook.location(index, line, col))
+            )
+            return
+        if later is not None and later > index:
+            message = (
+                f"'{name}' is used{how} before cell {later} defines it; "
+                "the notebook only works if cells ran out of order"
+            )
+            self.diagnostics.append(
+                Diagnostic("NBR101", message, self.notebook.location(index, line, col))
             )
             return
         if later is not None or dynamic_seen or name in BUILTIN_NAMES:
@@ -267,16 +272,65 @@ class _Linker:
                 )
             )
 
-    @staticmethod
-    def _update(state: dict[str, _Site], index: int, cell_facts: CellFacts) -> None:
-        for name in (*cell_facts.defines, *cell_facts.mutates):
-            previous = state.get(name)
+
+def _calls(facts: Mapping[int, CellFacts]) -> dict[int, list[tuple[DefFacts, str]]]:
+    """For each cell, the functions it may call (directly or through other functions).
+
+    A cell calls a function when it loads a name whose current value is a def, class or
+    named lambda; each is listed with the name the cell used to reach it.
+    """
+    functions: dict[str, DefFacts] = {}  # name -> its current def, in notebook order
+    calls: dict[int, list[tuple[DefFacts, str]]] = {}
+    for index, cell_facts in facts.items():
+        found: list[tuple[DefFacts, str]] = []
+        seen: set[str] = set()
+        pending: list[tuple[DefFacts, str]] = []
+        for name in sorted(cell_facts.uses):
+            definition = cell_facts.def_named(name) or functions.get(name)
+            if definition is not None:
+                pending.append((definition, name))
+        while pending:
+            definition, via = pending.pop()
+            if definition.name in seen:
+                continue
+            seen.add(definition.name)
+            found.append((definition, via))
+            for name in sorted(definition.globals_read - {definition.name}):
+                nested = cell_facts.def_named(name) or functions.get(name)
+                if nested is not None:
+                    pending.append((nested, via))
+        calls[index] = found
+        for name in cell_facts.defines:
             definition = cell_facts.def_named(name)
-            if definition is None and name not in cell_facts.defines and previous is not None:
-                definition = previous.definition  # mutating a function object keeps its body
-            state[name] = _Site(index, definition)
+            if definition is None:
+                functions.pop(name, None)  # rebound to a value
+            else:
+                functions[name] = definition
         for name in cell_facts.deletes:
-            state.pop(name, None)
+            functions.pop(name, None)
+    return calls
+
+
+def _without_module_calls(facts: Mapping[int, CellFacts]) -> dict[int, CellFacts]:
+    """Drop "mutations" of modules: ``np.append(a, 1)`` calls a function of ``np``.
+
+    A name counts as a module when every binding of it in the notebook is an import.
+    """
+    kinds: dict[str, set[str]] = {}
+    for cell_facts in facts.values():
+        for binding in cell_facts.bindings:
+            kinds.setdefault(binding.name, set()).add(binding.kind)
+    modules = {name for name, seen in kinds.items() if seen == {"import"}}
+    fixed = {}
+    for index, cell_facts in facts.items():
+        dropped = cell_facts.call_mutates & modules
+        if dropped:
+            mutates = tuple(n for n in cell_facts.mutates if n not in dropped)
+            cell_facts = replace(
+                cell_facts, mutates=mutates, call_mutates=cell_facts.call_mutates - dropped
+            )
+        fixed[index] = cell_facts
+    return fixed
 
 
 def _bound_before_call(cell_facts: CellFacts, name: str, function: str) -> bool:

@@ -39,11 +39,23 @@ _PYTHON_LINE_MAGICS: dict[str, frozenset[str]] = {
 ISOLATED_MAGICS = frozenset({"timeit"})
 #: Magics that create or delete notebook names nbrefactor cannot see.
 DYNAMIC_MAGICS = frozenset(
-    {"run", "store", "reset", "reset_selective", "load", "loadpy", "macro", "xdel", "recall"}
+    {
+        "run",
+        "store",
+        "reset",
+        "reset_selective",
+        "load",
+        "loadpy",
+        "macro",
+        "xdel",
+        "recall",
+        "pylab",
+    }
 )
 
 _MAGIC_NAME = re.compile(r"%{1,2}([A-Za-z_][\w.]*)")
-_ASSIGN = re.compile(r"^(?P<target>[^=!%#'\"]+?)\s*=\s*(?P<escape>[!%])(?P<rest>.*)$", re.DOTALL)
+# any assignment target (checked by parsing it): `x`, `a, b`, `d["k"]`, `cfg.files`
+_ASSIGN = re.compile(r"^(?P<target>[^=]+?)\s*=\s*(?P<escape>[!%])(?P<rest>.*)$", re.DOTALL)
 _DOLLAR_NAME = re.compile(r"(?<!\$)\$([A-Za-z_]\w*)")
 _BRACED = re.compile(r"(?<!\{)\{([^{}]+)\}(?!\})")
 
@@ -65,6 +77,8 @@ class Magic:
     original: str
     python_body: bool = False
     reads: tuple[str, ...] = ()
+    #: For ``python_body`` magics: original column minus masked column of the statement.
+    shift: int = 0
 
     @property
     def dynamic(self) -> bool:
@@ -77,7 +91,9 @@ class MaskedCell:
     """A code cell with its IPython syntax masked.
 
     ``code`` is parseable Python when the user's Python is; ``isolated_lines`` are the
-    1-based lines whose statements run in a scope of their own (``%timeit``).
+    1-based lines whose statements run in a scope of their own (``%timeit``). Like
+    IPython, a cell whose first line is indented is dedented by that indent:
+    ``leading_indent`` is the indent and ``dedented_lines`` the lines that had it.
     """
 
     source: str
@@ -85,6 +101,47 @@ class MaskedCell:
     magics: tuple[Magic, ...] = ()
     cell_magic: str | None = None
     isolated_lines: frozenset[int] = frozenset()
+    leading_indent: str = ""
+    dedented_lines: frozenset[int] = frozenset()
+
+    def restore(self, code: str | None = None) -> str:
+        """The user's text for ``code`` (default: this cell's masked code).
+
+        Placeholders are unmasked wherever they are; the leading indent is put back on
+        the lines that had it, which assumes ``code`` keeps this cell's line numbering.
+        """
+        text = unmask(self.code if code is None else code, self.magics)
+        if not self.leading_indent:
+            return text
+        lines = text.splitlines(keepends=True)
+        return "".join(
+            self.leading_indent + line if number in self.dedented_lines else line
+            for number, line in enumerate(lines, start=1)
+        )
+
+    def source_position(self, line: int, col: int, name: str) -> tuple[int, int]:
+        """Map a 1-based (line, column) in ``code`` to the same place in ``source``.
+
+        ``name`` is what sits there: a name read by a masked magic is looked up in the
+        magic's original text.
+        """
+        for magic in self.magics:
+            if not magic.start_line <= line <= magic.end_line:
+                continue
+            if magic.python_body:
+                col += magic.shift
+                break
+            for offset, text in enumerate(magic.original.splitlines()):
+                found = re.search(rf"(?<![\w.]){re.escape(name)}(?!\w)", text)
+                if found:
+                    line, col = magic.start_line + offset, found.start() + 1
+                    break
+            else:
+                line, col = magic.start_line, 1
+            break
+        if line in self.dedented_lines:
+            col += len(self.leading_indent)
+        return line, col
 
     @property
     def opaque(self) -> bool:
@@ -99,18 +156,28 @@ class MaskedCell:
 def mask(source: str) -> MaskedCell:
     """Mask the IPython syntax of one code cell's ``source``."""
     lines = source.splitlines(keepends=True)
-    masker = _Masker(lines)
     first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    indent = ""
+    dedented: set[int] = set()
+    if first is not None:
+        indent = re.match(r"[ \t]*", lines[first]).group(0)  # type: ignore[union-attr]
+    if indent:  # IPython strips the first line's indent from every line that has it
+        for number, line in enumerate(lines):
+            if line.startswith(indent):
+                lines[number] = line[len(indent) :]
+                dedented.add(number + 1)
+    masker = _Masker(lines)
     if first is not None and lines[first].startswith("%%"):
         masker.cell_magic(first)
     masker.line_magics()
-    code = "".join(masker.lines)
     return MaskedCell(
         source=source,
-        code=code,
+        code="".join(masker.lines),
         magics=tuple(masker.magics),
         cell_magic=masker.cell_magic_name,
         isolated_lines=frozenset(masker.isolated),
+        leading_indent=indent,
+        dedented_lines=frozenset(dedented),
     )
 
 
@@ -225,16 +292,29 @@ class _Masker:
         assign = _ASSIGN.match(text)
         if assign and _is_target(assign.group("target")):
             escape, rest = assign.group("escape"), assign.group("rest")
-            kind: MagicKind = "shell_assign" if escape == "!" else "magic_assign"
-            name = "!" if escape == "!" else _magic_name("%" + rest)
-            self._replace(
-                i, end, kind, name, reads=_interpolated(rest), target=assign.group("target").strip()
-            )
+            target = assign.group("target").strip()
+            if escape == "!":
+                self._replace(i, end, "shell_assign", "!", reads=_interpolated(rest), target=target)
+            else:
+                self._magic_assign(i, end, target, "%" + rest)
             return end
         if end == i and _is_help_suffix(stripped):
             self._replace(i, end, "help", "?")
             return end
         return None
+
+    def _magic_assign(self, i: int, end: int, target: str, text: str) -> None:
+        """``x = %magic args``; ``x = %time expr`` assigns the value of ``expr``."""
+        name = _magic_name(text)
+        args = text[len(name) + 1 :]
+        statement = None
+        if end == i and name in _PYTHON_LINE_MAGICS:
+            statement = _statement_after_options(args, _PYTHON_LINE_MAGICS[name])
+        if statement is not None and name == "time" and _is_expression(statement):
+            self._keep_statement(i, name, statement, kind="magic_assign", prefix=f"{target} = ")
+            return
+        reads = _names_read(statement) if statement is not None else _interpolated(args)
+        self._replace(i, end, "magic_assign", name, reads=reads, target=target)
 
     def _line_magic(self, i: int, end: int, text: str) -> int:
         match = _MAGIC_NAME.match(text)
@@ -285,15 +365,35 @@ class _Masker:
                 ending = "\n"
             self.lines[j] = text + ending
 
-    def _keep_statement(self, i: int, name: str, statement: str) -> None:
+    def _keep_statement(
+        self,
+        i: int,
+        name: str,
+        statement: str,
+        *,
+        kind: MagicKind = "line_magic",
+        prefix: str = "",
+    ) -> None:
+        """Keep a magic's Python statement on its line, with the marker in a comment."""
         number = len(self.magics)
         original = self.lines[i]
         body, ending = _split_ending(original)
         indent = body[: len(body) - len(body.lstrip(" \t"))]
+        masked_at = len(indent) + len(prefix)
+        original_at = len(body.rstrip()) - len(statement)  # the statement ends the line
         self.magics.append(
-            Magic(number, "line_magic", name, i + 1, i + 1, original, python_body=True)
+            Magic(
+                number,
+                kind,
+                name,
+                i + 1,
+                i + 1,
+                original,
+                python_body=True,
+                shift=original_at - masked_at,
+            )
         )
-        self.lines[i] = f"{indent}{statement}  # {PLACEHOLDER}({number}){ending}"
+        self.lines[i] = f"{indent}{prefix}{statement}  # {PLACEHOLDER}({number}){ending}"
         if name in ISOLATED_MAGICS:
             self.isolated.add(i + 1)
 
@@ -342,6 +442,35 @@ class _Scanner:
         if self.quote is not None and len(self.quote) == 1 and not ends_in_backslash:
             self.quote = None  # an unterminated one-line string: the parser will report it
         self.continued = ends_in_backslash and self.quote is None
+
+
+def _is_expression(text: str) -> bool:
+    try:
+        ast.parse(text, mode="eval")
+    except SyntaxError:
+        return False
+    return True
+
+
+def _names_read(code: str) -> tuple[str, ...]:
+    """Names a snippet loads, less those its comprehensions bind (for placeholder reads)."""
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return ()
+    bound = {
+        n.id
+        for node in ast.walk(tree)
+        if isinstance(node, ast.comprehension)
+        for n in ast.walk(node.target)
+        if isinstance(n, ast.Name)
+    }
+    loads = (
+        n.id
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id not in bound
+    )
+    return tuple(dict.fromkeys(loads))
 
 
 def _magic_name(text: str) -> str:
@@ -396,20 +525,6 @@ def _interpolated(text: str) -> tuple[str, ...]:
     names: list[str] = []
     names.extend(_DOLLAR_NAME.findall(text))
     for expression in _BRACED.findall(text):
-        try:
-            tree = ast.parse(expression.strip(), mode="eval")
-        except SyntaxError:
-            continue
-        bound = {
-            n.id
-            for node in ast.walk(tree)
-            if isinstance(node, ast.comprehension)
-            for n in ast.walk(node.target)
-            if isinstance(n, ast.Name)
-        }
-        names.extend(
-            n.id
-            for n in ast.walk(tree)
-            if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id not in bound
-        )
+        if _is_expression(expression.strip()):
+            names.extend(_names_read(expression.strip()))
     return tuple(dict.fromkeys(names))
