@@ -241,3 +241,10 @@ def test_a_name_needed_by_two_called_functions_is_listed_once(make_notebook: Bui
         make_notebook("df = load()", "def a():\n    return df\ndef b():\n    return df", "a(), b()")
     )
     assert [(e.source, e.names) for e in graph.edges_into(2)] == [(0, ("df",)), (1, ("a", "b"))]
+
+
+def test_an_indirect_need_points_at_the_call(make_notebook: Build) -> None:
+    graph = build_graph(make_notebook("def f():\n    return LATER", "x = 1\ny = f()", "LATER = 2"))
+    (diagnostic,) = [d for d in graph.diagnostics if d.code == "NBR101"]
+    assert (diagnostic.location.cell_index, diagnostic.location.line) == (1, 2)
+    assert diagnostic.location.col == 5

@@ -221,37 +221,31 @@ class _Linker:
         deleted: Mapping[str, int],
     ) -> None:
         """A name needed by cell ``index`` that no earlier cell provides."""
-        line, col = cell_facts.first_read_position(name)
+        line, col = cell_facts.first_read_position(via or name)  # an indirect need: the call
         how = f" (through {via}())" if via else ""
         later = self.first_definer.get(name)
         if name in deleted:
-            message = (
-                f"'{name}' is used{how} after cell {deleted[name]} deletes it; "
-                "the notebook only works if cells ran out of order"
-            )
+            problem = f"after cell {deleted[name]} deletes it"
+        elif later is not None and later > index:
+            problem = f"before cell {later} defines it"
+        else:
+            if later is not None or dynamic_seen or name in BUILTIN_NAMES:
+                return
+            if name in cell_facts.magic_reads or _HISTORY_NAME.fullmatch(name):
+                return
             self.diagnostics.append(
-                Diagnostic("NBR101", message, self.notebook.location(index, line, col))
+                Diagnostic(
+                    "NBR102",
+                    f"'{name}' is used{how} but never defined in this notebook",
+                    self.notebook.location(index, line, col),
+                )
             )
             return
-        if later is not None and later > index:
-            message = (
-                f"'{name}' is used{how} before cell {later} defines it; "
-                "the notebook only works if cells ran out of order"
-            )
-            self.diagnostics.append(
-                Diagnostic("NBR101", message, self.notebook.location(index, line, col))
-            )
-            return
-        if later is not None or dynamic_seen or name in BUILTIN_NAMES:
-            return
-        if name in cell_facts.magic_reads or _HISTORY_NAME.fullmatch(name):
-            return
+        message = (
+            f"'{name}' is used{how} {problem}; the notebook only works if cells ran out of order"
+        )
         self.diagnostics.append(
-            Diagnostic(
-                "NBR102",
-                f"'{name}' is used{how} but never defined in this notebook",
-                self.notebook.location(index, line, col),
-            )
+            Diagnostic("NBR101", message, self.notebook.location(index, line, col))
         )
 
     def _dynamic(self, index: int, cell_facts: CellFacts) -> None:
