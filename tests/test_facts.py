@@ -289,3 +289,10 @@ def test_ast_and_libcst_agree(source: str) -> None:
     assert set(facts.defines) == cst.defines
     assert set(facts.imports) == cst.imports
     assert {d.name: d.globals_read for d in facts.defs} == dict(cst.functions)
+
+
+def test_compile_time_warnings_do_not_break_analysis() -> None:
+    # pytest turns warnings into errors here, as `python -W error` would for a user
+    facts = analyse_source('import re\npattern = re.compile("\\d+")\nx = 1if flag else 2\n')
+    assert facts.parse_error is None
+    assert facts.defines == ("re", "pattern", "x")

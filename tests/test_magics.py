@@ -187,3 +187,15 @@ def test_cell_that_does_not_parse_is_masked_but_still_invalid() -> None:
     with pytest.raises(SyntaxError):
         ast.parse(masked.code)
     assert unmask(masked.code, masked.magics) == "%matplotlib inline\ndef broken(:\n"
+
+
+def test_lines_split_where_python_splits_them() -> None:
+    source = 's = "a\u2028%b"\nx = 1\x0c\n    y\n'
+    masked = mask(source)
+    assert masked.magics == ()  # the "%b" after U+2028 is inside a string, not a magic
+    assert masked.code == source
+
+
+def test_whitespace_only_line_under_an_indented_cell_round_trips() -> None:
+    masked = mask(" %\n ")
+    assert masked.restore() == " %\n "

@@ -7,14 +7,13 @@ The walk follows evaluation order and definite assignment
 
 from __future__ import annotations
 
-import ast
-import symtable
 from dataclasses import dataclass
 
+from nbrefactor import pysource
 from nbrefactor.analysis.bindings import Binding, DefFacts
 from nbrefactor.analysis.cell_walker import CellWalker
 from nbrefactor.analysis.function_facts import def_facts
-from nbrefactor.notebook.magics import MaskedCell, mask
+from nbrefactor.notebook.magics import MaskedCell, mask, split_lines
 
 __all__ = ["Binding", "CellFacts", "DefFacts", "ParseError", "analyse_masked", "analyse_source"]
 
@@ -81,8 +80,8 @@ def analyse_source(source: str) -> CellFacts:
 def analyse_masked(masked: MaskedCell) -> CellFacts:
     """Facts of an already masked cell."""
     try:
-        tree = ast.parse(masked.code)
-        table = symtable.symtable(masked.code, "<cell>", "exec")
+        tree = pysource.parse(masked.code)
+        table = pysource.symbol_table(masked.code)
     except SyntaxError as error:
         return CellFacts(
             parse_error=ParseError(error.msg, error.lineno or 1, error.offset or 1), masked=masked
@@ -122,7 +121,7 @@ def analyse_masked(masked: MaskedCell) -> CellFacts:
 
 def _column(code: str, line: int, offset: int) -> int:
     """ast gives UTF-8 byte offsets; people count characters from 1."""
-    lines = code.splitlines()
+    lines = [line.rstrip("\r\n") for line in split_lines(code)]
     if not 0 < line <= len(lines):
         return offset + 1
     return len(lines[line - 1].encode("utf-8")[:offset].decode("utf-8", "replace")) + 1

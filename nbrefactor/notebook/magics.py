@@ -18,6 +18,8 @@ import shlex
 from dataclasses import dataclass
 from typing import Literal
 
+from nbrefactor import pysource
+
 PLACEHOLDER = "__nbrefactor_magic__"
 _MARKER = re.compile(re.escape(PLACEHOLDER) + r"\((\d+)")
 
@@ -113,7 +115,7 @@ class MaskedCell:
         text = unmask(self.code if code is None else code, self.magics)
         if not self.leading_indent:
             return text
-        lines = text.splitlines(keepends=True)
+        lines = split_lines(text)
         return "".join(
             self.leading_indent + line if number in self.dedented_lines else line
             for number, line in enumerate(lines, start=1)
@@ -131,7 +133,7 @@ class MaskedCell:
             if magic.python_body:
                 col += magic.shift
                 break
-            for offset, text in enumerate(magic.original.splitlines()):
+            for offset, text in enumerate(split_lines(magic.original)):
                 found = re.search(rf"(?<![\w.]){re.escape(name)}(?!\w)", text)
                 if found:
                     line, col = magic.start_line + offset, found.start() + 1
@@ -155,7 +157,7 @@ class MaskedCell:
 
 def mask(source: str) -> MaskedCell:
     """Mask the IPython syntax of one code cell's ``source``."""
-    lines = source.splitlines(keepends=True)
+    lines = split_lines(source)
     first = next((i for i, line in enumerate(lines) if line.strip()), None)
     indent = ""
     dedented: set[int] = set()
@@ -163,7 +165,7 @@ def mask(source: str) -> MaskedCell:
         indent = re.match(r"[ \t]*", lines[first]).group(0)  # type: ignore[union-attr]
     if indent:  # IPython strips the first line's indent from every line that has it
         for number, line in enumerate(lines):
-            if line.startswith(indent):
+            if line.startswith(indent) and line.strip():  # blank lines need no dedent
                 lines[number] = line[len(indent) :]
                 dedented.add(number + 1)
     masker = _Masker(lines)
@@ -188,7 +190,7 @@ def unmask(code: str, magics: tuple[Magic, ...]) -> str:
     moved or been re-indented; the restored magic takes that line's indentation.
     """
     by_number = {magic.number: magic for magic in magics}
-    lines = code.splitlines(keepends=True)
+    lines = split_lines(code)
     out: list[str] = []
     i = 0
     while i < len(lines):
@@ -200,7 +202,7 @@ def unmask(code: str, magics: tuple[Magic, ...]) -> str:
             i += 1
             continue
         span = magic.end_line - magic.start_line + 1
-        original = magic.original.splitlines(keepends=True)
+        original = split_lines(magic.original)
         indent = line[: len(line) - len(line.lstrip())]
         original[0] = indent + original[0].lstrip(" \t")
         last = lines[min(i + span, len(lines)) - 1]
@@ -208,6 +210,18 @@ def unmask(code: str, magics: tuple[Magic, ...]) -> str:
         out.extend(original)
         i += span
     return "".join(out)
+
+
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+
+
+def split_lines(text: str) -> list[str]:
+    """Lines with their endings, split where Python's tokenizer splits them.
+
+    ``str.splitlines`` also splits on form feeds, ``\x1c``-``\x1e``, ``\x85`` and
+    ``\u2028``/``\u2029``, which Python treats as ordinary characters.
+    """
+    return _LINE.findall(text)
 
 
 def _split_ending(line: str) -> tuple[str, str]:
@@ -446,7 +460,7 @@ class _Scanner:
 
 def _is_expression(text: str) -> bool:
     try:
-        ast.parse(text, mode="eval")
+        pysource.parse(text, mode="eval")
     except SyntaxError:
         return False
     return True
@@ -455,7 +469,7 @@ def _is_expression(text: str) -> bool:
 def _names_read(code: str) -> tuple[str, ...]:
     """Names a snippet loads, less those its comprehensions bind (for placeholder reads)."""
     try:
-        tree = ast.parse(code)
+        tree = pysource.parse(code)
     except SyntaxError:
         return ()
     bound = {
@@ -481,7 +495,7 @@ def _magic_name(text: str) -> str:
 def _is_target(text: str) -> bool:
     """True when ``text`` is an assignment target (``x``, ``a, b``, ``obj.attr``)."""
     try:
-        tree = ast.parse(f"{text.strip()} = None")
+        tree = pysource.parse(f"{text.strip()} = None")
     except SyntaxError:
         return False
     return len(tree.body) == 1 and isinstance(tree.body[0], ast.Assign)
@@ -505,7 +519,7 @@ def _statement_after_options(args: str, value_options: frozenset[str]) -> str | 
     if not rest:
         return None
     try:
-        ast.parse(rest)
+        pysource.parse(rest)
     except SyntaxError:
         return None
     return rest
