@@ -1,0 +1,425 @@
+"""Clone detection: find code repeated within a cell, across cells and across notebooks.
+
+Works on :mod:`~nbrefactor.analysis.fingerprints` only, so it never re-reads a notebook:
+
+1. every position starts a *seed*, the shortest run of statements that reaches the
+   minimum size; seeds are bucketed by the shapes of their statements;
+2. each bucket grows as a group, one statement at a time, splitting where members
+   continue differently, so each maximal repeated run becomes one *clone class*
+   (never a cloud of pairs);
+3. runs repeated with gaps (statements added, removed or changed) are found by
+   aligning pairs of blocks that share several statements (Type-3).
+
+Classes then get their kind: Type-1 when all copies are identical, Type-2 when they
+differ only by names and literals. :func:`nbrefactor.analysis.clone_parameters` turns
+those differences into parameters.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from nbrefactor.analysis.fingerprints import DocumentPrint, SequencePrint, StatementPrint
+
+CloneKind = Literal["type-1", "type-2", "type-3"]
+
+#: A statement that occurs in more places than this seeds no gapped (Type-3) match:
+#: it is boilerplate, and pairing every place with every other would be quadratic.
+_MAX_SEED_PLACES = 30
+
+
+@dataclass(frozen=True, slots=True)
+class CloneSettings:
+    """What counts as a clone. Sizes count statements (nested ones too) and tokens."""
+
+    min_statements: int = 3
+    min_tokens: int = 20
+    type3: bool = True
+    #: Type-3: matched statements over the statements of both copies, 0 to 1.
+    type3_similarity: float = 0.7
+    #: Type-3: statements that must match; gapped copies need more evidence.
+    type3_min_statements: int = 5
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A run of statements ``start:stop`` in one sequence of one document."""
+
+    document: int
+    sequence: int
+    start: int
+    stop: int
+
+
+@dataclass(frozen=True, slots=True)
+class Region:
+    """Where one copy of a clone is: a document, a cell and 1-based lines in it."""
+
+    path: str
+    cell: int | None
+    line: int
+    col: int
+    end_line: int
+    statements: int
+    tokens: int
+
+
+@dataclass(frozen=True, slots=True)
+class RawClone:
+    """A clone class before parameters: its kind and the runs of statements it covers."""
+
+    kind: CloneKind
+    spans: tuple[Span, ...]
+
+
+class Corpus:
+    """The documents being compared, with their sequences numbered for lookups."""
+
+    def __init__(self, documents: Sequence[DocumentPrint]) -> None:
+        self.documents = documents
+
+    def statements(self, span: Span) -> tuple[StatementPrint, ...]:
+        return (
+            self.documents[span.document]
+            .sequences[span.sequence]
+            .statements[span.start : span.stop]
+        )
+
+    def sequence(self, span: Span) -> SequencePrint:
+        return self.documents[span.document].sequences[span.sequence]
+
+    def region(self, span: Span) -> Region:
+        statements = self.statements(span)
+        return Region(
+            path=self.documents[span.document].path,
+            cell=self.sequence(span).cell,
+            line=statements[0].line,
+            col=statements[0].col,
+            end_line=statements[-1].end_line,
+            statements=sum(s.size for s in statements if not s.is_import),
+            tokens=sum(s.tokens for s in statements if not s.is_import),
+        )
+
+    def sequences(self) -> Iterator[tuple[int, int, SequencePrint]]:
+        for d, document in enumerate(self.documents):
+            for s, sequence in enumerate(document.sequences):
+                yield d, s, sequence
+
+
+def find_raw_clones(
+    documents: Sequence[DocumentPrint], settings: CloneSettings = CloneSettings()
+) -> list[RawClone]:
+    """All clone classes among ``documents``, largest first."""
+    corpus = Corpus(documents)
+    classes = _exact_runs(corpus, settings)
+    if settings.type3:
+        classes.extend(_gapped_runs(corpus, settings, classes))
+    classes = _drop_contained(corpus, classes)
+    classes.sort(key=lambda c: (-_size(corpus, c), c.spans[0].document, c.spans[0].sequence))
+    return classes
+
+
+def _size(corpus: Corpus, clone: RawClone) -> int:
+    return corpus.region(clone.spans[0]).statements
+
+
+# -- Type-1 and Type-2: group extension over shape hashes ------------------------------------
+
+
+def _exact_runs(corpus: Corpus, settings: CloneSettings) -> list[RawClone]:
+    buckets: dict[tuple[int, ...], list[Span]] = defaultdict(list)
+    for d, s, sequence in corpus.sequences():
+        statements = sequence.statements
+        for start in range(len(statements)):
+            if statements[start].is_import:
+                continue  # imports repeat everywhere: a clone never starts with one
+            stop = _seed_stop(statements, start, settings)
+            if stop is None:
+                break  # later starts cannot reach the minimum size either
+            window = statements[start:stop]
+            buckets[tuple(st.shape for st in window)].append(Span(d, s, start, stop))
+    found: list[RawClone] = []
+    for members in buckets.values():
+        if len(members) < 2 or _extends_left(corpus, members):
+            continue
+        found.extend(_grow(corpus, members, members[0].stop - members[0].start))
+    return found
+
+
+def _seed_stop(
+    statements: Sequence[StatementPrint], start: int, settings: CloneSettings
+) -> int | None:
+    size = tokens = 0
+    for stop in range(start, len(statements)):
+        if not statements[stop].is_import:  # import lines do not make code worth sharing
+            size += statements[stop].size
+            tokens += statements[stop].tokens
+        if size >= settings.min_statements and tokens >= settings.min_tokens:
+            return stop + 1
+    return None
+
+
+def _extends_left(corpus: Corpus, members: list[Span]) -> bool:
+    """True when every member is preceded by the same statement: an earlier seed covers it."""
+    previous: set[int] = set()
+    for span in members:
+        if span.start == 0:
+            return False
+        previous.add(corpus.sequence(span).statements[span.start - 1].shape)
+        if len(previous) > 1:
+            return False
+    return True
+
+
+def _grow(corpus: Corpus, members: list[Span], length: int) -> Iterator[RawClone]:
+    """Extend a group of equal runs one statement at a time; emit a class where it splits."""
+    while True:
+        following: dict[int | None, list[Span]] = defaultdict(list)
+        for span in members:
+            statements = corpus.sequence(span).statements
+            at = span.start + length
+            following[statements[at].shape if at < len(statements) else None].append(span)
+        if len(following) == 1 and None not in following:
+            length += 1
+            continue
+        clone = _as_class(corpus, members, length)
+        if clone is not None:
+            yield clone
+        for shape, group in following.items():
+            if shape is not None and len(group) > 1:
+                yield from _grow(corpus, group, length + 1)
+        return
+
+
+def _as_class(corpus: Corpus, members: list[Span], length: int) -> RawClone | None:
+    spans = _without_overlaps(
+        [Span(m.document, m.sequence, m.start, m.start + length) for m in members]
+    )
+    if len(spans) < 2:
+        return None
+    first = corpus.statements(spans[0])
+    if len({st.shape for st in first}) == 1 and len(first) > 1:
+        return None  # a run of one repeated line (`ax.plot(...)` six times) is not a clone
+    spans = [s for s in spans if not corpus.statements(s)[0].suppressed]
+    if len(spans) < 2:
+        return None
+    exact = {tuple(st.exact for st in corpus.statements(s)) for s in spans}
+    return RawClone("type-1" if len(exact) == 1 else "type-2", tuple(spans))
+
+
+def _without_overlaps(spans: list[Span]) -> list[Span]:
+    """Keep the first of runs that overlap in the same sequence (a run shifted by one)."""
+    kept: list[Span] = []
+    for span in sorted(spans, key=lambda s: (s.document, s.sequence, s.start)):
+        last = kept[-1] if kept else None
+        if (
+            last is not None
+            and (last.document, last.sequence) == (span.document, span.sequence)
+            and span.start < last.stop
+        ):
+            continue
+        kept.append(span)
+    return kept
+
+
+# -- Type-3: alignment of blocks that share statements ---------------------------------------
+
+
+def _gapped_runs(
+    corpus: Corpus, settings: CloneSettings, exact: list[RawClone]
+) -> Iterator[RawClone]:
+    places: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for d, s, sequence in corpus.sequences():
+        for statement in sequence.statements:
+            if statement.tokens >= 5 and not statement.is_import:
+                places[statement.shape].append((d, s))
+    shared: dict[tuple[tuple[int, int], tuple[int, int]], int] = defaultdict(int)
+    for where in places.values():
+        unique = sorted(set(where))
+        if len(unique) < 2 or len(unique) > _MAX_SEED_PLACES:
+            continue
+        for i, a in enumerate(unique):
+            for b in unique[i + 1 :]:
+                shared[(a, b)] += 1
+    covered = _covered_pairs(exact)
+    pairs: list[tuple[Span, Span]] = []
+    for (a, b), count in shared.items():
+        if count < 2:
+            continue
+        aligned = _align(corpus, a, b, settings)
+        if aligned is not None and aligned not in covered:
+            pairs.append(aligned)
+    yield from _merge_pairs(pairs)
+
+
+def _merge_pairs(pairs: list[tuple[Span, Span]]) -> Iterator[RawClone]:
+    """One class per group of blocks linked by gapped matches, not a cloud of pairs.
+
+    Each block is represented by the smallest run covering its matched statements.
+    """
+    parent: dict[tuple[int, int], tuple[int, int]] = {}
+
+    def root(block: tuple[int, int]) -> tuple[int, int]:
+        while parent.setdefault(block, block) != block:
+            parent[block] = parent[parent[block]]
+            block = parent[block]
+        return block
+
+    hull: dict[tuple[int, int], Span] = {}
+    for pair in pairs:
+        for span in pair:
+            block = (span.document, span.sequence)
+            known = hull.get(block)
+            hull[block] = (
+                span
+                if known is None
+                else Span(
+                    span.document,
+                    span.sequence,
+                    min(known.start, span.start),
+                    max(known.stop, span.stop),
+                )
+            )
+        first, second = ((s.document, s.sequence) for s in pair)
+        parent[root(first)] = root(second)
+    groups: dict[tuple[int, int], list[Span]] = defaultdict(list)
+    for block, span in sorted(hull.items()):
+        groups[root(block)].append(span)
+    for spans in groups.values():
+        yield RawClone("type-3", tuple(spans))
+
+
+def _covered_pairs(classes: Iterable[RawClone]) -> set[tuple[Span, Span]]:
+    covered: set[tuple[Span, Span]] = set()
+    for clone in classes:
+        for a in clone.spans:
+            for b in clone.spans:
+                covered.add((a, b))
+    return covered
+
+
+def _align(
+    corpus: Corpus, a: tuple[int, int], b: tuple[int, int], settings: CloneSettings
+) -> tuple[Span, Span] | None:
+    """Best common run of blocks ``a`` and ``b`` allowing gaps, if it is a Type-3 clone."""
+    left = corpus.documents[a[0]].sequences[a[1]].statements
+    right = corpus.documents[b[0]].sequences[b[1]].statements
+    n, m = len(left), len(right)
+    # weighted longest common subsequence: a match scores the statements it holds
+    score = [[0] * (m + 1) for _ in range(n + 1)]
+    for i in range(n - 1, -1, -1):
+        row, below = score[i], score[i + 1]
+        for j in range(m - 1, -1, -1):
+            best = max(below[j], row[j + 1])
+            if left[i].shape == right[j].shape:
+                best = max(best, below[j + 1] + left[i].size)
+            row[j] = best
+    pairs: list[tuple[int, int]] = []
+    i = j = 0
+    while i < n and j < m:
+        if left[i].shape == right[j].shape and score[i][j] == score[i + 1][j + 1] + left[i].size:
+            pairs.append((i, j))
+            i, j = i + 1, j + 1
+        elif score[i + 1][j] >= score[i][j + 1]:
+            i += 1
+        else:
+            j += 1
+    if len(pairs) < 2:
+        return None
+    window = _best_window(left, right, pairs, settings)
+    if window is None:
+        return None
+    (i0, j0), (i1, j1) = window
+    first, second = Span(a[0], a[1], i0, i1 + 1), Span(b[0], b[1], j0, j1 + 1)
+    if a == b and first.stop > second.start and second.stop > first.start:
+        return None
+    if any(corpus.statements(s)[0].suppressed for s in (first, second)):
+        return None
+    return first, second
+
+
+def _best_window(
+    left: Sequence[StatementPrint],
+    right: Sequence[StatementPrint],
+    pairs: list[tuple[int, int]],
+    settings: CloneSettings,
+) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """The run of aligned pairs with the most matched statements that is similar enough,
+    large enough and has a gap in it (otherwise it is a Type-1/2 clone or none)."""
+    left_size, left_tokens = _prefix_sums(left)
+    right_size, right_tokens = _prefix_sums(right)
+    best: tuple[tuple[int, int], tuple[int, int]] | None = None
+    best_matched = 0
+    for x, (i0, j0) in enumerate(pairs):
+        matched = 0
+        for y in range(x, len(pairs)):
+            i1, j1 = pairs[y]
+            matched += left[i1].size
+            if matched <= best_matched or matched < settings.type3_min_statements:
+                continue
+            sizes = (left_size[i1 + 1] - left_size[i0]) + (right_size[j1 + 1] - right_size[j0])
+            tokens = min(
+                left_tokens[i1 + 1] - left_tokens[i0], right_tokens[j1 + 1] - right_tokens[j0]
+            )
+            gapped = i1 - i0 != y - x or j1 - j0 != y - x
+            if (
+                gapped
+                and 2 * matched / sizes >= settings.type3_similarity
+                and tokens >= settings.min_tokens
+            ):
+                best, best_matched = ((i0, j0), (i1, j1)), matched
+    return best
+
+
+def _prefix_sums(statements: Sequence[StatementPrint]) -> tuple[list[int], list[int]]:
+    sizes, tokens = [0], [0]
+    for statement in statements:
+        sizes.append(sizes[-1] + statement.size)
+        tokens.append(tokens[-1] + statement.tokens)
+    return sizes, tokens
+
+
+# -- reporting each place once ---------------------------------------------------------------
+
+
+def _drop_contained(corpus: Corpus, classes: list[RawClone]) -> list[RawClone]:
+    """Drop a class when another class, as large and with as many copies, covers every
+    one of its copies: a duplicated cell also duplicates the loop inside it, and a
+    gapped class of seven near-copies covers the exact class of three of them.
+    """
+    regions = [[corpus.region(s) for s in clone.spans] for clone in classes]
+    rank = {"type-1": 2, "type-2": 2, "type-3": 1}
+    keys = [
+        (len(regions[i]), _size(corpus, clone), rank[clone.kind], -i)
+        for i, clone in enumerate(classes)
+    ]
+    by_place: dict[tuple[str, int | None], list[int]] = defaultdict(list)
+    for index, found in enumerate(regions):
+        for region in found:
+            by_place[(region.path, region.cell)].append(index)
+    kept: list[RawClone] = []
+    for index, clone in enumerate(classes):
+        mine = regions[index]
+        candidates = set(by_place[(mine[0].path, mine[0].cell)]) - {index}
+        if any(
+            keys[other][0] >= keys[index][0]
+            and keys[other][1] >= keys[index][1]
+            and keys[other] > keys[index]
+            and all(any(_within(r, o) for o in regions[other]) for r in mine)
+            for other in candidates
+        ):
+            continue
+        kept.append(clone)
+    return kept
+
+
+def _within(inner: Region, outer: Region) -> bool:
+    return (
+        inner.path == outer.path
+        and inner.cell == outer.cell
+        and outer.line <= inner.line
+        and inner.end_line <= outer.end_line
+    )

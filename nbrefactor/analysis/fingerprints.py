@@ -1,0 +1,248 @@
+"""Fingerprints of statements for clone detection: exact and renaming-blind hashes.
+
+Each cell (or script) becomes statement sequences, one per block (the cell body, each
+loop, ``if``, ``with``, ``try`` and ``def`` body). Every statement gets two hashes:
+
+* ``exact``: its syntax tree with names and literal values, so whitespace, comments and
+  trailing ``;`` do not matter (Type-1 clones);
+* ``shape``: the same tree with identifiers replaced by ``$`` and literal values by
+  their kind, so consistently renamed copies hash alike (Type-2 clones). Attribute,
+  keyword and imported module names stay: ``df.fillna`` and ``df.dropna`` differ.
+
+Masked IPython lines are left out of sequences. Fingerprints are plain data that can be
+cached per notebook and compared without the notebooks' text.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from nbrefactor import pysource
+from nbrefactor.analysis.bindings import is_placeholder_call
+from nbrefactor.notebook.magics import mask
+
+#: Version of the fingerprint format; cached fingerprints of another version are ignored.
+FINGERPRINT_VERSION = 1
+
+_SUPPRESS = "nbrefactor: ignore"
+_RENAMABLE_DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+
+@dataclass(frozen=True, slots=True)
+class StatementPrint:
+    """One statement: hashes, size, and where it is (1-based lines in the cell)."""
+
+    shape: int
+    exact: int
+    line: int
+    end_line: int
+    col: int
+    size: int  # statements, counting nested ones
+    tokens: int  # syntax-tree nodes, about one per lexical token
+    is_import: bool = False
+    suppressed: bool = False  # the first line carries `# nbrefactor: ignore`
+
+
+@dataclass(frozen=True, slots=True)
+class SequencePrint:
+    """The statements of one block, in order; ``cell`` is None for a plain script.
+
+    ``block`` numbers the blocks of the cell in the order :func:`blocks` yields them.
+    """
+
+    cell: int | None
+    block: int
+    statements: tuple[StatementPrint, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentPrint:
+    """Fingerprints of one notebook or script, and the cells that could not be parsed."""
+
+    path: str
+    sequences: tuple[SequencePrint, ...]
+    unparsed_cells: tuple[int | None, ...] = ()
+
+
+def fingerprint_cells(path: str, cells: list[tuple[int | None, str]]) -> DocumentPrint:
+    """Fingerprints of ``(cell index, source)`` pairs; IPython syntax is masked first."""
+    sequences: list[SequencePrint] = []
+    unparsed: list[int | None] = []
+    for index, source in cells:
+        masked = mask(source)
+        if masked.opaque:
+            continue
+        try:
+            tree = pysource.parse(masked.code)
+        except (SyntaxError, ValueError, RecursionError):
+            unparsed.append(index)
+            continue
+        printer = _Printer(source.splitlines(), masked.dedented_lines, len(masked.leading_indent))
+        for number, block in enumerate(blocks(tree.body)):
+            if block:
+                sequences.append(
+                    SequencePrint(index, number, tuple(printer.statement(s) for s in block))
+                )
+    return DocumentPrint(path, tuple(sequences), tuple(unparsed))
+
+
+def blocks(body: list[ast.stmt]) -> Iterator[list[ast.stmt]]:
+    """A cell's statement lists: the cell body first, then nested blocks depth first.
+
+    Masked IPython lines are left out. Fingerprinting and anything that maps a
+    :class:`SequencePrint` back to code use this one order.
+    """
+    yield [statement for statement in body if not _is_magic(statement)]
+    for statement in body:
+        if not _is_magic(statement):
+            for block in _blocks(statement):
+                yield from blocks(block)
+
+
+def stable_hash(tokens: list[str]) -> int:
+    """A hash that is the same in every process (unlike ``hash(str)``), for caching."""
+    digest = hashlib.blake2b("\x1f".join(tokens).encode("utf-8", "surrogatepass"), digest_size=8)
+    return int.from_bytes(digest.digest(), "big", signed=True)
+
+
+def leaves(statements: list[ast.stmt]) -> list[tuple[str, str]]:
+    """The renamable parts of statements in fingerprint order: ``("name", id)`` for
+    identifiers and ``("literal", repr)`` for literal values.
+
+    Two statement lists with the same shape give leaf lists of the same length whose
+    positions correspond, which is what anti-unification needs.
+    """
+    found: list[tuple[str, str]] = []
+    for statement in statements:
+        _tokens(statement, [], [], found)
+    return found
+
+
+class _Printer:
+    """Fingerprints statements of one parsed cell."""
+
+    def __init__(self, lines: list[str], dedented: frozenset[int], shift: int) -> None:
+        self.lines = lines
+        self.dedented = dedented
+        self.shift = shift
+
+    def statement(self, node: ast.stmt) -> StatementPrint:
+        exact: list[str] = []
+        shape: list[str] = []
+        size = _tokens(node, exact, shape, None)
+        line = node.lineno
+        col = node.col_offset + 1 + (self.shift if line in self.dedented else 0)
+        text = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
+        return StatementPrint(
+            shape=stable_hash(shape),
+            exact=stable_hash(exact),
+            line=line,
+            end_line=node.end_lineno or line,
+            col=col,
+            size=size,
+            tokens=len(shape),
+            is_import=isinstance(node, (ast.Import, ast.ImportFrom)),
+            suppressed=_SUPPRESS in text,
+        )
+
+
+def _blocks(statement: ast.stmt) -> Iterator[list[ast.stmt]]:
+    """The statement lists directly inside ``statement`` (bodies, else, handlers, cases)."""
+    for field in ("body", "orelse", "finalbody"):
+        block = getattr(statement, field, None)
+        if isinstance(block, list) and block and isinstance(block[0], ast.stmt):
+            yield block
+    for handler in getattr(statement, "handlers", None) or ():
+        yield handler.body
+    for case in getattr(statement, "cases", None) or ():
+        yield case.body
+
+
+def _is_magic(statement: ast.stmt) -> bool:
+    value = getattr(statement, "value", None)
+    return (
+        isinstance(statement, (ast.Expr, ast.Assign))
+        and value is not None
+        and (is_placeholder_call(value))
+    )
+
+
+def _tokens(
+    node: ast.AST,
+    exact: list[str],
+    shape: list[str],
+    found: list[tuple[str, str]] | None,
+) -> int:
+    """Append ``node``'s tokens in pre-order; return how many statements it holds."""
+    statements = 0
+    stack: list[ast.AST | str] = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):  # a list marker: keeps `if a: x; y` apart from `if a: x` `y`
+            exact.append(item)
+            shape.append(item)
+            continue
+        kind = type(item)
+        if kind is ast.Name:
+            identifier = item.id  # type: ignore[attr-defined]
+            exact.append(identifier)
+            shape.append("$")
+            if found is not None:
+                found.append(("name", identifier))
+            continue
+        if kind is ast.Constant:
+            value = item.value  # type: ignore[attr-defined]
+            if value is None or isinstance(value, bool) or value is Ellipsis:
+                exact.append(repr(value))
+                shape.append(repr(value))
+            else:
+                exact.append(repr(value))
+                shape.append("#str" if isinstance(value, (str, bytes)) else "#num")
+                if found is not None:
+                    found.append(("literal", repr(value)))
+            continue
+        if isinstance(item, (ast.expr_context, ast.operator, ast.unaryop, ast.cmpop, ast.boolop)):
+            exact.append(kind.__name__)
+            shape.append(kind.__name__)
+            continue
+        if isinstance(item, ast.stmt):
+            statements += 1
+        name = kind.__name__
+        exact.append(name)
+        shape.append(name)
+        if kind is ast.Attribute:
+            exact.append(item.attr)  # type: ignore[attr-defined]
+            shape.append(item.attr)  # type: ignore[attr-defined]
+        elif isinstance(item, _RENAMABLE_DEFS) or kind is ast.arg:
+            identifier = item.name if kind is not ast.arg else item.arg  # type: ignore[attr-defined]
+            exact.append(identifier)
+            shape.append("$")
+            if found is not None:
+                found.append(("name", identifier))
+        elif kind is ast.keyword:
+            exact.append(item.arg or "**")  # type: ignore[attr-defined]
+            shape.append(item.arg or "**")  # type: ignore[attr-defined]
+        elif kind is ast.alias:
+            text = f"{item.name} as {item.asname}"  # type: ignore[attr-defined]
+            exact.append(text)
+            shape.append(text)
+        elif kind is ast.ImportFrom:
+            text = f"{'.' * (item.level or 0)}{item.module}"  # type: ignore[attr-defined]
+            exact.append(text)
+            shape.append(text)
+        elif kind in (ast.Global, ast.Nonlocal):
+            exact.extend(item.names)  # type: ignore[attr-defined]
+            shape.extend(item.names)  # type: ignore[attr-defined]
+        children: list[ast.AST | str] = []
+        for field in item._fields:
+            value = getattr(item, field, None)
+            if isinstance(value, list):
+                children.append(f"{field}[{len(value)}]")
+                children.extend(v for v in value if isinstance(v, ast.AST))
+            elif isinstance(value, ast.AST):
+                children.append(value)
+        stack.extend(reversed(children))
+    return statements
