@@ -17,7 +17,7 @@ from typing import Literal
 from nbrefactor import pysource
 from nbrefactor.analysis.cell_walker import CellWalker
 from nbrefactor.analysis.clones import CloneKind, Corpus, RawClone, Region, Span
-from nbrefactor.analysis.fingerprints import blocks, leaves, stable_hash
+from nbrefactor.analysis.fingerprints import blocks, leaves
 from nbrefactor.notebook.magics import mask
 
 ParameterRole = Literal["input", "internal", "literal"]
@@ -37,8 +37,8 @@ class CloneParameter:
 class CloneClass:
     """All the places that share one piece of code.
 
-    ``fingerprint`` identifies the shared code whatever its names, so a baseline can
-    recognise the class after edits elsewhere in the files.
+    ``fingerprint`` identifies the shared code whatever its names (it is the first
+    region's); each region has its own, which is what a baseline records.
     """
 
     kind: CloneKind
@@ -67,10 +67,7 @@ def describe(raw: Sequence[RawClone], corpus: Corpus, source_of: SourceLookup) -
             if found is None:
                 continue
             parameters = found
-        shapes = [str(st.shape) for st in corpus.statements(clone.spans[0])]
-        described.append(
-            CloneClass(clone.kind, regions, parameters, f"{stable_hash(shapes) & (2**64 - 1):016x}")
-        )
+        described.append(CloneClass(clone.kind, regions, parameters, regions[0].fingerprint))
     return described
 
 

@@ -22,7 +22,12 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from nbrefactor.analysis.fingerprints import DocumentPrint, SequencePrint, StatementPrint
+from nbrefactor.analysis.fingerprints import (
+    DocumentPrint,
+    SequencePrint,
+    StatementPrint,
+    stable_hash,
+)
 
 CloneKind = Literal["type-1", "type-2", "type-3"]
 
@@ -65,6 +70,8 @@ class Region:
     end_line: int
     statements: int
     tokens: int
+    #: The shapes of this copy's statements: stays put when the file changes elsewhere.
+    fingerprint: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +108,7 @@ class Corpus:
             end_line=statements[-1].end_line,
             statements=sum(s.size for s in statements if not s.is_import),
             tokens=sum(s.tokens for s in statements if not s.is_import),
+            fingerprint=f"{stable_hash([str(s.shape) for s in statements]) & (2**64 - 1):016x}",
         )
 
     def sequences(self) -> Iterator[tuple[int, int, SequencePrint]]:
