@@ -13,8 +13,13 @@ import click
 
 from nbrefactor import __version__
 from nbrefactor.analysis.graph import build_graph
-from nbrefactor.errors import NbrefactorError
+from nbrefactor.cache import CACHE_DIR, FingerprintCache
+from nbrefactor.check import run_check
+from nbrefactor.config import CHECKS, load_config
+from nbrefactor.duplicates import discover
+from nbrefactor.errors import NbrefactorError, UsageError
 from nbrefactor.notebook.reader import read_notebook
+from nbrefactor.report.clones import CHECK_FORMATS, CheckFormat
 from nbrefactor.report.graph import GRAPH_FORMATS, GraphFormat, render_graph
 
 P = ParamSpec("P")
@@ -100,3 +105,108 @@ def graph(notebook: Path, fmt: GraphFormat, output: Path | None) -> None:
         from nbrefactor.fileio import write_text_atomic
 
         write_text_atomic(output, text)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(CHECK_FORMATS),
+    default="text",
+    show_default=True,
+    help="text for people, json for tools, github for Actions annotations, sarif for "
+    "code-scanning dashboards.",
+)
+@click.option(
+    "--min-statements",
+    type=click.IntRange(min=1),
+    help="Smallest clone, in statements [default: 3].",
+)
+@click.option(
+    "--min-tokens",
+    type=click.IntRange(min=1),
+    help="Smallest clone, in syntax-tree tokens [default: 20].",
+)
+@click.option(
+    "--type3/--no-type3",
+    default=None,
+    help="Also report near copies with statements added, removed or changed [default: on].",
+)
+@click.option(
+    "--exclude",
+    multiple=True,
+    help="Skip paths matching this gitignore-style pattern (repeatable).",
+)
+@click.option(
+    "--check",
+    "checks",
+    multiple=True,
+    type=click.Choice(CHECKS),
+    help="Which checks run (repeatable) [default: duplicates, or `checks` in pyproject.toml].",
+)
+@click.option(
+    "--baseline",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Report only duplicates not recorded in this baseline file.",
+)
+@click.option(
+    "--update-baseline",
+    is_flag=True,
+    help="Record every current duplicate in the --baseline file and exit 0.",
+)
+@click.option(
+    "--cache/--no-cache",
+    default=True,
+    show_default=True,
+    help="Keep fingerprints of unchanged files in .nbrefactor_cache/.",
+)
+@_reports_errors
+def check(
+    paths: tuple[Path, ...],
+    fmt: CheckFormat,
+    min_statements: int | None,
+    min_tokens: int | None,
+    type3: bool | None,
+    exclude: tuple[str, ...],
+    checks: tuple[str, ...],
+    baseline: Path | None,
+    update_baseline: bool,
+    cache: bool,
+) -> None:
+    """Report duplicated code in notebooks, like a linter.
+
+    PATHS are notebooks, scripts or folders (searched for .ipynb files). Copies are
+    found within a cell, across cells and across files: identical blocks (Type-1),
+    copies with renamed variables or changed literals (Type-2), and near copies with a
+    few statements added, removed or changed (Type-3). Each copy is reported as
+    path:cell_N:line:col: NBR001 ... with the other places it appears.
+
+    A block whose first line has the comment `# nbrefactor: ignore` is never reported.
+    Settings come from [tool.nbrefactor] in pyproject.toml; flags override them.
+    Exit codes: 0 no findings, 1 findings, 2 a file could not be read.
+    """
+    config = load_config(paths[0] if paths else None).with_overrides(
+        min_statements=min_statements,
+        min_tokens=min_tokens,
+        type3=type3,
+        checks=checks or None,
+    )
+    config = config.with_overrides(exclude=(*config.exclude, *exclude))
+    files = list(discover(paths, config.exclude))
+    if not files:
+        raise UsageError("no notebooks found in the given paths")
+    if baseline is None and config.baseline and config.source is not None:
+        baseline = config.source.parent / config.baseline
+    result = run_check(
+        files,
+        config=config,
+        cache=FingerprintCache(Path.cwd() / CACHE_DIR) if cache else None,
+        baseline=baseline,
+        update_baseline=update_baseline,
+    )
+    if result.baseline_written is not None:
+        click.echo(f"wrote {result.baseline_written} known copies to {baseline}", err=True)
+    else:
+        click.echo(result.render(fmt), nl=False)
+    sys.exit(result.exit_code)

@@ -1,0 +1,1 @@
+"""Entry points for pre-commit hooks: each is ``main(argv) -> int``."""
