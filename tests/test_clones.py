@@ -1,0 +1,177 @@
+"""The clone detection engine, on cells given as strings."""
+
+from __future__ import annotations
+
+from nbrefactor.analysis.clone_classes import CloneClass, describe
+from nbrefactor.analysis.clones import CloneSettings, Corpus, find_raw_clones
+from nbrefactor.analysis.fingerprints import fingerprint_cells
+
+Docs = dict[str, list[str]]
+
+CLEAN_PRICE = """\
+col = 'price'
+vals = []
+for v in df[col]:
+    v = str(v).replace('$', '').replace(',', '').strip()
+    vals.append(float(v) if v not in ('', 'N/A', '-') else None)
+df[col] = vals
+print(df[col].isna().sum(), 'missing in', col)
+"""
+CLEAN_QTY = """\
+c = 'qty'
+cleaned = []
+for x in df[c]:
+    x = str(x).replace('$', '').replace(',', '').strip()
+    cleaned.append(float(x) if x not in ('', 'N/A', '-') else None)
+df[c] = cleaned
+print(df[c].isna().sum(), 'missing in', c)
+"""
+SUMMARY = """\
+by_region = sales.groupby('region')['revenue'].sum().sort_values()
+share = by_region / by_region.sum()
+top = share.tail(3)
+print(top.round(3))
+fig, ax = plt.subplots(figsize=(4, 3))
+top.plot.barh(ax=ax, color='tab:blue')
+ax.set_title('Top regions')
+"""
+
+
+def clones(docs: Docs, **settings: object) -> list[CloneClass]:
+    """Clone classes among documents given as {path: [cell sources]}."""
+    prints = [fingerprint_cells(path, list(enumerate(cells))) for path, cells in docs.items()]
+    raw = find_raw_clones(prints, CloneSettings(**settings))  # type: ignore[arg-type]
+    return describe(raw, Corpus(prints), lambda path, cell: docs[path][cell or 0])
+
+
+def places(clone: CloneClass) -> set[tuple[str, int | None, int]]:
+    return {(r.path, r.cell, r.line) for r in clone.regions}
+
+
+def test_type1_across_cells_ignores_whitespace_comments_and_semicolons() -> None:
+    pasted = SUMMARY.replace(
+        "share = by_region /", "# fraction of the total\nshare  =  by_region  /"
+    )
+    pasted = pasted.replace("print(top.round(3))", "print(top.round(3));  # show")
+    (found,) = clones({"a.ipynb": [SUMMARY, "x = 1", pasted]})
+    assert found.kind == "type-1"
+    assert places(found) == {("a.ipynb", 0, 1), ("a.ipynb", 2, 1)}
+    assert found.statements == 7
+
+
+def test_type1_with_magics_between_lines() -> None:
+    with_magics = "%matplotlib inline\n" + SUMMARY.replace("print(top", "!ls data\nprint(top")
+    (found,) = clones({"a.ipynb": [SUMMARY], "b.ipynb": ["import os", with_magics]})
+    assert found.kind == "type-1"
+    assert places(found) == {("a.ipynb", 0, 1), ("b.ipynb", 1, 2)}
+
+
+def test_type2_renamed_copy_across_cells_with_parameters() -> None:
+    (found,) = clones({"a.ipynb": [CLEAN_PRICE, CLEAN_QTY]})
+    assert found.kind == "type-2"
+    roles = {(p.role, p.values) for p in found.parameters}
+    assert ("literal", ("'price'", "'qty'")) in roles
+    assert ("internal", ("col", "c")) in roles  # bound in the block before it is used
+    assert ("internal", ("v", "x")) in roles  # the loop variable is not a parameter
+    assert not [p for p in found.parameters if p.role == "input"]
+
+
+def test_type2_input_names_become_input_parameters() -> None:
+    first = "rows = table[table.score > limit]\nrows = rows.dropna()\nprint(len(rows), rows.score.mean())\n"
+    second = first.replace("table", "frame").replace("limit", "cutoff")
+    (found,) = clones({"a.ipynb": [first], "b.ipynb": [second]})
+    inputs = {p.values for p in found.parameters if p.role == "input"}
+    assert inputs == {("table", "frame"), ("limit", "cutoff")}
+
+
+def test_type2_within_one_cell() -> None:
+    cell = CLEAN_PRICE + "\nprint('next')\n" + CLEAN_QTY
+    (found,) = clones({"a.ipynb": [cell]})
+    assert found.kind == "type-2"
+    assert places(found) == {("a.ipynb", 0, 1), ("a.ipynb", 0, 10)}
+
+
+def test_inconsistent_renaming_is_not_a_copy() -> None:
+    first = "total = a + a * 2\nscale = total / a\nresult = scale - a\nprint(result, total)\n"
+    second = "total = a + b * 2\nscale = total / c\nresult = scale - d\nprint(result, total)\n"
+    assert clones({"a.ipynb": [first, second]}) == []
+
+
+def test_type3_near_copy_across_notebooks() -> None:
+    changed = SUMMARY.replace(
+        "top = share.tail(3)\n", "top = share.tail(5)\ntop = top[top > 0.01]\n"
+    )
+    changed = changed.replace("ax.set_title('Top regions')\n", "ax.grid(True)\n")
+    (found,) = clones({"a.ipynb": [SUMMARY], "b.ipynb": ["x = 1", changed]})
+    assert found.kind == "type-3"
+    assert {(r.path, r.cell) for r in found.regions} == {("a.ipynb", 0), ("b.ipynb", 1)}
+
+
+def test_type3_can_be_turned_off() -> None:
+    changed = SUMMARY.replace(
+        "top = share.tail(3)\n", "top = share.tail(5)\ntop = top[top > 0.01]\n"
+    )
+    (with_gaps,) = clones({"a.ipynb": [SUMMARY, changed]})
+    assert with_gaps.kind == "type-3"
+    without = clones({"a.ipynb": [SUMMARY, changed]}, type3=False)
+    found = {(c.kind, tuple(sorted((r.cell, r.line) for r in c.regions))) for c in without}
+    assert found == {
+        ("type-2", ((0, 1), (1, 1))),  # the head: tail(3) against tail(5)
+        ("type-1", ((0, 4), (1, 5))),  # the untouched last four statements
+    }
+
+
+def test_a_class_of_three_copies_is_one_class() -> None:
+    third = CLEAN_PRICE.replace("'price'", "'discount'").replace("vals", "out")
+    (found,) = clones({"a.ipynb": [CLEAN_PRICE, CLEAN_QTY], "b.ipynb": [third]})
+    assert len(found.regions) == 3
+    literal = next(p for p in found.parameters if p.role == "literal")
+    assert literal.values == ("'price'", "'qty'", "'discount'")
+
+
+def test_a_run_of_similar_lines_is_not_a_clone_of_itself() -> None:
+    plots = "\n".join(f"ax.plot(x, y{i}, label='series {i}', color=colors[{i}])" for i in range(8))
+    assert clones({"a.ipynb": [plots]}) == []
+
+
+def test_trivial_two_liners_and_import_blocks_are_not_reported() -> None:
+    imports = (
+        "import numpy as np\nimport pandas as pd\nimport matplotlib.pyplot as plt\nimport os\n"
+    )
+    two = "df = load()\ndf.head()\n"
+    assert clones({"a.ipynb": [imports, two], "b.ipynb": [imports, two]}) == []
+
+
+def test_minimum_size_is_configurable() -> None:
+    small = "a = f(x)\nb = g(a, 2)\n"
+    assert clones({"a.ipynb": [small, small]}) == []
+    (found,) = clones({"a.ipynb": [small, small]}, min_statements=2, min_tokens=5)
+    assert found.kind == "type-1"
+
+
+def test_suppression_comment_on_the_first_line() -> None:
+    ignored = SUMMARY.replace("\n", "  # nbrefactor: ignore\n", 1)
+    assert clones({"a.ipynb": [SUMMARY, ignored]}) == []
+    both = clones({"a.ipynb": [SUMMARY, ignored, SUMMARY]})
+    assert [places(c) for c in both] == [{("a.ipynb", 0, 1), ("a.ipynb", 2, 1)}]
+
+
+def test_unparseable_and_opaque_cells_do_not_break_detection() -> None:
+    docs = {"a.ipynb": ["def broken(:\n", SUMMARY, "%%bash\necho hi\n", SUMMARY]}
+    (found,) = clones(docs)
+    assert places(found) == {("a.ipynb", 1, 1), ("a.ipynb", 3, 1)}
+    prints = fingerprint_cells("a.ipynb", list(enumerate(docs["a.ipynb"])))
+    assert prints.unparsed_cells == (0,)
+
+
+def test_a_duplicated_cell_is_reported_once_not_also_for_its_loop() -> None:
+    found = clones({"a.ipynb": [CLEAN_PRICE, CLEAN_PRICE]})
+    assert len(found) == 1
+    assert found[0].kind == "type-1"
+
+
+def test_copies_inside_function_bodies() -> None:
+    body = "\n".join("    " + line for line in CLEAN_PRICE.splitlines())
+    (found,) = clones({"a.ipynb": [f"def clean(df):\n{body}\n    return df\n", CLEAN_QTY]})
+    assert found.kind == "type-2"
+    assert ("a.ipynb", 0, 2) in places(found)
