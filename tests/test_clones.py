@@ -77,7 +77,10 @@ def test_type2_renamed_copy_across_cells_with_parameters() -> None:
 
 
 def test_type2_input_names_become_input_parameters() -> None:
-    first = "rows = table[table.score > limit]\nrows = rows.dropna()\nprint(len(rows), rows.score.mean())\n"
+    first = (
+        "rows = table[table.score > limit]\nrows = rows.dropna()\n"
+        "print(len(rows), rows.score.mean())\n"
+    )
     second = first.replace("table", "frame").replace("limit", "cutoff")
     (found,) = clones({"a.ipynb": [first], "b.ipynb": [second]})
     inputs = {p.values for p in found.parameters if p.role == "input"}
