@@ -17,7 +17,7 @@ from typing import Literal
 from nbrefactor import pysource
 from nbrefactor.analysis.cell_walker import CellWalker
 from nbrefactor.analysis.clones import CloneKind, Corpus, RawClone, Region, Span
-from nbrefactor.analysis.fingerprints import blocks, leaves
+from nbrefactor.analysis.fingerprints import blocks
 from nbrefactor.notebook.magics import mask
 
 ParameterRole = Literal["input", "internal", "literal"]
@@ -52,18 +52,28 @@ class CloneClass:
 
 
 def describe(raw: Sequence[RawClone], corpus: Corpus, source_of: SourceLookup) -> list[CloneClass]:
-    """Turn raw clones into :class:`CloneClass` values, reading the copies' code.
+    """Turn raw clones into :class:`CloneClass` values.
 
     A Type-2 class whose copies rename inconsistently (``a + a`` against ``b + c``) is
-    not a copy after all and is dropped.
+    not a copy after all and is dropped. Copies are parsed again only when a name
+    differs between them, to tell internal names from inputs.
     """
     described: list[CloneClass] = []
+    parsed: dict[tuple[str, int | None], list[list[ast.stmt]]] = {}
     for clone in raw:
         regions = tuple(corpus.region(span) for span in clone.spans)
         parameters: tuple[CloneParameter, ...] = ()
         if clone.kind == "type-2":
-            statements = [_statements(corpus, span, source_of) for span in clone.spans]
-            found = anti_unify(statements)
+            per_copy = [
+                [leaf for st in corpus.statements(span) for leaf in st.leaves]
+                for span in clone.spans
+            ]
+            spans = clone.spans
+
+            def statements_of(copy: int, spans: tuple[Span, ...] = spans) -> list[ast.stmt]:
+                return _statements(corpus, spans[copy], source_of, parsed)
+
+            found = anti_unify(per_copy, statements_of)
             if found is None:
                 continue
             parameters = found
@@ -71,31 +81,36 @@ def describe(raw: Sequence[RawClone], corpus: Corpus, source_of: SourceLookup) -
     return described
 
 
-def anti_unify(copies: Sequence[list[ast.stmt]]) -> tuple[CloneParameter, ...] | None:
-    """The parameters that turn each of ``copies`` into the others, or None if the copies
-    do not differ by a consistent renaming."""
-    per_copy = [leaves(statements) for statements in copies]
-    if len({len(found) for found in per_copy}) != 1:
+def anti_unify(
+    per_copy: Sequence[Sequence[str]], statements_of: Callable[[int], list[ast.stmt]]
+) -> tuple[CloneParameter, ...] | None:
+    """The parameters that turn each copy into the others, or None if the copies do not
+    differ by a consistent renaming.
+
+    ``per_copy`` holds each copy's leaves (see :class:`StatementPrint`); ``statements_of``
+    gives a copy's statements when a name differs and its role must be worked out.
+    """
+    if len({len(leaves) for leaves in per_copy}) != 1:
         return None
-    roles = [_bound_before_use(statements) for statements in copies]
+    roles: list[set[str]] | None = None  # names each copy binds before use, when needed
     parameters: dict[tuple[str, ...], CloneParameter] = {}
-    meaning: list[dict[str, tuple[str, ...]]] = [{} for _ in copies]
+    meaning: list[dict[str, tuple[str, ...]]] = [{} for _ in per_copy]
     for position in range(len(per_copy[0])):
         kind = per_copy[0][position][0]
-        values = tuple(found[position][1] for found in per_copy)
-        if kind == "name":
+        values = tuple(leaves[position][1:] for leaves in per_copy)
+        if kind == "n":
             for copy, value in enumerate(values):  # one name stands for one parameter
                 if meaning[copy].setdefault(value, values) != values:
                     return None
         if len(set(values)) == 1 or values in parameters:
             continue
-        if kind == "literal":
-            role: ParameterRole = "literal"
-        elif all(value in roles[copy] for copy, value in enumerate(values)):
-            role = "internal"
-        else:
-            role = "input"
-        parameters[values] = CloneParameter(role, values)
+        if kind == "l":
+            parameters[values] = CloneParameter("literal", values)
+            continue
+        if roles is None:
+            roles = [_bound_before_use(statements_of(copy)) for copy in range(len(per_copy))]
+        internal = all(value in roles[copy] for copy, value in enumerate(values))
+        parameters[values] = CloneParameter("internal" if internal else "input", values)
     return tuple(parameters.values())
 
 
@@ -105,9 +120,16 @@ def _bound_before_use(statements: list[ast.stmt]) -> set[str]:
     return {b.name for b in walker.bindings} - set(walker.reads)
 
 
-def _statements(corpus: Corpus, span: Span, source_of: SourceLookup) -> list[ast.stmt]:
+def _statements(
+    corpus: Corpus,
+    span: Span,
+    source_of: SourceLookup,
+    parsed: dict[tuple[str, int | None], list[list[ast.stmt]]],
+) -> list[ast.stmt]:
+    """The statements of ``span``, parsing each cell once (``parsed`` keeps the blocks)."""
     sequence = corpus.sequence(span)
-    source = source_of(corpus.documents[span.document].path, sequence.cell)
-    tree = pysource.parse(mask(source).code)
-    block = list(blocks(tree.body))[sequence.block]
-    return block[span.start : span.stop]
+    key = (corpus.documents[span.document].path, sequence.cell)
+    if key not in parsed:
+        tree = pysource.parse(mask(source_of(*key)).code)
+        parsed[key] = list(blocks(tree.body))
+    return parsed[key][sequence.block][span.start : span.stop]

@@ -300,13 +300,24 @@ def _merge_pairs(pairs: list[tuple[Span, Span]]) -> Iterator[RawClone]:
         yield RawClone("type-3", tuple(spans))
 
 
-def _covered_pairs(classes: Iterable[RawClone]) -> set[tuple[Span, Span]]:
-    covered: set[tuple[Span, Span]] = set()
-    for clone in classes:
-        for a in clone.spans:
-            for b in clone.spans:
-                covered.add((a, b))
-    return covered
+def _covered_pairs(classes: Iterable[RawClone]) -> _Covered:
+    return _Covered(classes)
+
+
+class _Covered:
+    """Answers "do these two runs already belong to one exact class?" in constant time."""
+
+    def __init__(self, classes: Iterable[RawClone]) -> None:
+        self._class_of: dict[Span, set[int]] = defaultdict(set)
+        for number, clone in enumerate(classes):
+            for span in clone.spans:
+                self._class_of[span].add(number)
+
+    def __contains__(self, pair: object) -> bool:
+        if not isinstance(pair, tuple) or len(pair) != 2:
+            return False
+        first, second = pair
+        return bool(self._class_of.get(first, set()) & self._class_of.get(second, set()))
 
 
 def _align(

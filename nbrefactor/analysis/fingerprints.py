@@ -25,7 +25,7 @@ from nbrefactor.analysis.bindings import is_placeholder_call
 from nbrefactor.notebook.magics import mask
 
 #: Version of the fingerprint format; cached fingerprints of another version are ignored.
-FINGERPRINT_VERSION = 1
+FINGERPRINT_VERSION = 2
 
 _SUPPRESS = "nbrefactor: ignore"
 _RENAMABLE_DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
@@ -44,6 +44,9 @@ class StatementPrint:
     tokens: int  # syntax-tree nodes, about one per lexical token
     is_import: bool = False
     suppressed: bool = False  # the first line carries `# nbrefactor: ignore`
+    #: Names (``"n" + id``) and literals (``"l" + repr``) in fingerprint order: what a
+    #: renamed copy changes. Copies of one shape have leaves that line up position by position.
+    leaves: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,19 +111,6 @@ def stable_hash(tokens: list[str]) -> int:
     return int.from_bytes(digest.digest(), "big", signed=True)
 
 
-def leaves(statements: list[ast.stmt]) -> list[tuple[str, str]]:
-    """The renamable parts of statements in fingerprint order: ``("name", id)`` for
-    identifiers and ``("literal", repr)`` for literal values.
-
-    Two statement lists with the same shape give leaf lists of the same length whose
-    positions correspond, which is what anti-unification needs.
-    """
-    found: list[tuple[str, str]] = []
-    for statement in statements:
-        _tokens(statement, [], [], found)
-    return found
-
-
 class _Printer:
     """Fingerprints statements of one parsed cell."""
 
@@ -132,7 +122,8 @@ class _Printer:
     def statement(self, node: ast.stmt) -> StatementPrint:
         exact: list[str] = []
         shape: list[str] = []
-        size = _tokens(node, exact, shape, None)
+        found: list[tuple[str, str]] = []
+        size = _tokens(node, exact, shape, found)
         line = node.lineno
         col = node.col_offset + 1 + (self.shift if line in self.dedented else 0)
         text = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
@@ -146,6 +137,7 @@ class _Printer:
             tokens=len(shape),
             is_import=isinstance(node, (ast.Import, ast.ImportFrom)),
             suppressed=_SUPPRESS in text,
+            leaves=tuple(("n" if kind == "name" else "l") + value for kind, value in found),
         )
 
 

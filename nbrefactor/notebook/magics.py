@@ -155,8 +155,18 @@ class MaskedCell:
         return bool(self.magics)
 
 
+#: A line that may hold IPython syntax: an escape first (`%`, `!`, `?`, autocall), help at
+#: the end (`obj?`), or an escaped assignment (`x = !cmd`). Cells without one, and not
+#: indented, are plain Python and need no masking: most cells, so this is the fast path.
+_MAYBE_IPYTHON = re.compile(r"^[ \t]*[%!?/,;]|\?[ \t]*$|=[ \t]*[!%]", re.MULTILINE)
+_FIRST_CODE = re.compile(r"^([ \t]*)\S", re.MULTILINE)
+
+
 def mask(source: str) -> MaskedCell:
     """Mask the IPython syntax of one code cell's ``source``."""
+    first_code = _FIRST_CODE.search(source)
+    if not _MAYBE_IPYTHON.search(source) and not (first_code and first_code.group(1)):
+        return MaskedCell(source=source, code=source)
     lines = split_lines(source)
     first = next((i for i, line in enumerate(lines) if line.strip()), None)
     indent = ""
