@@ -48,8 +48,8 @@ class FingerprintCache:
             return None
         try:
             return _decode(entry, path)
-        except (TypeError, ValueError, IndexError):
-            return None
+        except (TypeError, ValueError, IndexError, KeyError, AttributeError):
+            return None  # an entry of another shape: fingerprint the file again
 
     def put(self, key: str, document: DocumentPrint) -> None:
         self._entries[key] = _encode(document)

@@ -72,32 +72,42 @@ def find_duplicates(
     """Clone classes with at least one copy in ``report_on``, looking for the other
     copies in ``report_on`` and ``compare_with``."""
     config = config or Config()
-    reported = {os.path.normpath(p) for p in map(str, report_on)}
-    paths = list(dict.fromkeys([*map(str, report_on), *map(str, compare_with)]))
+    # one file, one document: `a.ipynb` and `/repo/a.ipynb` are the same file
+    files: dict[Path, str] = {}
+    for path in report_on:
+        files.setdefault(path.resolve(), str(path))
+    reported = set(files)
+    for path in compare_with:
+        files.setdefault(path.resolve(), _display(path))
     loader = _Loader(cache)
     documents: list[DocumentPrint] = []
-    for path in paths:
-        document = loader.load(Path(path))
+    for resolved, shown in files.items():
+        # a file only compared with must not fail the check: its problems are not reported
+        document = loader.load(Path(shown), report=resolved in reported)
         if document is not None:
             documents.append(document)
     if cache is not None:
         cache.save()
+    mine = {d for d, doc in enumerate(documents) if Path(doc.path).resolve() in reported}
     raw = find_raw_clones(documents, settings_from(config))
-    relevant = [
-        clone
-        for clone in raw
-        if any(os.path.normpath(documents[s.document].path) in reported for s in clone.spans)
-    ]
+    relevant = [clone for clone in raw if any(s.document in mine for s in clone.spans)]
     classes = describe(relevant, Corpus(documents), loader.source)
     unparsed = tuple(
-        (d.path, cell)
-        for d in documents
-        if os.path.normpath(d.path) in reported
-        for cell in d.unparsed_cells
+        (documents[d].path, cell) for d in sorted(mine) for cell in documents[d].unparsed_cells
     )
     return DuplicateReport(
         tuple(classes), tuple(loader.problems), len(documents), unparsed_cells=unparsed
     )
+
+
+def _display(path: Path) -> str:
+    """``path`` as people read it: relative to the current folder when it is inside it."""
+    if not path.is_absolute():
+        return str(path)
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 class _Loader:
@@ -108,11 +118,13 @@ class _Loader:
         self.problems: list[FileProblem] = []
         self._cells: dict[str, dict[int | None, str]] = {}
 
-    def load(self, path: Path) -> DocumentPrint | None:
+    def load(self, path: Path, *, report: bool = True) -> DocumentPrint | None:
+        """Fingerprints of ``path``; a problem is recorded only for a reported file."""
         try:
             data = path.read_bytes()
         except OSError as error:
-            self.problems.append(FileProblem(str(path), f"cannot read: {error.strerror}"))
+            if report:
+                self.problems.append(FileProblem(str(path), f"cannot read: {error.strerror}"))
             return None
         key = content_key(data)
         if self.cache is not None:
@@ -122,7 +134,8 @@ class _Loader:
         try:
             cells = self._read_cells(path, data)
         except NbrefactorError as error:
-            self.problems.append(FileProblem(str(path), error.message))
+            if report:
+                self.problems.append(FileProblem(str(path), error.message))
             return None
         document = fingerprint_cells(str(path), list(cells.items()))
         if self.cache is not None:

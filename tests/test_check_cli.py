@@ -183,3 +183,15 @@ def test_cache_is_written_and_reused(project: Path) -> None:
     assert (cache / ".gitignore").read_text().splitlines()[-1] == "*"
     second = CliRunner().invoke(cli.main, ["check", "."])
     assert second.stdout == first.stdout
+
+
+def test_a_broken_file_only_compared_with_does_not_fail_the_check(project: Path) -> None:
+    from nbrefactor.duplicates import find_duplicates
+
+    (project / "broken.ipynb").write_text('{"cells": [')
+    report = find_duplicates(
+        [Path("sales.ipynb")], compare_with=[project / "stock.ipynb", project / "broken.ipynb"]
+    )
+    assert report.problems == ()
+    (clone,) = report.classes
+    assert {r.path for r in clone.regions} == {"sales.ipynb", "stock.ipynb"}  # relative paths

@@ -178,3 +178,10 @@ def test_copies_inside_function_bodies() -> None:
     (found,) = clones({"a.ipynb": [f"def clean(df):\n{body}\n    return df\n", CLEAN_QTY]})
     assert found.kind == "type-2"
     assert ("a.ipynb", 0, 2) in places(found)
+
+
+def test_a_copied_cell_that_starts_with_an_import_is_found() -> None:
+    cell = "import pandas as pd\n" + SUMMARY
+    (found,) = clones({"a.ipynb": [cell], "b.ipynb": [cell]})
+    assert found.kind == "type-1"
+    assert {(r.path, r.line) for r in found.regions} == {("a.ipynb", 2), ("b.ipynb", 2)}

@@ -493,18 +493,18 @@ def test_pre_commit_try_repo(tmp_path: Path) -> None:
     started = time.monotonic()
     failed = try_repo("new.ipynb")
     print(f"try-repo with the copy: {time.monotonic() - started:.1f} s")
-    assert failed.returncode == 1, failed.stdout + failed.stderr
-    assert re.search(r"nbrefactor duplicates\.+Failed", failed.stdout), failed.stdout
-    assert "- exit code: 1" in failed.stdout
-    hook_lines = [line for line in failed.stdout.splitlines() if ": NBR001 " in line]
-    assert reported("\n".join(hook_lines), project) == [("new.ipynb", 1), ("old.ipynb", 2)], (
-        failed.stdout
-    )
-    assert "1 duplicated block (2 copies)" in failed.stdout
-
     started = time.monotonic()
     passed = try_repo("clean.ipynb")
     print(f"try-repo with the clean file: {time.monotonic() - started:.1f} s")
-    assert passed.returncode == 0, passed.stdout + passed.stderr
-    assert re.search(r"nbrefactor duplicates\.+Passed", passed.stdout), passed.stdout
-    assert "NBR001" not in passed.stdout
+    both = f"--- copy:\n{failed.stdout}{failed.stderr}\n--- clean:\n{passed.stdout}{passed.stderr}"
+
+    assert failed.returncode == 1, both
+    assert re.search(r"nbrefactor duplicates\.+Failed", failed.stdout), both
+    assert "- exit code: 1" in failed.stdout, both
+    hook_lines = [line for line in failed.stdout.splitlines() if ": NBR001 " in line]
+    assert reported("\n".join(hook_lines), project) == [("new.ipynb", 1), ("old.ipynb", 2)], both
+    assert "1 duplicated block (2 copies)" in failed.stdout, both
+
+    assert passed.returncode == 0, both
+    assert re.search(r"nbrefactor duplicates\.+Passed", passed.stdout), both
+    assert "NBR001" not in passed.stdout, both

@@ -176,7 +176,10 @@ def _extends_left(corpus: Corpus, members: list[Span]) -> bool:
     for span in members:
         if span.start == 0:
             return False
-        previous.add(corpus.sequence(span).statements[span.start - 1].shape)
+        before = corpus.sequence(span).statements[span.start - 1]
+        if before.is_import:
+            return False  # no seed starts at an import, so none covers this one
+        previous.add(before.shape)
         if len(previous) > 1:
             return False
     return True
