@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from nbrefactor.analysis.clone_classes import CloneClass
-from nbrefactor.analysis.graph import build_graph
 from nbrefactor.baseline import is_new, load_baseline, write_baseline
 from nbrefactor.cache import FingerprintCache
 from nbrefactor.config import Config
@@ -19,7 +18,6 @@ from nbrefactor.diagnostics import Diagnostic
 from nbrefactor.duplicates import find_duplicates
 from nbrefactor.errors import NbrefactorError
 from nbrefactor.notebook.model import Location
-from nbrefactor.notebook.reader import read_notebook
 from nbrefactor.report.clones import CheckFormat, render_check
 
 #: Exit codes (DESIGN.md): clean, findings, bad input.
@@ -96,6 +94,9 @@ def run_check(
 
 def _hidden_state(paths: Sequence[Path], problems: list[str]) -> list[Diagnostic]:
     """Warnings of the cell graph (use before definition, out-of-order execution, ...)."""
+    from nbrefactor.analysis.graph import build_graph  # only this check needs the graph
+    from nbrefactor.notebook.reader import read_notebook
+
     found: list[Diagnostic] = []
     for path in paths:
         if path.suffix != ".ipynb":

@@ -8,6 +8,7 @@ classes among all files and keeps those that touch a file being reported on.
 from __future__ import annotations
 
 import fnmatch
+import json
 import os
 import re
 import subprocess
@@ -89,9 +90,8 @@ def find_duplicates(
     if cache is not None:
         cache.save()
     mine = {d for d, doc in enumerate(documents) if Path(doc.path).resolve() in reported}
-    raw = find_raw_clones(documents, settings_from(config))
-    relevant = [clone for clone in raw if any(s.document in mine for s in clone.spans)]
-    classes = describe(relevant, Corpus(documents), loader.source)
+    raw = find_raw_clones(documents, settings_from(config), focus=mine)
+    classes = describe(raw, Corpus(documents))
     unparsed = tuple(
         (documents[d].path, cell) for d in sorted(mine) for cell in documents[d].unparsed_cells
     )
@@ -116,7 +116,6 @@ class _Loader:
     def __init__(self, cache: FingerprintCache | None) -> None:
         self.cache = cache
         self.problems: list[FileProblem] = []
-        self._cells: dict[str, dict[int | None, str]] = {}
 
     def load(self, path: Path, *, report: bool = True) -> DocumentPrint | None:
         """Fingerprints of ``path``; a problem is recorded only for a reported file."""
@@ -142,24 +141,50 @@ class _Loader:
             self.cache.put(key, document)
         return document
 
-    def source(self, path: str, cell: int | None) -> str:
-        """The source of a cell, reading the file again if its prints came from the cache."""
-        if path not in self._cells:
-            self._read_cells(Path(path), Path(path).read_bytes())
-        return self._cells[path][cell]
-
     def _read_cells(self, path: Path, data: bytes) -> dict[int | None, str]:
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as error:
             raise NbrefactorError(f"is not UTF-8 text (offset {error.start})", path=path) from None
         if path.suffix == ".py" and not _JUPYTEXT_MARKER.search(text):
-            cells: dict[int | None, str] = {None: text}  # a plain script
-        else:
-            notebook = read_notebook_text(text, path)
-            cells = {c.index: c.source for c in notebook.cells if c.is_code}
-        self._cells[str(path)] = cells
-        return cells
+            return {None: text}  # a plain script
+        if path.suffix == ".ipynb":
+            cells = _code_cells(text)
+            if cells is not None:
+                return cells
+        notebook = read_notebook_text(text, path)  # the full reader, with its error messages
+        return {c.index: c.source for c in notebook.cells if c.is_code}
+
+
+def _code_cells(text: str) -> dict[int | None, str] | None:
+    """The code cells of an nbformat 4 Python notebook, read with ``json`` alone.
+
+    Clone detection needs only sources, and importing nbformat (with jsonschema) costs a
+    pre-commit hook more than the work itself. Anything unusual returns None, and the
+    full reader takes over.
+    """
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(data, dict) or data.get("nbformat") != 4:
+        return None
+    kernel = data.get("metadata", {}).get("kernelspec", {}).get("language", "python")
+    cells = data.get("cells")
+    if str(kernel).lower() not in ("python", "python3", "") or not isinstance(cells, list):
+        return None
+    found: dict[int | None, str] = {}
+    for index, cell in enumerate(cells):
+        if not isinstance(cell, dict):
+            return None
+        if cell.get("cell_type") == "code":
+            source = cell.get("source", "")
+            if isinstance(source, list):
+                source = "".join(source)
+            if not isinstance(source, str):
+                return None
+            found[index] = source
+    return found
 
 
 def discover(paths: Iterable[Path], exclude: Sequence[str] = ()) -> Iterator[Path]:

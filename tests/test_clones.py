@@ -41,7 +41,7 @@ def clones(docs: Docs, **settings: object) -> list[CloneClass]:
     """Clone classes among documents given as {path: [cell sources]}."""
     prints = [fingerprint_cells(path, list(enumerate(cells))) for path, cells in docs.items()]
     raw = find_raw_clones(prints, CloneSettings(**settings))  # type: ignore[arg-type]
-    return describe(raw, Corpus(prints), lambda path, cell: docs[path][cell or 0])
+    return describe(raw, Corpus(prints))
 
 
 def places(clone: CloneClass) -> set[tuple[str, int | None, int]]:

@@ -9,20 +9,13 @@ step turns ``input`` names and literals into function parameters.
 
 from __future__ import annotations
 
-import ast
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from nbrefactor import pysource
-from nbrefactor.analysis.cell_walker import CellWalker
-from nbrefactor.analysis.clones import CloneKind, Corpus, RawClone, Region, Span
-from nbrefactor.analysis.fingerprints import blocks
-from nbrefactor.notebook.magics import mask
+from nbrefactor.analysis.clones import CloneKind, Corpus, RawClone, Region
 
 ParameterRole = Literal["input", "internal", "literal"]
-#: Gives the source of a cell: ``(path, cell index or None for a script) -> source``.
-SourceLookup = Callable[[str, int | None], str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,15 +44,13 @@ class CloneClass:
         return min(region.statements for region in self.regions)
 
 
-def describe(raw: Sequence[RawClone], corpus: Corpus, source_of: SourceLookup) -> list[CloneClass]:
+def describe(raw: Sequence[RawClone], corpus: Corpus) -> list[CloneClass]:
     """Turn raw clones into :class:`CloneClass` values.
 
     A Type-2 class whose copies rename inconsistently (``a + a`` against ``b + c``) is
-    not a copy after all and is dropped. Copies are parsed again only when a name
-    differs between them, to tell internal names from inputs.
+    not a copy after all and is dropped.
     """
     described: list[CloneClass] = []
-    parsed: dict[tuple[str, int | None], list[list[ast.stmt]]] = {}
     for clone in raw:
         regions = tuple(corpus.region(span) for span in clone.spans)
         parameters: tuple[CloneParameter, ...] = ()
@@ -68,12 +59,7 @@ def describe(raw: Sequence[RawClone], corpus: Corpus, source_of: SourceLookup) -
                 [leaf for st in corpus.statements(span) for leaf in st.leaves]
                 for span in clone.spans
             ]
-            spans = clone.spans
-
-            def statements_of(copy: int, spans: tuple[Span, ...] = spans) -> list[ast.stmt]:
-                return _statements(corpus, spans[copy], source_of, parsed)
-
-            found = anti_unify(per_copy, statements_of)
+            found = anti_unify(per_copy)
             if found is None:
                 continue
             parameters = found
@@ -81,55 +67,41 @@ def describe(raw: Sequence[RawClone], corpus: Corpus, source_of: SourceLookup) -
     return described
 
 
-def anti_unify(
-    per_copy: Sequence[Sequence[str]], statements_of: Callable[[int], list[ast.stmt]]
-) -> tuple[CloneParameter, ...] | None:
+def anti_unify(per_copy: Sequence[Sequence[str]]) -> tuple[CloneParameter, ...] | None:
     """The parameters that turn each copy into the others, or None if the copies do not
     differ by a consistent renaming.
 
-    ``per_copy`` holds each copy's leaves (see :class:`StatementPrint`); ``statements_of``
-    gives a copy's statements when a name differs and its role must be worked out.
+    ``per_copy`` holds each copy's leaves (see :class:`StatementPrint`). A name is
+    ``internal`` when every copy binds it before it reads it (its first leaf is ``"s"``).
     """
     if len({len(leaves) for leaves in per_copy}) != 1:
         return None
-    roles: list[set[str]] | None = None  # names each copy binds before use, when needed
+    first_use = [_first_use(leaves) for leaves in per_copy]
     parameters: dict[tuple[str, ...], CloneParameter] = {}
     meaning: list[dict[str, tuple[str, ...]]] = [{} for _ in per_copy]
     for position in range(len(per_copy[0])):
         kind = per_copy[0][position][0]
         values = tuple(leaves[position][1:] for leaves in per_copy)
-        if kind == "n":
+        if kind != "l":
             for copy, value in enumerate(values):  # one name stands for one parameter
                 if meaning[copy].setdefault(value, values) != values:
                     return None
         if len(set(values)) == 1 or values in parameters:
             continue
         if kind == "l":
-            parameters[values] = CloneParameter("literal", values)
-            continue
-        if roles is None:
-            roles = [_bound_before_use(statements_of(copy)) for copy in range(len(per_copy))]
-        internal = all(value in roles[copy] for copy, value in enumerate(values))
-        parameters[values] = CloneParameter("internal" if internal else "input", values)
+            role: ParameterRole = "literal"
+        elif all(first_use[copy][value] == "s" for copy, value in enumerate(values)):
+            role = "internal"
+        else:
+            role = "input"
+        parameters[values] = CloneParameter(role, values)
     return tuple(parameters.values())
 
 
-def _bound_before_use(statements: list[ast.stmt]) -> set[str]:
-    walker = CellWalker(frozenset())
-    walker.statements(statements)
-    return {b.name for b in walker.bindings} - set(walker.reads)
-
-
-def _statements(
-    corpus: Corpus,
-    span: Span,
-    source_of: SourceLookup,
-    parsed: dict[tuple[str, int | None], list[list[ast.stmt]]],
-) -> list[ast.stmt]:
-    """The statements of ``span``, parsing each cell once (``parsed`` keeps the blocks)."""
-    sequence = corpus.sequence(span)
-    key = (corpus.documents[span.document].path, sequence.cell)
-    if key not in parsed:
-        tree = pysource.parse(mask(source_of(*key)).code)
-        parsed[key] = list(blocks(tree.body))
-    return parsed[key][sequence.block][span.start : span.stop]
+def _first_use(leaves: Sequence[str]) -> dict[str, str]:
+    """For each name in a copy, whether it is first read (``"n"``) or bound (``"s"``)."""
+    first: dict[str, str] = {}
+    for leaf in leaves:
+        if leaf[0] != "l":
+            first.setdefault(leaf[1:], leaf[0])
+    return first

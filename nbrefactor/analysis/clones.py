@@ -18,7 +18,7 @@ those differences into parameters.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence, Set
 from dataclasses import dataclass
 from typing import Literal
 
@@ -118,13 +118,21 @@ class Corpus:
 
 
 def find_raw_clones(
-    documents: Sequence[DocumentPrint], settings: CloneSettings = CloneSettings()
+    documents: Sequence[DocumentPrint],
+    settings: CloneSettings = CloneSettings(),
+    *,
+    focus: Set[int] | None = None,
 ) -> list[RawClone]:
-    """All clone classes among ``documents``, largest first."""
+    """All clone classes among ``documents``, largest first.
+
+    With ``focus`` (document numbers), only classes with a copy in one of those
+    documents are built: a hook run on one changed notebook does not match the others
+    against each other.
+    """
     corpus = Corpus(documents)
-    classes = _exact_runs(corpus, settings)
+    classes = _exact_runs(corpus, settings, focus)
     if settings.type3:
-        classes.extend(_gapped_runs(corpus, settings, classes))
+        classes.extend(_gapped_runs(corpus, settings, classes, focus))
     classes = _drop_contained(corpus, classes)
     classes.sort(key=lambda c: (-_size(corpus, c), c.spans[0].document, c.spans[0].sequence))
     return classes
@@ -137,7 +145,7 @@ def _size(corpus: Corpus, clone: RawClone) -> int:
 # -- Type-1 and Type-2: group extension over shape hashes ------------------------------------
 
 
-def _exact_runs(corpus: Corpus, settings: CloneSettings) -> list[RawClone]:
+def _exact_runs(corpus: Corpus, settings: CloneSettings, focus: Set[int] | None) -> list[RawClone]:
     buckets: dict[tuple[int, ...], list[Span]] = defaultdict(list)
     for d, s, sequence in corpus.sequences():
         statements = sequence.statements
@@ -152,6 +160,8 @@ def _exact_runs(corpus: Corpus, settings: CloneSettings) -> list[RawClone]:
     found: list[RawClone] = []
     for members in buckets.values():
         if len(members) < 2 or _extends_left(corpus, members):
+            continue
+        if focus is not None and not any(m.document in focus for m in members):
             continue
         found.extend(_grow(corpus, members, members[0].stop - members[0].start))
     return found
@@ -240,25 +250,27 @@ def _without_overlaps(spans: list[Span]) -> list[Span]:
 
 
 def _gapped_runs(
-    corpus: Corpus, settings: CloneSettings, exact: list[RawClone]
+    corpus: Corpus, settings: CloneSettings, exact: list[RawClone], focus: Set[int] | None
 ) -> Iterator[RawClone]:
-    places: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    places: dict[int, dict[tuple[int, int], int]] = defaultdict(dict)
     for d, s, sequence in corpus.sequences():
         for statement in sequence.statements:
             if statement.tokens >= 5 and not statement.is_import:
-                places[statement.shape].append((d, s))
+                places[statement.shape][(d, s)] = statement.size
+    # what two blocks share bounds what an alignment of them can match: skip the rest
     shared: dict[tuple[tuple[int, int], tuple[int, int]], int] = defaultdict(int)
     for where in places.values():
-        unique = sorted(set(where))
-        if len(unique) < 2 or len(unique) > _MAX_SEED_PLACES:
+        if len(where) < 2 or len(where) > _MAX_SEED_PLACES:
             continue
-        for i, a in enumerate(unique):
-            for b in unique[i + 1 :]:
-                shared[(a, b)] += 1
+        blocks = sorted(where)
+        for i, a in enumerate(blocks):
+            for b in blocks[i + 1 :]:
+                if focus is None or a[0] in focus or b[0] in focus:
+                    shared[(a, b)] += where[a]
     covered = _covered_pairs(exact)
     pairs: list[tuple[Span, Span]] = []
-    for (a, b), count in shared.items():
-        if count < 2:
+    for (a, b), weight in shared.items():
+        if weight < settings.type3_min_statements:
             continue
         aligned = _align(corpus, a, b, settings)
         if aligned is not None and aligned not in covered:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import ast
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from nbrefactor import pysource
@@ -25,7 +25,7 @@ from nbrefactor.analysis.bindings import is_placeholder_call
 from nbrefactor.notebook.magics import mask
 
 #: Version of the fingerprint format; cached fingerprints of another version are ignored.
-FINGERPRINT_VERSION = 2
+FINGERPRINT_VERSION = 3
 
 _SUPPRESS = "nbrefactor: ignore"
 _RENAMABLE_DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
@@ -44,8 +44,9 @@ class StatementPrint:
     tokens: int  # syntax-tree nodes, about one per lexical token
     is_import: bool = False
     suppressed: bool = False  # the first line carries `# nbrefactor: ignore`
-    #: Names (``"n" + id``) and literals (``"l" + repr``) in fingerprint order: what a
-    #: renamed copy changes. Copies of one shape have leaves that line up position by position.
+    #: What a renamed copy changes, in evaluation order: names read (``"n" + id``), names
+    #: bound (``"s" + id``) and literals (``"l" + repr``). Copies of one shape have leaves
+    #: that line up position by position.
     leaves: tuple[str, ...] = ()
 
 
@@ -111,34 +112,47 @@ def stable_hash(tokens: list[str]) -> int:
     return int.from_bytes(digest.digest(), "big", signed=True)
 
 
+@dataclass(slots=True)
+class _Walked:
+    exact: list[str]
+    shape: list[str]
+    leaves: list[str]
+    size: int
+
+
 class _Printer:
-    """Fingerprints statements of one parsed cell."""
+    """Fingerprints statements of one parsed cell; each statement is walked once, and a
+    compound statement reuses the walks of the statements inside it."""
 
     def __init__(self, lines: list[str], dedented: frozenset[int], shift: int) -> None:
         self.lines = lines
         self.dedented = dedented
         self.shift = shift
+        self._walked: dict[int, _Walked] = {}
 
     def statement(self, node: ast.stmt) -> StatementPrint:
-        exact: list[str] = []
-        shape: list[str] = []
-        found: list[tuple[str, str]] = []
-        size = _tokens(node, exact, shape, found)
+        walked = self.walk(node)
         line = node.lineno
         col = node.col_offset + 1 + (self.shift if line in self.dedented else 0)
         text = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
         return StatementPrint(
-            shape=stable_hash(shape),
-            exact=stable_hash(exact),
+            shape=stable_hash(walked.shape),
+            exact=stable_hash(walked.exact),
             line=line,
             end_line=node.end_lineno or line,
             col=col,
-            size=size,
-            tokens=len(shape),
+            size=walked.size,
+            tokens=len(walked.shape),
             is_import=isinstance(node, (ast.Import, ast.ImportFrom)),
             suppressed=_SUPPRESS in text,
-            leaves=tuple(("n" if kind == "name" else "l") + value for kind, value in found),
+            leaves=tuple(walked.leaves),
         )
+
+    def walk(self, node: ast.stmt) -> _Walked:
+        known = self._walked.get(id(node))
+        if known is None:
+            known = self._walked[id(node)] = _walk(node, self.walk)
+        return known
 
 
 def _blocks(statement: ast.stmt) -> Iterator[list[ast.stmt]]:
@@ -162,49 +176,59 @@ def _is_magic(statement: ast.stmt) -> bool:
     )
 
 
-def _tokens(
-    node: ast.AST,
-    exact: list[str],
-    shape: list[str],
-    found: list[tuple[str, str]] | None,
-) -> int:
-    """Append ``node``'s tokens in pre-order; return how many statements it holds."""
-    statements = 0
-    stack: list[ast.AST | str] = [node]
+#: Fields in evaluation order where it differs from the syntax order, so that a name's
+#: first leaf says whether a block reads it (``"n"``) or binds it first (``"s"``).
+_EVALUATION_ORDER: dict[type[ast.AST], tuple[str, ...]] = {
+    ast.Assign: ("value", "targets"),
+    ast.AnnAssign: ("value", "annotation", "target"),
+    ast.For: ("iter", "target", "body", "orelse"),
+    ast.AsyncFor: ("iter", "target", "body", "orelse"),
+    ast.comprehension: ("iter", "target", "ifs"),
+    ast.NamedExpr: ("value", "target"),
+}
+
+
+def _walk(root: ast.stmt, nested: Callable[[ast.stmt], _Walked]) -> _Walked:
+    """Tokens of ``root`` in evaluation order; statements inside it come from ``nested``."""
+    walked = _Walked([], [], [], 1)
+    exact, shape, leaves = walked.exact, walked.shape, walked.leaves
+    stack: list[ast.AST | str] = [root]
     while stack:
         item = stack.pop()
         if isinstance(item, str):  # a list marker: keeps `if a: x; y` apart from `if a: x` `y`
             exact.append(item)
             shape.append(item)
             continue
+        if item is not root and isinstance(item, ast.stmt):
+            inner = nested(item)
+            exact.extend(inner.exact)
+            shape.extend(inner.shape)
+            leaves.extend(inner.leaves)
+            walked.size += inner.size
+            continue
         kind = type(item)
         if kind is ast.Name:
             identifier = item.id  # type: ignore[attr-defined]
             exact.append(identifier)
             shape.append("$")
-            if found is not None:
-                found.append(("name", identifier))
+            stored = type(item.ctx) is ast.Store  # type: ignore[attr-defined]
+            leaves.append(("s" if stored else "n") + identifier)
             continue
         if kind is ast.Constant:
             value = item.value  # type: ignore[attr-defined]
+            exact.append(repr(value))
             if value is None or isinstance(value, bool) or value is Ellipsis:
-                exact.append(repr(value))
                 shape.append(repr(value))
             else:
-                exact.append(repr(value))
                 shape.append("#str" if isinstance(value, (str, bytes)) else "#num")
-                if found is not None:
-                    found.append(("literal", repr(value)))
+                leaves.append("l" + repr(value))
             continue
         if isinstance(item, (ast.expr_context, ast.operator, ast.unaryop, ast.cmpop, ast.boolop)):
             exact.append(kind.__name__)
             shape.append(kind.__name__)
             continue
-        if isinstance(item, ast.stmt):
-            statements += 1
-        name = kind.__name__
-        exact.append(name)
-        shape.append(name)
+        exact.append(kind.__name__)
+        shape.append(kind.__name__)
         if kind is ast.Attribute:
             exact.append(item.attr)  # type: ignore[attr-defined]
             shape.append(item.attr)  # type: ignore[attr-defined]
@@ -212,8 +236,7 @@ def _tokens(
             identifier = item.name if kind is not ast.arg else item.arg  # type: ignore[attr-defined]
             exact.append(identifier)
             shape.append("$")
-            if found is not None:
-                found.append(("name", identifier))
+            leaves.append("s" + identifier)
         elif kind is ast.keyword:
             exact.append(item.arg or "**")  # type: ignore[attr-defined]
             shape.append(item.arg or "**")  # type: ignore[attr-defined]
@@ -228,8 +251,15 @@ def _tokens(
         elif kind in (ast.Global, ast.Nonlocal):
             exact.extend(item.names)  # type: ignore[attr-defined]
             shape.extend(item.names)  # type: ignore[attr-defined]
+        elif kind is ast.AugAssign and type(item.target) is ast.Name:  # type: ignore[attr-defined]
+            identifier = item.target.id  # type: ignore[attr-defined]
+            exact.append(identifier)  # `total += x` reads total first
+            shape.append("$")
+            leaves.append("n" + identifier)
+            stack.extend(reversed([item.op, item.value]))  # type: ignore[attr-defined]
+            continue
         children: list[ast.AST | str] = []
-        for field in item._fields:
+        for field in _EVALUATION_ORDER.get(kind, item._fields):
             value = getattr(item, field, None)
             if isinstance(value, list):
                 children.append(f"{field}[{len(value)}]")
@@ -237,4 +267,4 @@ def _tokens(
             elif isinstance(value, ast.AST):
                 children.append(value)
         stack.extend(reversed(children))
-    return statements
+    return walked
