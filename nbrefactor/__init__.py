@@ -1,26 +1,53 @@
 """nbrefactor: turn exploratory Jupyter notebooks into a tested Python package.
 
 The public API is what ``__all__`` lists; everything else may change between releases.
+Names are imported on first use, so a command (or a pre-commit hook) that needs one
+part of nbrefactor does not pay for loading the rest.
 """
 
 from __future__ import annotations
 
-from nbrefactor.analysis.facts import CellFacts, DefFacts, analyse_source
-from nbrefactor.analysis.graph import CellGraph, Edge, build_graph
-from nbrefactor.diagnostics import Diagnostic
-from nbrefactor.errors import NbrefactorError, NotebookReadError, UnsupportedNotebookError
-from nbrefactor.notebook.magics import MaskedCell, mask, unmask
-from nbrefactor.notebook.model import Cell, Location, Notebook
-from nbrefactor.notebook.reader import read_notebook, read_notebook_text
+import importlib
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0.dev0"
 
+_WHERE = {
+    "Cell": "nbrefactor.notebook.model",
+    "CellFacts": "nbrefactor.analysis.facts",
+    "CellGraph": "nbrefactor.analysis.graph",
+    "CloneClass": "nbrefactor.analysis.clone_classes",
+    "Config": "nbrefactor.config",
+    "DefFacts": "nbrefactor.analysis.facts",
+    "Diagnostic": "nbrefactor.diagnostics",
+    "DuplicateReport": "nbrefactor.duplicates",
+    "Edge": "nbrefactor.analysis.graph",
+    "Location": "nbrefactor.notebook.model",
+    "MaskedCell": "nbrefactor.notebook.magics",
+    "NbrefactorError": "nbrefactor.errors",
+    "Notebook": "nbrefactor.notebook.model",
+    "NotebookReadError": "nbrefactor.errors",
+    "UnsupportedNotebookError": "nbrefactor.errors",
+    "analyse_source": "nbrefactor.analysis.facts",
+    "build_graph": "nbrefactor.analysis.graph",
+    "find_duplicates": "nbrefactor.duplicates",
+    "load_config": "nbrefactor.config",
+    "mask": "nbrefactor.notebook.magics",
+    "read_notebook": "nbrefactor.notebook.reader",
+    "read_notebook_text": "nbrefactor.notebook.reader",
+    "unmask": "nbrefactor.notebook.magics",
+}
+
 __all__ = [
+    "__version__",
     "Cell",
     "CellFacts",
     "CellGraph",
+    "CloneClass",
+    "Config",
     "DefFacts",
     "Diagnostic",
+    "DuplicateReport",
     "Edge",
     "Location",
     "MaskedCell",
@@ -28,11 +55,38 @@ __all__ = [
     "Notebook",
     "NotebookReadError",
     "UnsupportedNotebookError",
-    "__version__",
     "analyse_source",
     "build_graph",
+    "find_duplicates",
+    "load_config",
     "mask",
     "read_notebook",
     "read_notebook_text",
     "unmask",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'nbrefactor' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
+
+if TYPE_CHECKING:
+    from nbrefactor.analysis.clone_classes import CloneClass
+    from nbrefactor.analysis.facts import CellFacts, DefFacts, analyse_source
+    from nbrefactor.analysis.graph import CellGraph, Edge, build_graph
+    from nbrefactor.config import Config, load_config
+    from nbrefactor.diagnostics import Diagnostic
+    from nbrefactor.duplicates import DuplicateReport, find_duplicates
+    from nbrefactor.errors import NbrefactorError, NotebookReadError, UnsupportedNotebookError
+    from nbrefactor.notebook.magics import MaskedCell, mask, unmask
+    from nbrefactor.notebook.model import Cell, Location, Notebook
+    from nbrefactor.notebook.reader import read_notebook, read_notebook_text

@@ -85,3 +85,13 @@ def test_unknown_format_is_a_usage_error() -> None:
     code, _, err = run("graph", str(EXAMPLES / "taxi_tips.ipynb"), "--format", "svg")
     assert code == 2
     assert "'svg' is not one of" in err
+
+
+def test_every_public_name_imports() -> None:
+    import nbrefactor
+
+    assert set(nbrefactor.__all__) == {"__version__", *nbrefactor._WHERE}
+    for name in nbrefactor.__all__:
+        assert getattr(nbrefactor, name) is not None
+    with pytest.raises(AttributeError):
+        _ = nbrefactor.not_a_thing  # type: ignore[attr-defined]
