@@ -44,12 +44,12 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from duplicates_corpus import build_corpus  # noqa: E402
+from duplicates_corpus import build_corpus
 
-import nbrefactor  # noqa: E402
-import nbrefactor.hooks.duplicates as hook  # noqa: E402
-from nbrefactor.cache import CACHE_DIR  # noqa: E402
-from nbrefactor.duplicates import discover, find_duplicates  # noqa: E402
+import nbrefactor
+import nbrefactor.hooks.duplicates as hook
+from nbrefactor.cache import CACHE_DIR
+from nbrefactor.duplicates import discover, find_duplicates
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_NOTEBOOKS = 100
@@ -65,10 +65,10 @@ TARGET_HOOK_SECONDS = 0.3
 
 #: Appended to the notebook the hook run is timed on: a plausible new analysis cell.
 NEW_CELL = (
-    "summary = df.groupby(\"region\")[\"price\"].agg([\"mean\", \"count\"])\n"
-    "summary = summary[summary[\"count\"] > 10]\n"
-    "summary[\"share\"] = summary[\"count\"] / summary[\"count\"].sum()\n"
-    "summary.sort_values(\"mean\", ascending=False).head(10)"
+    'summary = df.groupby("region")["price"].agg(["mean", "count"])\n'
+    'summary = summary[summary["count"] > 10]\n'
+    'summary["share"] = summary["count"] / summary["count"].sum()\n'
+    'summary.sort_values("mean", ascending=False).head(10)'
 )
 
 
@@ -146,7 +146,7 @@ def script(name: str, module: str) -> list[str]:
 class Corpus:
     root: Path
     notebooks: tuple[Path, ...]  # relative to root, sorted
-    source: str  # "synthetic (N notebooks, seed S)" or the DIR given
+    source: str  # how the synthetic corpus was made, or the DIR given
 
     def paths(self) -> list[Path]:
         return [self.root / p for p in self.notebooks]
@@ -169,19 +169,16 @@ def code_lines(path: Path) -> int:
 
 def synthetic_corpus(root: Path, notebooks: int, seed: int) -> Corpus:
     built = build_corpus(root, notebooks=notebooks, seed=seed)
-    paths = _corpus_paths(built) or list(discover([root]))
-    relative = sorted(Path(os.path.relpath(p, root)) for p in paths if str(p).endswith(".ipynb"))
-    return Corpus(root, tuple(relative), f"synthetic ({len(relative)} notebooks, seed {seed})")
-
-
-def _corpus_paths(built: Any) -> list[Path]:
-    for name in ("notebooks", "paths"):
-        value = getattr(built, name, None)
-        if value is not None and not callable(value):
-            return [Path(p) for p in value]
-    if isinstance(built, (list, tuple)):
-        return [Path(p) for p in built]
-    return []
+    relative = sorted(p.relative_to(root) for p in built.notebooks)
+    kinds = ", ".join(
+        f"{len(built.clones_of(kind))} {kind}" for kind in ("type-1", "type-2", "type-3")
+    )
+    return Corpus(
+        root,
+        tuple(relative),
+        f"synthetic, seed {seed}, {len(built.clones)} planted clones ({kinds}), "
+        f"{len(built.traps)} look-alike traps",
+    )
 
 
 def copied_corpus(source: Path, root: Path) -> Corpus:
@@ -288,7 +285,7 @@ def ensure_peers(venv: Path) -> tuple[bool, str]:
     errors = []
     for how, commands in attempts:
         log(f"installing {' and '.join(PEER_PACKAGES)} into {venv} ({how}) ...")
-        failed = None
+        failed: str | None = None
         for command in commands:
             try:
                 done = subprocess.run(
@@ -298,8 +295,8 @@ def ensure_peers(venv: Path) -> tuple[bool, str]:
                 failed = str(error)
                 break
             if done.returncode != 0:
-                failed = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["failed"]
-                failed = f"`{' '.join(command[:3])} ...` exited {done.returncode}: {failed[0]}"
+                last = ((done.stderr or done.stdout).strip().splitlines() or ["failed"])[-1]
+                failed = f"`{' '.join(command[:3])} ...` exited {done.returncode}: {last}"
                 break
         if failed is None and _peers_ready(venv):
             return True, f"installed with {how}"
@@ -335,10 +332,9 @@ def measure_peer(corpus: Corpus, repeat: int, venv: Path) -> dict[str, Any]:
         log(f"nbqa pylint duplicate-code, run {i + 1}/{repeat} ...")
         run = run_timed(command, corpus.root)
         # pylint's exit code is a bit mask: 1 fatal, 32 usage error; 8 = refactor messages
-        if run.returncode & 1 or run.returncode & 32 or "R0801" not in run.stdout and run.stderr:
-            if run.returncode & 1 or run.returncode & 32:
-                tail = (run.stderr or run.stdout).strip()[-500:]
-                return {"skipped": f"nbqa pylint failed (exit {run.returncode}): {tail}"}
+        if run.returncode & (1 | 32):
+            tail = (run.stderr or run.stdout).strip()[-500:]
+            return {"skipped": f"nbqa pylint failed (exit {run.returncode}): {tail}"}
         runs.append(run)
     timing = best_of([(r.wall, r.cpu) for r in runs])
     out = runs[-1].stdout
@@ -362,7 +358,7 @@ def measure_peer(corpus: Corpus, repeat: int, venv: Path) -> dict[str, Any]:
 def _git(root: Path, *args: str) -> None:
     subprocess.run(
         ["git", "-c", "user.name=benchmark", "-c", "user.email=benchmark@example.invalid",
-         "-c", "commit.gpgsign=false", "-c", "core.hooksPath=/dev/null", *args],
+         "-c", "commit.gpgsign=false", *args],
         cwd=root, check=True, capture_output=True, timeout=300,
     )  # fmt: skip
 
@@ -398,9 +394,11 @@ class _CacheSnapshot:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self.files = {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
+        found = folder.iterdir() if folder.is_dir() else ()
+        self.files = {p.name: p.read_bytes() for p in found if p.is_file()}
 
     def restore(self) -> None:
+        self.folder.mkdir(exist_ok=True)
         for path in self.folder.iterdir():
             if path.is_file() and path.name not in self.files:
                 path.unlink()
@@ -411,7 +409,7 @@ class _CacheSnapshot:
 def measure_hook(corpus: Corpus, repeat: int) -> dict[str, Any]:
     root = corpus.root
     _git(root, "init", "--quiet")
-    _git(root, "add", "--", *(p.as_posix() for p in corpus.notebooks))
+    _git(root, "add", "--", "*.ipynb")
     _git(root, "commit", "--quiet", "--no-verify", "-m", "benchmark corpus")
     target = corpus.notebooks[len(corpus.notebooks) // 2]
     command = [*script("nbrefactor-duplicates", "nbrefactor.hooks.duplicates"), target.as_posix()]

@@ -39,7 +39,6 @@ _WHERE = {
 }
 
 __all__ = [
-    "__version__",
     "Cell",
     "CellFacts",
     "CellGraph",
@@ -55,6 +54,7 @@ __all__ = [
     "Notebook",
     "NotebookReadError",
     "UnsupportedNotebookError",
+    "__version__",
     "analyse_source",
     "build_graph",
     "find_duplicates",
