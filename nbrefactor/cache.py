@@ -80,7 +80,7 @@ def _encode(document: DocumentPrint) -> dict[str, Any]:
 def _statement(st: StatementPrint) -> list[Any]:
     return [
         st.shape, st.exact, st.line, st.end_line, st.col, st.size, st.tokens,
-        int(st.is_import), int(st.suppressed), list(st.leaves),
+        int(st.is_import), int(st.suppressed), list(st.leaves), int(st.is_constant),
     ]  # fmt: skip
 
 
@@ -101,6 +101,7 @@ def _decode(entry: dict[str, Any], path: str) -> DocumentPrint:
                     is_import=bool(values[7]),
                     suppressed=bool(values[8]),
                     leaves=tuple(values[9]),
+                    is_constant=bool(values[10]),
                 )
                 for values in statements
             ),

@@ -126,7 +126,7 @@ def graph(notebook: Path, fmt: GraphFormat, output: Path | None) -> None:
 @click.option(
     "--min-tokens",
     type=click.IntRange(min=1),
-    help="Smallest clone, in syntax-tree tokens [default: 20].",
+    help="Smallest clone, in syntax-tree tokens [default: 30].",
 )
 @click.option(
     "--type3/--no-type3",

@@ -26,7 +26,7 @@ class Config:
     """Settings for nbrefactor; see docs/check.md for what each one does."""
 
     min_statements: int = 3
-    min_tokens: int = 20
+    min_tokens: int = 30
     type3: bool = True
     type3_similarity: float = 0.7
     type3_min_statements: int = 5

@@ -41,7 +41,7 @@ class CloneSettings:
     """What counts as a clone. Sizes count statements (nested ones too) and tokens."""
 
     min_statements: int = 3
-    min_tokens: int = 20
+    min_tokens: int = 30
     type3: bool = True
     #: Type-3: matched statements over the statements of both copies, 0 to 1.
     type3_similarity: float = 0.7
@@ -224,6 +224,8 @@ def _as_class(corpus: Corpus, members: list[Span], length: int) -> RawClone | No
     first = corpus.statements(spans[0])
     if len({st.shape for st in first}) == 1 and len(first) > 1:
         return None  # a run of one repeated line (`ax.plot(...)` six times) is not a clone
+    if all(st.is_constant or st.is_import for st in first):
+        return None  # settings (`SEED = 42`, `COLS = [...]`) differ by value, not by copying
     spans = [s for s in spans if not corpus.statements(s)[0].suppressed]
     if len(spans) < 2:
         return None

@@ -25,7 +25,7 @@ from nbrefactor.analysis.bindings import is_placeholder_call
 from nbrefactor.notebook.magics import mask
 
 #: Version of the fingerprint format; cached fingerprints of another version are ignored.
-FINGERPRINT_VERSION = 3
+FINGERPRINT_VERSION = 4
 
 _SUPPRESS = "nbrefactor: ignore"
 _RENAMABLE_DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
@@ -44,6 +44,8 @@ class StatementPrint:
     tokens: int  # syntax-tree nodes, about one per lexical token
     is_import: bool = False
     suppressed: bool = False  # the first line carries `# nbrefactor: ignore`
+    #: An assignment of literals only (``SEED = 42``, ``COLS = ["a", "b"]``): settings.
+    is_constant: bool = False
     #: What a renamed copy changes, in evaluation order: names read (``"n" + id``), names
     #: bound (``"s" + id``) and literals (``"l" + repr``). Copies of one shape have leaves
     #: that line up position by position.
@@ -145,6 +147,8 @@ class _Printer:
             tokens=len(walked.shape),
             is_import=isinstance(node, (ast.Import, ast.ImportFrom)),
             suppressed=_SUPPRESS in text,
+            is_constant=isinstance(node, (ast.Assign, ast.AnnAssign))
+            and not any(leaf[0] == "n" for leaf in walked.leaves),
             leaves=tuple(walked.leaves),
         )
 
