@@ -185,3 +185,21 @@ def test_a_copied_cell_that_starts_with_an_import_is_found() -> None:
     (found,) = clones({"a.ipynb": [cell], "b.ipynb": [cell]})
     assert found.kind == "type-1"
     assert {(r.path, r.line) for r in found.regions} == {("a.ipynb", 2), ("b.ipynb", 2)}
+
+
+def test_type1_within_one_cell() -> None:
+    cell = SUMMARY + "print('again, for the report')\n" + SUMMARY
+    (found,) = clones({"a.ipynb": [cell]})
+    assert found.kind == "type-1"
+    assert places(found) == {("a.ipynb", 0, 1), ("a.ipynb", 0, 9)}
+
+
+def test_type3_within_one_cell() -> None:
+    changed = SUMMARY.replace(
+        "top = share.tail(3)\n", "top = share.tail(5)\ntop = top[top > 0.01]\n"
+    )
+    changed = changed.replace("sales", "returns").replace("'tab:blue'", "'tab:red'")
+    cell = SUMMARY + "print('and the returns')\n" + changed
+    (found,) = clones({"a.ipynb": [cell]})
+    assert found.kind == "type-3"
+    assert {(r.cell, r.line) for r in found.regions} == {(0, 1), (0, 9)}

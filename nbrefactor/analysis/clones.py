@@ -255,10 +255,14 @@ def _gapped_runs(
     corpus: Corpus, settings: CloneSettings, exact: list[RawClone], focus: Set[int] | None
 ) -> Iterator[RawClone]:
     places: dict[int, dict[tuple[int, int], int]] = defaultdict(dict)
+    repeated: dict[tuple[int, int], int] = defaultdict(int)  # weight repeated inside a block
     for d, s, sequence in corpus.sequences():
         for statement in sequence.statements:
             if statement.tokens >= 5 and not statement.is_import:
-                places[statement.shape][(d, s)] = statement.size
+                where = places[statement.shape]
+                if (d, s) in where:
+                    repeated[(d, s)] += statement.size
+                where[(d, s)] = statement.size
     # what two blocks share bounds what an alignment of them can match: skip the rest
     shared: dict[tuple[tuple[int, int], tuple[int, int]], int] = defaultdict(int)
     for where in places.values():
@@ -277,28 +281,38 @@ def _gapped_runs(
         aligned = _align(corpus, a, b, settings)
         if aligned is not None and aligned not in covered:
             pairs.append(aligned)
+    for block, weight in repeated.items():
+        if weight < settings.type3_min_statements or (focus is not None and block[0] not in focus):
+            continue
+        aligned = _align_within(corpus, block, settings)
+        if aligned is not None and aligned not in covered:
+            pairs.append(aligned)
     yield from _merge_pairs(pairs)
 
 
 def _merge_pairs(pairs: list[tuple[Span, Span]]) -> Iterator[RawClone]:
-    """One class per group of blocks linked by gapped matches, not a cloud of pairs.
+    """One class per group of places linked by gapped matches, not a cloud of pairs.
 
-    Each block is represented by the smallest run covering its matched statements.
+    A place is a block, represented by the smallest run covering its matched statements;
+    the two copies of a near copy inside one block are two places.
     """
-    parent: dict[tuple[int, int], tuple[int, int]] = {}
+    Node = tuple[int, int, int]  # document, sequence, and 0 or 1 for the copies in a block
+    parent: dict[Node, Node] = {}
 
-    def root(block: tuple[int, int]) -> tuple[int, int]:
-        while parent.setdefault(block, block) != block:
-            parent[block] = parent[parent[block]]
-            block = parent[block]
-        return block
+    def root(node: Node) -> Node:
+        while parent.setdefault(node, node) != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
 
-    hull: dict[tuple[int, int], Span] = {}
+    hull: dict[Node, Span] = {}
     for pair in pairs:
-        for span in pair:
-            block = (span.document, span.sequence)
-            known = hull.get(block)
-            hull[block] = (
+        within = (pair[0].document, pair[0].sequence) == (pair[1].document, pair[1].sequence)
+        nodes = []
+        for side, span in enumerate(pair):
+            node = (span.document, span.sequence, side if within else 0)
+            known = hull.get(node)
+            hull[node] = (
                 span
                 if known is None
                 else Span(
@@ -308,13 +322,15 @@ def _merge_pairs(pairs: list[tuple[Span, Span]]) -> Iterator[RawClone]:
                     max(known.stop, span.stop),
                 )
             )
-        first, second = ((s.document, s.sequence) for s in pair)
-        parent[root(first)] = root(second)
-    groups: dict[tuple[int, int], list[Span]] = defaultdict(list)
-    for block, span in sorted(hull.items()):
-        groups[root(block)].append(span)
+            nodes.append(node)
+        parent[root(nodes[0])] = root(nodes[1])
+    groups: dict[Node, list[Span]] = defaultdict(list)
+    for node, span in sorted(hull.items()):
+        groups[root(node)].append(span)
     for spans in groups.values():
-        yield RawClone("type-3", tuple(spans))
+        kept = _without_overlaps(spans)
+        if len(kept) > 1:
+            yield RawClone("type-3", tuple(kept))
 
 
 def _covered_pairs(classes: Iterable[RawClone]) -> _Covered:
@@ -343,6 +359,42 @@ def _align(
     """Best common run of blocks ``a`` and ``b`` allowing gaps, if it is a Type-3 clone."""
     left = corpus.documents[a[0]].sequences[a[1]].statements
     right = corpus.documents[b[0]].sequences[b[1]].statements
+    window = _align_runs(left, right, settings)
+    if window is None:
+        return None
+    (i0, j0), (i1, j1) = window
+    return _unless_suppressed(corpus, Span(a[0], a[1], i0, i1 + 1), Span(b[0], b[1], j0, j1 + 1))
+
+
+def _align_within(
+    corpus: Corpus, block: tuple[int, int], settings: CloneSettings
+) -> tuple[Span, Span] | None:
+    """A near copy inside one block: its best start aligned with its best end."""
+    statements = corpus.documents[block[0]].sequences[block[1]].statements
+    best: tuple[int, Span, Span] | None = None
+    for split in range(1, len(statements)):
+        window = _align_runs(statements[:split], statements[split:], settings)
+        if window is None:
+            continue
+        (i0, j0), (i1, j1) = window
+        matched = sum(st.size for st in statements[i0 : i1 + 1])
+        if best is None or matched > best[0]:
+            first = Span(block[0], block[1], i0, i1 + 1)
+            second = Span(block[0], block[1], split + j0, split + j1 + 1)
+            best = (matched, first, second)
+    return None if best is None else _unless_suppressed(corpus, best[1], best[2])
+
+
+def _unless_suppressed(corpus: Corpus, first: Span, second: Span) -> tuple[Span, Span] | None:
+    if any(corpus.statements(s)[0].suppressed for s in (first, second)):
+        return None
+    return first, second
+
+
+def _align_runs(
+    left: Sequence[StatementPrint], right: Sequence[StatementPrint], settings: CloneSettings
+) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """The gapped Type-3 window of a weighted longest common subsequence, if any."""
     n, m = len(left), len(right)
     # weighted longest common subsequence: a match scores the statements it holds
     score = [[0] * (m + 1) for _ in range(n + 1)]
@@ -353,6 +405,8 @@ def _align(
             if left[i].shape == right[j].shape:
                 best = max(best, below[j + 1] + left[i].size)
             row[j] = best
+    if score[0][0] < settings.type3_min_statements:
+        return None
     pairs: list[tuple[int, int]] = []
     i = j = 0
     while i < n and j < m:
@@ -365,16 +419,7 @@ def _align(
             j += 1
     if len(pairs) < 2:
         return None
-    window = _best_window(left, right, pairs, settings)
-    if window is None:
-        return None
-    (i0, j0), (i1, j1) = window
-    first, second = Span(a[0], a[1], i0, i1 + 1), Span(b[0], b[1], j0, j1 + 1)
-    if a == b and first.stop > second.start and second.stop > first.start:
-        return None
-    if any(corpus.statements(s)[0].suppressed for s in (first, second)):
-        return None
-    return first, second
+    return _best_window(left, right, pairs, settings)
 
 
 def _best_window(
