@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from nbrefactor.analysis.clones import CloneSettings
 from nbrefactor.errors import NbrefactorError
 
 if sys.version_info >= (3, 11):
@@ -19,17 +20,18 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
 CHECKS = ("duplicates", "hidden-state")
+_CLONES = CloneSettings()  # one place for the clone-size defaults
 
 
 @dataclass(frozen=True, slots=True)
 class Config:
     """Settings for nbrefactor; see docs/check.md for what each one does."""
 
-    min_statements: int = 3
-    min_tokens: int = 30
-    type3: bool = True
-    type3_similarity: float = 0.7
-    type3_min_statements: int = 5
+    min_statements: int = _CLONES.min_statements
+    min_tokens: int = _CLONES.min_tokens
+    type3: bool = _CLONES.type3
+    type3_similarity: float = _CLONES.type3_similarity
+    type3_min_statements: int = _CLONES.type3_min_statements
     exclude: tuple[str, ...] = ()
     checks: tuple[str, ...] = ("duplicates",)
     baseline: str | None = None
