@@ -263,7 +263,10 @@ def _gapped_runs(
                 if (d, s) in where:
                     repeated[(d, s)] += statement.size
                 where[(d, s)] = statement.size
-    # what two blocks share bounds what an alignment of them can match: skip the rest
+    # Evidence for a gapped copy: the statements of substance (five tokens or more, not
+    # boilerplate found in over _MAX_SEED_PLACES blocks) that two blocks share must add
+    # up to type3_min_statements. Trivial lines (`plt.show()`, `x = 0.5`) may still be
+    # part of the alignment, but they do not make two blocks a near copy on their own.
     shared: dict[tuple[tuple[int, int], tuple[int, int]], int] = defaultdict(int)
     for where in places.values():
         if len(where) < 2 or len(where) > _MAX_SEED_PLACES:
