@@ -123,7 +123,7 @@ def _from_ipynb(path: Path, text: str) -> Notebook:
 def _from_text(path: Path, text: str, suffix: str) -> Notebook:
     import jupytext
 
-    fmt = _guess_text_format(text, suffix)
+    fmt = guess_text_format(text, suffix)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -133,7 +133,8 @@ def _from_text(path: Path, text: str, suffix: str) -> Notebook:
     return _build(path, node, fmt, keep_ids=False, version=(4, _minor(node)))
 
 
-def _guess_text_format(text: str, suffix: str) -> str:
+def guess_text_format(text: str, suffix: str) -> str:
+    """The jupytext format of a text notebook (``py:percent``, ``md``, ...)."""
     import jupytext
 
     default = _TEXT_EXTENSIONS[suffix]
