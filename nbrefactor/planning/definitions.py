@@ -1,0 +1,325 @@
+"""Plan the move of ``def`` and ``class`` statements from cells into a module.
+
+For each top-level definition, the module-level names its body reads decide what it
+needs in the module: an import (the name is only ever bound by one import), a constant
+that moves along (bound once, to a literal, never changed), another moved definition,
+or a notebook variable, which becomes a keyword-only parameter that every call passes.
+A definition moves only when all of that is safe; otherwise it stays, with a reason.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+
+from nbrefactor import pysource
+from nbrefactor.analysis.bindings import DYNAMIC_CALLS, DefFacts
+from nbrefactor.analysis.cell_walker import CellWalker
+from nbrefactor.analysis.graph import BUILTIN_NAMES, CellGraph
+from nbrefactor.notebook.magics import Magic
+from nbrefactor.planning.units import SKIP_REASONS, ExtractionPlan, MovedDefinition, Skipped
+
+_HISTORY = frozenset({"_", "__", "___", "Out", "In", "_i", "_ii", "_iii", "_oh", "_ih"})
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    facts: DefFacts
+    cell: int
+    node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
+
+
+def plan_definitions(graph: CellGraph, module: str) -> ExtractionPlan:
+    """Which definitions of ``graph``'s notebook move into ``module``, and how."""
+    notebook = graph.notebook
+    trees = _parse_cells(graph)
+    bindings = _bindings(graph)
+    candidates = list(_candidates(graph, trees))
+    skipped: dict[str, Skipped] = {}
+
+    def skip(candidate: _Candidate, code: str, detail: str = "") -> None:
+        message = SKIP_REASONS[code] + (f": {detail}" if detail else "")
+        location = notebook.location(candidate.cell, candidate.node.lineno)
+        skipped.setdefault(
+            candidate.facts.name, Skipped(code, candidate.facts.name, message, location)
+        )
+
+    for candidate in candidates:
+        _check(candidate, graph, bindings, skip)
+    moved_names = {c.facts.name for c in candidates} - set(skipped)
+    imports: dict[str, str] = {}
+    constants: dict[str, str] = {}
+    parameters: dict[str, set[str]] = defaultdict(set)
+    for candidate in candidates:
+        name = candidate.facts.name
+        if name in skipped:
+            continue
+        for read in sorted(candidate.facts.globals_read - {name}):
+            kind = _classify(read, bindings, graph, trees, moved_names)
+            if kind is None:
+                continue
+            if kind[0] == "import":
+                imports[read] = kind[1]
+            elif kind[0] == "constant":
+                constants[read] = kind[1]
+            elif candidate.facts.kind == "class":
+                skip(candidate, "NBR207", f"'{read}'")
+            else:
+                parameters[name].add(read)
+    _propagate(candidates, parameters, skipped)
+    for candidate in candidates:
+        name = candidate.facts.name
+        if name not in skipped and parameters.get(name):
+            bad = _non_call_use(name, trees)
+            if bad is not None:
+                skip(candidate, "NBR202", f"cell {bad[0]} line {bad[1]} passes it on")
+    definitions = tuple(
+        MovedDefinition(
+            c.facts.name,
+            c.facts.kind,
+            c.cell,
+            tuple(sorted(parameters.get(c.facts.name, ()))),
+        )
+        for c in candidates
+        if c.facts.name not in skipped
+    )
+    used_imports = _used(imports, definitions, candidates)
+    return ExtractionPlan(
+        notebook=str(notebook.path),
+        module=module,
+        definitions=definitions,
+        imports=tuple(dict.fromkeys(used_imports.values())),
+        constants=tuple(
+            constants[n] for n in sorted(constants) if _needed(n, definitions, candidates)
+        ),
+        skipped=tuple(
+            sorted(skipped.values(), key=lambda s: (s.location.cell_index or 0, s.location.line))
+        ),
+    )
+
+
+# -- gathering ---------------------------------------------------------------------------------
+
+
+def _parse_cells(graph: CellGraph) -> dict[int, ast.Module]:
+    trees: dict[int, ast.Module] = {}
+    for index, facts in graph.facts.items():
+        if facts.parse_error is None and facts.masked is not None:
+            trees[index] = pysource.parse(facts.masked.code)
+    return trees
+
+
+@dataclass(frozen=True, slots=True)
+class _Binding:
+    cell: int
+    kind: str
+    shape: str
+
+
+def _bindings(graph: CellGraph) -> dict[str, list[_Binding]]:
+    found: dict[str, list[_Binding]] = defaultdict(list)
+    for index, facts in graph.facts.items():
+        for binding in facts.bindings:
+            found[binding.name].append(_Binding(index, binding.kind, binding.shape))
+    return found
+
+
+def _candidates(graph: CellGraph, trees: Mapping[int, ast.Module]) -> Iterator[_Candidate]:
+    for index, facts in graph.facts.items():
+        tree = trees.get(index)
+        if tree is None:
+            continue
+        nodes = {
+            node.name: node
+            for node in tree.body
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+        }
+        for definition in facts.defs:
+            node = nodes.get(definition.name)
+            if node is not None:
+                yield _Candidate(definition, index, node)
+
+
+# -- safety ------------------------------------------------------------------------------------
+
+
+def _check(
+    candidate: _Candidate,
+    graph: CellGraph,
+    bindings: Mapping[str, list[_Binding]],
+    report: Callable[..., None],
+) -> None:
+    """Report the first reason ``candidate`` cannot move, if any."""
+    facts, cell = candidate.facts, graph.facts[candidate.cell]
+    if len(bindings.get(facts.name, ())) > 1:
+        report(candidate, "NBR203")
+    elif facts.globals_written:
+        report(candidate, "NBR201", ", ".join(f"'{n}'" for n in sorted(facts.globals_written)))
+    elif cell.masked is not None and (
+        cell.masked.leading_indent or _has_magics(candidate.node, cell.masked.magics)
+    ):
+        report(candidate, "NBR204")
+    elif _is_dynamic(candidate.node) or (
+        any(f.star_imports for f in graph.facts.values())
+        and any(n not in BUILTIN_NAMES and n not in bindings for n in facts.globals_read)
+    ):
+        report(candidate, "NBR205")
+    elif facts.globals_read & _HISTORY:
+        report(candidate, "NBR206")
+    else:
+        evaluated = _definition_time_reads(candidate.node)
+        notebook_values = {
+            n for n in evaluated if n in bindings and not _import_or_constant_only(n, bindings)
+        }
+        if notebook_values:
+            report(candidate, "NBR208", ", ".join(f"'{n}'" for n in sorted(notebook_values)))
+
+
+def _has_magics(node: ast.stmt, magics: tuple[Magic, ...]) -> bool:
+    """True when a masked magic sits inside ``node``'s lines."""
+    lines = range(node.lineno, (node.end_lineno or node.lineno) + 1)
+    return any(magic.start_line in lines for magic in magics)
+
+
+def _is_dynamic(node: ast.AST) -> bool:
+    return any(
+        isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in DYNAMIC_CALLS
+        for n in ast.walk(node)
+    )
+
+
+def _definition_time_reads(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> set[str]:
+    """Names a ``def``/``class`` statement evaluates when it runs (decorators, defaults,
+    annotations, bases), not when it is called."""
+    walker = CellWalker(frozenset())
+    walker.statements([node])
+    return set(walker.reads)
+
+
+def _import_or_constant_only(name: str, bindings: Mapping[str, list[_Binding]]) -> bool:
+    found = bindings.get(name, [])
+    return bool(found) and all(b.kind == "import" for b in found)
+
+
+# -- what a definition needs -------------------------------------------------------------------
+
+
+def _classify(
+    name: str,
+    bindings: Mapping[str, list[_Binding]],
+    graph: CellGraph,
+    trees: Mapping[int, ast.Module],
+    moved: set[str],
+) -> tuple[str, str] | None:
+    """How the module gets ``name``: None (builtin or moved), an import, a constant, or
+    a notebook variable (``("parameter", name)``)."""
+    found = bindings.get(name, [])
+    if not found:
+        return None  # a builtin, or a name no cell defines: the module behaves the same
+    if name in moved:
+        return None
+    if all(b.kind == "import" for b in found):
+        statements = {_import_statement(trees[b.cell], name) for b in found}
+        statements.discard(None)
+        if len(statements) == 1:
+            return ("import", statements.pop() or "")
+    if len(found) == 1 and found[0].kind == "assign" and not _ever_changed(name, graph):
+        source = _constant_assignment(trees.get(found[0].cell), name)
+        if source is not None:
+            return ("constant", source)
+    return ("parameter", name)
+
+
+def _ever_changed(name: str, graph: CellGraph) -> bool:
+    return any(name in f.mutates or name in f.deletes for f in graph.facts.values()) or any(
+        name in d.globals_written or name in d.globals_mutated
+        for f in graph.facts.values()
+        for d in f.defs
+    )
+
+
+def _import_statement(tree: ast.Module, name: str) -> str | None:
+    """The import that binds ``name`` in a cell, written for that name alone."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if (alias.asname or alias.name.split(".")[0]) == name:
+                    return f"import {alias.name}" + (f" as {alias.asname}" if alias.asname else "")
+        elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            for alias in node.names:
+                if (alias.asname or alias.name) == name:
+                    suffix = f" as {alias.asname}" if alias.asname else ""
+                    return f"from {node.module} import {alias.name}{suffix}"
+    return None
+
+
+def _constant_assignment(tree: ast.Module | None, name: str) -> str | None:
+    """``NAME = <literal>`` at the top of a cell, as source, if that is how ``name`` is bound."""
+    if tree is None:
+        return None
+    for node in tree.body:
+        if (
+            isinstance(node, ast.Assign)
+            and len(node.targets) == 1
+            and isinstance(node.targets[0], ast.Name)
+            and node.targets[0].id == name
+        ):
+            try:
+                ast.literal_eval(node.value)
+            except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+                return None
+            return f"{name} = {ast.unparse(node.value)}"
+    return None
+
+
+def _propagate(
+    candidates: list[_Candidate], parameters: dict[str, set[str]], skipped: Mapping[str, Skipped]
+) -> None:
+    """A moved function that calls one needing parameters must receive them too."""
+    changed = True
+    while changed:
+        changed = False
+        for candidate in candidates:
+            name = candidate.facts.name
+            if name in skipped or candidate.facts.kind == "class":
+                continue
+            for callee in candidate.facts.globals_read:
+                extra = parameters.get(callee, set()) - parameters[name]
+                if callee != name and extra:
+                    parameters[name] |= extra
+                    changed = True
+
+
+def _non_call_use(name: str, trees: Mapping[int, ast.Module]) -> tuple[int, int] | None:
+    """Where ``name`` is used other than called (``map(f, xs)``), if anywhere."""
+    for index, tree in trees.items():
+        called: set[int] = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+                called.add(id(node.func))
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Name)
+                and node.id == name
+                and isinstance(node.ctx, ast.Load)
+                and id(node) not in called
+            ):
+                return index, node.lineno
+    return None
+
+
+def _used(
+    imports: Mapping[str, str],
+    definitions: tuple[MovedDefinition, ...],
+    candidates: list[_Candidate],
+) -> dict[str, str]:
+    return {name: text for name, text in imports.items() if _needed(name, definitions, candidates)}
+
+
+def _needed(
+    name: str, definitions: tuple[MovedDefinition, ...], candidates: list[_Candidate]
+) -> bool:
+    moved = {d.name for d in definitions}
+    return any(c.facts.name in moved and name in c.facts.globals_read for c in candidates)

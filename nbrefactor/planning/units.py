@@ -1,0 +1,67 @@
+"""The extraction plan: value types between planning and rendering."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from nbrefactor.notebook.model import Location
+
+#: Why a unit stays in the notebook (see docs/extract.md).
+SKIP_REASONS = {
+    "NBR201": "writes a notebook global",
+    "NBR202": "is used as a value, not only called, and needs new parameters",
+    "NBR203": "is defined more than once in the notebook",
+    "NBR204": "contains IPython syntax or sits in a cell that cannot be rewritten",
+    "NBR205": "uses exec/eval/globals() or names from a star import",
+    "NBR206": "reads the output history (_, Out, In)",
+    "NBR207": "is a class whose methods read notebook variables",
+    "NBR208": "evaluates notebook variables when defined (decorator, default, base class)",
+    "NBR209": "sits in a cell that does not parse",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """A unit left in the notebook, and why."""
+
+    code: str
+    name: str
+    message: str
+    location: Location
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.code} '{self.name}' not extracted: {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class MovedDefinition:
+    """A ``def`` or ``class`` that moves from a cell into the module.
+
+    ``parameters`` are notebook variables the function read as globals; they become
+    keyword-only parameters and every call passes them (``f(x, df=df)``).
+    """
+
+    name: str
+    kind: Literal["function", "class"]
+    cell: int
+    parameters: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractionPlan:
+    """Everything :func:`nbrefactor.extract` will do to one notebook."""
+
+    notebook: str
+    module: str  # dotted module name, e.g. ``sales.cleaning_sales``
+    definitions: tuple[MovedDefinition, ...]
+    imports: tuple[str, ...]  # import statements the module needs, as source
+    constants: tuple[str, ...]  # constant assignments that move along, as source
+    skipped: tuple[Skipped, ...]
+
+    @property
+    def empty(self) -> bool:
+        return not self.definitions
+
+    def parameters_of(self) -> dict[str, tuple[str, ...]]:
+        return {d.name: d.parameters for d in self.definitions if d.parameters}
