@@ -17,7 +17,6 @@ SKIP_REASONS = {
     "NBR206": "reads the output history (_, Out, In)",
     "NBR207": "is a class whose methods read notebook variables",
     "NBR208": "evaluates notebook variables when defined (decorator, default, base class)",
-    "NBR209": "sits in a cell that does not parse",
 }
 
 

@@ -1,0 +1,150 @@
+"""Planning the move of existing definitions: what they need, and what stays (NBR2xx)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from nbrefactor import Notebook, build_graph
+from nbrefactor.planning.definitions import plan_definitions
+from nbrefactor.planning.units import ExtractionPlan
+
+Build = Callable[..., Notebook]
+
+
+def plan(make_notebook: Build, *cells: str) -> ExtractionPlan:
+    return plan_definitions(build_graph(make_notebook(*cells)), "pkg.nb")
+
+
+def moved(result: ExtractionPlan) -> dict[str, tuple[str, ...]]:
+    return {d.name: d.parameters for d in result.definitions}
+
+
+def reasons(result: ExtractionPlan) -> dict[str, str]:
+    return {s.name: s.code for s in result.skipped}
+
+
+def test_a_function_reading_a_notebook_variable_gets_it_as_a_parameter(
+    make_notebook: Build,
+) -> None:
+    result = plan(
+        make_notebook,
+        "import pandas as pd\ndf = pd.DataFrame({'x': [1, 2]})",
+        "def total(column):\n    return df[column].sum() * SCALE",
+        "SCALE = 2",
+        "total('x')",
+    )
+    assert moved(result) == {"total": ("df",)}
+    assert result.constants == ("SCALE = 2",)
+    assert result.imports == ()  # pd is read by the notebook, not by total()
+
+
+def test_imports_the_module_needs(make_notebook: Build) -> None:
+    result = plan(
+        make_notebook,
+        "import numpy as np\nfrom collections import Counter as C\nimport os.path",
+        "def stats(xs):\n    return np.mean(xs), C(xs), os.path.sep",
+    )
+    assert moved(result) == {"stats": ()}
+    assert set(result.imports) == {
+        "import numpy as np",
+        "from collections import Counter as C",
+        "import os.path",
+    }
+
+
+def test_a_constant_that_changes_is_a_parameter(make_notebook: Build) -> None:
+    result = plan(
+        make_notebook,
+        "LIMIT = 0.5",
+        "def over(x):\n    return x > LIMIT",
+        "LIMIT = 0.6\nover(0.55)",
+    )
+    assert moved(result) == {"over": ("LIMIT",)}
+    assert result.constants == ()
+
+
+def test_a_mutated_constant_is_a_parameter(make_notebook: Build) -> None:
+    result = plan(
+        make_notebook, "SEEN = []", "def seen(x):\n    return x in SEEN", "SEEN.append(1)"
+    )
+    assert moved(result) == {"seen": ("SEEN",)}
+
+
+def test_callers_of_a_function_that_needs_parameters_need_them_too(make_notebook: Build) -> None:
+    result = plan(
+        make_notebook,
+        "df = load()",
+        "def base():\n    return df.x\n\ndef twice():\n    return base() * 2",
+        "twice()",
+    )
+    assert moved(result) == {"base": ("df",), "twice": ("df",)}
+
+
+def test_functions_that_call_each_other_move_together(make_notebook: Build) -> None:
+    result = plan(
+        make_notebook, "def a(x):\n    return x + 1", "def b(x):\n    return a(x) * 2", "b(1)"
+    )
+    assert moved(result) == {"a": (), "b": ()}
+
+
+def test_nbr201_writes_a_global(make_notebook: Build) -> None:
+    result = plan(make_notebook, "n = 0", "def bump():\n    global n\n    n += 1", "bump()")
+    assert reasons(result) == {"bump": "NBR201"}
+    assert str(result.skipped[0]).startswith("test.ipynb:cell_1:1:1: NBR201 'bump' not extracted")
+
+
+def test_nbr202_used_as_a_value_while_needing_parameters(make_notebook: Build) -> None:
+    result = plan(
+        make_notebook,
+        "cut = 3",
+        "def big(x):\n    return x > cut",
+        "cut = 4\nkept = list(filter(big, [1, 5]))",
+    )
+    assert reasons(result) == {"big": "NBR202"}
+
+
+def test_a_function_without_parameters_may_be_passed_around(make_notebook: Build) -> None:
+    result = plan(make_notebook, "def double(x):\n    return 2 * x", "list(map(double, [1, 2]))")
+    assert moved(result) == {"double": ()}
+
+
+def test_nbr203_defined_twice(make_notebook: Build) -> None:
+    result = plan(make_notebook, "def f():\n    return 1", "def f():\n    return 2", "f()")
+    assert reasons(result) == {"f": "NBR203"}
+
+
+def test_nbr204_magics_inside(make_notebook: Build) -> None:
+    result = plan(make_notebook, "def run():\n    %time x = 1\n    return 2")
+    assert reasons(result) == {"run": "NBR204"}
+
+
+def test_nbr205_dynamic_code(make_notebook: Build) -> None:
+    result = plan(make_notebook, "def run(code):\n    return eval(code)")
+    assert reasons(result) == {"run": "NBR205"}
+
+
+def test_nbr206_output_history(make_notebook: Build) -> None:
+    result = plan(make_notebook, "1 + 1", "def last():\n    return _")
+    assert reasons(result) == {"last": "NBR206"}
+
+
+def test_nbr207_class_reading_notebook_variables(make_notebook: Build) -> None:
+    result = plan(
+        make_notebook,
+        "df = load()\nRATE = 2",
+        "class Model:\n    def fit(self):\n        return df * RATE",
+    )
+    assert reasons(result) == {"Model": "NBR207"}
+
+
+def test_a_class_reading_only_constants_moves(make_notebook: Build) -> None:
+    result = plan(
+        make_notebook, "RATE = 2", "class Model:\n    def fit(self, x):\n        return x * RATE"
+    )
+    assert moved(result) == {"Model": ()}
+    assert result.constants == ("RATE = 2",)
+
+
+def test_nbr208_default_value_from_the_notebook(make_notebook: Build) -> None:
+    result = plan(make_notebook, "df = load()", "def head(frame=df):\n    return frame.head()")
+    assert reasons(result) == {"head": "NBR208"}
