@@ -1,0 +1,1 @@
+"""libcst transforms that rewrite cells and module code, one transform per module."""

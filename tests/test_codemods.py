@@ -1,0 +1,71 @@
+"""Each codemod on before/after source strings."""
+
+from __future__ import annotations
+
+import libcst as cst
+import pytest
+
+from nbrefactor.codemods.add_keyword_parameters import AddKeywordParameters
+from nbrefactor.codemods.pass_new_arguments import PassNewArguments
+from nbrefactor.codemods.remove_definitions import RemoveDefinitions
+from nbrefactor.notebook.magics import mask
+
+
+def transform(source: str, transformer: cst.CSTTransformer) -> str:
+    return cst.parse_module(source).visit(transformer).code
+
+
+def test_remove_definitions_takes_their_comments_along() -> None:
+    before = (
+        "MIN = 1\n\n# fill the gaps\ndef fill(a):\n    return a\n\nclass Keep:\n    pass\n\n"
+        "fill(MIN)\n"
+    )
+    after = "MIN = 1\n\nclass Keep:\n    pass\n\nfill(MIN)\n"
+    assert transform(before, RemoveDefinitions({"fill"})) == after
+
+
+def test_remove_definitions_leaves_nested_ones() -> None:
+    before = "def outer():\n    def fill():\n        pass\n    return fill\n"
+    assert transform(before, RemoveDefinitions({"fill"})) == before
+
+
+def test_removing_everything_leaves_an_empty_module() -> None:
+    assert transform("# helpers\ndef f():\n    pass\n", RemoveDefinitions({"f"})).strip() == ""
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ("f(1)\n", "f(1, df=df)\n"),
+        ("f()\n", "f(df=df)\n"),
+        ("x = f(a, b=2) + g(f(3))\n", "x = f(a, b=2, df=df) + g(f(3, df=df))\n"),
+        ("f(1, df=other)\n", "f(1, df=other)\n"),  # already passed: left alone
+        ("obj.f(1)\n", "obj.f(1)\n"),  # a method of the same name is someone else's
+        ("f(\n    1,\n)\n", "f(\n    1, df=df)\n"),
+    ],
+)
+def test_pass_new_arguments(before: str, after: str) -> None:
+    assert transform(before, PassNewArguments({"f": ("df",)})) == after
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ("def f(x):\n    pass\n", "def f(x, *, df):\n    pass\n"),
+        ("def f():\n    pass\n", "def f(*, df):\n    pass\n"),
+        ("def f(x, y=1, *args, **kw):\n    pass\n", "def f(x, y=1, *args, df, **kw):\n    pass\n"),
+        ("def f(x, *, k):\n    pass\n", "def f(x, *, k, df):\n    pass\n"),
+        ("def f(df):\n    pass\n", "def f(df):\n    pass\n"),  # a local already
+        ("def g(x):\n    def f(y):\n        pass\n", "def g(x):\n    def f(y):\n        pass\n"),
+    ],
+)
+def test_add_keyword_parameters(before: str, after: str) -> None:
+    assert transform(before, AddKeywordParameters({"f": ("df",)})) == after
+
+
+def test_a_cell_with_magics_is_rewritten_and_restored() -> None:
+    source = "%matplotlib inline\ndef plot(x):\n    return x\n\n!ls data\nplot(3)\n"
+    masked = mask(source)
+    code = cst.parse_module(masked.code).visit(RemoveDefinitions({"plot"}))
+    code = code.visit(PassNewArguments({"plot": ("ax",)}))
+    assert masked.restore(code.code) == "%matplotlib inline\n!ls data\nplot(3, ax=ax)\n"
