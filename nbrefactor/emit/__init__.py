@@ -1,0 +1,1 @@
+"""Emit: render the plan into file contents, and write them safely."""

@@ -1,0 +1,174 @@
+"""Render an :class:`~nbrefactor.planning.units.ExtractionPlan` into file contents.
+
+Pure: takes the plan and the notebook's cells, returns text. Every rendered Python file
+is parsed before it is returned, so nothing that does not parse is ever written.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from functools import cache
+
+import jinja2
+import libcst as cst
+
+from nbrefactor.analysis.graph import CellGraph
+from nbrefactor.codemods.add_keyword_parameters import AddKeywordParameters
+from nbrefactor.codemods.pass_new_arguments import PassNewArguments
+from nbrefactor.codemods.remove_definitions import RemoveDefinitions
+from nbrefactor.errors import NbrefactorError
+from nbrefactor.notebook.writer import NotebookEdit
+from nbrefactor.planning.units import ExtractionPlan
+
+
+@cache
+def _templates() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("nbrefactor.emit", "templates"),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=False,
+    )
+
+
+def render(name: str, **values: object) -> str:
+    """A template from ``emit/templates`` rendered with ``values``."""
+    return _templates().get_template(name).render(**values)
+
+
+def checked_python(text: str, what: str) -> str:
+    """``text`` if it parses; an :class:`NbrefactorError` naming ``what`` if not."""
+    try:
+        ast.parse(text)
+    except SyntaxError as error:
+        raise NbrefactorError(
+            f"generated code for {what} does not parse (line {error.lineno}: {error.msg}); "
+            "this is a bug in nbrefactor, nothing was written"
+        ) from None
+    return text
+
+
+def render_module(plan: ExtractionPlan, graph: CellGraph) -> str:
+    """The module holding the moved definitions, in notebook order."""
+    parameters = plan.parameters_of()
+    definitions = []
+    for definition in plan.definitions:
+        module = _cell_module(graph, definition.cell)
+        node = next(
+            s
+            for s in module.body
+            if isinstance(s, (cst.FunctionDef, cst.ClassDef)) and s.name.value == definition.name
+        )
+        with_parameters = node.visit(AddKeywordParameters(parameters))
+        assert isinstance(with_parameters, (cst.FunctionDef, cst.ClassDef))
+        changed = with_parameters.visit(PassNewArguments(parameters))
+        assert isinstance(changed, (cst.FunctionDef, cst.ClassDef))
+        code = module.code_for_node(changed.with_changes(leading_lines=_comments(changed)))
+        definitions.append(code.rstrip("\n"))
+    text = render(
+        "module.py.jinja",
+        docstring=f"Code moved out of {_name(plan.notebook)} by nbrefactor.",
+        imports=plan.imports,
+        constants=plan.constants,
+        definitions=definitions,
+    )
+    return checked_python(text, plan.module)
+
+
+@dataclass(frozen=True, slots=True)
+class _Signature:
+    name: str
+    parameters: list[str]
+    keyword_only: list[str]
+
+
+def render_tests(plan: ExtractionPlan, module_source: str) -> str:
+    """A test module checking every moved function's signature and every moved class."""
+    tree = ast.parse(module_source)
+    functions = [
+        _Signature(
+            node.name,
+            [a.arg for a in (*node.args.posonlyargs, *node.args.args)]
+            + ([node.args.vararg.arg] if node.args.vararg else [])
+            + [a.arg for a in node.args.kwonlyargs]
+            + ([node.args.kwarg.arg] if node.args.kwarg else []),
+            [a.arg for a in node.args.kwonlyargs],
+        )
+        for node in tree.body
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+    ]
+    package_module, _, module_name = plan.module.rpartition(".")
+    text = render(
+        "test_module.py.jinja",
+        notebook=_name(plan.notebook),
+        module=plan.module,
+        package_module=package_module,
+        module_name=module_name,
+        functions=functions,
+        classes=[n.name for n in tree.body if isinstance(n, ast.ClassDef)],
+    )
+    return checked_python(text, f"the tests of {plan.module}")
+
+
+def notebook_edit(
+    plan: ExtractionPlan, graph: CellGraph, *, autoreload: bool = True
+) -> NotebookEdit:
+    """Cells without the moved definitions, calls passing new arguments, and one import
+    cell after the notebook's first imports."""
+    moved_in: dict[int, set[str]] = {}
+    for definition in plan.definitions:
+        moved_in.setdefault(definition.cell, set()).add(definition.name)
+    parameters = plan.parameters_of()
+    sources: dict[int, str] = {}
+    removed: set[int] = set()
+    for index, facts in graph.facts.items():
+        names = moved_in.get(index, set())
+        calls = parameters.keys() & (
+            facts.uses | {n for d in facts.defs for n in d.globals_read}  # calls in defs too
+        )
+        if (not names and not calls) or facts.masked is None or facts.parse_error is not None:
+            continue
+        module = _cell_module(graph, index)
+        if names:
+            module = module.visit(RemoveDefinitions(names))
+        if calls:
+            module = module.visit(PassNewArguments(parameters))
+        cell = graph.notebook.cells[index]
+        if not module.body and not cell.outputs:
+            removed.add(index)
+            continue
+        sources[index] = facts.masked.restore(module.code)
+    lines = ["%load_ext autoreload", "%autoreload 2"] if autoreload else []
+    lines.append(f"from {plan.module} import {', '.join(d.name for d in plan.definitions)}")
+    return NotebookEdit(
+        sources=sources,
+        removed=frozenset(removed),
+        inserted={_import_position(graph): ("\n".join(lines),)},
+    )
+
+
+def _import_position(graph: CellGraph) -> int:
+    """Right after the first code cell that imports something (else before the first one)."""
+    code = [index for index, _ in graph.facts.items()]
+    for index in code:
+        if graph.facts[index].imports:
+            return index + 1
+    return code[0] if code else len(graph.notebook.cells)
+
+
+def _cell_module(graph: CellGraph, index: int) -> cst.Module:
+    masked = graph.facts[index].masked
+    assert masked is not None
+    return cst.parse_module(masked.code)
+
+
+def _comments(node: cst.FunctionDef | cst.ClassDef) -> list[cst.EmptyLine]:
+    """The comment lines above a definition, without blank lines."""
+    return [line for line in node.leading_lines if line.comment is not None]
+
+
+def _name(path: str) -> str:
+    return path.replace("\\", "/").rsplit("/", 1)[-1]
