@@ -1,0 +1,137 @@
+"""A set of file changes: shown as a diff, or applied all together or not at all."""
+
+from __future__ import annotations
+
+import contextlib
+import difflib
+import os
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from nbrefactor.errors import NbrefactorError
+
+
+@dataclass(frozen=True, slots=True)
+class FileChange:
+    """``path`` goes from ``old`` (None: it does not exist) to ``new``."""
+
+    path: Path
+    old: str | None
+    new: str
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeSet:
+    changes: tuple[FileChange, ...] = ()
+
+    def __bool__(self) -> bool:
+        return any(change.old != change.new for change in self.changes)
+
+    def diff(self) -> str:
+        """A unified diff of every change; notebooks are shown as their code cells."""
+        parts: list[str] = []
+        for change in self.changes:
+            if change.old == change.new:
+                continue
+            old, new = _viewable(change.path, change.old), _viewable(change.path, change.new)
+            name = str(change.path)
+            parts.extend(
+                difflib.unified_diff(
+                    old.splitlines(keepends=True),
+                    new.splitlines(keepends=True),
+                    fromfile=name if change.old is not None else "/dev/null",
+                    tofile=name,
+                )
+            )
+        return "".join(line if line.endswith("\n") else line + "\n" for line in parts)
+
+    def apply(self) -> list[Path]:
+        """Write every change, or none: staged first, then renamed; any failure rolls
+        back the files already replaced. Returns the paths written."""
+        pending = [c for c in self.changes if c.old != c.new]
+        for change in pending:
+            _check_unchanged(change)
+        created: list[Path] = []
+        staged: list[tuple[FileChange, Path]] = []
+        done: list[FileChange] = []
+        try:
+            for change in pending:
+                created.extend(_make_parents(change.path.parent))
+                staged.append((change, _stage(change)))
+            for change, temporary in staged:
+                temporary.replace(change.path)
+                done.append(change)
+        except (OSError, KeyboardInterrupt) as error:
+            _roll_back(done, [t for c, t in staged if c not in done], created)
+            if isinstance(error, KeyboardInterrupt):
+                raise
+            raise NbrefactorError(
+                f"cannot write: {error.strerror or error}; no file was changed",
+                path=getattr(error, "filename", None),
+            ) from None
+        return [change.path for change in done]
+
+
+def _viewable(path: Path, text: str | None) -> str:
+    if text is None:
+        return ""
+    if path.suffix.lower() != ".ipynb":
+        return text
+    from nbrefactor.notebook.reader import read_notebook_text
+
+    try:
+        notebook = read_notebook_text(text, path)
+    except NbrefactorError:
+        return text
+    return "".join(
+        f"# %% [cell {cell.index}]\n{cell.source}\n" for cell in notebook.cells if cell.is_code
+    )
+
+
+def _check_unchanged(change: FileChange) -> None:
+    try:
+        current: str | None = change.path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        current = None
+    except OSError as error:
+        raise NbrefactorError(f"cannot read: {error.strerror}", path=change.path) from None
+    if current != change.old:
+        raise NbrefactorError(
+            "changed on disk since nbrefactor read it; run the command again", path=change.path
+        )
+
+
+def _make_parents(folder: Path) -> list[Path]:
+    missing = [p for p in [folder, *folder.parents] if not p.exists()]
+    folder.mkdir(parents=True, exist_ok=True)
+    return missing
+
+
+def _stage(change: FileChange) -> Path:
+    handle, name = tempfile.mkstemp(
+        prefix=f".{change.path.name}.", suffix=".nbrefactor", dir=change.path.parent
+    )
+    with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+        stream.write(change.new)
+        stream.flush()
+        os.fsync(stream.fileno())
+    if change.path.exists():
+        Path(name).chmod(change.path.stat().st_mode & 0o7777)
+    return Path(name)
+
+
+def _roll_back(
+    done: Iterable[FileChange], temporaries: Iterable[Path], created: list[Path]
+) -> None:
+    for change in done:
+        if change.old is None:
+            change.path.unlink(missing_ok=True)
+        else:
+            change.path.write_text(change.old, encoding="utf-8")
+    for temporary in temporaries:
+        temporary.unlink(missing_ok=True)
+    for folder in sorted(created, key=lambda p: len(p.parts), reverse=True):
+        with contextlib.suppress(OSError):  # not empty: something else put a file there
+            folder.rmdir()
