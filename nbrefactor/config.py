@@ -35,6 +35,8 @@ class Config:
     exclude: tuple[str, ...] = ()
     checks: tuple[str, ...] = ("duplicates",)
     baseline: str | None = None
+    #: The package ``extract`` moves code into (else the single package of the project).
+    package: str | None = None
     #: The pyproject.toml the settings came from, if any.
     source: Path | None = field(default=None, compare=False)
 

@@ -1,0 +1,119 @@
+"""Where extracted code goes: the user's project, or a new one nbrefactor creates."""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from nbrefactor.config import find_pyproject, load_config
+from nbrefactor.emit.render import render
+from nbrefactor.errors import NbrefactorError
+
+Layout = Literal["src", "flat"]
+_NOT_PACKAGES = frozenset({"tests", "test", "docs", "examples", "benchmarks", "notebooks", "build"})
+#: Import names whose distribution on PyPI has another name.
+_DISTRIBUTIONS = {
+    "sklearn": "scikit-learn", "cv2": "opencv-python", "PIL": "pillow", "yaml": "pyyaml",
+    "bs4": "beautifulsoup4", "skimage": "scikit-image", "dateutil": "python-dateutil",
+}  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Project:
+    """A package to move code into; ``new`` when nbrefactor creates the project."""
+
+    root: Path
+    package: str
+    package_dir: Path
+    tests_dir: Path
+    new: bool = False
+
+
+def module_name(notebook: Path) -> str:
+    """A valid module name from a notebook's file name (``01 Clean-Data.ipynb`` ->
+    ``clean_data``)."""
+    stem = re.sub(r"\W+", "_", notebook.stem.lower()).strip("_")
+    stem = re.sub(r"^\d+_?", "", stem) or "notebook"
+    return stem if stem.isidentifier() and not stem[0].isdigit() else f"nb_{stem}"
+
+
+def find_project(notebook: Path) -> Project:
+    """The project the notebook belongs to: the nearest pyproject.toml, and its package
+    (``[tool.nbrefactor] package``, or the one package in ``src/`` or at the root)."""
+    pyproject = find_pyproject(notebook.resolve())
+    if pyproject is None:
+        raise NbrefactorError(
+            "no pyproject.toml above it: create a project with --project-dir DIR --package NAME",
+            path=notebook,
+        )
+    root = pyproject.parent
+    config = load_config(root)
+    candidates = [root / "src", root]
+    if config.package:
+        for base in candidates:
+            folder = base / config.package.replace(".", "/")
+            if (folder / "__init__.py").is_file():
+                return Project(root, config.package, folder, root / "tests")
+        raise NbrefactorError(
+            f"package {config.package!r} from [tool.nbrefactor] not found", path=pyproject
+        )
+    for base in candidates:
+        packages = [
+            p for p in sorted(base.glob("*/__init__.py")) if p.parent.name not in _NOT_PACKAGES
+        ]
+        if len(packages) == 1:
+            folder = packages[0].parent
+            return Project(root, folder.name, folder, root / "tests")
+        if len(packages) > 1:
+            names = ", ".join(p.parent.name for p in packages)
+            raise NbrefactorError(
+                f"several packages ({names}): choose one with `package` in [tool.nbrefactor]",
+                path=pyproject,
+            )
+    raise NbrefactorError(
+        "no package found (a folder with __init__.py in src/ or next to pyproject.toml); "
+        "name one with --package",
+        path=pyproject,
+    )
+
+
+def new_project(root: Path, package: str, layout: Layout) -> Project:
+    if not package.isidentifier():
+        raise NbrefactorError(f"--package {package!r} is not a valid Python package name")
+    base = root / "src" if layout == "src" else root
+    return Project(root, package, base / package, root / "tests", new=True)
+
+
+def project_files(project: Project, imports: Iterable[str]) -> dict[Path, str]:
+    """The files of a new project (pyproject.toml, README, package __init__, ...)."""
+    distribution = project.package.replace("_", "-")
+    values = {
+        "distribution": distribution,
+        "package": project.package,
+        "package_path": project.package_dir.relative_to(project.root).as_posix(),
+        "dependencies": dependencies(imports, project.package),
+    }
+    return {
+        project.root / "pyproject.toml": render("pyproject.toml.jinja", **values),
+        project.root / "README.md": render("README.md.jinja", **values),
+        project.root / ".gitignore": render("gitignore.jinja", **values),
+        project.root / ".pre-commit-config.yaml": render("pre-commit-config.yaml.jinja", **values),
+        project.package_dir / "__init__.py": render("package_init.py.jinja", **values),
+    }
+
+
+def dependencies(imports: Iterable[str], package: str) -> list[str]:
+    """Distributions the imports need: third-party top-level modules, mapped to names
+    on PyPI where they differ."""
+    found: set[str] = set()
+    for statement in imports:
+        words = statement.split()
+        module = words[1] if words[0] in ("import", "from") else ""
+        top = module.split(".")[0]
+        if top and top != package and top not in sys.stdlib_module_names:
+            found.add(_DISTRIBUTIONS.get(top, top))
+    return sorted(found)

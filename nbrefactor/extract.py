@@ -1,0 +1,159 @@
+"""``extract``: plan the move of a notebook's definitions into a package and render every
+file that changes. Nothing is written here: the result's :class:`ChangeSet` is shown as a
+diff (``--dry-run``) or applied all together."""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from pathlib import Path
+
+from nbrefactor.analysis.graph import build_graph
+from nbrefactor.emit.changeset import ChangeSet, FileChange
+from nbrefactor.emit.project import (
+    Layout,
+    Project,
+    find_project,
+    module_name,
+    new_project,
+    project_files,
+)
+from nbrefactor.emit.render import notebook_edit, render_module, render_tests
+from nbrefactor.errors import NbrefactorError
+from nbrefactor.notebook.reader import read_notebook_text
+from nbrefactor.notebook.writer import apply_edit
+from nbrefactor.planning.definitions import plan_definitions
+from nbrefactor.planning.units import ExtractionPlan
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractionResult:
+    plan: ExtractionPlan
+    project: Project
+    changes: ChangeSet
+
+
+def extract(
+    notebook: Path,
+    *,
+    project_dir: Path | None = None,
+    package: str | None = None,
+    layout: Layout = "src",
+    module: str | None = None,
+    output_notebook: Path | None = None,
+    autoreload: bool = True,
+    force: bool = False,
+) -> ExtractionResult:
+    """Plan and render the extraction of ``notebook``'s definitions.
+
+    Raises:
+        NbrefactorError: unreadable notebook, no project, or a name that already exists
+            in the target module (unless ``force``).
+    """
+    try:
+        text = notebook.read_text(encoding="utf-8")
+    except OSError as error:
+        raise NbrefactorError(f"cannot read: {error.strerror}", path=notebook) from None
+    graph = build_graph(read_notebook_text(text, notebook))
+    if project_dir is not None:
+        if package is None:
+            raise NbrefactorError("--project-dir needs --package NAME")
+        existing = (project_dir / "pyproject.toml").exists()
+        project = (
+            find_project(project_dir / "x.ipynb")
+            if existing
+            else new_project(project_dir, package, layout)
+        )
+    else:
+        project = find_project(notebook)
+    name = module or module_name(notebook)
+    plan = plan_definitions(graph, f"{project.package}.{name}")
+    if plan.empty:
+        return ExtractionResult(plan, project, ChangeSet())
+    module_text = render_module(plan, graph)
+    changes: list[FileChange] = []
+    if project.new:
+        for path, content in project_files(project, plan.imports).items():
+            changes.append(FileChange(path, _current(path), content))
+    module_path = project.package_dir / f"{name}.py"
+    module_old = _current(module_path)
+    merged = (
+        module_text
+        if module_old is None or force
+        else _append(module_old, module_text, module_path, plan)
+    )
+    changes.append(FileChange(module_path, module_old, merged))
+    tests_path = project.tests_dir / f"test_{name}.py"
+    tests_old = _current(tests_path)
+    tests_text = render_tests(plan, merged)
+    changes.append(
+        FileChange(tests_path, tests_old, tests_text if tests_old is None or force else tests_old)
+    )
+    edited = apply_edit(text, notebook, notebook_edit(plan, graph, autoreload=autoreload))
+    target = output_notebook or notebook
+    changes.append(FileChange(target, _current(target) if output_notebook else text, edited))
+    return ExtractionResult(plan, project, ChangeSet(tuple(changes)))
+
+
+def _current(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        raise NbrefactorError(f"cannot read: {error.strerror}", path=path) from None
+
+
+def _append(old: str, new: str, path: Path, plan: ExtractionPlan) -> str:
+    """Add the new module's imports, constants and definitions to an existing module:
+    imports and constants after the module's own imports, definitions at the end."""
+    try:
+        existing = ast.parse(old)
+    except SyntaxError as error:
+        raise NbrefactorError(
+            f"does not parse (line {error.lineno}); not appending to it", path=path
+        ) from None
+    defined = {
+        node.name
+        for node in existing.body
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+    }
+    defined |= {
+        target.id
+        for node in existing.body
+        if isinstance(node, ast.Assign)
+        for target in node.targets
+        if isinstance(target, ast.Name)
+    }
+    clash = sorted(defined & {d.name for d in plan.definitions})
+    if clash:
+        raise NbrefactorError(
+            f"already defines {', '.join(clash)}; use --force to replace the module", path=path
+        )
+    lines = old.rstrip("\n").splitlines()
+    missing = [line for line in (*plan.imports, *plan.constants) if line not in lines]
+    after = 0  # insert after the docstring and the existing imports
+    for node in existing.body:
+        is_docstring = isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
+        if is_docstring or isinstance(node, (ast.Import, ast.ImportFrom)):
+            after = node.end_lineno or after
+        else:
+            break
+    lines[after:after] = missing
+    return "\n".join(lines) + "\n\n\n" + _definitions_text(new) + "\n"
+
+
+def _definitions_text(module: str) -> str:
+    """The part of a rendered module from its first definition (and the comments above
+    it) to the end."""
+    tree = ast.parse(module)
+    first = next(
+        node
+        for node in tree.body
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+    )
+    lines = module.splitlines()
+    start = (first.decorator_list[0].lineno if first.decorator_list else first.lineno) - 1
+    while start > 0 and lines[start - 1].lstrip().startswith("#"):
+        start -= 1
+    return "\n".join(lines[start:]).rstrip("\n")
