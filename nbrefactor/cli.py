@@ -17,7 +17,9 @@ from nbrefactor.cache import CACHE_DIR, FingerprintCache
 from nbrefactor.check import run_check
 from nbrefactor.config import CHECKS, load_config
 from nbrefactor.duplicates import discover
+from nbrefactor.emit.project import Layout
 from nbrefactor.errors import NbrefactorError, UsageError
+from nbrefactor.extract import extract as run_extract
 from nbrefactor.notebook.reader import read_notebook
 from nbrefactor.report.clones import CHECK_FORMATS, CheckFormat
 from nbrefactor.report.graph import GRAPH_FORMATS, GraphFormat, render_graph
@@ -210,3 +212,89 @@ def check(
     else:
         click.echo(result.render(fmt), nl=False)
     sys.exit(result.exit_code)
+
+
+@main.command()
+@click.argument("notebooks", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--dry-run", is_flag=True, help="Show the diff of every file that would change; write nothing."
+)
+@click.option(
+    "--project-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Put the code in this project (created if it has no pyproject.toml; needs --package).",
+)
+@click.option("--package", help="Package name for a new project.")
+@click.option(
+    "--layout",
+    type=click.Choice(["src", "flat"]),
+    default="src",
+    show_default=True,
+    help="Layout of a new project.",
+)
+@click.option("--module", help="Module name [default: from the notebook's file name].")
+@click.option(
+    "--output-notebook",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the rewritten notebook here instead of in place (one notebook only).",
+)
+@click.option(
+    "--autoreload/--no-autoreload",
+    default=True,
+    show_default=True,
+    help="Add %autoreload 2 to the import cell.",
+)
+@click.option("--force", is_flag=True, help="Replace a module that already defines a moved name.")
+@_reports_errors
+def extract(
+    notebooks: tuple[Path, ...],
+    dry_run: bool,
+    project_dir: Path | None,
+    package: str | None,
+    layout: Layout,
+    module: str | None,
+    output_notebook: Path | None,
+    autoreload: bool,
+    force: bool,
+) -> None:
+    """Move the notebook's functions and classes into a package, and rewrite the notebook
+    to import and call them.
+
+    A definition moves with the imports it needs and the constants it reads (bound once,
+    to a literal, never changed). A notebook variable it reads becomes a keyword-only
+    parameter that every call in the notebook passes (f(x) -> f(x, df=df)). What cannot
+    move safely stays, with the reason (NBR201 writes a global, NBR202 passed around as a
+    value, ...). The module gets a test file checking the signatures.
+
+    The code goes into the project the notebook is in (the nearest pyproject.toml), or
+    into --project-dir DIR --package NAME, which is created if needed. Nothing is
+    written with --dry-run; otherwise all files are written together or not at all.
+    """
+    if output_notebook is not None and len(notebooks) > 1:
+        raise UsageError("--output-notebook works with one notebook")
+    for notebook in notebooks:
+        result = run_extract(
+            notebook,
+            project_dir=project_dir,
+            package=package,
+            layout=layout,
+            module=module,
+            output_notebook=output_notebook,
+            autoreload=autoreload,
+            force=force,
+        )
+        for skipped in result.plan.skipped:
+            click.echo(str(skipped), err=True)
+        if not result.changes:
+            click.echo(f"{notebook}: nothing to extract", err=True)
+            continue
+        moved = ", ".join(d.name for d in result.plan.definitions)
+        if dry_run:
+            click.echo(result.changes.diff(), nl=False)
+            click.echo(f"{notebook}: would move {moved} to {result.plan.module}", err=True)
+            continue
+        written = result.changes.apply()
+        click.echo(
+            f"{notebook}: moved {moved} to {result.plan.module} ({len(written)} files written)",
+            err=True,
+        )

@@ -1,0 +1,203 @@
+"""`nbrefactor extract` through the real command line."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from nbrefactor import cli, read_notebook
+from tests.conftest import EXAMPLES
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli.main, ["extract", *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture
+def work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A folder with copies of two example notebooks."""
+    monkeypatch.chdir(tmp_path)
+    for name in ("cleaning_sales.ipynb", "globals_functions.ipynb", "sensor_analysis.py"):
+        shutil.copy(EXAMPLES / name, tmp_path / name)
+    return tmp_path
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def test_dry_run_shows_the_diff_and_writes_nothing(work: Path) -> None:
+    before = snapshot(work)
+    code, out, err = run(
+        "cleaning_sales.ipynb", "--project-dir", "proj", "--package", "sales", "--dry-run"
+    )
+    assert code == 0
+    assert snapshot(work) == before
+    assert "+++ proj/src/sales/cleaning_sales.py" in out
+    assert "+def fill_missing_prices(*, df):" in out
+    assert "-def revenue_by(key):" in out  # the notebook diff is shown on the code
+    assert "+revenue_by('region', df=df)" in out
+    assert '"cell_type"' not in out
+    assert "would move fill_missing_prices, n_bad_rows, revenue_by to sales.cleaning_sales" in err
+
+
+def test_extract_into_a_new_project(work: Path) -> None:
+    code, _, err = run("cleaning_sales.ipynb", "--project-dir", "proj", "--package", "sales")
+    assert code == 0, err
+    module = (work / "proj/src/sales/cleaning_sales.py").read_text()
+    assert "MIN_QTY = 1" in module
+    assert "def n_bad_rows(*, df):" in module
+    notebook = read_notebook(work / "cleaning_sales.ipynb")
+    sources = [c.source for c in notebook.code_cells]
+    assert (
+        "%load_ext autoreload\n%autoreload 2\n"
+        "from sales.cleaning_sales import fill_missing_prices, n_bad_rows, revenue_by"
+    ) in sources
+    assert not any("def fill_missing_prices" in s for s in sources)
+    assert any("fill_missing_prices(df=df)" in s for s in sources)
+    for path in ("pyproject.toml", "README.md", ".gitignore", ".pre-commit-config.yaml"):
+        assert (work / "proj" / path).is_file()
+
+
+def test_generated_tests_pass_and_generated_code_is_clean(work: Path) -> None:
+    assert run("globals_functions.ipynb", "--project-dir", "proj", "--package", "scoring")[0] == 0
+    env = {"PYTHONPATH": str(work / "proj/src"), "PATH": ""}
+    tests = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(work / "proj/tests")],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=work / "proj",
+        check=False,
+    )
+    assert tests.returncode == 0, tests.stdout + tests.stderr
+    assert "3 passed" in tests.stdout
+    lint = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "--isolated", "src", "tests"],
+        capture_output=True,
+        text=True,
+        cwd=work / "proj",
+        check=False,
+    )
+    assert lint.returncode == 0, lint.stdout
+
+
+def test_a_second_extract_changes_nothing(work: Path) -> None:
+    assert run("cleaning_sales.ipynb", "--project-dir", "proj", "--package", "sales")[0] == 0
+    after_first = snapshot(work)
+    code, _, err = run("cleaning_sales.ipynb", "--project-dir", "proj", "--package", "sales")
+    assert code == 0
+    assert "nothing to extract" in err
+    assert snapshot(work) == after_first
+
+
+def test_skipped_units_are_reported_with_their_reason(work: Path) -> None:
+    code, _, err = run("globals_functions.ipynb", "--project-dir", "proj", "--package", "p")
+    assert code == 0
+    assert "globals_functions.ipynb:cell_5:1:1: NBR201 'log_step' not extracted" in err
+    assert "NBR202 'label' not extracted" in err
+    assert "NBR207 'Segmenter' not extracted" in err
+
+
+def test_a_name_that_exists_in_the_module_is_refused(work: Path) -> None:
+    module = work / "proj/src/sales/cleaning_sales.py"
+    module.parent.mkdir(parents=True)
+    (work / "proj/pyproject.toml").write_text('[project]\nname = "sales"\n')
+    (module.parent / "__init__.py").write_text("")
+    module.write_text("def n_bad_rows():\n    return 0\n")
+    before = snapshot(work)
+    code, _, err = run("cleaning_sales.ipynb", "--project-dir", "proj", "--package", "sales")
+    assert code == 2
+    assert "already defines n_bad_rows" in err and "--force" in err
+    assert snapshot(work) == before
+    assert (
+        run("cleaning_sales.ipynb", "--project-dir", "proj", "--package", "sales", "--force")[0]
+        == 0
+    )
+    assert "def n_bad_rows(*, df):" in module.read_text()
+
+
+def test_appending_to_an_existing_module(work: Path) -> None:
+    module = work / "proj/src/sales/cleaning_sales.py"
+    module.parent.mkdir(parents=True)
+    (work / "proj/pyproject.toml").write_text('[project]\nname = "sales"\n')
+    (module.parent / "__init__.py").write_text("")
+    module.write_text('"""Mine."""\n\nimport os\n\n\ndef mine():\n    return os.sep\n')
+    assert run("cleaning_sales.ipynb", "--project-dir", "proj", "--package", "sales")[0] == 0
+    text = module.read_text()
+    assert text.startswith('"""Mine."""\n\nimport os\nMIN_QTY = 1\n')
+    assert "def mine():" in text and "def revenue_by(key, *, df):" in text
+    compile(text, str(module), "exec")
+
+
+def test_a_failed_write_leaves_every_file_as_it_was(
+    work: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = snapshot(work)
+    real_replace = Path.replace
+    calls = []
+
+    def failing_replace(self: Path, target: Path) -> Path:
+        calls.append(target)
+        if len(calls) == 4:
+            raise OSError(28, "No space left on device", str(target))
+        return real_replace(self, target)
+
+    monkeypatch.setattr(Path, "replace", failing_replace)
+    code, _, err = run("cleaning_sales.ipynb", "--project-dir", "proj", "--package", "sales")
+    assert code == 2
+    assert "No space left on device" in err and "no file was changed" in err
+    assert len(calls) == 4
+    assert snapshot(work) == before  # the three files already replaced were put back
+    assert not (work / "proj").exists()
+
+
+def test_output_notebook_leaves_the_original(work: Path) -> None:
+    original = (work / "cleaning_sales.ipynb").read_bytes()
+    code, _, _ = run(
+        "cleaning_sales.ipynb",
+        "--project-dir",
+        "proj",
+        "--package",
+        "s",
+        "--output-notebook",
+        "out.ipynb",
+    )
+    assert code == 0
+    assert (work / "cleaning_sales.ipynb").read_bytes() == original
+    assert "from s.cleaning_sales import" in (work / "out.ipynb").read_text()
+
+
+def test_a_percent_notebook_stays_percent(work: Path) -> None:
+    path = work / "sensor_analysis.py"
+    path.write_text(
+        path.read_text() + "\n# %%\ndef zscore(x):\n    return (x - x.mean()) / x.std()\n"
+    )
+    code, _, err = run(
+        "sensor_analysis.py", "--project-dir", "proj", "--package", "sensors", "--no-autoreload"
+    )
+    assert code == 0, err
+    text = path.read_text()
+    assert text.startswith("# ---\n# jupyter:")
+    assert "# %%\nfrom sensors.sensor_analysis import zscore\n" in text
+    assert "%autoreload" not in text
+    assert read_notebook(path).format == "py:percent"
+
+
+def test_without_a_project_the_error_says_what_to_do(work: Path) -> None:
+    code, _, err = run("cleaning_sales.ipynb")
+    assert code == 2
+    assert "--project-dir DIR --package NAME" in err
+
+
+def test_a_broken_notebook_is_exit_2(work: Path) -> None:
+    (work / "broken.ipynb").write_text("{")
+    code, _, err = run("broken.ipynb", "--project-dir", "proj", "--package", "p")
+    assert code == 2
+    assert "broken.ipynb" in err and "Traceback" not in err
