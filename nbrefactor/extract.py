@@ -113,6 +113,18 @@ def _append(old: str, new: str, path: Path, plan: ExtractionPlan) -> str:
         raise NbrefactorError(
             f"does not parse (line {error.lineno}); not appending to it", path=path
         ) from None
+    new_tree = ast.parse(new)
+    same = {  # already moved by an earlier run: nothing to add, nothing to refuse
+        node.name
+        for node in existing.body
+        for other in new_tree.body
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+        and isinstance(other, type(node))
+        and node.name == other.name
+        and ast.dump(node) == ast.dump(other)
+    }
+    if same == {d.name for d in plan.definitions}:
+        return old
     defined = {
         node.name
         for node in existing.body

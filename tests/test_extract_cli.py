@@ -201,3 +201,13 @@ def test_a_broken_notebook_is_exit_2(work: Path) -> None:
     code, _, err = run("broken.ipynb", "--project-dir", "proj", "--package", "p")
     assert code == 2
     assert "broken.ipynb" in err and "Traceback" not in err
+
+
+def test_extracting_to_a_copy_twice_changes_nothing_the_second_time(work: Path) -> None:
+    args = ("cleaning_sales.ipynb", "--project-dir", "demo", "--package", "sales")
+    args += ("--output-notebook", "demo/cleaning_sales.ipynb")
+    assert run(*args)[0] == 0
+    first = snapshot(work)
+    code, _, err = run(*args)
+    assert code == 0, err
+    assert snapshot(work) == first
