@@ -32,6 +32,17 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
 
+def existing_project(work: Path, module_text: str) -> Path:
+    """A project `proj` with package `sales` whose module cleaning_sales.py holds
+    ``module_text``; returns the module's path."""
+    module = work / "proj/src/sales/cleaning_sales.py"
+    module.parent.mkdir(parents=True)
+    (work / "proj/pyproject.toml").write_text('[project]\nname = "sales"\n')
+    (module.parent / "__init__.py").write_text("")
+    module.write_text(module_text)
+    return module
+
+
 def test_dry_run_shows_the_diff_and_writes_nothing(work: Path) -> None:
     before = snapshot(work)
     code, out, err = run(
@@ -106,11 +117,7 @@ def test_skipped_units_are_reported_with_their_reason(work: Path) -> None:
 
 
 def test_a_name_that_exists_in_the_module_is_refused(work: Path) -> None:
-    module = work / "proj/src/sales/cleaning_sales.py"
-    module.parent.mkdir(parents=True)
-    (work / "proj/pyproject.toml").write_text('[project]\nname = "sales"\n')
-    (module.parent / "__init__.py").write_text("")
-    module.write_text("def n_bad_rows():\n    return 0\n")
+    module = existing_project(work, "def n_bad_rows():\n    return 0\n")
     before = snapshot(work)
     code, _, err = run("cleaning_sales.ipynb", "--project-dir", "proj", "--package", "sales")
     assert code == 2
@@ -124,11 +131,9 @@ def test_a_name_that_exists_in_the_module_is_refused(work: Path) -> None:
 
 
 def test_appending_to_an_existing_module(work: Path) -> None:
-    module = work / "proj/src/sales/cleaning_sales.py"
-    module.parent.mkdir(parents=True)
-    (work / "proj/pyproject.toml").write_text('[project]\nname = "sales"\n')
-    (module.parent / "__init__.py").write_text("")
-    module.write_text('"""Mine."""\n\nimport os\n\n\ndef mine():\n    return os.sep\n')
+    module = existing_project(
+        work, '"""Mine."""\n\nimport os\n\n\ndef mine():\n    return os.sep\n'
+    )
     assert run("cleaning_sales.ipynb", "--project-dir", "proj", "--package", "sales")[0] == 0
     text = module.read_text()
     assert text.startswith('"""Mine."""\n\nimport os\nMIN_QTY = 1\n')
