@@ -288,7 +288,7 @@ def extract(
         if not result.changes:
             click.echo(f"{notebook}: nothing to extract", err=True)
             continue
-        moved = ", ".join(d.name for d in result.plan.definitions)
+        moved = ", ".join(result.plan.exported)
         if dry_run:
             click.echo(result.changes.diff(), nl=False)
             click.echo(f"{notebook}: would move {moved} to {result.plan.module}", err=True)

@@ -22,7 +22,7 @@ from nbrefactor.emit.render import notebook_edit, render_module, render_tests
 from nbrefactor.errors import NbrefactorError
 from nbrefactor.notebook.reader import read_notebook_text
 from nbrefactor.notebook.writer import apply_edit
-from nbrefactor.planning.definitions import plan_definitions
+from nbrefactor.planning.planner import plan as make_plan
 from nbrefactor.planning.units import ExtractionPlan
 
 
@@ -67,7 +67,7 @@ def extract(
     else:
         project = find_project(notebook)
     name = module or module_name(notebook)
-    plan = plan_definitions(graph, f"{project.package}.{name}")
+    plan = make_plan(graph, f"{project.package}.{name}")
     if plan.empty:
         return ExtractionResult(plan, project, ChangeSet())
     module_text = render_module(plan, graph)
@@ -123,7 +123,7 @@ def _append(old: str, new: str, path: Path, plan: ExtractionPlan) -> str:
         and node.name == other.name
         and ast.dump(node) == ast.dump(other)
     }
-    if same == {d.name for d in plan.definitions}:
+    if same == set(plan.exported):
         return old
     defined = {
         node.name
@@ -137,7 +137,7 @@ def _append(old: str, new: str, path: Path, plan: ExtractionPlan) -> str:
         for target in node.targets
         if isinstance(target, ast.Name)
     }
-    clash = sorted(defined & {d.name for d in plan.definitions})
+    clash = sorted(defined & set(plan.exported))
     if clash:
         raise NbrefactorError(
             f"already defines {', '.join(clash)}; use --force to replace the module", path=path

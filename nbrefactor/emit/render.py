@@ -68,6 +68,9 @@ def render_module(plan: ExtractionPlan, graph: CellGraph) -> str:
         assert isinstance(changed, (cst.FunctionDef, cst.ClassDef))
         code = module.code_for_node(changed.with_changes(leading_lines=_comments(changed)))
         definitions.append(code.rstrip("\n"))
+    for script in plan.scripts:
+        source = f"def {script.name}({', '.join(script.parameters)}):\n{script.body}\n"
+        definitions.append(_passing_new_arguments(source, parameters).rstrip("\n"))
     text = render(
         "module.py.jinja",
         docstring=f"Code moved out of {_name(plan.notebook)} by nbrefactor.",
@@ -124,7 +127,14 @@ def notebook_edit(
     parameters = plan.parameters_of()
     sources: dict[int, str] = {}
     removed: set[int] = set()
+    for script in plan.scripts:  # the run's last cell calls the function; the others go
+        removed.update(script.cells[:-1])
+        parts = [script.kept_before, script.call, script.kept_after]
+        text = "\n".join(part for part in parts if part)
+        sources[script.cells[-1]] = _passing_new_arguments(text, parameters)
     for index, facts in graph.facts.items():
+        if index in sources or index in removed:
+            continue
         names = moved_in.get(index, set())
         calls = parameters.keys() & (
             facts.uses | {n for d in facts.defs for n in d.globals_read}  # calls in defs too
@@ -141,13 +151,32 @@ def notebook_edit(
             removed.add(index)
             continue
         sources[index] = facts.masked.restore(module.code)
-    lines = ["%load_ext autoreload", "%autoreload 2"] if autoreload else []
-    lines.append(f"from {plan.module} import {', '.join(d.name for d in plan.definitions)}")
+    loaded = any(  # the notebook loads autoreload itself: loading it twice prints a note
+        m.name == "load_ext" and "autoreload" in m.original
+        for facts in graph.facts.values()
+        if facts.masked is not None
+        for m in facts.masked.magics
+    )
+    lines = ["%load_ext autoreload", "%autoreload 2"] if autoreload and not loaded else []
+    lines.append(_import_line(plan.module, plan.exported))
     return NotebookEdit(
         sources=sources,
         removed=frozenset(removed),
         inserted={_import_position(graph): ("\n".join(lines),)},
     )
+
+
+def _import_line(module: str, names: tuple[str, ...]) -> str:
+    line = f"from {module} import {', '.join(names)}"
+    if len(line) <= 88:
+        return line
+    return f"from {module} import (\n" + "".join(f"    {name},\n" for name in names) + ")"
+
+
+def _passing_new_arguments(source: str, parameters: dict[str, tuple[str, ...]]) -> str:
+    if not parameters:
+        return source
+    return cst.parse_module(source).visit(PassNewArguments(parameters)).code
 
 
 def _import_position(graph: CellGraph) -> int:

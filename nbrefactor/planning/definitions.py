@@ -34,8 +34,8 @@ class _Candidate:
 def plan_definitions(graph: CellGraph, module: str) -> ExtractionPlan:
     """Which definitions of ``graph``'s notebook move into ``module``, and how."""
     notebook = graph.notebook
-    trees = _parse_cells(graph)
-    bindings = _bindings(graph)
+    trees = parse_cells(graph)
+    bindings = collect_bindings(graph)
     candidates = list(_candidates(graph, trees))
     skipped: dict[str, Skipped] = {}
 
@@ -57,7 +57,7 @@ def plan_definitions(graph: CellGraph, module: str) -> ExtractionPlan:
         if name in skipped:
             continue
         for read in sorted(candidate.facts.globals_read - {name}):
-            kind = _classify(read, bindings, graph, trees, moved_names)
+            kind = classify_name(read, bindings, graph, trees, moved_names)
             if kind is None:
                 continue
             if kind[0] == "import":
@@ -103,7 +103,7 @@ def plan_definitions(graph: CellGraph, module: str) -> ExtractionPlan:
 # -- gathering ---------------------------------------------------------------------------------
 
 
-def _parse_cells(graph: CellGraph) -> dict[int, ast.Module]:
+def parse_cells(graph: CellGraph) -> dict[int, ast.Module]:
     trees: dict[int, ast.Module] = {}
     for index, facts in graph.facts.items():
         if facts.parse_error is None and facts.masked is not None:
@@ -112,17 +112,17 @@ def _parse_cells(graph: CellGraph) -> dict[int, ast.Module]:
 
 
 @dataclass(frozen=True, slots=True)
-class _Binding:
+class Binding:
     cell: int
     kind: str
     shape: str
 
 
-def _bindings(graph: CellGraph) -> dict[str, list[_Binding]]:
-    found: dict[str, list[_Binding]] = defaultdict(list)
+def collect_bindings(graph: CellGraph) -> dict[str, list[Binding]]:
+    found: dict[str, list[Binding]] = defaultdict(list)
     for index, facts in graph.facts.items():
         for binding in facts.bindings:
-            found[binding.name].append(_Binding(index, binding.kind, binding.shape))
+            found[binding.name].append(Binding(index, binding.kind, binding.shape))
     return found
 
 
@@ -148,7 +148,7 @@ def _candidates(graph: CellGraph, trees: Mapping[int, ast.Module]) -> Iterator[_
 def _check(
     candidate: _Candidate,
     graph: CellGraph,
-    bindings: Mapping[str, list[_Binding]],
+    bindings: Mapping[str, list[Binding]],
     report: Callable[..., None],
 ) -> None:
     """Report the first reason ``candidate`` cannot move, if any."""
@@ -198,7 +198,7 @@ def _definition_time_reads(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Cl
     return set(walker.reads)
 
 
-def _import_or_constant_only(name: str, bindings: Mapping[str, list[_Binding]]) -> bool:
+def _import_or_constant_only(name: str, bindings: Mapping[str, list[Binding]]) -> bool:
     found = bindings.get(name, [])
     return bool(found) and all(b.kind == "import" for b in found)
 
@@ -206,9 +206,9 @@ def _import_or_constant_only(name: str, bindings: Mapping[str, list[_Binding]]) 
 # -- what a definition needs -------------------------------------------------------------------
 
 
-def _classify(
+def classify_name(
     name: str,
-    bindings: Mapping[str, list[_Binding]],
+    bindings: Mapping[str, list[Binding]],
     graph: CellGraph,
     trees: Mapping[int, ast.Module],
     moved: set[str],

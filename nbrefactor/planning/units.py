@@ -17,6 +17,11 @@ SKIP_REASONS = {
     "NBR206": "reads the output history (_, Out, In)",
     "NBR207": "is a class whose methods read notebook variables",
     "NBR208": "evaluates notebook variables when defined (decorator, default, base class)",
+    "NBR210": "reads a name before any cell defines it (hidden state)",
+    "NBR211": "binds a name that later cells need only on some paths",
+    "NBR212": "deletes a notebook name",
+    "NBR213": "uses exec/eval/globals(), a star import, or the output history",
+    "NBR214": "binds a name that a notebook function it calls reads as a global",
 }
 
 
@@ -48,6 +53,33 @@ class MovedDefinition:
 
 
 @dataclass(frozen=True, slots=True)
+class ScriptFunction:
+    """Top-level code of consecutive cells that becomes one function.
+
+    The call replaces the code in the last of ``cells`` (where the outputs were); the
+    others held no output and are removed. ``kept_before`` (imports) and ``kept_after``
+    (the displayed last expression) stay in that cell around the call.
+    """
+
+    name: str
+    cells: tuple[int, ...]
+    parameters: tuple[str, ...]
+    returns: tuple[str, ...]
+    body: str
+    kept_before: str = ""
+    kept_after: str = ""
+    statements: int = 0
+
+    @property
+    def call(self) -> str:
+        arguments = ", ".join(f"{p}={p}" for p in self.parameters)
+        call = f"{self.name}({arguments})"
+        if not self.returns:
+            return call
+        return f"{', '.join(self.returns)} = {call}"
+
+
+@dataclass(frozen=True, slots=True)
 class ExtractionPlan:
     """Everything :func:`nbrefactor.extract` will do to one notebook."""
 
@@ -57,10 +89,16 @@ class ExtractionPlan:
     imports: tuple[str, ...]  # import statements the module needs, as source
     constants: tuple[str, ...]  # constant assignments that move along, as source
     skipped: tuple[Skipped, ...]
+    scripts: tuple[ScriptFunction, ...] = ()
 
     @property
     def empty(self) -> bool:
-        return not self.definitions
+        return not self.definitions and not self.scripts
+
+    @property
+    def exported(self) -> tuple[str, ...]:
+        """Every name the notebook imports from the module."""
+        return (*(d.name for d in self.definitions), *(s.name for s in self.scripts))
 
     def parameters_of(self) -> dict[str, tuple[str, ...]]:
         return {d.name: d.parameters for d in self.definitions if d.parameters}
