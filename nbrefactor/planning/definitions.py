@@ -46,8 +46,9 @@ def plan_definitions(graph: CellGraph, module: str) -> ExtractionPlan:
             candidate.facts.name, Skipped(code, candidate.facts.name, message, location)
         )
 
+    star_imports = any(f.star_imports for f in graph.facts.values())
     for candidate in candidates:
-        _check(candidate, graph, bindings, skip)
+        _check(candidate, graph, bindings, skip, star_imports)
     moved_names = {c.facts.name for c in candidates} - set(skipped)
     imports: dict[str, str] = {}
     constants: dict[str, str] = {}
@@ -69,10 +70,11 @@ def plan_definitions(graph: CellGraph, module: str) -> ExtractionPlan:
             else:
                 parameters[name].add(read)
     _propagate(candidates, parameters, skipped)
+    passed_around = _non_call_uses(trees)
     for candidate in candidates:
         name = candidate.facts.name
         if name not in skipped and parameters.get(name):
-            bad = _non_call_use(name, trees)
+            bad = passed_around.get(name)
             if bad is not None:
                 skip(candidate, "NBR202", f"cell {bad[0]} line {bad[1]} passes it on")
     definitions = tuple(
@@ -85,15 +87,16 @@ def plan_definitions(graph: CellGraph, module: str) -> ExtractionPlan:
         for c in candidates
         if c.facts.name not in skipped
     )
-    used_imports = _used(imports, definitions, candidates)
+    moved_now = {d.name for d in definitions}
+    read_by_moved = {
+        n for c in candidates if c.facts.name in moved_now for n in c.facts.globals_read
+    }
     return ExtractionPlan(
         notebook=str(notebook.path),
         module=module,
         definitions=definitions,
-        imports=tuple(dict.fromkeys(used_imports.values())),
-        constants=tuple(
-            constants[n] for n in sorted(constants) if _needed(n, definitions, candidates)
-        ),
+        imports=tuple(dict.fromkeys(t for n, t in imports.items() if n in read_by_moved)),
+        constants=tuple(constants[n] for n in sorted(constants) if n in read_by_moved),
         skipped=tuple(
             sorted(skipped.values(), key=lambda s: (s.location.cell_index or 0, s.location.line))
         ),
@@ -150,6 +153,7 @@ def _check(
     graph: CellGraph,
     bindings: Mapping[str, list[Binding]],
     report: Callable[..., None],
+    star_imports: bool,
 ) -> None:
     """Report the first reason ``candidate`` cannot move, if any."""
     facts, cell = candidate.facts, graph.facts[candidate.cell]
@@ -162,7 +166,7 @@ def _check(
     ):
         report(candidate, "NBR204")
     elif _is_dynamic(candidate.node) or (
-        any(f.star_imports for f in graph.facts.values())
+        star_imports
         and any(n not in BUILTIN_NAMES and n not in bindings for n in facts.globals_read)
     ):
         report(candidate, "NBR205")
@@ -292,8 +296,10 @@ def _propagate(
                     changed = True
 
 
-def _non_call_use(name: str, trees: Mapping[int, ast.Module]) -> tuple[int, int] | None:
-    """Where ``name`` is used other than called (``map(f, xs)``), if anywhere."""
+def _non_call_uses(trees: Mapping[int, ast.Module]) -> dict[str, tuple[int, int]]:
+    """For each name, the first place (cell, line) it is used other than called
+    (``map(f, xs)``): one pass over the notebook."""
+    found: dict[str, tuple[int, int]] = {}
     for index, tree in trees.items():
         called: set[int] = set()
         for node in ast.walk(tree):
@@ -302,24 +308,9 @@ def _non_call_use(name: str, trees: Mapping[int, ast.Module]) -> tuple[int, int]
         for node in ast.walk(tree):
             if (
                 isinstance(node, ast.Name)
-                and node.id == name
                 and isinstance(node.ctx, ast.Load)
                 and id(node) not in called
+                and node.id not in found
             ):
-                return index, node.lineno
-    return None
-
-
-def _used(
-    imports: Mapping[str, str],
-    definitions: tuple[MovedDefinition, ...],
-    candidates: list[_Candidate],
-) -> dict[str, str]:
-    return {name: text for name, text in imports.items() if _needed(name, definitions, candidates)}
-
-
-def _needed(
-    name: str, definitions: tuple[MovedDefinition, ...], candidates: list[_Candidate]
-) -> bool:
-    moved = {d.name for d in definitions}
-    return any(c.facts.name in moved and name in c.facts.globals_read for c in candidates)
+                found[node.id] = (index, node.lineno)
+    return found

@@ -61,11 +61,14 @@ def plan_scripts(
     imports: dict[str, str] = {}
     constants: dict[str, str] = {}
     skipped: list[Skipped] = []
-    later_needs = _needed_later(graph, moved)
+    later = _Later(graph, moved)
+    staying = {
+        d.name: d for facts in graph.facts.values() for d in facts.defs if d.name not in moved
+    }
     for run in _runs(graph, cells):
         if not any(cell.body for cell in run):
             continue  # only imports and a displayed expression: nothing to move
-        outcome = _plan_run(graph, run, trees, bindings, moved, later_needs, taken)
+        outcome = _plan_run(graph, run, trees, bindings, moved, later, staying, taken)
         if isinstance(outcome, Skipped):
             skipped.append(outcome)
             continue
@@ -158,20 +161,21 @@ def _runs(graph: CellGraph, cells: Mapping[int, _Cell]) -> Iterator[list[_Cell]]
         yield run
 
 
-def _needed_later(graph: CellGraph, moved: Mapping[str, tuple[str, ...]]) -> dict[int, set[str]]:
-    """For each cell, the names something after it may need from the notebook."""
-    always = {n for params in moved.values() for n in params}  # calls pass them
-    for facts in graph.facts.values():
-        for definition in facts.defs:
-            if definition.name not in moved:
-                always |= definition.globals_read  # definitions that stay read globals
-    needed: dict[int, set[str]] = {}
-    after: set[str] = set()
-    for index in reversed(list(graph.facts)):
-        needed[index] = after | always
-        facts = graph.facts[index]
-        after = after | set(facts.reads) | facts.uses | facts.magic_reads
-    return needed
+class _Later:
+    """Answers "may something after cell N need this name?" in constant time."""
+
+    def __init__(self, graph: CellGraph, moved: Mapping[str, tuple[str, ...]]) -> None:
+        self.always = {n for params in moved.values() for n in params}  # calls pass them
+        self.last_reader: dict[str, int] = {}
+        for index, facts in graph.facts.items():
+            for definition in facts.defs:
+                if definition.name not in moved:
+                    self.always |= definition.globals_read  # read when they are called
+            for name in (*facts.reads, *facts.uses, *facts.magic_reads):
+                self.last_reader[name] = index
+
+    def needs(self, name: str, after: int) -> bool:
+        return name in self.always or self.last_reader.get(name, -1) > after
 
 
 def _plan_run(
@@ -180,7 +184,8 @@ def _plan_run(
     trees: Mapping[int, ast.Module],
     bindings: Mapping[str, list[Binding]],
     moved: Mapping[str, tuple[str, ...]],
-    later_needs: Mapping[int, set[str]],
+    later: _Later,
+    staying: Mapping[str, DefFacts],
     taken: set[str],
 ) -> tuple[ScriptFunction, dict[str, str], dict[str, str]] | Skipped:
     statements = [s for cell in run for s in cell.body]
@@ -208,7 +213,7 @@ def _plan_run(
     # function would hide the new value from it (`THRESHOLD = 0.6; df.apply(label)`)
     bound_here = {b.name for b in walker.bindings}
     for name in sorted(walker.uses):
-        definition = _stays(graph, name, moved)
+        definition = staying.get(name)
         if definition is not None and definition.globals_read & bound_here:
             hidden = ", ".join(f"'{n}'" for n in sorted(definition.globals_read & bound_here))
             return skip("NBR214", f"{hidden}, read by {name}()")
@@ -231,10 +236,8 @@ def _plan_run(
         else:
             parameters.append(name)
     bound = [b.name for b in walker.bindings]
-    needed = later_needs[last.index] | (
-        _names_read([last.last_expression]) if last.last_expression else set()
-    )
-    returns = [n for n in dict.fromkeys(bound) if n in needed]
+    displayed = _names_read([last.last_expression]) if last.last_expression else set()
+    returns = [n for n in dict.fromkeys(bound) if n in displayed or later.needs(n, last.index)]
     unsure = [n for n in returns if n not in walker.bound and n not in parameters]
     if unsure:
         return skip("NBR211", ", ".join(f"'{n}'" for n in unsure))
@@ -251,17 +254,6 @@ def _plan_run(
         statements=sum(_count(s) for s in statements),
     )
     return function, imports, constants
-
-
-def _stays(graph: CellGraph, name: str, moved: Mapping[str, tuple[str, ...]]) -> DefFacts | None:
-    """The definition of ``name`` that stays in the notebook, if any."""
-    if name in moved:
-        return None
-    for facts in graph.facts.values():
-        found = facts.def_named(name)
-        if found is not None:
-            return found
-    return None
 
 
 def _bound_before(name: str, bindings: Mapping[str, list[Binding]], cell: int) -> bool:
