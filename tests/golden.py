@@ -35,12 +35,41 @@ def expected_path(notebook: Path) -> Path:
     return GRAPH_CASES / f"{notebook.name}.json"
 
 
+EXTRACT_CASES = REPO / "tests" / "cases" / "extract"
+
+
+def extract_case(folder: Path, work: Path) -> dict[str, str]:
+    """Extract ``folder/notebook.py`` in ``work``; the module and notebook it produces."""
+    import shutil
+
+    from nbrefactor.extract import extract
+
+    notebook = work / "notebook.py"
+    shutil.copy(folder / "notebook.py", notebook)
+    result = extract(notebook, project_dir=work / "project", package="pkg", autoreload=False)
+    result.changes.apply()
+    module = work / "project" / "src" / "pkg" / "notebook.py"
+    skipped = "".join(f"{s.code} {s.name}: {s.message}\n" for s in result.plan.skipped)
+    return {
+        "expected_module.py": module.read_text(encoding="utf-8") if module.exists() else "",
+        "expected_notebook.py": notebook.read_text(encoding="utf-8"),
+        "expected_skipped.txt": skipped,
+    }
+
+
 def regenerate() -> None:
     GRAPH_CASES.mkdir(parents=True, exist_ok=True)
     for notebook in example_notebooks():
         text = json.dumps(graph_case(notebook), indent=2, ensure_ascii=False) + "\n"
         expected_path(notebook).write_text(text, encoding="utf-8")
         print(f"wrote {expected_path(notebook).relative_to(REPO)}")
+    import tempfile
+
+    for folder in sorted(p for p in EXTRACT_CASES.iterdir() if p.is_dir()):
+        with tempfile.TemporaryDirectory() as work:
+            for name, text in extract_case(folder, Path(work)).items():
+                (folder / name).write_text(text, encoding="utf-8")
+        print(f"wrote {folder.relative_to(REPO)}/expected_*")
 
 
 if __name__ == "__main__":

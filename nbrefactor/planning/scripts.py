@@ -23,6 +23,7 @@ from nbrefactor.planning.naming import function_name
 from nbrefactor.planning.units import SKIP_REASONS, ScriptFunction, Skipped
 
 _HISTORY = frozenset({"_", "__", "___", "Out", "In", "_i", "_ii", "_iii", "_oh", "_ih"})
+_MIN_STATEMENTS = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,8 +67,8 @@ def plan_scripts(
         d.name: d for facts in graph.facts.values() for d in facts.defs if d.name not in moved
     }
     for run in _runs(graph, cells):
-        if not any(cell.body for cell in run):
-            continue  # only imports and a displayed expression: nothing to move
+        if sum(_count(s) for cell in run for s in cell.body) < _MIN_STATEMENTS:
+            continue  # one line is clearer where it is than behind a function call
         outcome = _plan_run(graph, run, trees, bindings, moved, later, staying, taken)
         if isinstance(outcome, Skipped):
             skipped.append(outcome)
@@ -231,9 +232,7 @@ def _plan_run(
             continue
         if kind[0] == "import":
             imports[name] = kind[1]
-        elif kind[0] == "constant":
-            constants[name] = kind[1]
-        else:
+        else:  # settings too: the notebook stays the place to change them
             parameters.append(name)
     bound = [b.name for b in walker.bindings]
     displayed = _names_read([last.last_expression]) if last.last_expression else set()

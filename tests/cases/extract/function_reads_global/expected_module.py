@@ -1,0 +1,12 @@
+"""Code moved out of notebook.py by nbrefactor."""
+
+import math
+
+
+def total_price(rate, *, rows):
+    return sum(row["price"] for row in rows) * rate * math.pi
+
+
+def step(rows):
+    print(total_price(2, rows=rows))
+    rows.append({"price": 1.0})

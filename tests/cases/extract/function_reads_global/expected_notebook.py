@@ -1,0 +1,11 @@
+# %%
+import math
+
+rows = [{"price": 3.0}, {"price": 5.5}]
+
+# %%
+from pkg.notebook import total_price, step
+
+# %%
+step(rows=rows)
+print(total_price(rate=1, rows=rows))

@@ -1,0 +1,13 @@
+# %% [markdown]
+# # Weighted totals
+
+# %%
+from pkg.notebook import weighted_totals
+
+# %%
+values = [1.0, 2.5, 4.0]
+weight = 0.5
+
+# %%
+total, mean = weighted_totals(values=values, weight=weight)
+print(round(total, 2), round(mean, 2))

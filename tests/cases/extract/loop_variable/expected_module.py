@@ -1,0 +1,9 @@
+"""Code moved out of notebook.py by nbrefactor."""
+
+
+def running_maximum(readings):
+    best = readings[0]
+    for reading in readings:
+        if reading > best:
+            best = reading
+    return best

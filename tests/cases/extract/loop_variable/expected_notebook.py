@@ -1,0 +1,12 @@
+# %% [markdown]
+# ## Running maximum
+
+# %%
+from pkg.notebook import running_maximum
+
+# %%
+readings = [3, 9, 4, 12, 7]
+
+# %%
+best = running_maximum(readings=readings)
+print("max", best)

@@ -1,0 +1,12 @@
+# %% [markdown]
+# ## Running maximum
+
+# %%
+readings = [3, 9, 4, 12, 7]
+
+# %%
+best = readings[0]
+for reading in readings:
+    if reading > best:
+        best = reading
+print("max", best)

@@ -1,0 +1,10 @@
+# %%
+numbers = list(range(1000))
+
+# %%
+# %%time
+squares = [n * n for n in numbers]
+total = sum(squares)
+
+# %%
+print(total)
