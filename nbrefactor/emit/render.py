@@ -174,7 +174,9 @@ def _import_line(module: str, names: tuple[str, ...]) -> str:
 
 
 def _passing_new_arguments(source: str, parameters: dict[str, tuple[str, ...]]) -> str:
-    if not parameters:
+    """``source`` with calls passing new parameters; untouched (and not parsed) when it
+    names none of the functions that gained some."""
+    if not parameters or not any(name in source for name in parameters):
         return source
     return cst.parse_module(source).visit(PassNewArguments(parameters)).code
 

@@ -50,6 +50,7 @@ def plan_definitions(graph: CellGraph, module: str) -> ExtractionPlan:
     for candidate in candidates:
         _check(candidate, graph, bindings, skip, star_imports)
     moved_names = {c.facts.name for c in candidates} - set(skipped)
+    changed = changed_names(graph)
     imports: dict[str, str] = {}
     constants: dict[str, str] = {}
     parameters: dict[str, set[str]] = defaultdict(set)
@@ -58,7 +59,7 @@ def plan_definitions(graph: CellGraph, module: str) -> ExtractionPlan:
         if name in skipped:
             continue
         for read in sorted(candidate.facts.globals_read - {name}):
-            kind = classify_name(read, bindings, graph, trees, moved_names)
+            kind = classify_name(read, bindings, graph, trees, moved_names, changed)
             if kind is None:
                 continue
             if kind[0] == "import":
@@ -216,9 +217,10 @@ def classify_name(
     graph: CellGraph,
     trees: Mapping[int, ast.Module],
     moved: set[str],
+    changed: frozenset[str],
 ) -> tuple[str, str] | None:
     """How the module gets ``name``: None (builtin or moved), an import, a constant, or
-    a notebook variable (``("parameter", name)``)."""
+    a notebook variable (``("parameter", name)``). ``changed`` is :func:`changed_names`."""
     found = bindings.get(name, [])
     if not found:
         return None  # a builtin, or a name no cell defines: the module behaves the same
@@ -229,19 +231,22 @@ def classify_name(
         statements.discard(None)
         if len(statements) == 1:
             return ("import", statements.pop() or "")
-    if len(found) == 1 and found[0].kind == "assign" and not _ever_changed(name, graph):
+    if len(found) == 1 and found[0].kind == "assign" and name not in changed:
         source = _constant_assignment(trees.get(found[0].cell), name)
         if source is not None:
             return ("constant", source)
     return ("parameter", name)
 
 
-def _ever_changed(name: str, graph: CellGraph) -> bool:
-    return any(name in f.mutates or name in f.deletes for f in graph.facts.values()) or any(
-        name in d.globals_written or name in d.globals_mutated
-        for f in graph.facts.values()
-        for d in f.defs
-    )
+def changed_names(graph: CellGraph) -> frozenset[str]:
+    """Names some cell or function changes in place, deletes or assigns through
+    ``global``: such a name is never a constant."""
+    names: set[str] = set()
+    for facts in graph.facts.values():
+        names.update(facts.mutates, facts.deletes)
+        for definition in facts.defs:
+            names |= definition.globals_written | definition.globals_mutated
+    return frozenset(names)
 
 
 def _import_statement(tree: ast.Module, name: str) -> str | None:

@@ -20,29 +20,36 @@ def words(text: str) -> list[str]:
     return [w for w in found if w not in _STOPWORDS][:_MAX_WORDS]
 
 
-def function_name(
-    heading: str | None, comment: str | None, returns: Iterable[str], taken: set[str]
-) -> str:
-    """A valid, unused function name: from the heading, else a first comment, else what
-    the code returns (``make_df_clean``), else ``step``; numbered when taken."""
-    for source in (heading, comment):
-        if source:
-            parts = words(source)
-            if parts:
-                return unique("_".join(parts), taken)
-    returned = [name for name in returns if name.isidentifier()]
-    if returned:
-        return unique("make_" + "_".join(returned[:2]).strip("_").lower(), taken)
-    return unique("step", taken)
+class Names:
+    """Hands out valid, unused names; remembers where numbering stopped for each stem."""
 
+    def __init__(self, taken: set[str]) -> None:
+        self.taken = taken
+        self._next: dict[str, int] = {}
 
-def unique(name: str, taken: set[str]) -> str:
-    """``name`` made a valid identifier that is not a keyword, builtin or taken name."""
-    name = re.sub(r"\W+", "_", name).strip("_") or "step"
-    if name[0].isdigit():
-        name = f"step_{name}"
-    candidate, number = name, 2
-    while keyword.iskeyword(candidate) or hasattr(builtins, candidate) or candidate in taken:
-        candidate, number = f"{name}_{number}", number + 1
-    taken.add(candidate)
-    return candidate
+    def for_function(self, heading: str | None, comment: str | None, returns: Iterable[str]) -> str:
+        """From the heading, else a first comment, else what the code returns
+        (``make_df_clean``), else ``step``; numbered when taken."""
+        for source in (heading, comment):
+            if source:
+                parts = words(source)
+                if parts:
+                    return self.unique("_".join(parts))
+        returned = [name for name in returns if name.isidentifier()]
+        if returned:
+            return self.unique("make_" + "_".join(returned[:2]).strip("_").lower())
+        return self.unique("step")
+
+    def unique(self, name: str) -> str:
+        """``name`` made a valid identifier that is not a keyword, builtin or taken."""
+        stem = re.sub(r"\W+", "_", name).strip("_") or "step"
+        if stem[0].isdigit():
+            stem = f"step_{stem}"
+        candidate, number = stem, self._next.get(stem, 2)
+        while (
+            keyword.iskeyword(candidate) or hasattr(builtins, candidate) or candidate in self.taken
+        ):
+            candidate, number = f"{stem}_{number}", number + 1
+        self._next[stem] = number
+        self.taken.add(candidate)
+        return candidate

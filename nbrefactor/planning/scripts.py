@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from nbrefactor.analysis.cell_walker import CellWalker
 from nbrefactor.analysis.facts import CellFacts, DefFacts
 from nbrefactor.analysis.graph import BUILTIN_NAMES, CellGraph
-from nbrefactor.planning.definitions import Binding, classify_name
-from nbrefactor.planning.naming import function_name
+from nbrefactor.planning.definitions import Binding, changed_names, classify_name
+from nbrefactor.planning.naming import Names
 from nbrefactor.planning.units import SKIP_REASONS, ScriptFunction, Skipped
 
 _HISTORY = frozenset({"_", "__", "___", "Out", "In", "_i", "_ii", "_iii", "_oh", "_ih"})
@@ -57,19 +57,21 @@ def plan_scripts(
     their new parameters; ``taken`` are names the module or notebook already use; cells
     that call what an earlier run put in ``module`` stay as they are."""
     extracted = _imported_from(trees, module)
+    names = Names(taken)
     cells = _script_cells(graph, trees, set(moved), extracted)
     functions: list[ScriptFunction] = []
     imports: dict[str, str] = {}
     constants: dict[str, str] = {}
     skipped: list[Skipped] = []
     later = _Later(graph, moved)
+    changed = changed_names(graph)
     staying = {
         d.name: d for facts in graph.facts.values() for d in facts.defs if d.name not in moved
     }
     for run in _runs(graph, cells):
         if sum(_count(s) for cell in run for s in cell.body) < _MIN_STATEMENTS:
             continue  # one line is clearer where it is than behind a function call
-        outcome = _plan_run(graph, run, trees, bindings, moved, later, staying, taken)
+        outcome = _plan_run(graph, run, trees, bindings, moved, later, staying, changed, names)
         if isinstance(outcome, Skipped):
             skipped.append(outcome)
             continue
@@ -187,7 +189,8 @@ def _plan_run(
     moved: Mapping[str, tuple[str, ...]],
     later: _Later,
     staying: Mapping[str, DefFacts],
-    taken: set[str],
+    changed: frozenset[str],
+    names: Names,
 ) -> tuple[ScriptFunction, dict[str, str], dict[str, str]] | Skipped:
     statements = [s for cell in run for s in cell.body]
     last = run[-1]
@@ -219,7 +222,7 @@ def _plan_run(
             hidden = ", ".join(f"'{n}'" for n in sorted(definition.globals_read & bound_here))
             return skip("NBR214", f"{hidden}, read by {name}()")
     # calls of moved functions that gained parameters pass them: the run reads them too
-    passed = [p for f, params in moved.items() if f in walker.uses for p in params]
+    passed = [p for f in sorted(walker.uses & moved.keys()) for p in moved[f]]
     for name in dict.fromkeys([*walker.reads, *(p for p in passed if p not in walker.reads)]):
         if name in BUILTIN_NAMES and name not in bindings:
             continue
@@ -227,7 +230,7 @@ def _plan_run(
             continue  # never defined (a NameError either way), or imported from the module
         if not _bound_before(name, bindings, first_index):
             return skip("NBR210", f"'{name}'")
-        kind = classify_name(name, bindings, graph, trees, set(moved))
+        kind = classify_name(name, bindings, graph, trees, set(moved), changed)
         if kind is None:
             continue
         if kind[0] == "import":
@@ -241,7 +244,7 @@ def _plan_run(
     if unsure:
         return skip("NBR211", ", ".join(f"'{n}'" for n in unsure))
     heading = graph.notebook.cells[first_index].heading
-    name = function_name(heading, _first_comment(run), returns, taken)
+    name = names.for_function(heading, _first_comment(run), returns)
     function = ScriptFunction(
         name=name,
         cells=tuple(cell.index for cell in run),
