@@ -85,8 +85,12 @@ def _viewable(path: Path, text: str | None) -> str:
         notebook = read_notebook_text(text, path)
     except NbrefactorError:
         return text
+    # cells are labelled by id, which stays when cells around them are removed: the diff
+    # then matches unchanged cells (an index label would change for every one of them)
     return "".join(
-        f"# %% [cell {cell.index}]\n{cell.source}\n" for cell in notebook.cells if cell.is_code
+        f"# %% [{cell.id}]\n{cell.source}\n" if cell.id else f"# %%\n{cell.source}\n"
+        for cell in notebook.cells
+        if cell.is_code
     )
 
 
