@@ -39,6 +39,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+import common  # benchmarks/common.py, next to this script
+
 from nbrefactor.extract import ExtractionResult, extract
 
 DEFAULT_SIZES = (50, 500, 5_000)
@@ -147,7 +149,12 @@ class _Generator:
 
     def markdown(self, text: str) -> None:
         self.cells.append(
-            {"cell_type": "markdown", "id": self._id(), "metadata": {}, "source": _lines(text)}
+            {
+                "cell_type": "markdown",
+                "id": self._id(),
+                "metadata": {},
+                "source": common.lines(text),
+            }
         )
 
     def code(self, text: str, outputs: list[dict[str, Any]] | None = None) -> None:
@@ -157,7 +164,7 @@ class _Generator:
             "id": self._id(),
             "metadata": {},
             "outputs": outputs or [],
-            "source": _lines(text),
+            "source": common.lines(text),
         }
         if self.rng.random() > 0.005:  # a few cells never ran
             self.counter += 1
@@ -184,7 +191,7 @@ class _Generator:
         )
         self.code(
             'df = pd.read_csv(DATA_DIR / "orders.csv", usecols=COLUMNS + ["region"])\ndf.head()',
-            [_result("   price  qty  weight\n0  9.99    2     0.4")],
+            [common.result("   price  qty  weight\n0  9.99    2     0.4")],
         )
         # Every size starts the same way: a function that reads a notebook variable
         # (so moved functions gain parameters and calls pass them), and its call.
@@ -283,7 +290,9 @@ class _Generator:
         else:
             text = f'{name} = {f}[{f}["{c}"].between(0, {self.scalar()})].copy()'
         if self.rng.random() < 0.4:
-            self.code(self.comment() + text + f"\n{name}.head()", [_result("0  1  2\n1  3  4")])
+            self.code(
+                self.comment() + text + f"\n{name}.head()", [common.result("0  1  2\n1  3  4")]
+            )
         else:
             self.code(self.comment() + text)
         self.remember("frame", name)
@@ -293,7 +302,7 @@ class _Generator:
         f, c = self.frame(), self.col()
         text = f'{name} = {f}["{c}"].mean() * {self.scalar()}'
         if self.rng.random() < 0.5:
-            self.code(text + f'\nprint(f"{name} = {{{name}:.3f}}")', [_stream("0.731\n")])
+            self.code(text + f'\nprint(f"{name} = {{{name}:.3f}}")', [common.stream("0.731\n")])
         else:
             self.code(text)
         self.remember("scalar", name)
@@ -314,7 +323,7 @@ class _Generator:
             f'{name} = {{}}\nfor key in {f}["{cat}"]:\n'
             f"    {name}[key] = {name}.get(key, 0) + 1\n"
             f"sorted({name}.items(), key=lambda kv: -kv[1])[:5]",
-            [_result("[('north', 812), ('south', 640)]")],
+            [common.result("[('north', 812), ('south', 640)]")],
         )
         self.remember("dict", name)
 
@@ -322,13 +331,13 @@ class _Generator:
         f = self.frame()
         roll = self.rng.random()
         if roll < 0.4:
-            self.code(f"{f}.head(10)", [_result("   price  qty\n0  9.99    2")])
+            self.code(f"{f}.head(10)", [common.result("   price  qty\n0  9.99    2")])
         elif roll < 0.7:
-            self.code(f"{f}.describe().T", [_result("count  mean  std  min  max")])
+            self.code(f"{f}.describe().T", [common.result("count  mean  std  min  max")])
         else:
             self.code(
                 f'print({self.scalar()}, {f}.shape, {f}["{self.col()}"].max())',
-                [_stream("0.5 (812, 9) 3.2\n")],
+                [common.stream("0.5 (812, 9) 3.2\n")],
             )
 
     def plot(self) -> None:
@@ -338,7 +347,7 @@ class _Generator:
             f'ax.hist({f}["{c}"], bins=N_BINS)\n'
             f'ax.axvline({self.scalar()}, color="red")\n'
             f'ax.set_title("{c} distribution")\nplt.show()',
-            [_image()],
+            [common.image()],
         )
 
     def magic(self) -> None:
@@ -347,14 +356,14 @@ class _Generator:
         if roll < 0.4:
             func = self.pick("func")
             stmt = f"{func.name}({', '.join([f] * func.arity)})" if func else f"{f}.sum()"
-            self.code(f"%timeit {stmt}", [_stream("1.2 ms ± 31 µs per loop\n")])
+            self.code(f"%timeit {stmt}", [common.stream("1.2 ms ± 31 µs per loop\n")])
         elif roll < 0.7:
-            self.code("!ls -la data/ | head", [_stream("total 8\n")])
+            self.code("!ls -la data/ | head", [common.stream("total 8\n")])
         else:
             name = self.fresh("stats")
             self.code(
                 f"%%time\n{name} = {f}.describe()\n{name}.T",
-                [_stream("CPU times: user 4 ms\n"), _result("count mean")],
+                [common.stream("CPU times: user 4 ms\n"), common.result("count mean")],
             )
             self.remember("frame", name)
 
@@ -447,7 +456,7 @@ class _Generator:
         )
         self.code(
             f"{instance} = {name}(factor=0.8)\n{instance}.transform({self.frame()}).head()",
-            [_result("0  1.1\n1  2.3")],
+            [common.result("0  1.1\n1  2.3")],
         )
 
     def function_call(self) -> None:
@@ -462,11 +471,13 @@ class _Generator:
         name = self.fresh("result")
         roll = self.rng.random()
         if roll < 0.4:
-            self.code(f"{name} = {func.name}({args})\n{name}.describe()", [_result("count mean")])
+            self.code(
+                f"{name} = {func.name}({args})\n{name}.describe()", [common.result("count mean")]
+            )
         elif roll < 0.8:
             self.code(self.comment() + f"{name} = {func.name}({args})")
         else:
-            self.code(f"len({func.name}({args}))", [_result("4182")])
+            self.code(f"len({func.name}({args}))", [common.result("4182")])
             return
         self.remember("frame", name)
 
@@ -517,32 +528,7 @@ class _Generator:
     def one_path_binding(self) -> None:
         name = self.fresh("flag")
         self.code(f"if {self.frame()}['qty'].sum() > MAX_ROWS:\n    {name} = True")
-        self.code(f"print({name})", [_stream("True\n")])
-
-
-def _lines(text: str) -> list[str]:
-    return text.splitlines(keepends=True)
-
-
-def _stream(text: str) -> dict[str, Any]:
-    return {"name": "stdout", "output_type": "stream", "text": _lines(text)}
-
-
-def _result(text: str) -> dict[str, Any]:
-    return {
-        "data": {"text/plain": _lines(text)},
-        "execution_count": None,
-        "metadata": {},
-        "output_type": "execute_result",
-    }
-
-
-def _image() -> dict[str, Any]:
-    return {
-        "data": {"image/png": "iVBORw0KGgoAAAANSUhEUgAA" + "A" * 400, "text/plain": ["<Figure>"]},
-        "metadata": {},
-        "output_type": "display_data",
-    }
+        self.code(f"print({name})", [common.stream("True\n")])
 
 
 def make_notebook(n_cells: int, seed: int = 0) -> dict[str, Any]:
@@ -822,22 +808,11 @@ def print_table(
             )
 
 
-def _sizes(text: str) -> list[int]:
-    try:
-        sizes = [int(part.strip().replace("_", "")) for part in text.split(",") if part.strip()]
-    except ValueError:
-        message = f"expected comma-separated integers, got {text!r}"
-        raise argparse.ArgumentTypeError(message) from None
-    if not sizes or any(size < 10 for size in sizes):
-        raise argparse.ArgumentTypeError("sizes must be integers of at least 10")
-    return sorted(set(sizes))
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
         "--sizes",
-        type=_sizes,
+        type=common.sizes,
         default=list(DEFAULT_SIZES),
         help="comma-separated notebook sizes in cells (default: 50,500,5000)",
     )

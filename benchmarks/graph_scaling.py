@@ -30,6 +30,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+import common  # benchmarks/common.py, next to this script
+
 from nbrefactor.analysis.graph import build_graph
 from nbrefactor.notebook.reader import read_notebook
 
@@ -109,7 +111,12 @@ class _Generator:
 
     def markdown(self, text: str) -> None:
         self.cells.append(
-            {"cell_type": "markdown", "id": self._id(), "metadata": {}, "source": _lines(text)}
+            {
+                "cell_type": "markdown",
+                "id": self._id(),
+                "metadata": {},
+                "source": common.lines(text),
+            }
         )
 
     def code(self, text: str, outputs: list[dict[str, Any]] | None = None) -> None:
@@ -119,7 +126,7 @@ class _Generator:
             "id": self._id(),
             "metadata": {},
             "outputs": outputs or [],
-            "source": _lines(text),
+            "source": common.lines(text),
         }
         self.cells.append(cell)
         roll = self.rng.random()
@@ -160,7 +167,7 @@ class _Generator:
         self.code(
             'df = pd.read_csv(DATA_DIR / "export.csv", usecols=COLUMNS + ["cat", "region"])\n'
             "df.head()",
-            [_result("   x    a    b  score\n0  0.1  2.0  3.0  0.77")],
+            [common.result("   x    a    b  score\n0  0.1  2.0  3.0  0.77")],
         )
         while len(self.cells) < self.n_cells:
             self.until_markdown -= 1
@@ -219,7 +226,7 @@ class _Generator:
     def filter_rows(self) -> None:
         f, c = self.frame(), self.col()
         if self.rng.random() < 0.5:
-            self.code(f'{f} = {f}[{f}["{c}"] > THRESHOLD]\nlen({f})', [_result("4182")])
+            self.code(f'{f} = {f}[{f}["{c}"] > THRESHOLD]\nlen({f})', [common.result("4182")])
         else:
             other = self.col()
             self.code(
@@ -255,7 +262,7 @@ class _Generator:
             )
         else:
             text = f'{name} = {f}[{f}["{c}"].between(0, {self.scalar()})].copy()\n{name}.shape'
-        self.code(text, [_result(f"{name} preview\n0  1  2\n1  3  4")])
+        self.code(text, [common.result(f"{name} preview\n0  1  2\n1  3  4")])
         self.remember("frame", name)
 
     def scalar_stat(self) -> None:
@@ -265,7 +272,9 @@ class _Generator:
             text = f'{name} = {f}["{c}"].mean() * {self.scalar()}'
         else:
             text = f"{name} = ({self.scalar()} + {self.scalar()}) / N_BINS"
-        self.code(text + f'\nprint(f"{name} = {{{name}:.3f}}")', [_stream(f"{name} = 0.731\n")])
+        self.code(
+            text + f'\nprint(f"{name} = {{{name}:.3f}}")', [common.stream(f"{name} = 0.731\n")]
+        )
         self.remember("scalar", name)
 
     def loop_accumulator(self) -> None:
@@ -274,7 +283,7 @@ class _Generator:
         self.code(
             f"{total} = 0\nfor value in {source}:\n    if value > THRESHOLD:\n"
             f"        {total} += value * {self.scalar()}\nprint({total})",
-            [_stream("1234.5\n")],
+            [common.stream("1234.5\n")],
         )
         self.remember("scalar", total)
 
@@ -283,7 +292,7 @@ class _Generator:
         f, c = self.frame(), self.col()
         if self.rng.random() < 0.7:
             text = f'{name} = [round(x * SCALE, 2) for x in {f}["{c}"] if x > {self.scalar()}]'
-            self.code(text + f"\nlen({name})", [_result("812")])
+            self.code(text + f"\nlen({name})", [common.result("812")])
             self.remember("list", name)
         else:
             keys = self.pick("list") or "COLUMNS"
@@ -298,7 +307,7 @@ class _Generator:
             f'{name} = {{}}\nfor key in {f}["{cat}"]:\n'
             f"    {name}[key] = {name}.get(key, 0) + 1\n"
             f"sorted({name}.items(), key=lambda kv: -kv[1])[:5]",
-            [_result("[('north', 812), ('south', 640)]")],
+            [common.result("[('north', 812), ('south', 640)]")],
         )
         self.remember("dict", name)
 
@@ -323,7 +332,9 @@ class _Generator:
         name = self.fresh("result")
         f = self.frame()
         if self.rng.random() < 0.5:
-            self.code(f"{name} = {func}({f})\n{name}.describe()", [_result("count  mean  std")])
+            self.code(
+                f"{name} = {func}({f})\n{name}.describe()", [common.result("count  mean  std")]
+            )
             self.remember("frame", name)
         else:
             self.code(f"{f} = {func}({f}, factor={self.scalar()})")
@@ -334,14 +345,14 @@ class _Generator:
         f = self.frame()
         choice = self.rng.random()
         if choice < 0.4:
-            self.code(f"{f}.head(10)", [_result("   x    a    b\n0  0.1  2.0  3.0")])
+            self.code(f"{f}.head(10)", [common.result("   x    a    b\n0  0.1  2.0  3.0")])
         elif choice < 0.7:
-            self.code(f"{f}.describe().T", [_result("count  mean  std  min  max")])
+            self.code(f"{f}.describe().T", [common.result("count  mean  std  min  max")])
         else:
             v = self.scalar()
             self.code(
                 f'print({v}, {f}.shape, {f}["{self.col()}"].max())',
-                [_stream("0.5 (812, 9) 3.2\n")],
+                [common.stream("0.5 (812, 9) 3.2\n")],
             )
 
     def plot(self) -> None:
@@ -351,7 +362,7 @@ class _Generator:
             f'ax.hist({f}["{c}"], bins=N_BINS)\n'
             f'ax.axvline({self.scalar()}, color="red")\n'
             f'ax.set_title("{c} distribution")\nplt.show()',
-            [_image()],
+            [common.image()],
         )
 
     def try_load(self) -> None:
@@ -385,17 +396,17 @@ class _Generator:
         if choice < 0.35:
             func = self.pick("func")
             stmt = f"{func}({f})" if func else f'{f}["{self.col()}"].sum()'
-            self.code(f"%timeit {stmt}", [_stream("1.2 ms ± 31 µs per loop\n")])
+            self.code(f"%timeit {stmt}", [common.stream("1.2 ms ± 31 µs per loop\n")])
         elif choice < 0.6:
             if self.rng.random() < 0.5:
-                self.code("!ls {DATA_DIR}", [_stream("export.csv\nsettings.json\n")])
+                self.code("!ls {DATA_DIR}", [common.stream("export.csv\nsettings.json\n")])
             else:
-                self.code("!ls -la data/ | head", [_stream("total 8\n")])
+                self.code("!ls -la data/ | head", [common.stream("total 8\n")])
         elif choice < 0.9:
             name = self.fresh("stats")
             self.code(
                 f"%%time\n{name} = {f}.describe()\n{name}.T",
-                [_stream("CPU times: user 4 ms\n"), _result("count mean")],
+                [common.stream("CPU times: user 4 ms\n"), common.result("count mean")],
             )
             self.remember("frame", name)
         else:
@@ -408,31 +419,6 @@ class _Generator:
         name = self.fresh("v")
         f = self.frame()
         self.code(f'{name} = ({f}["{self.col()}"].sum() +\nprint({name}')
-
-
-def _lines(text: str) -> list[str]:
-    return text.splitlines(keepends=True)
-
-
-def _stream(text: str) -> dict[str, Any]:
-    return {"name": "stdout", "output_type": "stream", "text": _lines(text)}
-
-
-def _result(text: str) -> dict[str, Any]:
-    return {
-        "data": {"text/plain": _lines(text)},
-        "execution_count": None,
-        "metadata": {},
-        "output_type": "execute_result",
-    }
-
-
-def _image() -> dict[str, Any]:
-    return {
-        "data": {"image/png": "iVBORw0KGgoAAAANSUhEUgAA" + "A" * 400, "text/plain": ["<Figure>"]},
-        "metadata": {},
-        "output_type": "display_data",
-    }
 
 
 def make_notebook(n_cells: int, seed: int = 0, workload: str = "realistic") -> dict[str, Any]:
@@ -604,22 +590,11 @@ def print_table(results: list[Result], summary: dict[str, Any], repeat: int) -> 
         )
 
 
-def _sizes(text: str) -> list[int]:
-    try:
-        sizes = [int(part.strip().replace("_", "")) for part in text.split(",") if part.strip()]
-    except ValueError:
-        message = f"expected comma-separated integers, got {text!r}"
-        raise argparse.ArgumentTypeError(message) from None
-    if not sizes or any(size < 10 for size in sizes):
-        raise argparse.ArgumentTypeError("sizes must be integers of at least 10")
-    return sorted(set(sizes))
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
         "--sizes",
-        type=_sizes,
+        type=common.sizes,
         default=list(DEFAULT_SIZES),
         help="comma-separated notebook sizes in cells (default: 100,1000,10000)",
     )
