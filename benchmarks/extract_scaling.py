@@ -29,7 +29,6 @@ import io
 import json
 import platform
 import pstats
-import random
 import subprocess
 import sys
 import tempfile
@@ -45,7 +44,6 @@ from nbrefactor.extract import ExtractionResult, extract
 
 DEFAULT_SIZES = (50, 500, 5_000)
 #: A cell reads names defined in at most this many preceding cells (bounded fan-in).
-WINDOW = 50
 #: Per-cell time at the largest size over the smallest below which growth counts as linear.
 LINEAR_LIMIT = 2.0
 #: After a first run this slow (seconds), a size is not repeated.
@@ -78,7 +76,7 @@ class _Function:
     reads_notebook: bool  # reads a notebook variable as a global: gains a parameter
 
 
-class _Generator:
+class _Generator(common.GeneratedNotebook):
     """Builds one synthetic notebook for extraction, cell by cell, with a seeded random
     source.
 
@@ -96,43 +94,13 @@ class _Generator:
     """
 
     def __init__(self, n_cells: int, seed: int) -> None:
-        self.n_cells = n_cells
-        self.rng = random.Random(seed)
-        self.cells: list[dict[str, Any]] = []
-        self.counter = 0
-        self.serial = 0
-        self.recent: dict[str, deque[tuple[int, Any]]] = {
-            kind: deque() for kind in ("frame", "scalar", "dict", "func", "pure1")
-        }
-        self.section = 0
+        super().__init__(n_cells, seed, kinds=("frame", "scalar", "dict", "func", "pure1"))
         self.until_heading = self.rng.randint(4, 8)
 
     # -- helpers ----------------------------------------------------------------------------
 
-    def fresh(self, prefix: str) -> str:
-        self.serial += 1
-        return f"{prefix}_{self.serial}"
-
-    def _id(self) -> str:
-        return f"{self.rng.getrandbits(32):08x}"
-
-    def remember(self, kind: str, value: Any) -> None:
-        self.recent[kind].append((len(self.cells), value))
-
     def forget(self, kind: str, value: Any) -> None:
         self.recent[kind] = deque(item for item in self.recent[kind] if item[1] != value)
-
-    def pick(self, kind: str) -> Any:
-        """Something of ``kind`` defined in the last ``WINDOW`` cells, or None."""
-        pool = self.recent[kind]
-        while pool and pool[0][0] < len(self.cells) - WINDOW:
-            pool.popleft()
-        return self.rng.choice(pool)[1] if pool else None
-
-    def frame(self) -> str:
-        if self.rng.random() < 0.4:
-            return "df"
-        return self.pick("frame") or "df"
 
     def scalar(self) -> str:
         if self.rng.random() < 0.5:
@@ -147,25 +115,8 @@ class _Generator:
 
     # -- cells ------------------------------------------------------------------------------
 
-    def markdown(self, text: str) -> None:
-        self.cells.append(
-            {
-                "cell_type": "markdown",
-                "id": self._id(),
-                "metadata": {},
-                "source": common.lines(text),
-            }
-        )
-
     def code(self, text: str, outputs: list[dict[str, Any]] | None = None) -> None:
-        cell: dict[str, Any] = {
-            "cell_type": "code",
-            "execution_count": None,
-            "id": self._id(),
-            "metadata": {},
-            "outputs": outputs or [],
-            "source": common.lines(text),
-        }
+        cell = common.code_cell(self.cell_id(), text, outputs)
         if self.rng.random() > 0.005:  # a few cells never ran
             self.counter += 1
             cell["execution_count"] = self.counter
@@ -205,15 +156,7 @@ class _Generator:
                 self.until_heading = self.rng.randint(4, 8)
             else:
                 self.body_cell()
-        return {
-            "cells": self.cells[: self.n_cells],
-            "metadata": {
-                "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
-                "language_info": {"name": "python", "version": "3.11.7"},
-            },
-            "nbformat": 4,
-            "nbformat_minor": 5,
-        }
+        return self.notebook()
 
     def heading(self) -> None:
         self.section += 1

@@ -25,7 +25,7 @@ import random
 import sys
 import tempfile
 import time
-from collections import Counter, deque
+from collections import Counter
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -37,7 +37,6 @@ from nbrefactor.notebook.reader import read_notebook
 
 DEFAULT_SIZES = (100, 1_000, 10_000)
 #: A cell reads names defined in at most this many preceding cells (bounded fan-in).
-WINDOW = 50
 #: Per-cell time at the largest size over the smallest below which growth counts as linear.
 LINEAR_LIMIT = 2.0
 
@@ -49,7 +48,7 @@ CATEGORIES = ("cat", "region", "segment", "product")
 # -- notebook generation ---------------------------------------------------------------------
 
 
-class _Generator:
+class _Generator(common.GeneratedNotebook):
     """Builds one synthetic notebook, cell by cell, with a seeded random source.
 
     Code cells read a few names from the last ``WINDOW`` cells plus a few of the global
@@ -59,45 +58,11 @@ class _Generator:
     """
 
     def __init__(self, n_cells: int, seed: int) -> None:
-        self.n_cells = n_cells
-        self.rng = random.Random(seed)
-        self.cells: list[dict[str, Any]] = []
-        self.counter = 0  # kernel execution counter
+        super().__init__(n_cells, seed, kinds=("frame", "scalar", "list", "dict", "func", "class"))
         self.reruns: list[list[Any]] = []  # [cells to go, cell]: cells run out of order
-        self.serial = 0  # suffix for fresh names
-        # (cell index, name) of recent definitions, by kind
-        self.recent: dict[str, deque[tuple[int, str]]] = {
-            kind: deque() for kind in ("frame", "scalar", "list", "dict", "func", "class")
-        }
-        self.section = 0
         self.until_markdown = self.rng.randint(6, 10)
 
     # -- helpers --------------------------------------------------------------------------
-
-    def fresh(self, prefix: str) -> str:
-        self.serial += 1
-        return f"{prefix}_{self.serial}"
-
-    def _id(self) -> str:
-        return f"{self.rng.getrandbits(32):08x}"
-
-    def remember(self, kind: str, name: str) -> None:
-        self.recent[kind].append((len(self.cells), name))
-
-    def pick(self, kind: str, default: str | None = None) -> str | None:
-        """A name of ``kind`` defined in the last ``WINDOW`` cells, or ``default``."""
-        pool = self.recent[kind]
-        while pool and pool[0][0] < len(self.cells) - WINDOW:
-            pool.popleft()
-        if not pool:
-            return default
-        return self.rng.choice(pool)[1]
-
-    def frame(self) -> str:
-        """``df`` or a recent derived frame."""
-        if self.rng.random() < 0.4:
-            return "df"
-        return self.pick("frame", "df") or "df"
 
     def scalar(self) -> str:
         if self.rng.random() < 0.5:
@@ -109,25 +74,8 @@ class _Generator:
 
     # -- cells ----------------------------------------------------------------------------
 
-    def markdown(self, text: str) -> None:
-        self.cells.append(
-            {
-                "cell_type": "markdown",
-                "id": self._id(),
-                "metadata": {},
-                "source": common.lines(text),
-            }
-        )
-
     def code(self, text: str, outputs: list[dict[str, Any]] | None = None) -> None:
-        cell: dict[str, Any] = {
-            "cell_type": "code",
-            "execution_count": None,
-            "id": self._id(),
-            "metadata": {},
-            "outputs": outputs or [],
-            "source": common.lines(text),
-        }
+        cell = common.code_cell(self.cell_id(), text, outputs)
         self.cells.append(cell)
         roll = self.rng.random()
         if roll < 0.004:
@@ -176,15 +124,7 @@ class _Generator:
                 self.until_markdown = self.rng.randint(6, 10)
             else:
                 self.body_cell()
-        return {
-            "cells": self.cells[: self.n_cells],
-            "metadata": {
-                "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
-                "language_info": {"name": "python", "version": "3.11.7"},
-            },
-            "nbformat": 4,
-            "nbformat_minor": 5,
-        }
+        return self.notebook()
 
     def heading(self) -> None:
         if self.rng.random() < 0.3:
