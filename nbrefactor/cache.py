@@ -20,6 +20,7 @@ from nbrefactor.analysis.fingerprints import (
     SequencePrint,
     StatementPrint,
 )
+from nbrefactor.errors import NbrefactorError
 from nbrefactor.fileio import write_text_atomic
 
 CACHE_DIR = ".nbrefactor_cache"
@@ -59,7 +60,7 @@ class FingerprintCache:
         """Write the cache if it changed; a cache that cannot be written is skipped."""
         if not self._dirty:
             return
-        with contextlib.suppress(OSError, Exception):
+        with contextlib.suppress(OSError, NbrefactorError):  # read-only checkout, full disk
             self.folder.mkdir(parents=True, exist_ok=True)
             ignore = self.folder / ".gitignore"
             if not ignore.exists():

@@ -55,17 +55,14 @@ def extract(
     except OSError as error:
         raise NbrefactorError(f"cannot read: {error.strerror}", path=notebook) from None
     graph = build_graph(read_notebook_text(text, notebook))
-    if project_dir is not None:
+    if project_dir is not None and not (project_dir / "pyproject.toml").exists():
         if package is None:
-            raise NbrefactorError("--project-dir needs --package NAME")
-        existing = (project_dir / "pyproject.toml").exists()
-        project = (
-            find_project(project_dir / "x.ipynb")
-            if existing
-            else new_project(project_dir, package, layout)
-        )
+            raise NbrefactorError(
+                f"{project_dir} is no project yet: name its package with --package"
+            )
+        project = new_project(project_dir, package, layout)
     else:
-        project = find_project(notebook)
+        project = find_project(project_dir or notebook)
     name = module or module_name(notebook)
     plan = make_plan(graph, f"{project.package}.{name}")
     if plan.empty:

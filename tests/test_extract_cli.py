@@ -221,3 +221,40 @@ def test_extracting_to_a_copy_twice_changes_nothing_the_second_time(work: Path) 
     code, _, err = run(*args)
     assert code == 0, err
     assert snapshot(work) == first
+
+
+def test_an_existing_project_names_its_own_package(work: Path) -> None:
+    existing_project(work, '"""Mine."""\n')
+    code, _, err = run("cleaning_sales.ipynb", "--project-dir", "proj")  # no --package
+    assert code == 0, err
+    assert "def revenue_by(key, *, df):" in (work / "proj/src/sales/cleaning_sales.py").read_text()
+
+
+def test_a_new_project_needs_a_package_name(work: Path) -> None:
+    code, _, err = run("cleaning_sales.ipynb", "--project-dir", "fresh")
+    assert code == 2
+    assert "--package" in err
+    assert not (work / "fresh").exists()
+
+
+def test_an_interrupt_while_writing_puts_everything_back(
+    work: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from nbrefactor.extract import extract
+
+    result = extract(work / "cleaning_sales.ipynb", project_dir=work / "proj", package="sales")
+    before = snapshot(work)
+    real_replace = Path.replace
+    calls = []
+
+    def interrupted(self: Path, target: Path) -> Path:
+        calls.append(target)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return real_replace(self, target)
+
+    monkeypatch.setattr(Path, "replace", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        result.changes.apply()
+    assert snapshot(work) == before
+    assert not (work / "proj").exists()

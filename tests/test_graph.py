@@ -248,3 +248,9 @@ def test_an_indirect_need_points_at_the_call(make_notebook: Build) -> None:
     (diagnostic,) = [d for d in graph.diagnostics if d.code == "NBR101"]
     assert (diagnostic.location.cell_index, diagnostic.location.line) == (1, 2)
     assert diagnostic.location.col == 5
+
+
+def test_edges_from_a_cell(make_notebook: Build) -> None:
+    graph = build_graph(make_notebook("a = 1", "b = a", "c = a + b"))
+    assert [(e.target, e.names) for e in graph.edges_from(0)] == [(1, ("a",)), (2, ("a",))]
+    assert graph.edges_from(2) == ()

@@ -77,11 +77,6 @@ class CellGraph:
     _definers: Mapping[str, tuple[int, ...]] = field(default_factory=dict, repr=False)
     _readers: Mapping[str, tuple[int, ...]] = field(default_factory=dict, repr=False)
 
-    @property
-    def defined_names(self) -> frozenset[str]:
-        """Every name some cell binds at cell level."""
-        return frozenset(self._definers)
-
     def edges_into(self, cell: int) -> tuple[Edge, ...]:
         return self._into.get(cell, ())
 

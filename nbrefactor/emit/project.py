@@ -41,14 +41,15 @@ def module_name(notebook: Path) -> str:
     return stem if stem.isidentifier() and not stem[0].isdigit() else f"nb_{stem}"
 
 
-def find_project(notebook: Path) -> Project:
-    """The project the notebook belongs to: the nearest pyproject.toml, and its package
-    (``[tool.nbrefactor] package``, or the one package in ``src/`` or at the root)."""
-    pyproject = find_pyproject(notebook.resolve())
+def find_project(start: Path) -> Project:
+    """The project at or above ``start`` (a notebook or a folder): the nearest
+    pyproject.toml, and its package (``[tool.nbrefactor] package``, or the one package
+    in ``src/`` or at the root)."""
+    pyproject = find_pyproject(start.resolve())
     if pyproject is None:
         raise NbrefactorError(
             "no pyproject.toml above it: create a project with --project-dir DIR --package NAME",
-            path=notebook,
+            path=start,
         )
     root = pyproject.parent
     config = load_config(root)

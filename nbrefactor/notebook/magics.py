@@ -150,10 +150,6 @@ class MaskedCell:
         """True for cells whose body is not Python (``%%bash``, ``%%writefile``, ...)."""
         return self.cell_magic is not None and self.cell_magic not in PYTHON_CELL_MAGICS
 
-    @property
-    def has_magics(self) -> bool:
-        return bool(self.magics)
-
 
 #: A line that may hold IPython syntax: an escape first (`%`, `!`, `?`, autocall), help at
 #: the end (`obj?`), or an escaped assignment (`x = !cmd`). Cells without one, and not

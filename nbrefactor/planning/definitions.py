@@ -176,7 +176,7 @@ def _check(
     else:
         evaluated = _definition_time_reads(candidate.node)
         notebook_values = {
-            n for n in evaluated if n in bindings and not _import_or_constant_only(n, bindings)
+            n for n in evaluated if n in bindings and not _bound_only_by_imports(n, bindings)
         }
         if notebook_values:
             report(candidate, "NBR208", ", ".join(f"'{n}'" for n in sorted(notebook_values)))
@@ -203,7 +203,7 @@ def _definition_time_reads(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Cl
     return set(walker.reads)
 
 
-def _import_or_constant_only(name: str, bindings: Mapping[str, list[Binding]]) -> bool:
+def _bound_only_by_imports(name: str, bindings: Mapping[str, list[Binding]]) -> bool:
     found = bindings.get(name, [])
     return bool(found) and all(b.kind == "import" for b in found)
 

@@ -21,7 +21,6 @@ def plan(graph: CellGraph, module: str, *, scripts: bool = True) -> ExtractionPl
     taken = set(bindings) | set(moved)
     found = plan_scripts(graph, trees, bindings, moved, taken, module)
     imports = dict.fromkeys((*definitions.imports, *found.imports.values()))
-    constants = dict.fromkeys((*definitions.constants, *found.constants.values()))
     skipped = sorted(
         (*definitions.skipped, *found.skipped),
         key=lambda s: (s.location.cell_index or 0, s.location.line),
@@ -29,7 +28,6 @@ def plan(graph: CellGraph, module: str, *, scripts: bool = True) -> ExtractionPl
     return replace(
         definitions,
         imports=tuple(imports),
-        constants=tuple(constants),
         skipped=tuple(skipped),
         scripts=found.functions,
     )

@@ -41,7 +41,6 @@ class _Cell:
 class ScriptPlan:
     functions: tuple[ScriptFunction, ...]
     imports: dict[str, str]
-    constants: dict[str, str]
     skipped: tuple[Skipped, ...]
 
 
@@ -61,7 +60,6 @@ def plan_scripts(
     cells = _script_cells(graph, trees, set(moved), extracted)
     functions: list[ScriptFunction] = []
     imports: dict[str, str] = {}
-    constants: dict[str, str] = {}
     skipped: list[Skipped] = []
     later = _Later(graph, moved)
     changed = changed_names(graph)
@@ -75,11 +73,10 @@ def plan_scripts(
         if isinstance(outcome, Skipped):
             skipped.append(outcome)
             continue
-        function, run_imports, run_constants = outcome
+        function, run_imports = outcome
         functions.append(function)
         imports.update(run_imports)
-        constants.update(run_constants)
-    return ScriptPlan(tuple(functions), imports, constants, tuple(skipped))
+    return ScriptPlan(tuple(functions), imports, tuple(skipped))
 
 
 def _imported_from(trees: Mapping[int, ast.Module], module: str) -> set[str]:
@@ -191,7 +188,7 @@ def _plan_run(
     staying: Mapping[str, DefFacts],
     changed: frozenset[str],
     names: Names,
-) -> tuple[ScriptFunction, dict[str, str], dict[str, str]] | Skipped:
+) -> tuple[ScriptFunction, dict[str, str]] | Skipped:
     statements = [s for cell in run for s in cell.body]
     last = run[-1]
     walker = CellWalker(frozenset())
@@ -212,7 +209,6 @@ def _plan_run(
         return skip("NBR212", ", ".join(f"'{n}'" for n in deleted))
     parameters: list[str] = []
     imports: dict[str, str] = {}
-    constants: dict[str, str] = {}
     # a notebook function called here reads notebook globals: binding one of them in the
     # function would hide the new value from it (`THRESHOLD = 0.6; df.apply(label)`)
     bound_here = {b.name for b in walker.bindings}
@@ -255,7 +251,7 @@ def _plan_run(
         kept_after=_segment(last, last.last_expression) if last.last_expression else "",
         statements=sum(_count(s) for s in statements),
     )
-    return function, imports, constants
+    return function, imports
 
 
 def _bound_before(name: str, bindings: Mapping[str, list[Binding]], cell: int) -> bool:
