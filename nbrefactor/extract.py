@@ -18,7 +18,7 @@ from nbrefactor.emit.project import (
     new_project,
     project_files,
 )
-from nbrefactor.emit.render import notebook_edit, render_module, render_tests
+from nbrefactor.emit.render import CellTrees, notebook_edit, render_module, render_tests
 from nbrefactor.errors import NbrefactorError
 from nbrefactor.notebook.reader import read_notebook_text
 from nbrefactor.notebook.writer import apply_edit
@@ -67,7 +67,8 @@ def extract(
     plan = make_plan(graph, f"{project.package}.{name}")
     if plan.empty:
         return ExtractionResult(plan, project, ChangeSet())
-    module_text = render_module(plan, graph)
+    trees = CellTrees(graph)  # each cell parsed by libcst once for all that follows
+    module_text = render_module(plan, graph, trees)
     changes: list[FileChange] = []
     if project.new:
         for path, content in project_files(project, plan.imports).items():
@@ -86,7 +87,8 @@ def extract(
     changes.append(
         FileChange(tests_path, tests_old, tests_text if tests_old is None or force else tests_old)
     )
-    edited = apply_edit(text, notebook, notebook_edit(plan, graph, autoreload=autoreload))
+    edit = notebook_edit(plan, graph, autoreload=autoreload, cells=trees)
+    edited = apply_edit(text, notebook, edit)
     target = output_notebook or notebook
     changes.append(FileChange(target, _current(target) if output_notebook else text, edited))
     return ExtractionResult(plan, project, ChangeSet(tuple(changes)))

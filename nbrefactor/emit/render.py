@@ -51,12 +51,30 @@ def checked_python(text: str, what: str) -> str:
     return text
 
 
-def render_module(plan: ExtractionPlan, graph: CellGraph) -> str:
+class CellTrees:
+    """libcst trees of a notebook's cells, each parsed once and shared (they are
+    immutable) by everything that renders from the same graph."""
+
+    def __init__(self, graph: CellGraph) -> None:
+        self.graph = graph
+        self._trees: dict[int, cst.Module] = {}
+
+    def __getitem__(self, index: int) -> cst.Module:
+        tree = self._trees.get(index)
+        if tree is None:
+            masked = self.graph.facts[index].masked
+            assert masked is not None
+            tree = self._trees[index] = cst.parse_module(masked.code)
+        return tree
+
+
+def render_module(plan: ExtractionPlan, graph: CellGraph, cells: CellTrees | None = None) -> str:
     """The module holding the moved definitions, in notebook order."""
+    cells = cells or CellTrees(graph)
     parameters = plan.parameters_of()
     definitions = []
     for definition in plan.definitions:
-        module = _cell_module(graph, definition.cell)
+        module = cells[definition.cell]
         node = next(
             s
             for s in module.body
@@ -117,10 +135,15 @@ def render_tests(plan: ExtractionPlan, module_source: str) -> str:
 
 
 def notebook_edit(
-    plan: ExtractionPlan, graph: CellGraph, *, autoreload: bool = True
+    plan: ExtractionPlan,
+    graph: CellGraph,
+    *,
+    autoreload: bool = True,
+    cells: CellTrees | None = None,
 ) -> NotebookEdit:
     """Cells without the moved definitions, calls passing new arguments, and one import
     cell after the notebook's first imports."""
+    cells = cells or CellTrees(graph)
     moved_in: dict[int, set[str]] = {}
     for definition in plan.definitions:
         moved_in.setdefault(definition.cell, set()).add(definition.name)
@@ -141,7 +164,7 @@ def notebook_edit(
         )
         if (not names and not calls) or facts.masked is None or facts.parse_error is not None:
             continue
-        module = _cell_module(graph, index)
+        module = cells[index]
         if names:
             module = module.visit(RemoveDefinitions(names))
         if calls:
@@ -188,12 +211,6 @@ def _import_position(graph: CellGraph) -> int:
         if graph.facts[index].imports:
             return index + 1
     return code[0] if code else len(graph.notebook.cells)
-
-
-def _cell_module(graph: CellGraph, index: int) -> cst.Module:
-    masked = graph.facts[index].masked
-    assert masked is not None
-    return cst.parse_module(masked.code)
 
 
 def _comments(node: cst.FunctionDef | cst.ClassDef) -> list[cst.EmptyLine]:

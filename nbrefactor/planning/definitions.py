@@ -31,11 +31,21 @@ class _Candidate:
     node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
 
 
-def plan_definitions(graph: CellGraph, module: str) -> ExtractionPlan:
-    """Which definitions of ``graph``'s notebook move into ``module``, and how."""
+def plan_definitions(
+    graph: CellGraph,
+    module: str,
+    *,
+    trees: Mapping[int, ast.Module] | None = None,
+    bindings: Mapping[str, list[Binding]] | None = None,
+) -> ExtractionPlan:
+    """Which definitions of ``graph``'s notebook move into ``module``, and how.
+
+    ``trees`` (:func:`parse_cells`) and ``bindings`` (:func:`collect_bindings`) are
+    computed when not given; a caller that needs them too passes its own.
+    """
     notebook = graph.notebook
-    trees = parse_cells(graph)
-    bindings = collect_bindings(graph)
+    trees = parse_cells(graph) if trees is None else trees
+    bindings = collect_bindings(graph) if bindings is None else bindings
     candidates = list(_candidates(graph, trees))
     skipped: dict[str, Skipped] = {}
 

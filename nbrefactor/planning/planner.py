@@ -12,11 +12,11 @@ from nbrefactor.planning.units import ExtractionPlan
 
 def plan(graph: CellGraph, module: str, *, scripts: bool = True) -> ExtractionPlan:
     """What moves from ``graph``'s notebook into ``module`` (a pure function)."""
-    definitions = plan_definitions(graph, module)
+    trees = parse_cells(graph)  # once, for both planners
+    bindings = collect_bindings(graph)
+    definitions = plan_definitions(graph, module, trees=trees, bindings=bindings)
     if not scripts:
         return definitions
-    trees = parse_cells(graph)
-    bindings = collect_bindings(graph)
     moved = {d.name: d.parameters for d in definitions.definitions}
     taken = set(bindings) | set(moved)
     found = plan_scripts(graph, trees, bindings, moved, taken, module)
