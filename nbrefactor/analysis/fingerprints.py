@@ -192,51 +192,79 @@ _EVALUATION_ORDER: dict[type[ast.AST], tuple[str, ...]] = {
 }
 
 
+# How the walk treats each node type, worked out once per type: a category and the
+# fields to visit, in evaluation order.
+_NAME, _CONSTANT, _SYMBOL, _STATEMENT, _NODE = range(5)
+_SYMBOLS = (ast.expr_context, ast.operator, ast.unaryop, ast.cmpop, ast.boolop)
+_TYPES: dict[type, tuple[int, tuple[str, ...]]] = {}
+
+
+def _type_info(kind: type) -> tuple[int, tuple[str, ...]]:
+    info = _TYPES.get(kind)
+    if info is None:
+        if kind is ast.Name:
+            category = _NAME
+        elif kind is ast.Constant:
+            category = _CONSTANT
+        elif issubclass(kind, _SYMBOLS):
+            category = _SYMBOL
+        elif issubclass(kind, ast.stmt):
+            category = _STATEMENT
+        else:
+            category = _NODE
+        fields = _EVALUATION_ORDER.get(kind, getattr(kind, "_fields", ()))
+        info = _TYPES[kind] = (category, tuple(reversed(fields)))
+    return info
+
+
 def _walk(root: ast.stmt, nested: Callable[[ast.stmt], _Walked]) -> _Walked:
     """Tokens of ``root`` in evaluation order; statements inside it come from ``nested``."""
     walked = _Walked([], [], [], 1)
     exact, shape, leaves = walked.exact, walked.shape, walked.leaves
     stack: list[ast.AST | str] = [root]
+    push = stack.append
     while stack:
         item = stack.pop()
         if isinstance(item, str):  # a list marker: keeps `if a: x; y` apart from `if a: x` `y`
             exact.append(item)
             shape.append(item)
             continue
-        if item is not root and isinstance(item, ast.stmt):
-            inner = nested(item)
-            exact.extend(inner.exact)
-            shape.extend(inner.shape)
-            leaves.extend(inner.leaves)
-            walked.size += inner.size
-            continue
         kind = type(item)
-        if kind is ast.Name:
+        category, fields = _type_info(kind)
+        if category == _NAME:
             identifier = item.id  # type: ignore[attr-defined]
             exact.append(identifier)
             shape.append("$")
             stored = type(item.ctx) is ast.Store  # type: ignore[attr-defined]
             leaves.append(("s" if stored else "n") + identifier)
             continue
-        if kind is ast.Constant:
+        if category == _CONSTANT:
             value = item.value  # type: ignore[attr-defined]
-            exact.append(repr(value))
+            text = repr(value)
+            exact.append(text)
             if value is None or isinstance(value, bool) or value is Ellipsis:
-                shape.append(repr(value))
+                shape.append(text)
             else:
                 shape.append("#str" if isinstance(value, (str, bytes)) else "#num")
-                leaves.append("l" + repr(value))
+                leaves.append("l" + text)
             continue
-        if isinstance(item, (ast.expr_context, ast.operator, ast.unaryop, ast.cmpop, ast.boolop)):
+        if category == _SYMBOL:
             exact.append(kind.__name__)
             shape.append(kind.__name__)
+            continue
+        if category == _STATEMENT and item is not root:
+            inner = nested(item)  # type: ignore[arg-type]
+            exact.extend(inner.exact)
+            shape.extend(inner.shape)
+            leaves.extend(inner.leaves)
+            walked.size += inner.size
             continue
         exact.append(kind.__name__)
         shape.append(kind.__name__)
         if kind is ast.Attribute:
             exact.append(item.attr)  # type: ignore[attr-defined]
             shape.append(item.attr)  # type: ignore[attr-defined]
-        elif isinstance(item, _RENAMABLE_DEFS) or kind is ast.arg:
+        elif kind is ast.arg or isinstance(item, _RENAMABLE_DEFS):
             identifier = item.name if kind is not ast.arg else item.arg  # type: ignore[attr-defined]
             exact.append(identifier)
             shape.append("$")
@@ -252,7 +280,7 @@ def _walk(root: ast.stmt, nested: Callable[[ast.stmt], _Walked]) -> _Walked:
             text = f"{'.' * (item.level or 0)}{item.module}"  # type: ignore[attr-defined]
             exact.append(text)
             shape.append(text)
-        elif kind in (ast.Global, ast.Nonlocal):
+        elif kind is ast.Global or kind is ast.Nonlocal:
             exact.extend(item.names)  # type: ignore[attr-defined]
             shape.extend(item.names)  # type: ignore[attr-defined]
         elif kind is ast.AugAssign and type(item.target) is ast.Name:  # type: ignore[attr-defined]
@@ -260,15 +288,16 @@ def _walk(root: ast.stmt, nested: Callable[[ast.stmt], _Walked]) -> _Walked:
             exact.append(identifier)  # `total += x` reads total first
             shape.append("$")
             leaves.append("n" + identifier)
-            stack.extend(reversed([item.op, item.value]))  # type: ignore[attr-defined]
+            push(item.value)  # type: ignore[attr-defined]
+            push(item.op)  # type: ignore[attr-defined]
             continue
-        children: list[ast.AST | str] = []
-        for field in _EVALUATION_ORDER.get(kind, item._fields):
+        for field in fields:  # reversed, so the stack pops them in order
             value = getattr(item, field, None)
-            if isinstance(value, list):
-                children.append(f"{field}[{len(value)}]")
-                children.extend(v for v in value if isinstance(v, ast.AST))
+            if type(value) is list:
+                for child in reversed(value):
+                    if isinstance(child, ast.AST):
+                        push(child)
+                push(f"{field}[{len(value)}]")
             elif isinstance(value, ast.AST):
-                children.append(value)
-        stack.extend(reversed(children))
+                push(value)
     return walked
