@@ -8,7 +8,9 @@ noise, and under ``-W error`` they would turn a valid cell into a SyntaxError.
 from __future__ import annotations
 
 import ast
+import io
 import symtable
+import tokenize
 import warnings
 from typing import Literal, overload
 
@@ -31,3 +33,21 @@ def symbol_table(code: str) -> symtable.SymbolTable:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return symtable.symtable(code, "<cell>", "exec")
+
+
+def first_line(statement: ast.stmt) -> int:
+    """The line a statement starts on, its decorators included."""
+    decorators = getattr(statement, "decorator_list", None)
+    return decorators[0].lineno if decorators else statement.lineno
+
+
+def indent(code: str) -> str:
+    """Indent by four spaces, except lines inside multi-line strings (their content)."""
+    inside: set[int] = set()
+    for token in tokenize.generate_tokens(io.StringIO(code + "\n").readline):
+        if token.type == tokenize.STRING and token.end[0] > token.start[0]:
+            inside.update(range(token.start[0] + 1, token.end[0] + 1))
+    return "\n".join(
+        line if number in inside or not line.strip() else "    " + line
+        for number, line in enumerate(code.splitlines(), start=1)
+    )

@@ -86,6 +86,12 @@ def render_module(plan: ExtractionPlan, graph: CellGraph, cells: CellTrees | Non
         assert isinstance(changed, (cst.FunctionDef, cst.ClassDef))
         code = module.code_for_node(changed.with_changes(leading_lines=_comments(changed)))
         definitions.append(code.rstrip("\n"))
+    for function in plan.shared:
+        if function.module == plan.module:
+            signature = [*function.parameters, *(["*"] if function.literals else [])]
+            signature += function.literals
+            source = f"def {function.name}({', '.join(signature)}):\n{function.body}\n"
+            definitions.append(_passing_new_arguments(source, parameters).rstrip("\n"))
     for script in plan.scripts:
         source = f"def {script.name}({', '.join(script.parameters)}):\n{script.body}\n"
         definitions.append(_passing_new_arguments(source, parameters).rstrip("\n"))
@@ -155,6 +161,12 @@ def notebook_edit(
         parts = [script.kept_before, script.call, script.kept_after]
         text = "\n".join(part for part in parts if part)
         sources[script.cells[-1]] = _passing_new_arguments(text, parameters)
+    for index, replacements in _copy_calls(plan).items():  # each copy becomes a call
+        masked = graph.facts[index].masked
+        assert masked is not None
+        text = _replace_lines(masked.code, replacements)
+        text = _passing_new_arguments(text, parameters)
+        sources[index] = masked.restore(text)
     for index, facts in graph.facts.items():
         if index in sources or index in removed:
             continue
@@ -181,12 +193,34 @@ def notebook_edit(
         for m in facts.masked.magics
     )
     lines = ["%load_ext autoreload", "%autoreload 2"] if autoreload and not loaded else []
-    lines.append(_import_line(plan.module, plan.exported))
+    elsewhere: dict[str, list[str]] = {}  # shared functions in another module (common.py)
+    for function in plan.shared:
+        if function.module != plan.module:
+            elsewhere.setdefault(function.module, []).append(function.name)
+    lines.extend(_import_line(module, tuple(names)) for module, names in elsewhere.items())
+    if plan.exported:
+        lines.append(_import_line(plan.module, plan.exported))
     return NotebookEdit(
         sources=sources,
         removed=frozenset(removed),
         inserted={_import_position(graph): ("\n".join(lines),)},
     )
+
+
+def _copy_calls(plan: ExtractionPlan) -> dict[int, list[tuple[int, int, str]]]:
+    """Per cell, the lines of each copy of a duplicated block and the call replacing it."""
+    found: dict[int, list[tuple[int, int, str]]] = {}
+    for _, copy in plan.copies:
+        found.setdefault(copy.cell, []).append((copy.start, copy.end, copy.call))
+    return found
+
+
+def _replace_lines(code: str, replacements: list[tuple[int, int, str]]) -> str:
+    """``code`` with lines ``start``-``end`` (1-based) of each replacement replaced."""
+    lines = code.splitlines()
+    for start, end, text in sorted(replacements, reverse=True):
+        lines[start - 1 : end] = text.splitlines()
+    return "\n".join(lines)
 
 
 def _import_line(module: str, names: tuple[str, ...]) -> str:

@@ -1,28 +1,36 @@
-"""The extraction plan of one notebook: definitions first, then script code."""
+"""The extraction plan of one notebook: definitions, then duplicated blocks, then the
+remaining script code."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
 from nbrefactor.analysis.graph import CellGraph
+from nbrefactor.planning.dataflow import NotebookContext
 from nbrefactor.planning.definitions import collect_bindings, parse_cells, plan_definitions
+from nbrefactor.planning.duplicated_blocks import plan_duplicates
+from nbrefactor.planning.naming import Names
 from nbrefactor.planning.scripts import plan_scripts
 from nbrefactor.planning.units import ExtractionPlan
 
 
 def plan(graph: CellGraph, module: str, *, scripts: bool = True) -> ExtractionPlan:
     """What moves from ``graph``'s notebook into ``module`` (a pure function)."""
-    trees = parse_cells(graph)  # once, for both planners
+    trees = parse_cells(graph)  # once, for every planner
     bindings = collect_bindings(graph)
     definitions = plan_definitions(graph, module, trees=trees, bindings=bindings)
     if not scripts:
         return definitions
     moved = {d.name: d.parameters for d in definitions.definitions}
-    taken = set(bindings) | set(moved)
-    found = plan_scripts(graph, trees, bindings, moved, taken, module)
-    imports = dict.fromkeys((*definitions.imports, *found.imports.values()))
+    context = NotebookContext(graph, trees, bindings, moved)
+    names = Names(set(bindings) | set(moved))
+    duplicates = plan_duplicates(context, module, names)
+    found = plan_scripts(context, module, names, busy=duplicates.cells)
+    imports = dict.fromkeys(
+        (*definitions.imports, *duplicates.imports.values(), *found.imports.values())
+    )
     skipped = sorted(
-        (*definitions.skipped, *found.skipped),
+        (*definitions.skipped, *duplicates.skipped, *found.skipped),
         key=lambda s: (s.location.cell_index or 0, s.location.line),
     )
     return replace(
@@ -30,4 +38,5 @@ def plan(graph: CellGraph, module: str, *, scripts: bool = True) -> ExtractionPl
         imports=tuple(imports),
         skipped=tuple(skipped),
         scripts=found.functions,
+        shared=duplicates.functions,
     )

@@ -22,6 +22,7 @@ SKIP_REASONS = {
     "NBR212": "deletes a notebook name",
     "NBR213": "uses exec/eval/globals(), a star import, or the output history",
     "NBR214": "binds a name that a notebook function it calls reads as a global",
+    "NBR215": "is duplicated, but its copies cannot share one function",
 }
 
 
@@ -80,6 +81,41 @@ class ScriptFunction:
 
 
 @dataclass(frozen=True, slots=True)
+class CopyCall:
+    """One copy of a duplicated block, lines ``start``-``end`` of a cell (whole top-level
+    statements), and the call statement that replaces it."""
+
+    notebook: str
+    cell: int
+    start: int
+    end: int
+    call: str
+
+
+@dataclass(frozen=True, slots=True)
+class SharedFunction:
+    """Copies of one block (renamed, with different literals) made one function.
+
+    ``parameters`` are passed by position (names each copy reads) and ``literals`` by
+    keyword (``color='tab:blue'``); each copy's call assigns its own names to
+    ``returns``.
+    """
+
+    name: str
+    module: str
+    parameters: tuple[str, ...]
+    literals: tuple[str, ...]
+    returns: tuple[str, ...]
+    body: str
+    copies: tuple[CopyCall, ...]
+    statements: int  # in one copy, nested ones included
+
+    @property
+    def signature(self) -> tuple[str, ...]:
+        return (*self.parameters, *self.literals)
+
+
+@dataclass(frozen=True, slots=True)
 class ExtractionPlan:
     """Everything :func:`nbrefactor.extract` will do to one notebook."""
 
@@ -90,15 +126,31 @@ class ExtractionPlan:
     constants: tuple[str, ...]  # constant assignments that move along, as source
     skipped: tuple[Skipped, ...]
     scripts: tuple[ScriptFunction, ...] = ()
+    #: Duplicated blocks with a copy in this notebook, in whichever module they live.
+    shared: tuple[SharedFunction, ...] = ()
 
     @property
     def empty(self) -> bool:
-        return not self.definitions and not self.scripts
+        return not self.definitions and not self.scripts and not self.shared
 
     @property
     def exported(self) -> tuple[str, ...]:
         """Every name the notebook imports from the module."""
-        return (*(d.name for d in self.definitions), *(s.name for s in self.scripts))
+        return (
+            *(d.name for d in self.definitions),
+            *(f.name for f in self.shared if f.module == self.module),
+            *(s.name for s in self.scripts),
+        )
+
+    @property
+    def copies(self) -> tuple[tuple[SharedFunction, CopyCall], ...]:
+        """The copies of duplicated blocks in this notebook, with their function."""
+        return tuple(
+            (function, copy)
+            for function in self.shared
+            for copy in function.copies
+            if copy.notebook == self.notebook
+        )
 
     def parameters_of(self) -> dict[str, tuple[str, ...]]:
         return {d.name: d.parameters for d in self.definitions if d.parameters}

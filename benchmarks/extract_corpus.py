@@ -1,0 +1,185 @@
+"""How much of each notebook ``extract`` moves, and whether the notebook still does the same.
+
+For every notebook in the given folders (``examples/`` by default; ``.ipynb`` and
+jupytext ``py:percent`` files), in a temporary folder of its own:
+
+1. run the original top to bottom with nbclient (unless ``--no-execute``);
+2. ``nbrefactor extract`` it into a new project;
+3. run the rewritten notebook with the project on the kernel's ``PYTHONPATH``;
+4. compare the outputs (streams, text/plain, errors; images by presence).
+
+It prints, per notebook: the share of code statements that left the notebook (calls and
+the import cell count against it), the units extracted (moved definitions, duplicated
+blocks made one function, script functions), the units left in the notebook with their
+reason codes, and whether the outputs were preserved. The input files are never changed.
+
+Run from the repository root, in an environment with the ``dev`` extra (nbclient,
+ipykernel and what the notebooks import)::
+
+    python benchmarks/extract_corpus.py
+    python benchmarks/extract_corpus.py path/to/notebooks --json
+    python benchmarks/extract_corpus.py examples --no-execute     # ratios only, fast
+
+Exit code: 0 when every executed notebook kept its outputs, 1 otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+import tempfile
+import time
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from nbrefactor.errors import NbrefactorError
+from nbrefactor.extract import extract
+from nbrefactor.notebook.reader import read_notebook
+from nbrefactor.verify.compare import compare_runs
+from nbrefactor.verify.execute import execute_notebook
+from nbrefactor.verify.measure import code_statements
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class Row:
+    notebook: str
+    statements: int = 0
+    left: int = 0
+    definitions: int = 0
+    duplicates: int = 0
+    scripts: int = 0
+    skipped: dict[str, int] = field(default_factory=dict)
+    preserved: bool | None = None  # None: not executed
+    differences: list[str] = field(default_factory=list)
+    error: str = ""
+    seconds: float = 0.0
+
+    @property
+    def ratio(self) -> float:
+        return (self.statements - self.left) / self.statements if self.statements else 0.0
+
+
+def notebooks_in(folders: list[Path]) -> list[Path]:
+    found: list[Path] = []
+    for folder in folders:
+        if folder.is_file():
+            found.append(folder)
+            continue
+        for path in sorted(folder.rglob("*")):
+            if ".ipynb_checkpoints" in path.parts:
+                continue
+            if path.suffix == ".ipynb" or (path.suffix == ".py" and _is_percent(path)):
+                found.append(path)
+    return found
+
+
+def _is_percent(path: Path) -> bool:
+    head = path.read_text(encoding="utf-8", errors="replace")[:2000]
+    return "# %%" in head
+
+
+def measure(path: Path, *, execute: bool, timeout: float) -> Row:
+    row = Row(_shown(path))
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="nbr-corpus-") as temporary:
+        work = Path(temporary)
+        before_dir, after_dir = work / "before", work / "after"
+        before_dir.mkdir()
+        after_dir.mkdir()
+        original = before_dir / path.name
+        rewritten = after_dir / path.name
+        shutil.copy(path, original)
+        shutil.copy(path, rewritten)
+        try:
+            before = execute_notebook(original, timeout=timeout) if execute else None
+            project = work / "project"
+            result = extract(rewritten, project_dir=project, package="extracted")
+            result.changes.apply()
+            plan = result.plan
+            row.definitions = len(plan.definitions)
+            row.duplicates = len(plan.shared)
+            row.scripts = len(plan.scripts)
+            row.skipped = dict(Counter(s.code for s in plan.skipped))
+            row.statements = code_statements(read_notebook(original))
+            row.left = code_statements(read_notebook(rewritten))
+            if before is not None:
+                after = execute_notebook(
+                    rewritten, timeout=timeout, python_path=[project / "src"]
+                )
+                differences = compare_runs(before, after)
+                row.preserved = not differences
+                row.differences = [str(d) for d in differences[:3]]
+        except NbrefactorError as error:
+            row.error = str(error)
+    row.seconds = time.perf_counter() - started
+    return row
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def table(rows: list[Row]) -> str:
+    lines = [
+        "| notebook | statements | moved | defs | duplicates | scripts | left in notebook "
+        "(reason: units) | outputs preserved |",
+        "|---|---:|---:|---:|---:|---:|---|---|",
+    ]
+    for row in rows:
+        if row.error:
+            lines.append(f"| {row.notebook} | error: {row.error} ||||||| |")
+            continue
+        skipped = ", ".join(f"{code}: {n}" for code, n in sorted(row.skipped.items())) or "-"
+        preserved = {None: "not run", True: "yes", False: "**no**"}[row.preserved]
+        lines.append(
+            f"| {row.notebook} | {row.statements} | {row.ratio:.0%} | {row.definitions} "
+            f"| {row.duplicates} | {row.scripts} | {skipped} | {preserved} |"
+        )
+    measured = [row for row in rows if not row.error]
+    if measured:
+        total = sum(row.statements for row in measured)
+        left = sum(row.left for row in measured)
+        lowest = min(measured, key=lambda row: row.ratio)
+        lines.append("")
+        lines.append(
+            f"{len(measured)} notebooks, {total} statements, "
+            f"{(total - left) / total if total else 0:.0%} moved overall; "
+            f"lowest {lowest.ratio:.0%} ({lowest.notebook})"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("folders", nargs="*", type=Path, default=[ROOT / "examples"])
+    parser.add_argument("--no-execute", action="store_true", help="ratios and units only")
+    parser.add_argument("--timeout", type=float, default=300, help="seconds per cell")
+    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    args = parser.parse_args(argv)
+    rows = []
+    for path in notebooks_in(args.folders):
+        row = measure(path, execute=not args.no_execute, timeout=args.timeout)
+        rows.append(row)
+        if not args.json:
+            status = row.error or f"{row.ratio:.0%} moved in {row.seconds:.1f} s"
+            print(f"{row.notebook}: {status}", file=sys.stderr)
+    if args.json:
+        print(json.dumps([asdict(row) | {"ratio": row.ratio} for row in rows], indent=2))
+    else:
+        print(table(rows))
+        for row in rows:
+            for difference in row.differences:
+                print(f"\n{row.notebook}: {difference}")
+    return 1 if any(row.preserved is False or row.error for row in rows) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,102 @@
+"""Line up copies of a block node by node: what differs becomes a parameter.
+
+The copies must have the same syntax tree except for variable names and literal values.
+Names must differ by a consistent renaming (one name in a copy always stands for the
+same name in every other copy); literals may differ anywhere except inside f-strings.
+Anything else (an attribute, a keyword, an operator) makes the copies different code.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class LiteralSlot:
+    """Literals that differ between copies: ``nodes[k]`` are copy k's, in one position
+    each; ``values`` is each copy's value as written."""
+
+    nodes: tuple[tuple[ast.Constant, ...], ...]  # per position, per copy
+
+    def in_copy(self, copy: int) -> ast.Constant:
+        return self.nodes[0][copy]
+
+
+@dataclass(frozen=True, slots=True)
+class Alignment:
+    """How copies line up: each copy's names renamed to the first copy's, and the
+    literals that differ."""
+
+    renames: tuple[dict[str, str], ...]  # per copy: its name -> the first copy's name
+    literals: tuple[LiteralSlot, ...]
+
+    def name_in(self, copy: int, first_name: str) -> str:
+        """The name copy ``copy`` uses where the first copy uses ``first_name``."""
+        for name, first in self.renames[copy].items():
+            if first == first_name:
+                return name
+        return first_name
+
+
+def align(copies: Sequence[Sequence[ast.stmt]]) -> Alignment | None:
+    """The alignment of ``copies``, or None when they are not the same code."""
+    walks = [list(_walk(copy)) for copy in copies]
+    if len({len(walk) for walk in walks}) != 1:
+        return None
+    in_fstrings = {
+        id(node)
+        for statement in copies[0]
+        for outer in ast.walk(statement)
+        if isinstance(outer, ast.JoinedStr)
+        for node in ast.walk(outer)
+    }
+    meaning: list[dict[str, tuple[str, ...]]] = [{} for _ in copies]
+    slots: dict[tuple[tuple[type, str], ...], list[tuple[ast.Constant, ...]]] = {}
+    for nodes in zip(*walks, strict=True):
+        first = nodes[0]
+        if any(type(node) is not type(first) for node in nodes):
+            return None
+        if isinstance(first, ast.Name):
+            ids = tuple(node.id for node in nodes if isinstance(node, ast.Name))
+            for copy, name in enumerate(ids):  # one name stands for one name everywhere
+                if meaning[copy].setdefault(name, ids) != ids:
+                    return None
+        elif isinstance(first, ast.Constant):
+            constants = tuple(node for node in nodes if isinstance(node, ast.Constant))
+            values = tuple((type(c.value), repr(c.value)) for c in constants)
+            if len(set(values)) == 1:
+                continue
+            if id(first) in in_fstrings:
+                return None
+            slots.setdefault(values, []).append(constants)
+        elif not _same_fields(nodes):
+            return None
+    renames = tuple({name: ids[0] for name, ids in names.items()} for names in meaning)
+    return Alignment(renames, tuple(LiteralSlot(tuple(p)) for p in slots.values()))
+
+
+def _walk(statements: Sequence[ast.stmt]) -> Iterator[ast.AST]:
+    for statement in statements:
+        yield from ast.walk(statement)
+
+
+def _same_fields(nodes: Sequence[ast.AST]) -> bool:
+    """Same plain values (attribute names, keywords, operators' kinds) and the same
+    number of children in each list, so that the walks stay in step."""
+    first = nodes[0]
+    for field in first._fields:
+        value = getattr(first, field, None)
+        for other in nodes[1:]:
+            theirs = getattr(other, field, None)
+            if isinstance(value, list):
+                if not isinstance(theirs, list) or len(theirs) != len(value):
+                    return False
+                if any(not isinstance(item, ast.AST) for item in value) and theirs != value:
+                    return False  # lists of names: `global a, b`
+            elif isinstance(value, ast.AST) != isinstance(theirs, ast.AST) or (
+                not isinstance(value, ast.AST) and value != theirs
+            ):
+                return False
+    return True

@@ -1,0 +1,187 @@
+"""What a block of top-level notebook code needs and gives, for turning it into a function.
+
+Shared by the script planner (runs of cells) and the duplicate planner (copies of a
+block): the parameters are the notebook names the block reads, the returns are the names
+it binds that something after it needs. A block whose data flow cannot be told safely
+gets a reason instead (``NBR210``-``NBR214``).
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from nbrefactor.analysis.cell_walker import CellWalker
+from nbrefactor.analysis.facts import DefFacts
+from nbrefactor.analysis.graph import CellGraph
+from nbrefactor.notebook.model import Cell
+from nbrefactor.planning.definitions import Binding, changed_names, classify_name
+
+HISTORY = frozenset({"_", "__", "___", "Out", "In", "_i", "_ii", "_iii", "_oh", "_ih"})
+
+
+class Later:
+    """Answers "may something after cell N need this name?" in constant time."""
+
+    def __init__(self, graph: CellGraph, moved: Mapping[str, tuple[str, ...]]) -> None:
+        self.always = {n for params in moved.values() for n in params}  # calls pass them
+        self.last_reader: dict[str, int] = {}
+        for index, facts in graph.facts.items():
+            for definition in facts.defs:
+                if definition.name not in moved:
+                    self.always |= definition.globals_read  # read when they are called
+            for name in (*facts.reads, *facts.uses, *facts.magic_reads):
+                self.last_reader[name] = index
+
+    def needs(self, name: str, after: int) -> bool:
+        return name in self.always or self.last_reader.get(name, -1) > after
+
+
+@dataclass(slots=True)
+class NotebookContext:
+    """What the planners ask about one notebook, computed once.
+
+    ``moved`` maps definitions that move to the module to their new parameters.
+    """
+
+    graph: CellGraph
+    trees: Mapping[int, ast.Module]
+    bindings: Mapping[str, list[Binding]]
+    moved: Mapping[str, tuple[str, ...]]
+    later: Later = field(init=False)
+    staying: dict[str, DefFacts] = field(init=False)
+    changed: frozenset[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.later = Later(self.graph, self.moved)
+        self.changed = changed_names(self.graph)
+        self.staying = {
+            d.name: d
+            for facts in self.graph.facts.values()
+            for d in facts.defs
+            if d.name not in self.moved
+        }
+
+    def bound_before(self, name: str, cell: int) -> bool:
+        return any(b.cell < cell for b in self.bindings.get(name, ()))
+
+
+@dataclass(frozen=True, slots=True)
+class Flow:
+    """The data flow of a block: ``reads`` are the notebook names it reads, in order
+    (parameters, or names whose value the module provides: ``imports``); ``returns``
+    are the names it binds that are needed after it."""
+
+    parameters: tuple[str, ...]
+    returns: tuple[str, ...]
+    imports: dict[str, str]
+    bound: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Unsafe:
+    """Why a block cannot become a function: a code from ``SKIP_REASONS`` and details."""
+
+    code: str
+    detail: str
+
+
+def block_flow(
+    context: NotebookContext,
+    statements: Sequence[ast.stmt],
+    *,
+    first_cell: int,
+    last_cell: int,
+    bound_earlier: Iterable[str] = (),
+    read_after: Iterable[str] = (),
+) -> Flow | Unsafe:
+    """The data flow of ``statements``, which run from cell ``first_cell`` to
+    ``last_cell``. ``bound_earlier`` are names bound before the block in its first cell;
+    ``read_after`` are names read after it in its last cell (a displayed expression)."""
+    walker = CellWalker(frozenset())
+    walker.statements(list(statements))
+    if walker.dynamic or walker.star_imports or set(walker.reads) & HISTORY:
+        found = sorted(set(walker.dynamic) | (set(walker.reads) & HISTORY))
+        return Unsafe("NBR213", ", ".join(found) or "a star import")
+    earlier = set(bound_earlier)
+    deleted = [n for n in walker.deletes if n in earlier or context.bound_before(n, first_cell)]
+    if deleted:  # its own temporaries may go; a notebook name may not
+        return Unsafe("NBR212", _quoted(deleted))
+    # a notebook function called here reads notebook globals: binding one of them in the
+    # function would hide the new value from it (`THRESHOLD = 0.6; df.apply(label)`)
+    bound_here = {b.name for b in walker.bindings}
+    for name in sorted(walker.uses):
+        definition = context.staying.get(name)
+        if definition is not None and definition.globals_read & bound_here:
+            hidden = _quoted(sorted(definition.globals_read & bound_here))
+            return Unsafe("NBR214", f"{hidden}, read by {name}()")
+    moved = context.moved
+    # calls of moved functions that gained parameters pass them: the block reads them too
+    passed = [p for f in sorted(walker.uses & moved.keys()) for p in moved[f]]
+    parameters: list[str] = []
+    imports: dict[str, str] = {}
+    for name in dict.fromkeys([*walker.reads, *(p for p in passed if p not in walker.reads)]):
+        if name not in context.bindings or name in moved:
+            continue  # a builtin, never defined (a NameError either way), or moved
+        if name not in earlier and not context.bound_before(name, first_cell):
+            return Unsafe("NBR210", f"'{name}'")
+        kind = classify_name(
+            name, context.bindings, context.graph, context.trees, set(moved), context.changed
+        )
+        if kind is None:
+            continue
+        if kind[0] == "import":
+            imports[name] = kind[1]
+        else:  # settings too: the notebook stays the place to change them
+            parameters.append(name)
+    after = set(read_after)
+    bound = tuple(dict.fromkeys(b.name for b in walker.bindings))
+    returns = [n for n in bound if n in after or context.later.needs(n, last_cell)]
+    unsure = [n for n in returns if n not in walker.bound and n not in parameters]
+    if unsure:
+        return Unsafe("NBR211", _quoted(unsure))
+    return Flow(tuple(parameters), tuple(returns), imports, bound)
+
+
+def displays_value(cell: Cell, statement: ast.stmt) -> bool:
+    """Whether ``statement``, the last of ``cell``, may show a value (``Out[n]``).
+
+    A call the cell ran without showing anything returned None (``plt.tight_layout()``)
+    or was silenced with ``;``: inside a function it shows nothing either. Without
+    outputs to prove it (never run, or outputs cleared), any expression may show one.
+    """
+    if not isinstance(statement, ast.Expr):
+        return False
+    if cell.execution_count is None or not isinstance(statement.value, ast.Call):
+        return True
+    return any(output.get("output_type") == "execute_result" for output in cell.outputs)
+
+
+def names_read(statements: Sequence[ast.stmt]) -> set[str]:
+    """Every name ``statements`` read, whether they bound it first or not."""
+    walker = CellWalker(frozenset())
+    walker.statements(list(statements))
+    return set(walker.reads) | walker.uses
+
+
+def free_names(statements: Sequence[ast.stmt]) -> list[str]:
+    """The names ``statements`` read before binding them (from outside), in order."""
+    walker = CellWalker(frozenset())
+    walker.statements(list(statements))
+    return list(walker.reads)
+
+
+def names_bound(statements: Sequence[ast.stmt]) -> set[str]:
+    walker = CellWalker(frozenset())
+    walker.statements(list(statements))
+    return {b.name for b in walker.bindings}
+
+
+def count_statements(statements: Iterable[ast.stmt]) -> int:
+    """Statements, nested ones included: what the moved ratio counts."""
+    return sum(isinstance(node, ast.stmt) for s in statements for node in ast.walk(s))
+
+
+def _quoted(names: Iterable[str]) -> str:
+    return ", ".join(f"'{n}'" for n in names)

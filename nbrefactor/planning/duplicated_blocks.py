@@ -1,0 +1,414 @@
+"""Plan duplicated blocks as one function: each copy becomes a call.
+
+The copies come from the clone engine (exact and renamed copies; near-copies with gaps
+are reported by ``check`` but not merged). A class of copies becomes a function when
+every copy is a run of whole top-level statements in a plain Python cell and
+:func:`~nbrefactor.planning.antiunify.align` lines them up: the first copy's code is the
+body, names that differ become positional parameters, literals that differ become
+keyword parameters, and each copy's call assigns the names later code reads.
+"""
+
+from __future__ import annotations
+
+import ast
+import keyword
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+
+from nbrefactor.analysis.clones import CloneSettings, Corpus, RawClone, find_raw_clones
+from nbrefactor.analysis.fingerprints import DocumentPrint, fingerprint_cells
+from nbrefactor.planning.antiunify import Alignment, LiteralSlot, align
+from nbrefactor.planning.dataflow import (
+    Flow,
+    NotebookContext,
+    Unsafe,
+    block_flow,
+    count_statements,
+    displays_value,
+    free_names,
+    names_bound,
+    names_read,
+)
+from nbrefactor.planning.naming import Names, words
+from nbrefactor.planning.units import SKIP_REASONS, CopyCall, SharedFunction, Skipped
+from nbrefactor.pysource import first_line, indent
+
+#: Exact and renamed copies only: a near-copy's extra statements have no place to go.
+_SETTINGS = CloneSettings(type3=False)
+_MIN_STATEMENTS = 2
+
+
+@dataclass(frozen=True, slots=True)
+class _Copy:
+    cell: int
+    code: str
+    body: list[ast.stmt]  # the cell's top-level statements
+    start: int  # index of the copy's first statement in body
+    stop: int
+
+    @property
+    def statements(self) -> list[ast.stmt]:
+        return self.body[self.start : self.stop]
+
+
+@dataclass(frozen=True, slots=True)
+class DuplicatePlan:
+    functions: tuple[SharedFunction, ...]
+    imports: dict[str, str]
+    skipped: tuple[Skipped, ...]
+
+    @property
+    def cells(self) -> frozenset[int]:
+        """Cells that hold a copy: another unit must not change them too."""
+        return frozenset(copy.cell for f in self.functions for copy in f.copies)
+
+
+def plan_duplicates(context: NotebookContext, module: str, names: Names) -> DuplicatePlan:
+    """One function per class of duplicated blocks in ``context``'s notebook."""
+    cells = _plain_cells(context)
+    document = fingerprint_cells(
+        str(context.graph.notebook.path), [(i, code) for i, code in cells.items()]
+    )
+    claimed: set[tuple[int, int]] = set()  # (cell, statement index) already in a function
+    functions: list[SharedFunction] = []
+    imports: dict[str, str] = {}
+    skipped: list[Skipped] = []
+    for copies in _candidates(document, context, cells):
+        if any((c.cell, i) in claimed for c in copies for i in range(c.start, c.stop)):
+            continue
+        outcome = _plan_class(context, module, copies, names)
+        if isinstance(outcome, Skipped):
+            skipped.append(outcome)
+            continue
+        function, needed = outcome
+        functions.append(function)
+        imports.update(needed)
+        claimed.update((c.cell, i) for c in copies for i in range(c.start, c.stop))
+    return DuplicatePlan(tuple(functions), imports, tuple(skipped))
+
+
+def _plain_cells(context: NotebookContext) -> dict[int, str]:
+    """Cells a copy may sit in: plain Python (no IPython syntax) and no definitions, which
+    other units rewrite."""
+    found = {}
+    for index, facts in context.graph.facts.items():
+        masked = facts.masked
+        tree = context.trees.get(index)
+        if tree is None or masked is None or masked.magics or masked.leading_indent:
+            continue
+        if facts.defs or any(isinstance(s, ast.ClassDef) for s in tree.body):
+            continue
+        found[index] = masked.code
+    return found
+
+
+def _candidates(
+    document: DocumentPrint, context: NotebookContext, cells: dict[int, str]
+) -> Iterator[list[_Copy]]:
+    """Classes of copies as runs of whole top-level statements, largest copies first."""
+    raw = find_raw_clones([document], _SETTINGS)
+    corpus = Corpus([document])
+    found: list[list[_Copy]] = []
+    for clone in raw:
+        copies = _copies(clone, corpus, context, cells)
+        if copies is not None:
+            found.append(copies)
+    found.sort(key=lambda copies: (-(copies[0].stop - copies[0].start), -len(copies)))
+    yield from found
+
+
+def _copies(
+    clone: RawClone, corpus: Corpus, context: NotebookContext, cells: dict[int, str]
+) -> list[_Copy] | None:
+    copies = []
+    for span in clone.spans:
+        sequence = corpus.sequence(span)
+        if sequence.block != 0 or sequence.cell is None:
+            return None  # a copy inside a loop or function body
+        body = context.trees[sequence.cell].body
+        copies.append(_Copy(sequence.cell, cells[sequence.cell], body, span.start, span.stop))
+    return _trimmed(copies, context)
+
+
+def _trimmed(copies: list[_Copy], context: NotebookContext) -> list[_Copy] | None:
+    """Without imports at the edges (they stay in the notebook) and without a displayed
+    last expression (it stays after the call); None when what is left cannot move."""
+    while copies[0].start < copies[0].stop and _is_import(copies[0].statements[0]):
+        copies = [_Copy(c.cell, c.code, c.body, c.start + 1, c.stop) for c in copies]
+    while copies[0].start < copies[0].stop and _is_import(copies[0].statements[-1]):
+        copies = [_Copy(c.cell, c.code, c.body, c.start, c.stop - 1) for c in copies]
+    cells = context.graph.notebook.cells
+    if any(c.stop == len(c.body) and displays_value(cells[c.cell], c.body[-1]) for c in copies):
+        copies = [_Copy(c.cell, c.code, c.body, c.start, c.stop - 1) for c in copies]
+    statements = copies[0].statements
+    if count_statements(statements) < _MIN_STATEMENTS:
+        return None
+    if any(_is_import(s) or isinstance(s, ast.ClassDef) for c in copies for s in c.statements):
+        return None
+    if not all(_whole_lines(c) for c in copies):
+        return None  # `a = 1; b = 2` with the copy starting at `b`
+    return copies
+
+
+def _is_import(statement: ast.stmt) -> bool:
+    return isinstance(statement, (ast.Import, ast.ImportFrom))
+
+
+def _whole_lines(copy: _Copy) -> bool:
+    first, last = copy.body[copy.start], copy.body[copy.stop - 1]
+    before = copy.body[copy.start - 1] if copy.start else None
+    after = copy.body[copy.stop] if copy.stop < len(copy.body) else None
+    return (before is None or (before.end_lineno or 0) < first.lineno) and (
+        after is None or after.lineno > (last.end_lineno or 0)
+    )
+
+
+def _plan_class(
+    context: NotebookContext, module: str, copies: list[_Copy], names: Names
+) -> tuple[SharedFunction, dict[str, str]] | Skipped:
+    notebook = context.graph.notebook
+
+    def skip(code: str, detail: str) -> Skipped:
+        where = "copies in cells " + ", ".join(str(c.cell) for c in copies)
+        message = f"{SKIP_REASONS[code]}: {detail}"
+        first = copies[0]
+        location = notebook.location(first.cell, first.statements[0].lineno)
+        return Skipped(code, where, message, location)
+
+    alignment = align([c.statements for c in copies])
+    if alignment is None:
+        return skip("NBR215", "they differ in more than names and literals")
+    flows: list[Flow] = []
+    for copy in copies:
+        flow = block_flow(
+            context,
+            copy.statements,
+            first_cell=copy.cell,
+            last_cell=copy.cell,
+            bound_earlier=names_bound(copy.body[: copy.start]),
+            read_after=names_read(copy.body[copy.stop :]),
+        )
+        if isinstance(flow, Unsafe):
+            return skip(flow.code, flow.detail)
+        flows.append(flow)
+    first = copies[0]
+    free = free_names(first.statements)
+    renamed = {
+        ids[0] for ids in (tuple(_all_names(alignment, n)) for n in free) if len(set(ids)) > 1
+    }
+    parameters: list[str] = []
+    for name in free:
+        counterparts = [alignment.name_in(k, name) for k in range(len(copies))]
+        passed_in = any(counterparts[k] in flow.parameters for k, flow in enumerate(flows))
+        if name in renamed or passed_in:
+            parameters.append(name)
+    # calls of moved functions pass their new parameters: not positions in the code
+    for flow in flows[:1]:
+        parameters.extend(p for p in flow.parameters if p not in parameters)
+    parameters = sorted(parameters, key=_order_in(first.statements))
+    imports: dict[str, str] = {}
+    for k, flow in enumerate(flows):
+        renames = alignment.renames[k]
+        imports.update({n: s for n, s in flow.imports.items() if renames.get(n, n) not in renamed})
+    taken = _every_name(first.statements) | set(parameters)
+    literal_names, dropped = _literal_names(alignment, first, taken)
+    returns = _returns(alignment, flows, first)
+    body_text = _body(first, alignment.literals, literal_names, dropped, returns)
+    name = names.for_function(_comment_above(first), notebook.cells[first.cell].heading, returns)
+    calls = tuple(
+        CopyCall(
+            notebook=str(notebook.path),
+            cell=copy.cell,
+            start=first_line(copy.statements[0]),
+            end=copy.statements[-1].end_lineno or copy.statements[-1].lineno,
+            call=_call(name, k, copy, alignment, parameters, literal_names, returns),
+        )
+        for k, copy in enumerate(copies)
+    )
+    function = SharedFunction(
+        name=name,
+        module=module,
+        parameters=tuple(parameters),
+        literals=tuple(literal_names),
+        returns=returns,
+        body=body_text,
+        copies=calls,
+        statements=count_statements(first.statements),
+    )
+    return function, imports
+
+
+def _all_names(alignment: Alignment, first_name: str) -> Iterator[str]:
+    for copy in range(len(alignment.renames)):
+        yield alignment.name_in(copy, first_name)
+
+
+def _order_in(statements: Sequence[ast.stmt]) -> Callable[[str], int]:
+    """Sort key: where a name first appears in ``statements`` (names passed along to
+    moved functions, which do not appear, come last)."""
+    first: dict[str, int] = {}
+    for position, node in enumerate(n for s in statements for n in ast.walk(s)):
+        if isinstance(node, ast.Name):
+            first.setdefault(node.id, position)
+
+    def key(name: str) -> int:
+        return first.get(name, len(first) + 1)
+
+    return key
+
+
+def _every_name(statements: Sequence[ast.stmt]) -> set[str]:
+    return {n.id for s in statements for n in ast.walk(s) if isinstance(n, ast.Name)}
+
+
+def _literal_names(
+    alignment: Alignment, first: _Copy, taken: set[str]
+) -> tuple[list[str], set[int]]:
+    """A keyword for each differing literal, from where it is used (``color=``,
+    ``set_title(...)``, ``df['col']``); and the statements ``x = <literal>`` that the
+    parameter ``x`` replaces (by index in the copy)."""
+    parents = {
+        id(child): node
+        for statement in first.statements
+        for node in ast.walk(statement)
+        for child in ast.iter_child_nodes(node)
+    }
+    mentioned: set[str] = set()
+    assignments: dict[int, tuple[int, str]] = {}  # id(constant) -> statement index, name
+    for index, statement in enumerate(first.statements):
+        if (
+            isinstance(statement, ast.Assign)
+            and len(statement.targets) == 1
+            and isinstance(statement.targets[0], ast.Name)
+            and isinstance(statement.value, ast.Constant)
+            and statement.targets[0].id not in mentioned
+        ):
+            assignments[id(statement.value)] = (index, statement.targets[0].id)
+        mentioned |= _every_name([statement])
+    chosen: list[str] = []
+    dropped: set[int] = set()
+    used = set(taken)
+    for slot in alignment.literals:
+        positions = [nodes[0] for nodes in slot.nodes]
+        assigned = [assignments[id(node)] for node in positions if id(node) in assignments]
+        if assigned and assigned[0][1] not in chosen:
+            index, name = assigned[0]  # `col = 'price'` -> the parameter `col`
+            chosen.append(name)
+            dropped.add(index)
+            continue
+        stem = _literal_stem(positions[0], parents)
+        candidate, number = stem, 2
+        while candidate in used or keyword.iskeyword(candidate):
+            candidate, number = f"{stem}_{number}", number + 1
+        used.add(candidate)
+        chosen.append(candidate)
+    return chosen, dropped
+
+
+def _literal_stem(node: ast.Constant, parents: dict[int, ast.AST]) -> str:
+    parent = parents.get(id(node))
+    if isinstance(parent, ast.keyword) and parent.arg:
+        return parent.arg
+    if isinstance(parent, ast.Call) and node in parent.args:
+        function = parent.func
+        called = function.attr if isinstance(function, ast.Attribute) else ""
+        if called.startswith("set_") and len(called) > 4:
+            return called[4:]  # ax.set_title('...') -> title
+    if isinstance(parent, ast.Subscript) and isinstance(node.value, str):
+        return "column" if isinstance(parent.value, ast.Name) else "key"
+    if isinstance(parent, ast.Assign) and isinstance(parent.targets[0], ast.Name):
+        return parent.targets[0].id
+    parts = words(type(node.value).__name__)
+    return "value" if not parts or parts[0] in {"str", "nonetype"} else f"{parts[0]}_value"
+
+
+def _returns(alignment: Alignment, flows: list[Flow], first: _Copy) -> tuple[str, ...]:
+    """Names (the first copy's) that any copy's later code needs, in binding order."""
+    needed = {alignment.renames[k].get(n, n) for k, flow in enumerate(flows) for n in flow.returns}
+    return tuple(n for n in flows[0].bound if n in needed)
+
+
+def _body(
+    first: _Copy,
+    literals: Sequence[LiteralSlot],
+    literal_names: Sequence[str],
+    dropped: set[int],
+    returns: Sequence[str],
+) -> str:
+    """The first copy's code (comments inside it kept) with its differing literals
+    replaced by their parameters, without the dropped ``x = <literal>`` statements."""
+    code = first.code
+    offsets = _line_offsets(code)
+    statements = first.statements
+    edits: list[tuple[int, int, str]] = []  # character offsets in `code`
+    removed: list[range] = []
+    for index in sorted(dropped):
+        statement = statements[index]
+        end_line = statement.end_lineno or statement.lineno
+        span = range(offsets[statement.lineno - 1], offsets[end_line])
+        removed.append(span)
+        edits.append((span.start, span.stop, ""))
+    for slot, name in zip(literals, literal_names, strict=True):
+        for nodes in slot.nodes:
+            start = _offset(code, offsets, nodes[0].lineno, nodes[0].col_offset)
+            if not any(start in span for span in removed):
+                end = _offset(code, offsets, nodes[0].end_lineno, nodes[0].end_col_offset)
+                edits.append((start, end, name))
+    region_start = offsets[first_line(statements[0]) - 1]
+    region_end = offsets[statements[-1].end_lineno or statements[-1].lineno]
+    for start, end, text in sorted(edits, reverse=True):
+        code = code[:start] + text + code[end:]
+        region_end += len(text) - (end - start)
+    body = code[region_start:region_end].strip("\n")
+    if returns:
+        body += f"\nreturn {', '.join(returns)}"
+    return indent(body)
+
+
+def _line_offsets(code: str) -> list[int]:
+    """Character offset of the start of each line, and of the end of the code."""
+    offsets = [0]
+    for line in code.splitlines(keepends=True):
+        offsets.append(offsets[-1] + len(line))
+    return offsets
+
+
+def _offset(code: str, offsets: list[int], line: int | None, col: int | None) -> int:
+    """The character offset of an ast position (columns there count UTF-8 bytes)."""
+    start = offsets[(line or 1) - 1]
+    text = code[start : offsets[line or 1]]
+    return start + len(text.encode()[: col or 0].decode())
+
+
+def _call(
+    name: str,
+    copy: int,
+    source: _Copy,
+    alignment: Alignment,
+    parameters: Sequence[str],
+    literal_names: Sequence[str],
+    returns: Sequence[str],
+) -> str:
+    arguments = [alignment.name_in(copy, p) for p in parameters]
+    for slot, keyword_name in zip(alignment.literals, literal_names, strict=True):
+        node = slot.in_copy(copy)
+        value = ast.get_source_segment(source.code, node) or repr(node.value)
+        arguments.append(f"{keyword_name}={value}")
+    call = f"{name}({', '.join(arguments)})"
+    if not returns:
+        return call
+    targets = ", ".join(alignment.name_in(copy, r) for r in returns)
+    return f"{targets} = {call}"
+
+
+def _comment_above(copy: _Copy) -> str | None:
+    """The comment on the lines just above the copy, or the cell's first comment."""
+    lines = copy.code.splitlines()
+    number = first_line(copy.statements[0]) - 1
+    while number > 0 and lines[number - 1].strip().startswith("#"):
+        number -= 1
+    for line in lines[number : first_line(copy.statements[0]) - 1]:
+        text = line.strip().lstrip("# ")
+        if len(text) > 3:
+            return text
+    return None

@@ -1,0 +1,1 @@
+"""Proof that a refactoring changed nothing: run notebooks and compare their outputs."""
