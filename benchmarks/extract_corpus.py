@@ -108,9 +108,7 @@ def measure(path: Path, *, execute: bool, timeout: float) -> Row:
             row.statements = code_statements(read_notebook(original))
             row.left = code_statements(read_notebook(rewritten))
             if before is not None:
-                after = execute_notebook(
-                    rewritten, timeout=timeout, python_path=[project / "src"]
-                )
+                after = execute_notebook(rewritten, timeout=timeout, python_path=[project / "src"])
                 differences = compare_runs(before, after)
                 row.preserved = not differences
                 row.differences = [str(d) for d in differences[:3]]

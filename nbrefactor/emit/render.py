@@ -158,9 +158,12 @@ def notebook_edit(
     removed: set[int] = set()
     for script in plan.scripts:  # the run's last cell calls the function; the others go
         removed.update(script.cells[:-1])
-        parts = [script.kept_before, script.call, script.kept_after]
-        text = "\n".join(part for part in parts if part)
-        sources[script.cells[-1]] = _passing_new_arguments(text, parameters)
+        parts = [  # kept_before may hold a cell magic (`%%time`): libcst must not see it
+            script.kept_before,
+            _passing_new_arguments(script.call, parameters),
+            _passing_new_arguments(script.kept_after, parameters),
+        ]
+        sources[script.cells[-1]] = "\n".join(part for part in parts if part)
     for index, replacements in _copy_calls(plan).items():  # each copy becomes a call
         masked = graph.facts[index].masked
         assert masked is not None

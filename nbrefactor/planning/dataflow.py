@@ -9,7 +9,7 @@ gets a reason instead (``NBR210``-``NBR214``).
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from nbrefactor.analysis.cell_walker import CellWalker
@@ -31,7 +31,8 @@ class Later:
             for definition in facts.defs:
                 if definition.name not in moved:
                     self.always |= definition.globals_read  # read when they are called
-            for name in (*facts.reads, *facts.uses, *facts.magic_reads):
+            # what the cell reads before binding it: `x = 1; print(x)` needs no earlier x
+            for name in (*facts.reads, *facts.magic_reads):
                 self.last_reader[name] = index
 
     def needs(self, name: str, after: int) -> bool:
@@ -144,7 +145,7 @@ def block_flow(
     return Flow(tuple(parameters), tuple(returns), imports, bound)
 
 
-def displays_value(cell: Cell, statement: ast.stmt) -> bool:
+def displays_value(cell: Cell, statement: ast.stmt, rebound: Container[str] = ()) -> bool:
     """Whether ``statement``, the last of ``cell``, may show a value (``Out[n]``).
 
     A call the cell ran without showing anything returned None (``plt.tight_layout()``)
@@ -153,7 +154,12 @@ def displays_value(cell: Cell, statement: ast.stmt) -> bool:
     """
     if not isinstance(statement, ast.Expr):
         return False
-    if cell.execution_count is None or not isinstance(statement.value, ast.Call):
+    value = statement.value
+    if not isinstance(value, ast.Call):
+        return True
+    if isinstance(value.func, ast.Name) and value.func.id == "print" and "print" not in rebound:
+        return False  # print() returns None
+    if cell.execution_count is None:
         return True
     return any(output.get("output_type") == "execute_result" for output in cell.outputs)
 

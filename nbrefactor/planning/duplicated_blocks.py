@@ -138,7 +138,10 @@ def _trimmed(copies: list[_Copy], context: NotebookContext) -> list[_Copy] | Non
     while copies[0].start < copies[0].stop and _is_import(copies[0].statements[-1]):
         copies = [_Copy(c.cell, c.code, c.body, c.start, c.stop - 1) for c in copies]
     cells = context.graph.notebook.cells
-    if any(c.stop == len(c.body) and displays_value(cells[c.cell], c.body[-1]) for c in copies):
+    if any(
+        c.stop == len(c.body) and displays_value(cells[c.cell], c.body[-1], context.bindings)
+        for c in copies
+    ):
         copies = [_Copy(c.cell, c.code, c.body, c.start, c.stop - 1) for c in copies]
     statements = copies[0].statements
     if count_statements(statements) < _MIN_STATEMENTS:
@@ -214,7 +217,15 @@ def _plan_class(
     literal_names, dropped = _literal_names(alignment, first, taken)
     returns = _returns(alignment, flows, first)
     body_text = _body(first, alignment.literals, literal_names, dropped, returns)
-    name = names.for_function(_comment_above(first), notebook.cells[first.cell].heading, returns)
+    # "normalise the age column" names the copy for age; the function is for any column
+    specific = {
+        word
+        for slot in alignment.literals
+        for constant in slot.nodes[0]
+        for word in words(str(constant.value))
+    }
+    comment = " ".join(w for w in words(_comment_above(first) or "") if w not in specific)
+    name = names.for_function(comment, notebook.cells[first.cell].heading, returns)
     calls = tuple(
         CopyCall(
             notebook=str(notebook.path),
@@ -316,6 +327,8 @@ def _literal_stem(node: ast.Constant, parents: dict[int, ast.AST]) -> str:
             return called[4:]  # ax.set_title('...') -> title
     if isinstance(parent, ast.Subscript) and isinstance(node.value, str):
         return "column" if isinstance(parent.value, ast.Name) else "key"
+    if isinstance(parent, ast.Compare):
+        return "limit"  # `x > 0.5`
     if isinstance(parent, ast.Assign) and isinstance(parent.targets[0], ast.Name):
         return parent.targets[0].id
     parts = words(type(node.value).__name__)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from nbrefactor.analysis.facts import CellFacts
 from nbrefactor.analysis.graph import CellGraph
+from nbrefactor.notebook.magics import Magic
 from nbrefactor.planning.dataflow import (
     NotebookContext,
     Unsafe,
@@ -40,6 +41,7 @@ class _Cell:
     imports: list[ast.stmt]
     last_expression: ast.stmt | None
     shows_output: bool
+    header: str = ""  # `%%time`: the cell magic the call stays under
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +59,7 @@ def plan_scripts(
     what an earlier run put in ``module`` stay as they are."""
     graph = context.graph
     extracted = _imported_from(context.trees, module)
-    cells = _script_cells(graph, context.trees, set(context.moved), extracted, busy)
+    cells = _script_cells(context, extracted, busy)
     functions: list[ScriptFunction] = []
     imports: dict[str, str] = {}
     skipped: list[Skipped] = []
@@ -86,25 +88,24 @@ def _imported_from(trees: Mapping[int, ast.Module], module: str) -> set[str]:
 
 
 def _script_cells(
-    graph: CellGraph,
-    trees: Mapping[int, ast.Module],
-    moved: set[str],
-    extracted: set[str],
-    busy: Set[int],
+    context: NotebookContext, extracted: set[str], busy: Set[int]
 ) -> dict[int, _Cell]:
-    """Cells whose top-level code may move: plain Python, nothing that stays behind."""
+    """Cells whose top-level code may move: plain Python, nothing that stays behind, or
+    the body of a ``%%time``/``%%capture`` cell (the magic stays, around the call)."""
     found: dict[int, _Cell] = {}
+    graph, moved = context.graph, context.moved
     for index, facts in graph.facts.items():
-        tree = trees.get(index)
+        tree = context.trees.get(index)
         masked = facts.masked
-        if tree is None or masked is None or masked.magics or masked.leading_indent:
+        if tree is None or masked is None or masked.leading_indent or index in busy:
             continue
-        if index in busy:
+        header = _wrapping_magic(masked.magics, tree)
+        if masked.magics and header is None:
             continue
         body: list[ast.stmt] = []
         imports: list[ast.stmt] = []
         blocked = False
-        for statement in tree.body:
+        for statement in tree.body[1 if header else 0 :]:
             if isinstance(statement, (ast.Import, ast.ImportFrom)):
                 imports.append(statement)
             elif isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
@@ -119,13 +120,26 @@ def _script_cells(
         if 2 * sum(_is_setting(s) for s in body) >= len(body):
             continue  # settings cells (`SEED = 42`) stay where people tune them
         cell = graph.notebook.cells[index]
-        last = body[-1] if displays_value(cell, body[-1]) else None
+        last = body[-1] if displays_value(cell, body[-1], context.bindings) else None
         if last is not None:
             body = body[:-1]
-        found[index] = _Cell(
-            index, facts, tree, body, imports, last, bool(cell.outputs) or last is not None
-        )
+        shows = bool(cell.outputs) or last is not None
+        found[index] = _Cell(index, facts, tree, body, imports, last, shows, header or "")
     return found
+
+
+#: Cell magics that run their body as notebook code and can run a call instead.
+_WRAPPING_MAGICS = frozenset({"time", "capture"})
+
+
+def _wrapping_magic(magics: Sequence[Magic], tree: ast.Module) -> str | None:
+    """The first line of a ``%%time`` or ``%%capture`` cell with no other IPython syntax."""
+    if len(magics) != 1 or magics[0].kind != "cell_magic" or not tree.body:
+        return None
+    magic = magics[0]
+    if magic.name not in _WRAPPING_MAGICS or magic.start_line != 1 or tree.body[0].lineno != 1:
+        return None
+    return magic.original.rstrip("\n")
 
 
 def _is_setting(statement: ast.stmt) -> bool:
@@ -155,7 +169,12 @@ def _runs(graph: CellGraph, cells: Mapping[int, _Cell]) -> Iterator[list[_Cell]]
         if not joins and run:
             yield run
             run = []
-        if cell is not None:
+        if cell is not None and cell.header:  # the magic wraps this cell's code only
+            if run:
+                yield run
+            yield [cell]
+            run = []
+        elif cell is not None:
             run.append(cell)
         previous_code = index
     if run:
@@ -183,7 +202,12 @@ def _plan_run(
         parameters=flow.parameters,
         returns=flow.returns,
         body=_body(run, flow.returns),
-        kept_before="\n".join(_segment(cell, s) for cell in run for s in cell.imports),
+        kept_before="\n".join(
+            [
+                *(c.header for c in run if c.header),
+                *(_segment(c, s) for c in run for s in c.imports),
+            ]
+        ),
         kept_after=_segment(last, last.last_expression) if last.last_expression else "",
         statements=count_statements(statements),
     )

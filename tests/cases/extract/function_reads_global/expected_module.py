@@ -10,3 +10,4 @@ def total_price(rate, *, rows):
 def step(rows):
     print(total_price(2, rows=rows))
     rows.append({"price": 1.0})
+    print(total_price(rate=1, rows=rows))

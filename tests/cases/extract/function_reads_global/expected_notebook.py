@@ -8,4 +8,3 @@ from pkg.notebook import total_price, step
 
 # %%
 step(rows=rows)
-print(total_price(rate=1, rows=rows))

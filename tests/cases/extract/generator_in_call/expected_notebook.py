@@ -10,4 +10,4 @@ weight = 0.5
 
 # %%
 total, mean = weighted_totals(values=values, weight=weight)
-print(round(total, 2), round(mean, 2))
+total - mean

@@ -6,4 +6,5 @@ def running_maximum(readings):
     for reading in readings:
         if reading > best:
             best = reading
+    print("max", best)
     return best

@@ -9,4 +9,9 @@ readings = [3, 9, 4, 12, 7]
 
 # %%
 best = running_maximum(readings=readings)
-print("max", best)
+
+# %% [markdown]
+# ## Later: only `best` is needed, never the loop variable
+
+# %%
+best

@@ -10,3 +10,9 @@ for reading in readings:
     if reading > best:
         best = reading
 print("max", best)
+
+# %% [markdown]
+# ## Later: only `best` is needed, never the loop variable
+
+# %%
+best

@@ -1,10 +1,12 @@
 # %%
+from pkg.notebook import make_total
+
+# %%
 numbers = list(range(1000))
 
 # %%
 # %%time
-squares = [n * n for n in numbers]
-total = sum(squares)
+total = make_total(numbers=numbers)
 
 # %%
 print(total)

@@ -1,0 +1,14 @@
+"""Code moved out of notebook.py by nbrefactor."""
+
+import re
+
+
+def normalise_column(answers, *, column):
+    raw = answers[column]
+    cleaned = []
+    for text in raw:
+        text = text.strip().replace(",", "")
+        cleaned.append(float(text) if re.fullmatch(r"[\d.]+", text) else None)
+    ages = cleaned
+    print(column, sum(v is None for v in ages), "missing")
+    return ages

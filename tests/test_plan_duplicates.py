@@ -1,0 +1,120 @@
+"""Duplicated blocks made one function: alignment of the copies, parameters, returns,
+and the copies that must stay."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable
+
+from nbrefactor import Notebook, build_graph
+from nbrefactor.planning.antiunify import align
+from nbrefactor.planning.planner import plan as make_plan
+from nbrefactor.planning.units import ExtractionPlan, SharedFunction
+
+Build = Callable[..., Notebook]
+
+CLEAN = """\
+values = data[{key!r}]
+kept = []
+for {item} in values:
+    if {item} is not None and {item} > {low}:
+        kept.append({item} * 2)
+{result} = kept
+"""
+
+
+def plan(make_notebook: Build, *cells: str) -> ExtractionPlan:
+    return make_plan(build_graph(make_notebook(*cells)), "pkg.nb")
+
+
+def only_shared(result: ExtractionPlan) -> SharedFunction:
+    (function,) = result.shared
+    return function
+
+
+def statements(code: str) -> list[ast.stmt]:
+    return ast.parse(code).body
+
+
+def test_renamed_copies_align_names_and_literals() -> None:
+    first = statements("a = f(x, 'red')\nb = a + 1")
+    second = statements("c = f(y, 'blue')\nd = c + 1")
+    alignment = align([first, second])
+    assert alignment is not None
+    assert alignment.renames[1] == {"c": "a", "f": "f", "y": "x", "d": "b"}
+    assert [[n.value for n in slot.nodes[0]] for slot in alignment.literals] == [["red", "blue"]]
+
+
+def test_copies_that_differ_in_more_than_names_and_literals_do_not_align() -> None:
+    base = statements("a = df.mean(x)")
+    assert align([base, statements("a = df.median(x)")]) is None  # an attribute
+    assert align([base, statements("a = df.mean(x, 1)")]) is None  # an argument more
+    assert align([statements("a = b + b"), statements("a = b + c")]) is None  # not a renaming
+    assert align([statements("s = f'{x} a'"), statements("s = f'{x} b'")]) is None  # f-string
+
+
+def test_copies_become_one_function_with_literals_as_keywords(make_notebook: Build) -> None:
+    result = plan(
+        make_notebook,
+        "data = {'a': [1, 5, None], 'b': [7, 2]}",
+        CLEAN.format(key="a", item="v", low=1, result="clean_a"),
+        CLEAN.format(key="b", item="w", low=3, result="clean_b"),
+        "print(clean_a, clean_b)",
+    )
+    function = only_shared(result)
+    assert function.parameters == ("data",)
+    assert function.literals == ("column", "limit")  # `data['a']`, `v > 1`
+    assert function.returns == ("clean_a",)  # each call assigns its own name
+    calls = [copy.call for copy in function.copies]
+    assert calls[0].startswith("clean_a = ") and "column='a', limit=1)" in calls[0]
+    assert calls[1].startswith("clean_b = ") and "column='b', limit=3)" in calls[1]
+    assert "for v in values" in function.body  # the first copy's names
+    assert not result.scripts  # cells holding a copy are not script code too
+
+
+def test_a_name_the_copies_read_differently_is_a_parameter(make_notebook: Build) -> None:
+    body = (
+        "total = 0\nbiggest = None\nfor row in {rows}:\n    total += row * 2\n"
+        "    biggest = row if biggest is None else max(biggest, row)\nprint(total, biggest)"
+    )
+    result = plan(
+        make_notebook,
+        "north = [1, 2]\nsouth = [3, 4]",
+        body.format(rows="north"),
+        body.format(rows="south"),
+    )
+    function = only_shared(result)
+    assert function.parameters == ("north",)
+    assert [copy.call for copy in function.copies] == [
+        f"{function.name}(north)",
+        f"{function.name}(south)",
+    ]
+    assert function.returns == ()  # nothing later reads `total`; loop variables never leak
+
+
+def test_a_copy_ending_in_a_displayed_expression_keeps_it(make_notebook: Build) -> None:
+    body = "df = df.drop_duplicates()\ndf = df.reset_index(drop=True)\nn = len(df)\ndf.head()"
+    result = plan(make_notebook, "import pandas as pd\ndf = pd.DataFrame()", body, body)
+    function = only_shared(result)
+    assert function.returns == ("df",)  # read by the displayed expression after the call
+    assert all(copy.end == 3 for copy in function.copies)  # `df.head()` stays in the cell
+    assert "head" not in function.body
+
+
+def test_copies_that_write_a_name_a_notebook_function_reads_stay(make_notebook: Build) -> None:
+    body = "LIMIT = 3\nhits = [x for x in data if over(x)]\nprint(len(hits), 'hits')\nLIMIT += 1"
+    result = plan(
+        make_notebook,
+        "data = [1, 5, 9]\nLIMIT = 2\ncalls = 0",
+        "def over(x):\n    global calls\n    calls += 1\n    return x > LIMIT",  # stays
+        body,
+        body,
+    )
+    assert not result.shared
+    assert [s.code for s in result.skipped if s.name.startswith("copies")] == ["NBR214"]
+
+
+def test_copies_sharing_a_line_with_other_code_stay(make_notebook: Build) -> None:
+    body = "a = [1, 2, 3]\nb = [x * 2 for x in a]\nc = sum(b) + len(a)\nprint(c, b, a)"
+    result = plan(make_notebook, "z = 0; " + body, "print('go'); " + body)
+    assert not result.shared  # the copies start after other code on the same line
