@@ -13,6 +13,18 @@ from nbrefactor import Notebook, read_notebook_text
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples"
+#: Notebooks that stress the parser and the planner's safety rules: IPython syntax of
+#: every kind, functions writing globals, classes reading them. Not examples to follow.
+HARD_CASES = REPO / "tests" / "notebooks"
+
+
+def all_notebooks() -> list[Path]:
+    """The examples and the hard cases: every notebook the suite runs end to end."""
+    return sorted(
+        path
+        for folder in (EXAMPLES, HARD_CASES)
+        for path in [*folder.glob("*.ipynb"), *folder.glob("*.py")]
+    )
 
 CellSpec = str | tuple[str, str] | tuple[str, str, int | None]
 

@@ -16,12 +16,13 @@ from nbrefactor import build_graph, read_notebook
 from nbrefactor.report.graph import graph_to_dict
 
 REPO = Path(__file__).resolve().parent.parent
-EXAMPLES = REPO / "examples"
 GRAPH_CASES = REPO / "tests" / "cases" / "graph"
 
 
 def example_notebooks() -> list[Path]:
-    return sorted([*EXAMPLES.glob("*.ipynb"), *EXAMPLES.glob("*.py")])
+    from tests.conftest import all_notebooks
+
+    return all_notebooks()
 
 
 def graph_case(notebook: Path) -> dict[str, Any]:

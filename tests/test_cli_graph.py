@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from nbrefactor import cli
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, HARD_CASES
 
 
 def run(*args: str) -> tuple[int, str, str]:
@@ -18,11 +18,11 @@ def run(*args: str) -> tuple[int, str, str]:
 
 
 def test_text_output_lists_cells_sources_and_diagnostics() -> None:
-    code, out, _ = run("graph", str(EXAMPLES / "globals_functions.ipynb"))
+    code, out, _ = run("graph", str(HARD_CASES / "globals_hard_cases.ipynb"))
     assert code == 0
     assert "cell 9: [Run] log_step('scoring')" in out
     assert "reads    log_step (cell 5)" in out
-    assert "globals_functions.ipynb:cell_16:1:1: NBR103 executed out of order" in out
+    assert "globals_hard_cases.ipynb:cell_16:1:1: NBR103 executed out of order" in out
 
 
 def test_json_output_follows_the_contract() -> None:

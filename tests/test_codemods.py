@@ -69,3 +69,24 @@ def test_a_cell_with_magics_is_rewritten_and_restored() -> None:
     code = cst.parse_module(masked.code).visit(RemoveDefinitions({"plot"}))
     code = code.visit(PassNewArguments({"plot": ("ax",)}))
     assert masked.restore(code.code) == "%matplotlib inline\n!ls data\nplot(3, ax=ax)\n"
+
+
+def test_module_imports_are_laid_out_like_isort() -> None:
+    from nbrefactor.emit.imports import import_sections
+
+    found = import_sections(
+        [
+            "import pandas as pd",
+            "from sales.cleaning import load",
+            "import os",
+            "from collections import Counter",
+            "import numpy as np",
+            "import os",
+        ],
+        first_party="sales",
+    )
+    assert found == [
+        ["import os", "from collections import Counter"],
+        ["import numpy as np", "import pandas as pd"],
+        ["from sales.cleaning import load"],
+    ]

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from nbrefactor import cli, read_notebook
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, HARD_CASES
 
 
 def run(*args: str) -> tuple[int, str, str]:
@@ -25,6 +25,7 @@ def work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.chdir(tmp_path)
     for name in ("cleaning_sales.ipynb", "globals_functions.ipynb", "sensor_analysis.py"):
         shutil.copy(EXAMPLES / name, tmp_path / name)
+    shutil.copy(HARD_CASES / "globals_hard_cases.ipynb", tmp_path)
     return tmp_path
 
 
@@ -112,9 +113,9 @@ def test_a_second_extract_changes_nothing(work: Path) -> None:
 
 
 def test_skipped_units_are_reported_with_their_reason(work: Path) -> None:
-    code, _, err = run("globals_functions.ipynb", "--project-dir", "proj", "--package", "p")
+    code, _, err = run("globals_hard_cases.ipynb", "--project-dir", "proj", "--package", "p")
     assert code == 0
-    assert "globals_functions.ipynb:cell_5:1:1: NBR201 'log_step' not extracted" in err
+    assert "globals_hard_cases.ipynb:cell_5:1:1: NBR201 'log_step' not extracted" in err
     assert "NBR202 'label' not extracted" in err
     assert "NBR207 'Segmenter' not extracted" in err
 

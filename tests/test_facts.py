@@ -6,7 +6,7 @@ import pytest
 
 from nbrefactor import analyse_source, read_notebook
 from nbrefactor.analysis.cst_scope import scope_facts_of_code
-from tests.conftest import EXAMPLES
+from tests.conftest import all_notebooks
 
 
 def test_generator_variable_in_call_argument_is_not_a_cell_name() -> None:
@@ -274,7 +274,7 @@ SCOPING_CASES = [
 
 def _example_cells() -> list[str]:
     sources = []
-    for path in sorted(EXAMPLES.glob("*.ipynb")) + sorted(EXAMPLES.glob("*.py")):
+    for path in all_notebooks():
         sources.extend(cell.source for cell in read_notebook(path).code_cells)
     return sources
 

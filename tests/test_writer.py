@@ -9,9 +9,9 @@ import pytest
 
 from nbrefactor import read_notebook_text
 from nbrefactor.notebook.writer import NotebookEdit, apply_edit
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, HARD_CASES, all_notebooks
 
-IPYNB = sorted(EXAMPLES.glob("*.ipynb"))
+IPYNB = [path for path in all_notebooks() if path.suffix == ".ipynb"]
 
 
 @pytest.mark.parametrize("path", IPYNB, ids=lambda p: p.name)
@@ -75,6 +75,6 @@ def test_text_notebooks_stay_in_their_format() -> None:
 
 
 def test_an_empty_edit_returns_the_text_unchanged() -> None:
-    path = EXAMPLES / "magics_shell.ipynb"
+    path = HARD_CASES / "magics_scratchpad.ipynb"
     text = path.read_text(encoding="utf-8")
     assert apply_edit(text, path, NotebookEdit()) is text

@@ -17,6 +17,7 @@ from nbrefactor.analysis.graph import CellGraph
 from nbrefactor.codemods.add_keyword_parameters import AddKeywordParameters
 from nbrefactor.codemods.pass_new_arguments import PassNewArguments
 from nbrefactor.codemods.remove_definitions import RemoveDefinitions
+from nbrefactor.emit.imports import import_sections
 from nbrefactor.errors import NbrefactorError
 from nbrefactor.notebook.writer import NotebookEdit
 from nbrefactor.planning.units import ExtractionPlan
@@ -98,7 +99,7 @@ def render_module(plan: ExtractionPlan, graph: CellGraph, cells: CellTrees | Non
     text = render(
         "module.py.jinja",
         docstring=f"Code moved out of {_name(plan.notebook)} by nbrefactor.",
-        imports=plan.imports,
+        import_sections=import_sections(plan.imports, plan.module.split(".")[0]),
         constants=plan.constants,
         definitions=definitions,
     )
