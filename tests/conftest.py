@@ -26,6 +26,7 @@ def all_notebooks() -> list[Path]:
         for path in [*folder.glob("*.ipynb"), *folder.glob("*.py")]
     )
 
+
 CellSpec = str | tuple[str, str] | tuple[str, str, int | None]
 
 

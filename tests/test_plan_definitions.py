@@ -148,3 +148,29 @@ def test_a_class_reading_only_constants_moves(make_notebook: Build) -> None:
 def test_nbr208_default_value_from_the_notebook(make_notebook: Build) -> None:
     result = plan(make_notebook, "df = load()", "def head(frame=df):\n    return frame.head()")
     assert reasons(result) == {"head": "NBR208"}
+
+
+def test_a_constant_moves_out_of_the_notebook_with_the_function_reading_it(
+    make_notebook: Build,
+) -> None:
+    result = plan(
+        make_notebook,
+        "import math",
+        "LIMIT = 10\nSCALE = 3\nprint(SCALE)",  # SCALE is read in its own cell: it stays
+        "def capped(x):\n    return min(x, LIMIT) * SCALE",
+        "capped(12), LIMIT",
+    )
+    assert result.constants == ("LIMIT = 10", "SCALE = 3")
+    assert result.moved_constants == ("LIMIT",)  # one copy, in the module; imported back
+
+
+def test_a_constant_read_before_the_import_cell_stays(make_notebook: Build) -> None:
+    result = plan(
+        make_notebook,
+        "LIMIT = 10",
+        "print(LIMIT)",  # runs before the import cell, which goes after the imports
+        "import math",
+        "def capped(x):\n    return min(x, LIMIT)",
+    )
+    assert result.constants == ("LIMIT = 10",)
+    assert result.moved_constants == ()

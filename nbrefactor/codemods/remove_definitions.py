@@ -1,4 +1,5 @@
-"""RemoveDefinitions: drop top-level ``def``/``class`` statements (and their comments)."""
+"""RemoveDefinitions: drop top-level ``def``/``class`` statements and constant
+assignments (with the comments above them)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ import libcst as cst
 
 
 class RemoveDefinitions(cst.CSTTransformer):
-    """Remove the module-level definitions named in ``names``; the comment lines above a
-    definition belong to it and go with it."""
+    """Remove the module-level definitions named in ``names``: ``def``, ``class`` and
+    ``NAME = value`` alone on its line; the comment lines above a definition belong to
+    it and go with it."""
 
     def __init__(self, names: Set[str]) -> None:
         super().__init__()
@@ -26,10 +28,9 @@ class RemoveDefinitions(cst.CSTTransformer):
         body: list[cst.BaseStatement] = []
         gap: list[cst.EmptyLine] | None = None  # blank lines of the definitions just removed
         for statement in updated_node.body:
-            if isinstance(statement, (cst.FunctionDef, cst.ClassDef)) and (
-                statement.name.value in self.names
-            ):
-                self.removed.append(statement.name.value)
+            name = _defined_name(statement)
+            if name is not None and name in self.names:
+                self.removed.append(name)
                 blanks = [line for line in statement.leading_lines if line.comment is None]
                 gap = blanks if gap is None else gap
                 continue
@@ -50,3 +51,17 @@ def _without_leading_blanks(lines: Sequence[cst.EmptyLine]) -> list[cst.EmptyLin
     while kept and kept[0].comment is None:
         kept.pop(0)
     return kept
+
+
+def _defined_name(statement: cst.BaseStatement) -> str | None:
+    if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
+        return statement.name.value
+    if isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1:
+        assign = statement.body[0]
+        if (
+            isinstance(assign, cst.Assign)
+            and len(assign.targets) == 1
+            and isinstance(assign.targets[0].target, cst.Name)
+        ):
+            return assign.targets[0].target.value
+    return None

@@ -20,6 +20,7 @@ from nbrefactor.codemods.remove_definitions import RemoveDefinitions
 from nbrefactor.emit.imports import import_sections
 from nbrefactor.errors import NbrefactorError
 from nbrefactor.notebook.writer import NotebookEdit
+from nbrefactor.planning.definitions import import_position
 from nbrefactor.planning.units import ExtractionPlan
 
 
@@ -154,6 +155,10 @@ def notebook_edit(
     moved_in: dict[int, set[str]] = {}
     for definition in plan.definitions:
         moved_in.setdefault(definition.cell, set()).add(definition.name)
+    for name in plan.moved_constants:  # the module holds the only copy now
+        for index, facts in graph.facts.items():
+            if name in facts.defines:
+                moved_in.setdefault(index, set()).add(name)
     parameters = plan.parameters_of()
     sources: dict[int, str] = {}
     removed: set[int] = set()
@@ -203,11 +208,11 @@ def notebook_edit(
             elsewhere.setdefault(function.module, []).append(function.name)
     lines.extend(_import_line(module, tuple(names)) for module, names in elsewhere.items())
     if plan.exported:
-        lines.append(_import_line(plan.module, plan.exported))
+        lines.append(_import_line(plan.module, (*plan.exported, *plan.moved_constants)))
     return NotebookEdit(
         sources=sources,
         removed=frozenset(removed),
-        inserted={_import_position(graph): ("\n".join(lines),)},
+        inserted={import_position(graph): ("\n".join(lines),)},
     )
 
 
@@ -240,15 +245,6 @@ def _passing_new_arguments(source: str, parameters: dict[str, tuple[str, ...]]) 
     if not parameters or not any(name in source for name in parameters):
         return source
     return cst.parse_module(source).visit(PassNewArguments(parameters)).code
-
-
-def _import_position(graph: CellGraph) -> int:
-    """Right after the first code cell that imports something (else before the first one)."""
-    code = [index for index, _ in graph.facts.items()]
-    for index in code:
-        if graph.facts[index].imports:
-            return index + 1
-    return code[0] if code else len(graph.notebook.cells)
 
 
 def _comments(node: cst.FunctionDef | cst.ClassDef) -> list[cst.EmptyLine]:

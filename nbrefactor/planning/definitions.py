@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ast
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Set
 from dataclasses import dataclass
 
 from nbrefactor import pysource
@@ -102,12 +102,16 @@ def plan_definitions(
     read_by_moved = {
         n for c in candidates if c.facts.name in moved_now for n in c.facts.globals_read
     }
+    constant_names = sorted(n for n in constants if n in read_by_moved)
     return ExtractionPlan(
         notebook=str(notebook.path),
         module=module,
         definitions=definitions,
         imports=tuple(dict.fromkeys(t for n, t in imports.items() if n in read_by_moved)),
-        constants=tuple(constants[n] for n in sorted(constants) if n in read_by_moved),
+        constants=tuple(constants[n] for n in constant_names),
+        moved_constants=tuple(
+            n for n in constant_names if _may_leave(n, bindings, graph, moved_now)
+        ),
         skipped=tuple(
             sorted(skipped.values(), key=lambda s: (s.location.cell_index or 0, s.location.line))
         ),
@@ -211,6 +215,31 @@ def _definition_time_reads(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Cl
     walker = CellWalker(frozenset())
     walker.statements([node])
     return set(walker.reads)
+
+
+def _may_leave(
+    name: str, bindings: Mapping[str, list[Binding]], graph: CellGraph, moved: Set[str]
+) -> bool:
+    """Whether a constant's assignment can leave the notebook for the module (moved
+    functions read the module's copy): every notebook cell or function that still reads
+    it runs after the import cell, and after the cell that assigned it."""
+    (binding,) = bindings[name]
+    position = import_position(graph)
+    return all(
+        index > binding.cell and index >= position
+        for index, facts in graph.facts.items()
+        if name in facts.uses
+        or any(name in d.globals_read for d in facts.defs if d.name not in moved)
+    )
+
+
+def import_position(graph: CellGraph) -> int:
+    """Where the notebook's import cell goes: right after the first code cell that
+    imports something (else before the first code cell)."""
+    for index, facts in graph.facts.items():
+        if facts.imports:
+            return index + 1
+    return next(iter(graph.facts), len(graph.notebook.cells))
 
 
 def _bound_only_by_imports(name: str, bindings: Mapping[str, list[Binding]]) -> bool:

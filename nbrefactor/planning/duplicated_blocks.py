@@ -98,6 +98,8 @@ def _plain_cells(context: NotebookContext) -> dict[int, str]:
             continue
         if facts.defs or any(isinstance(s, ast.ClassDef) for s in tree.body):
             continue
+        if any(name in context.moved for name in facts.defines):
+            continue  # a constant that leaves the notebook: removed from this cell
         found[index] = masked.code
     return found
 

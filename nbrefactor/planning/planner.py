@@ -22,6 +22,7 @@ def plan(graph: CellGraph, module: str, *, scripts: bool = True) -> ExtractionPl
     if not scripts:
         return definitions
     moved = {d.name: d.parameters for d in definitions.definitions}
+    moved.update(dict.fromkeys(definitions.moved_constants, ()))
     context = NotebookContext(graph, trees, bindings, moved)
     names = Names(set(bindings) | set(moved))
     duplicates = plan_duplicates(context, module, names)

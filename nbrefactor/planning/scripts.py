@@ -110,7 +110,7 @@ def _script_cells(
                 imports.append(statement)
             elif isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 blocked = blocked or statement.name not in moved  # it stays: so does the cell
-            else:
+            elif _assigned_name(statement) not in moved:  # moved constants leave the cell
                 body.append(statement)
         calls_extracted = any(
             isinstance(n, ast.Name) and n.id in extracted for s in body for n in ast.walk(s)
@@ -140,6 +140,14 @@ def _wrapping_magic(magics: Sequence[Magic], tree: ast.Module) -> str | None:
     if magic.name not in _WRAPPING_MAGICS or magic.start_line != 1 or tree.body[0].lineno != 1:
         return None
     return magic.original.rstrip("\n")
+
+
+def _assigned_name(statement: ast.stmt) -> str | None:
+    """``NAME`` of ``NAME = value``; None for any other statement."""
+    if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
+        target = statement.targets[0]
+        return target.id if isinstance(target, ast.Name) else None
+    return None
 
 
 def _is_setting(statement: ast.stmt) -> bool:

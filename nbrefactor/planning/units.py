@@ -128,6 +128,9 @@ class ExtractionPlan:
     scripts: tuple[ScriptFunction, ...] = ()
     #: Duplicated blocks with a copy in this notebook, in whichever module they live.
     shared: tuple[SharedFunction, ...] = ()
+    #: Constants whose assignment leaves the notebook (the module holds the only copy);
+    #: the notebook imports them, so cells that read them still can.
+    moved_constants: tuple[str, ...] = ()
 
     @property
     def empty(self) -> bool:
