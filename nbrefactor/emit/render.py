@@ -229,7 +229,7 @@ def _replace_lines(code: str, replacements: list[tuple[int, int, str]]) -> str:
     lines = code.splitlines()
     for start, end, text in sorted(replacements, reverse=True):
         lines[start - 1 : end] = text.splitlines()
-    return "\n".join(lines)
+    return "\n".join(lines) + ("\n" if code.endswith("\n") else "")
 
 
 def _import_line(module: str, names: tuple[str, ...]) -> str:

@@ -15,6 +15,7 @@ import keyword
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
+from nbrefactor.analysis.clone_classes import anti_unify
 from nbrefactor.analysis.clones import CloneSettings, Corpus, RawClone, find_raw_clones
 from nbrefactor.analysis.fingerprints import DocumentPrint, fingerprint_cells
 from nbrefactor.planning.antiunify import Alignment, LiteralSlot, align
@@ -122,6 +123,8 @@ def _candidates(
 def _copies(
     clone: RawClone, corpus: Corpus, context: NotebookContext, cells: dict[int, str]
 ) -> list[_Copy] | None:
+    if clone.kind == "type-2" and _inconsistent(clone, corpus):
+        return None  # `a + a` against `b + c`: not a renamed copy (check drops it too)
     copies = []
     for span in clone.spans:
         sequence = corpus.sequence(span)
@@ -130,6 +133,11 @@ def _copies(
         body = context.trees[sequence.cell].body
         copies.append(_Copy(sequence.cell, cells[sequence.cell], body, span.start, span.stop))
     return _trimmed(copies, context)
+
+
+def _inconsistent(clone: RawClone, corpus: Corpus) -> bool:
+    leaves = [[leaf for s in corpus.statements(span) for leaf in s.leaves] for span in clone.spans]
+    return anti_unify(leaves) is None
 
 
 def _trimmed(copies: list[_Copy], context: NotebookContext) -> list[_Copy] | None:
