@@ -1,0 +1,15 @@
+"""Code moved out of notebook.py by nbrefactor."""
+
+
+def copies_differ_inside_f(items):
+    total = 0
+    for item in items:
+        total += item * 2
+    message = f"sum of items: {total}"
+    print(message.upper(), len(items))
+
+    total = 0
+    for item in items:
+        total += item * 2
+    message = f"total of items: {total}"
+    print(message.upper(), len(items))

@@ -47,3 +47,64 @@ def timed():
 # %%
 def run(code):
     return eval(code)
+
+# %% [markdown]
+# ## Script code that stays
+
+# %% [markdown]
+# ### NBR210
+
+# %%
+# NBR210: `rate` is only defined further down (it ran out of order)
+scaled = [i * rate for i in items]
+print(scaled)
+
+# %% [markdown]
+# ### NBR211
+
+# %%
+# NBR211: `chosen` is bound only when the condition holds, and read below
+if len(items) > 10:
+    chosen = items[0]
+print("checked", len(items))
+
+# %% [markdown]
+# ### NBR212
+
+# %%
+# NBR212: deletes a name an earlier cell made
+spare = kept + [0]
+del kept
+print(spare)
+
+# %% [markdown]
+# ### NBR213
+
+# %%
+# NBR213: eval
+expression = " + ".join(["1", "2"])
+print(eval(expression), expression)
+
+# %% [markdown]
+# ### Later
+
+# %%
+rate = 1.5
+chosen
+
+# %% [markdown]
+# ## Copies that differ inside an f-string (NBR215)
+
+# %%
+total = 0
+for item in items:
+    total += item * 2
+message = f"sum of items: {total}"
+print(message.upper(), len(items))
+
+# %%
+total = 0
+for item in items:
+    total += item * 2
+message = f"total of items: {total}"
+print(message.upper(), len(items))
