@@ -257,14 +257,16 @@ def extract(
     autoreload: bool,
     force: bool,
 ) -> None:
-    """Move the notebook's functions and classes into a package, and rewrite the notebook
-    to import and call them.
+    """Move the notebook's code into a package, and rewrite the notebook to import and
+    call it, keeping every output where it was.
 
-    A definition moves with the imports it needs and the constants it reads (bound once,
-    to a literal, never changed). A notebook variable it reads becomes a keyword-only
-    parameter that every call in the notebook passes (f(x) -> f(x, df=df)). What cannot
-    move safely stays, with the reason (NBR201 writes a global, NBR202 passed around as a
-    value, ...). The module gets a test file checking the signatures.
+    Functions and classes move with the imports and constants they read; a notebook
+    variable they read becomes a keyword-only parameter every call passes
+    (f(x) -> f(x, df=df)). Blocks pasted into several cells become one function, their
+    differences parameters. Top-level code becomes one function per run of cells in a
+    section; a displayed last expression stays after the call. What cannot move safely
+    stays, with the reason (NBR201 writes a global, NBR210 hidden state, ...; see
+    docs/extract.md). The module gets a test file checking the signatures.
 
     The code goes into the project the notebook is in (the nearest pyproject.toml), or
     into --project-dir DIR --package NAME, which is created if needed. Nothing is
