@@ -70,9 +70,10 @@ class NotebookContext:
 
 @dataclass(frozen=True, slots=True)
 class Flow:
-    """The data flow of a block: ``reads`` are the notebook names it reads, in order
-    (parameters, or names whose value the module provides: ``imports``); ``returns``
-    are the names it binds that are needed after it."""
+    """The data flow of a block: ``parameters`` are the notebook names it reads that the
+    call must pass, in order; ``imports`` map the names the module provides instead to
+    their import statement; ``returns`` are the names it binds that are needed after
+    it, and ``bound`` every name it binds, in order."""
 
     parameters: tuple[str, ...]
     returns: tuple[str, ...]
