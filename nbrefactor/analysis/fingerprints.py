@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from nbrefactor import pysource
 from nbrefactor.analysis.bindings import is_placeholder_call
-from nbrefactor.notebook.magics import mask
+from nbrefactor.notebook.magics import MaskedCell, mask
 
 #: Version of the fingerprint format; cached fingerprints of another version are ignored.
 FINGERPRINT_VERSION = 4
@@ -86,13 +86,28 @@ def fingerprint_cells(path: str, cells: list[tuple[int | None, str]]) -> Documen
         except (SyntaxError, ValueError, RecursionError):
             unparsed.append(index)
             continue
-        printer = _Printer(source.splitlines(), masked.dedented_lines, len(masked.leading_indent))
-        for number, block in enumerate(blocks(tree.body)):
-            if block:
-                sequences.append(
-                    SequencePrint(index, number, tuple(printer.statement(s) for s in block))
-                )
+        sequences.extend(_cell_sequences(index, source, tree, masked))
     return DocumentPrint(path, tuple(sequences), tuple(unparsed))
+
+
+def fingerprint_parsed(path: str, cells: list[tuple[int, MaskedCell, ast.Module]]) -> DocumentPrint:
+    """Fingerprints of cells already masked and parsed (``(index, masked, tree)``), as
+    :func:`fingerprint_cells` makes them from sources."""
+    sequences = [
+        sequence
+        for index, masked, tree in cells
+        for sequence in _cell_sequences(index, masked.restore(), tree, masked)
+    ]
+    return DocumentPrint(path, tuple(sequences))
+
+
+def _cell_sequences(
+    index: int | None, source: str, tree: ast.Module, masked: MaskedCell
+) -> Iterator[SequencePrint]:
+    printer = _Printer(source.splitlines(), masked.dedented_lines, len(masked.leading_indent))
+    for number, block in enumerate(blocks(tree.body)):
+        if block:
+            yield SequencePrint(index, number, tuple(printer.statement(s) for s in block))
 
 
 def blocks(body: list[ast.stmt]) -> Iterator[list[ast.stmt]]:

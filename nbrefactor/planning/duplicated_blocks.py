@@ -17,7 +17,8 @@ from dataclasses import dataclass
 
 from nbrefactor.analysis.clone_classes import anti_unify
 from nbrefactor.analysis.clones import CloneSettings, Corpus, RawClone, find_raw_clones
-from nbrefactor.analysis.fingerprints import DocumentPrint, fingerprint_cells
+from nbrefactor.analysis.fingerprints import DocumentPrint, fingerprint_parsed
+from nbrefactor.notebook.magics import MaskedCell
 from nbrefactor.planning.antiunify import Alignment, LiteralSlot, align
 from nbrefactor.planning.dataflow import (
     Flow,
@@ -67,8 +68,9 @@ class DuplicatePlan:
 def plan_duplicates(context: NotebookContext, module: str, names: Names) -> DuplicatePlan:
     """One function per class of duplicated blocks in ``context``'s notebook."""
     cells = _plain_cells(context)
-    document = fingerprint_cells(
-        str(context.graph.notebook.path), [(i, code) for i, code in cells.items()]
+    document = fingerprint_parsed(  # the cells as the planner parsed them: no new parse
+        str(context.graph.notebook.path),
+        [(i, masked, context.trees[i]) for i, masked in cells.items()],
     )
     claimed: set[tuple[int, int]] = set()  # (cell, statement index) already in a function
     functions: list[SharedFunction] = []
@@ -88,7 +90,7 @@ def plan_duplicates(context: NotebookContext, module: str, names: Names) -> Dupl
     return DuplicatePlan(tuple(functions), imports, tuple(skipped))
 
 
-def _plain_cells(context: NotebookContext) -> dict[int, str]:
+def _plain_cells(context: NotebookContext) -> dict[int, MaskedCell]:
     """Cells a copy may sit in: plain Python (no IPython syntax) and no definitions, which
     other units rewrite."""
     found = {}
@@ -101,12 +103,12 @@ def _plain_cells(context: NotebookContext) -> dict[int, str]:
             continue
         if any(name in context.moved for name in facts.defines):
             continue  # a constant that leaves the notebook: removed from this cell
-        found[index] = masked.code
+        found[index] = masked
     return found
 
 
 def _candidates(
-    document: DocumentPrint, context: NotebookContext, cells: dict[int, str]
+    document: DocumentPrint, context: NotebookContext, cells: dict[int, MaskedCell]
 ) -> Iterator[list[_Copy]]:
     """Classes of copies as runs of whole top-level statements, largest copies first."""
     raw = find_raw_clones([document], _SETTINGS)
@@ -121,7 +123,7 @@ def _candidates(
 
 
 def _copies(
-    clone: RawClone, corpus: Corpus, context: NotebookContext, cells: dict[int, str]
+    clone: RawClone, corpus: Corpus, context: NotebookContext, cells: dict[int, MaskedCell]
 ) -> list[_Copy] | None:
     if clone.kind == "type-2" and _inconsistent(clone, corpus):
         return None  # `a + a` against `b + c`: not a renamed copy (check drops it too)
@@ -131,7 +133,8 @@ def _copies(
         if sequence.block != 0 or sequence.cell is None:
             return None  # a copy inside a loop or function body
         body = context.trees[sequence.cell].body
-        copies.append(_Copy(sequence.cell, cells[sequence.cell], body, span.start, span.stop))
+        code = cells[sequence.cell].code
+        copies.append(_Copy(sequence.cell, code, body, span.start, span.stop))
     return _trimmed(copies, context)
 
 

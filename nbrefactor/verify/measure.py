@@ -5,7 +5,8 @@ from __future__ import annotations
 import ast
 
 from nbrefactor import pysource
-from nbrefactor.notebook.magics import PLACEHOLDER, mask
+from nbrefactor.analysis.bindings import is_placeholder_call
+from nbrefactor.notebook.magics import mask
 from nbrefactor.notebook.model import Notebook
 
 
@@ -43,8 +44,4 @@ def moved_ratio(before: Notebook, after: Notebook) -> float:
 def _is_placeholder(statement: ast.stmt) -> bool:
     """A masked IPython line: ``__nbrefactor_magic__(0)`` or ``x = __nbrefactor_magic__(1)``."""
     value = statement.value if isinstance(statement, (ast.Expr, ast.Assign)) else None
-    return (
-        isinstance(value, ast.Call)
-        and isinstance(value.func, ast.Name)
-        and value.func.id == PLACEHOLDER
-    )
+    return value is not None and is_placeholder_call(value)
