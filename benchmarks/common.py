@@ -1,5 +1,6 @@
 """Pieces shared by the benchmark scripts: generating notebooks (cells, outputs, the
-bookkeeping of a seeded generator) and the --sizes option."""
+bookkeeping of a seeded generator), the options of the scaling benchmarks, and their
+growth figure."""
 
 from __future__ import annotations
 
@@ -45,6 +46,40 @@ def sizes(text: str) -> list[int]:
     if not found or any(size < 10 for size in found):
         raise argparse.ArgumentTypeError("sizes must be integers of at least 10")
     return sorted(set(found))
+
+
+#: Per-cell time at the largest size over the smallest below which growth counts as linear.
+LINEAR_LIMIT = 2.0
+
+
+def scaling_parser(description: str, default_sizes: tuple[int, ...]) -> argparse.ArgumentParser:
+    """The options every scaling benchmark takes: --sizes, --repeat, --seed, --json."""
+    parser = argparse.ArgumentParser(description=description)
+    shown = ",".join(str(size) for size in default_sizes)
+    parser.add_argument(
+        "--sizes",
+        type=sizes,
+        default=list(default_sizes),
+        help=f"comma-separated notebook sizes in cells (default: {shown})",
+    )
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="runs per size; the best is reported (default: 3)"
+    )
+    parser.add_argument(
+        "--seed", type=int, default=0, help="seed for the synthetic notebooks (default: 0)"
+    )
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    return parser
+
+
+def per_cell_ratio(small_cells: int, small_ms: float, large_cells: int, large_ms: float) -> float:
+    """Time per cell at the large size over time per cell at the small one (1: linear)."""
+    per_small = small_ms / small_cells
+    return (large_ms / large_cells) / per_small if per_small > 0 else float("nan")
+
+
+def growth_word(ratio: float) -> str:
+    return "linear" if ratio < LINEAR_LIMIT else "SUPERLINEAR"
 
 
 #: How far back (in cells) a generated cell may reach for a name: bounds the fan-in.

@@ -22,7 +22,6 @@ the standard library is needed.
 
 from __future__ import annotations
 
-import argparse
 import cProfile
 import gc
 import io
@@ -44,8 +43,6 @@ from nbrefactor.extract import ExtractionResult, extract
 
 DEFAULT_SIZES = (50, 500, 5_000)
 #: A cell reads names defined in at most this many preceding cells (bounded fan-in).
-#: Per-cell time at the largest size over the smallest below which growth counts as linear.
-LINEAR_LIMIT = 2.0
 #: After a first run this slow (seconds), a size is not repeated.
 SLOW_SECONDS = 20.0
 
@@ -661,8 +658,7 @@ def growth(results: list[Result]) -> dict[str, Any]:
     large = max(results, key=lambda r: r.cells)
 
     def ratio(ms_small: float, ms_large: float) -> float:
-        per_small = ms_small / small.cells
-        return (ms_large / large.cells) / per_small if per_small > 0 else float("nan")
+        return common.per_cell_ratio(small.cells, ms_small, large.cells, ms_large)
 
     total = ratio(small.total_ms, large.total_ms)
     ordered = sorted(results, key=lambda r: r.cells)
@@ -677,7 +673,7 @@ def growth(results: list[Result]) -> dict[str, Any]:
         "extract_ratio": ratio(small.extract_ms, large.extract_ms),
         "diff_ratio": ratio(small.diff_ms, large.diff_ms),
         "cpu_ratio": ratio(small.total_cpu_ms, large.total_cpu_ms),
-        "growth": "linear" if total < LINEAR_LIMIT else "SUPERLINEAR",
+        "growth": common.growth_word(total),
     }
 
 
@@ -752,24 +748,12 @@ def print_table(
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument(
-        "--sizes",
-        type=common.sizes,
-        default=list(DEFAULT_SIZES),
-        help="comma-separated notebook sizes in cells (default: 50,500,5000)",
-    )
-    parser.add_argument(
-        "--repeat", type=int, default=3, help="runs per size; the best is reported (default: 3)"
-    )
+    parser = common.scaling_parser(__doc__.split("\n\n")[0], DEFAULT_SIZES)
     parser.add_argument(
         "--slow",
         type=float,
         default=SLOW_SECONDS,
         help="seconds after which a size is not repeated (default: %(default)s)",
-    )
-    parser.add_argument(
-        "--seed", type=int, default=0, help="seed for the synthetic notebooks (default: 0)"
     )
     parser.add_argument(
         "--profile",
@@ -779,7 +763,6 @@ def main(argv: list[str] | None = None) -> int:
         help="after timing, profile one run per size and show the N nbrefactor functions "
         "with the most cumulative time",
     )
-    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args(argv)
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")

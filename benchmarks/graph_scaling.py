@@ -17,7 +17,6 @@ the standard library is needed.
 
 from __future__ import annotations
 
-import argparse
 import gc
 import json
 import platform
@@ -37,8 +36,6 @@ from nbrefactor.notebook.reader import read_notebook
 
 DEFAULT_SIZES = (100, 1_000, 10_000)
 #: A cell reads names defined in at most this many preceding cells (bounded fan-in).
-#: Per-cell time at the largest size over the smallest below which growth counts as linear.
-LINEAR_LIMIT = 2.0
 
 CONSTANTS = ("THRESHOLD", "SCALE", "N_BINS", "MAX_ROWS", "SEED")
 COLUMNS = ("x", "a", "b", "score", "price", "qty", "weight", "duration")
@@ -477,8 +474,7 @@ def growth(results: list[Result]) -> dict[str, Any]:
     large = max(results, key=lambda r: r.cells)
 
     def ratio(ms_small: float, ms_large: float) -> float:
-        per_small = ms_small / small.cells
-        return (ms_large / large.cells) / per_small if per_small > 0 else float("nan")
+        return common.per_cell_ratio(small.cells, ms_small, large.cells, ms_large)
 
     total = ratio(small.total_ms, large.total_ms)
     return {
@@ -488,7 +484,7 @@ def growth(results: list[Result]) -> dict[str, Any]:
         "read_ratio": ratio(small.read_ms, large.read_ms),
         "graph_ratio": ratio(small.graph_ms, large.graph_ms),
         "cpu_ratio": ratio(small.total_cpu_ms, large.total_cpu_ms),
-        "growth": "linear" if total < LINEAR_LIMIT else "SUPERLINEAR",
+        "growth": common.growth_word(total),
     }
 
 
@@ -531,19 +527,7 @@ def print_table(results: list[Result], summary: dict[str, Any], repeat: int) -> 
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument(
-        "--sizes",
-        type=common.sizes,
-        default=list(DEFAULT_SIZES),
-        help="comma-separated notebook sizes in cells (default: 100,1000,10000)",
-    )
-    parser.add_argument(
-        "--repeat", type=int, default=3, help="runs per size; the best is reported (default: 3)"
-    )
-    parser.add_argument(
-        "--seed", type=int, default=0, help="seed for the synthetic notebooks (default: 0)"
-    )
+    parser = common.scaling_parser(__doc__.split("\n\n")[0], DEFAULT_SIZES)
     parser.add_argument(
         "--workload",
         choices=("realistic", "adversarial"),
@@ -551,7 +535,6 @@ def main(argv: list[str] | None = None) -> int:
         help="realistic analysis notebooks, or the worst case for linking: every cell "
         "rebinds the same names and execution counts are shuffled (default: realistic)",
     )
-    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args(argv)
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
