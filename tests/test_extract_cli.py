@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -101,6 +102,34 @@ def test_generated_tests_pass_and_generated_code_is_clean(work: Path) -> None:
         check=False,
     )
     assert lint.returncode == 0, lint.stdout
+
+
+def test_generated_project_builds_and_its_tests_pass_on_the_built_wheel(work: Path) -> None:
+    hatchling = pytest.importorskip("hatchling.build")  # the generated build backend
+    assert run("cleaning_sales.ipynb", "--project-dir", "proj", "--package", "sales")[0] == 0
+    project = work / "proj"
+    built = subprocess.run(  # what `pip install` asks the backend for (PEP 517)
+        [sys.executable, "-c", f"import {hatchling.__name__} as b; print(b.build_wheel('dist'))"],
+        capture_output=True,
+        text=True,
+        cwd=project,
+        check=False,
+    )
+    assert built.returncode == 0, built.stderr
+    wheel = project / "dist" / built.stdout.strip()
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+    assert "sales/__init__.py" in names and "sales/cleaning_sales.py" in names
+    tests = subprocess.run(  # the package imported from the wheel, not from src/
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"],
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(wheel), "PATH": ""},
+        cwd=project,
+        check=False,
+    )
+    assert tests.returncode == 0, tests.stdout + tests.stderr
+    assert " passed" in tests.stdout
 
 
 def test_a_second_extract_changes_nothing(work: Path) -> None:
