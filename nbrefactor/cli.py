@@ -274,17 +274,23 @@ def extract(
     """
     if output_notebook is not None and len(notebooks) > 1:
         raise UsageError("--output-notebook works with one notebook")
-    for notebook in notebooks:
-        result = run_extract(
-            notebook,
-            project_dir=project_dir,
-            package=package,
-            layout=layout,
-            module=module,
-            output_notebook=output_notebook,
-            autoreload=autoreload,
-            force=force,
-        )
+    worst = 0
+    for notebook in notebooks:  # one bad notebook does not stop the others
+        try:
+            result = run_extract(
+                notebook,
+                project_dir=project_dir,
+                package=package,
+                layout=layout,
+                module=module,
+                output_notebook=output_notebook,
+                autoreload=autoreload,
+                force=force,
+            )
+        except NbrefactorError as error:
+            click.echo(f"nbrefactor: error: {error}", err=True)
+            worst = max(worst, error.exit_code)
+            continue
         for skipped in result.plan.skipped:
             click.echo(str(skipped), err=True)
         if not result.changes:
@@ -295,8 +301,15 @@ def extract(
             click.echo(result.changes.diff(), nl=False)
             click.echo(f"{notebook}: would move {moved} to {result.plan.module}", err=True)
             continue
-        written = result.changes.apply()
+        try:
+            written = result.changes.apply()
+        except NbrefactorError as error:  # rolled back: this notebook's files are as they were
+            click.echo(f"nbrefactor: error: {error}", err=True)
+            worst = max(worst, error.exit_code)
+            continue
         click.echo(
             f"{notebook}: moved {moved} to {result.plan.module} ({len(written)} files written)",
             err=True,
         )
+    if worst:
+        sys.exit(worst)

@@ -20,7 +20,7 @@ from nbrefactor.emit.project import (
 )
 from nbrefactor.emit.render import CellTrees, notebook_edit, render_module, render_tests
 from nbrefactor.errors import NbrefactorError
-from nbrefactor.notebook.reader import read_notebook_text
+from nbrefactor.notebook.reader import read_notebook_text, read_source
 from nbrefactor.notebook.writer import apply_edit
 from nbrefactor.planning.planner import plan as make_plan
 from nbrefactor.planning.units import ExtractionPlan
@@ -50,10 +50,7 @@ def extract(
         NbrefactorError: unreadable notebook, no project, or a name that already exists
             in the target module (unless ``force``).
     """
-    try:
-        text = notebook.read_text(encoding="utf-8")
-    except OSError as error:
-        raise NbrefactorError(f"cannot read: {error.strerror}", path=notebook) from None
+    text = read_source(notebook)
     graph = build_graph(read_notebook_text(text, notebook))
     if project_dir is not None and not (project_dir / "pyproject.toml").exists():
         if package is None:

@@ -9,6 +9,28 @@ from pathlib import Path
 from nbrefactor.errors import NbrefactorError
 
 
+def stage_text(path: Path, text: str) -> Path:
+    """Write ``text`` to a temporary file next to ``path``, flushed to disk, with the
+    permissions ``path`` has (a new file gets the usual ones: 0o666 minus the umask).
+    Renaming it onto ``path`` is then atomic; the caller removes it if it does not.
+
+    Raises:
+        OSError: the folder is missing or the write fails (disk full, permissions).
+    """
+    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    temporary = Path(name)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        temporary.chmod(path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~_umask())
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    return temporary
+
+
 def write_text_atomic(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` through a temporary file in the same folder and a rename.
 
@@ -16,22 +38,18 @@ def write_text_atomic(path: Path, text: str) -> None:
         NbrefactorError: the folder is missing or the write fails (disk full, permissions);
             ``path`` is left as it was.
     """
-    folder = path.parent if str(path.parent) else Path()
     try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        temporary = stage_text(path, text)
     except OSError as error:
         raise NbrefactorError(f"cannot write: {error.strerror or error}", path=path) from None
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        if path.exists():
-            Path(temporary).chmod(path.stat().st_mode & 0o7777)
-        Path(temporary).replace(path)
+        temporary.replace(path)
     except OSError as error:
-        Path(temporary).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise NbrefactorError(f"cannot write: {error.strerror or error}", path=path) from None
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+
+
+def _umask() -> int:
+    current = os.umask(0)  # the only way to read it; set straight back
+    os.umask(current)
+    return current

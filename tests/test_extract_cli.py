@@ -288,3 +288,27 @@ def test_an_interrupt_while_writing_puts_everything_back(
         result.changes.apply()
     assert snapshot(work) == before
     assert not (work / "proj").exists()
+
+
+def test_one_bad_notebook_does_not_stop_the_others(work: Path) -> None:
+    (work / "latin1.ipynb").write_bytes(b'{"cells": [], "metadata": {"x": "\xe9"}}')
+    code, _, err = run(
+        "latin1.ipynb", "cleaning_sales.ipynb", "--project-dir", "proj", "--package", "sales"
+    )
+    assert code == 2  # the worst outcome of the batch
+    assert "latin1.ipynb: is not UTF-8 text (byte 0xe9" in err and "internal error" not in err
+    assert "cleaning_sales.ipynb: moved" in err
+    assert (work / "proj" / "src" / "sales" / "cleaning_sales.py").is_file()
+
+
+def test_new_files_get_the_usual_permissions(work: Path) -> None:
+    import os
+
+    previous = os.umask(0o022)
+    try:
+        assert run("cleaning_sales.ipynb", "--project-dir", "proj", "--package", "sales")[0] == 0
+    finally:
+        os.umask(previous)
+    for path in ("pyproject.toml", "src/sales/cleaning_sales.py", "tests/test_cleaning_sales.py"):
+        assert (work / "proj" / path).stat().st_mode & 0o777 == 0o644, path
+    assert (work / "cleaning_sales.ipynb").stat().st_mode & 0o777 == 0o644  # kept as it was

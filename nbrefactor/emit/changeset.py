@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import difflib
-import os
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from nbrefactor.errors import NbrefactorError
+from nbrefactor.fileio import stage_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +58,7 @@ class ChangeSet:
         try:
             for change in pending:
                 created.extend(_make_parents(change.path.parent))
-                staged.append((change, _stage(change)))
+                staged.append((change, stage_text(change.path, change.new)))
             for change, temporary in staged:
                 temporary.replace(change.path)
                 done.append(change)
@@ -111,19 +110,6 @@ def _make_parents(folder: Path) -> list[Path]:
     missing = [p for p in [folder, *folder.parents] if not p.exists()]
     folder.mkdir(parents=True, exist_ok=True)
     return missing
-
-
-def _stage(change: FileChange) -> Path:
-    handle, name = tempfile.mkstemp(
-        prefix=f".{change.path.name}.", suffix=".nbrefactor", dir=change.path.parent
-    )
-    with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-        stream.write(change.new)
-        stream.flush()
-        os.fsync(stream.fileno())
-    if change.path.exists():
-        Path(name).chmod(change.path.stat().st_mode & 0o7777)
-    return Path(name)
 
 
 def _roll_back(

@@ -35,7 +35,7 @@ def read_notebook(path: str | Path) -> Notebook:
         UnsupportedNotebookError: unknown nbformat version or a kernel that is not Python.
     """
     path = Path(path)
-    text = _read_text(path)
+    text = read_source(path)
     suffix = path.suffix.lower()
     if suffix == ".ipynb":
         return _from_ipynb(path, text)
@@ -58,7 +58,9 @@ def read_notebook_text(text: str, path: str | Path = "<string>.ipynb") -> Notebo
     return _from_ipynb(path, text)
 
 
-def _read_text(path: Path) -> str:
+def read_source(path: Path) -> str:
+    """The text of a notebook file, or a :class:`NotebookReadError` saying why not (no
+    such file, a folder, no permission, not UTF-8 with the byte and line)."""
     try:
         data = path.read_bytes()
     except FileNotFoundError:
