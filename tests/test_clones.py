@@ -203,3 +203,15 @@ def test_type3_within_one_cell() -> None:
     (found,) = clones({"a.ipynb": [cell]})
     assert found.kind == "type-3"
     assert {(r.cell, r.line) for r in found.regions} == {(0, 1), (0, 9)}
+
+
+def test_an_ignore_comment_counts_lines_the_way_python_does() -> None:
+    from nbrefactor.analysis.fingerprints import fingerprint_cells
+
+    code = 'a = "x\x0cy"\nb = 1  # nbrefactor: ignore\nc = 2\n'  # a form feed in line 1
+    (sequence,) = fingerprint_cells("nb", [(0, code)]).sequences
+    assert [(s.line, s.suppressed) for s in sequence.statements] == [
+        (1, False),
+        (2, True),
+        (3, False),
+    ]

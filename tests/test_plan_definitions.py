@@ -174,3 +174,16 @@ def test_a_constant_read_before_the_import_cell_stays(make_notebook: Build) -> N
     )
     assert result.constants == ("LIMIT = 10",)
     assert result.moved_constants == ()
+
+
+def test_numbered_output_history_keeps_code_in_the_notebook(make_notebook: Build) -> None:
+    from nbrefactor.planning.planner import plan as plan_all
+
+    cells = (
+        "rows = [1, 2, 3]\nrows",
+        "def last_total():\n    return sum(_2)",  # Out[2]: exists only in the kernel
+        "first = _1[0]\nsecond = first * 2\nprint(first, second)",
+    )
+    result = plan_all(build_graph(make_notebook(*cells)), "pkg.nb")
+    assert reasons(result) == {"last_total": "NBR206", "cell 2": "NBR213"}
+    assert not result.definitions and not result.scripts

@@ -145,6 +145,12 @@ def is_placeholder_call(node: ast.AST) -> bool:
     )
 
 
+def is_masked_statement(statement: ast.stmt) -> bool:
+    """A masked IPython line: ``__nbrefactor_magic__(0)`` or ``x = __nbrefactor_magic__(1)``."""
+    value = statement.value if isinstance(statement, (ast.Expr, ast.Assign)) else None
+    return value is not None and is_placeholder_call(value)
+
+
 def is_named_lambda(node: ast.Assign) -> bool:
     return (
         len(node.targets) == 1

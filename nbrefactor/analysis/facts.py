@@ -96,6 +96,7 @@ def analyse_masked(masked: MaskedCell) -> CellFacts:
             walker.dynamic.append(f"%{magic.name}")
     imported = {b.name for b in walker.bindings if b.kind == "import"}
     call_only = set(walker.mutates) - walker.assignment_mutates
+    lines = [line.rstrip("\r\n") for line in split_lines(masked.code)]  # once, not per read
     return CellFacts(
         defines=tuple(dict.fromkeys(b.name for b in walker.bindings)),
         reads=tuple(walker.reads),
@@ -109,7 +110,7 @@ def analyse_masked(masked: MaskedCell) -> CellFacts:
         bindings=tuple(walker.bindings),
         defs=defs,
         read_positions=tuple(
-            (name, *masked.source_position(line, _column(masked.code, line, offset), name))
+            (name, *masked.source_position(line, _column(lines, line, offset), name))
             for name, (line, offset) in walker.reads.items()
         ),
         star_imports=tuple(walker.star_imports),
@@ -119,9 +120,8 @@ def analyse_masked(masked: MaskedCell) -> CellFacts:
     )
 
 
-def _column(code: str, line: int, offset: int) -> int:
+def _column(lines: list[str], line: int, offset: int) -> int:
     """ast gives UTF-8 byte offsets; people count characters from 1."""
-    lines = [line.rstrip("\r\n") for line in split_lines(code)]
     if not 0 < line <= len(lines):
         return offset + 1
     return len(lines[line - 1].encode("utf-8")[:offset].decode("utf-8", "replace")) + 1

@@ -21,11 +21,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from nbrefactor import pysource
-from nbrefactor.analysis.bindings import is_placeholder_call
-from nbrefactor.notebook.magics import MaskedCell, mask
+from nbrefactor.analysis.bindings import is_masked_statement
+from nbrefactor.notebook.magics import MaskedCell, mask, split_lines
 
 #: Version of the fingerprint format; cached fingerprints of another version are ignored.
-FINGERPRINT_VERSION = 4
+FINGERPRINT_VERSION = 5  # 5: suppression comments found on the lines Python sees
 
 _SUPPRESS = "nbrefactor: ignore"
 _RENAMABLE_DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
@@ -104,7 +104,8 @@ def fingerprint_parsed(path: str, cells: list[tuple[int, MaskedCell, ast.Module]
 def _cell_sequences(
     index: int | None, source: str, tree: ast.Module, masked: MaskedCell
 ) -> Iterator[SequencePrint]:
-    printer = _Printer(source.splitlines(), masked.dedented_lines, len(masked.leading_indent))
+    lines = [line.rstrip("\r\n") for line in split_lines(source)]  # not str.splitlines
+    printer = _Printer(lines, masked.dedented_lines, len(masked.leading_indent))
     for number, block in enumerate(blocks(tree.body)):
         if block:
             yield SequencePrint(index, number, tuple(printer.statement(s) for s in block))
@@ -116,9 +117,9 @@ def blocks(body: list[ast.stmt]) -> Iterator[list[ast.stmt]]:
     Masked IPython lines are left out. Fingerprinting and anything that maps a
     :class:`SequencePrint` back to code use this one order.
     """
-    yield [statement for statement in body if not _is_magic(statement)]
+    yield [statement for statement in body if not is_masked_statement(statement)]
     for statement in body:
-        if not _is_magic(statement):
+        if not is_masked_statement(statement):
             for block in _blocks(statement):
                 yield from blocks(block)
 
@@ -184,15 +185,6 @@ def _blocks(statement: ast.stmt) -> Iterator[list[ast.stmt]]:
         yield handler.body
     for case in getattr(statement, "cases", None) or ():
         yield case.body
-
-
-def _is_magic(statement: ast.stmt) -> bool:
-    value = getattr(statement, "value", None)
-    return (
-        isinstance(statement, (ast.Expr, ast.Assign))
-        and value is not None
-        and (is_placeholder_call(value))
-    )
 
 
 #: Fields in evaluation order where it differs from the syntax order, so that a name's

@@ -44,7 +44,14 @@ IPYTHON_NAMES = frozenset(
     }
 )
 BUILTIN_NAMES = frozenset(dir(builtins)) | IPYTHON_NAMES
+_HISTORY_NAMES = frozenset({"_", "__", "___", "In", "Out", "_i", "_ii", "_iii", "_ih", "_oh"})
 _HISTORY_NAME = re.compile(r"_i?\d+")
+
+
+def is_output_history(name: str) -> bool:
+    """Whether ``name`` is IPython's input/output history (``_``, ``_2``, ``Out``, ``_i3``),
+    which exists only in a kernel, never in a module."""
+    return name in _HISTORY_NAMES or _HISTORY_NAME.fullmatch(name) is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,7 +236,7 @@ class _Linker:
         else:
             if later is not None or dynamic_seen or name in BUILTIN_NAMES:
                 return
-            if name in cell_facts.magic_reads or _HISTORY_NAME.fullmatch(name):
+            if name in cell_facts.magic_reads or is_output_history(name):
                 return
             self.diagnostics.append(
                 Diagnostic(

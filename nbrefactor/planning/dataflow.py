@@ -14,11 +14,9 @@ from dataclasses import dataclass, field
 
 from nbrefactor.analysis.cell_walker import CellWalker
 from nbrefactor.analysis.facts import DefFacts
-from nbrefactor.analysis.graph import CellGraph
+from nbrefactor.analysis.graph import CellGraph, is_output_history
 from nbrefactor.notebook.model import Cell
 from nbrefactor.planning.definitions import Binding, changed_names, classify_name
-
-HISTORY = frozenset({"_", "__", "___", "Out", "In", "_i", "_ii", "_iii", "_oh", "_ih"})
 
 
 class Later:
@@ -103,8 +101,9 @@ def block_flow(
     ``read_after`` are names read after it in its last cell (a displayed expression)."""
     walker = CellWalker(frozenset())
     walker.statements(list(statements))
-    if walker.dynamic or walker.star_imports or set(walker.reads) & HISTORY:
-        found = sorted(set(walker.dynamic) | (set(walker.reads) & HISTORY))
+    history = {name for name in walker.reads if is_output_history(name)}
+    if walker.dynamic or walker.star_imports or history:
+        found = sorted(set(walker.dynamic) | history)
         return Unsafe("NBR213", ", ".join(found) or "a star import")
     earlier = set(bound_earlier)
     deleted = [n for n in walker.deletes if n in earlier or context.bound_before(n, first_cell)]

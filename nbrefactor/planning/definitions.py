@@ -17,11 +17,9 @@ from dataclasses import dataclass
 from nbrefactor import pysource
 from nbrefactor.analysis.bindings import DYNAMIC_CALLS, DefFacts
 from nbrefactor.analysis.cell_walker import CellWalker
-from nbrefactor.analysis.graph import BUILTIN_NAMES, CellGraph
+from nbrefactor.analysis.graph import BUILTIN_NAMES, CellGraph, is_output_history
 from nbrefactor.notebook.magics import Magic
 from nbrefactor.planning.units import SKIP_REASONS, ExtractionPlan, MovedDefinition, Skipped
-
-_HISTORY = frozenset({"_", "__", "___", "Out", "In", "_i", "_ii", "_iii", "_oh", "_ih"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,7 +183,7 @@ def _check(
         and any(n not in BUILTIN_NAMES and n not in bindings for n in facts.globals_read)
     ):
         report(candidate, "NBR205")
-    elif facts.globals_read & _HISTORY:
+    elif any(is_output_history(name) for name in facts.globals_read):
         report(candidate, "NBR206")
     else:
         evaluated = _definition_time_reads(candidate.node)

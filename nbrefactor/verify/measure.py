@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 
 from nbrefactor import pysource
-from nbrefactor.analysis.bindings import is_placeholder_call
+from nbrefactor.analysis.bindings import is_masked_statement
 from nbrefactor.notebook.magics import mask
 from nbrefactor.notebook.model import Notebook
 
@@ -29,7 +29,7 @@ def code_statements(notebook: Notebook) -> int:
             total += 1
             continue
         total += sum(
-            isinstance(node, ast.stmt) and not _is_placeholder(node) for node in ast.walk(tree)
+            isinstance(node, ast.stmt) and not is_masked_statement(node) for node in ast.walk(tree)
         )
     return total
 
@@ -39,9 +39,3 @@ def moved_ratio(before: Notebook, after: Notebook) -> float:
     calls and the import cell that replace them count against it)."""
     old = code_statements(before)
     return (old - code_statements(after)) / old if old else 0.0
-
-
-def _is_placeholder(statement: ast.stmt) -> bool:
-    """A masked IPython line: ``__nbrefactor_magic__(0)`` or ``x = __nbrefactor_magic__(1)``."""
-    value = statement.value if isinstance(statement, (ast.Expr, ast.Assign)) else None
-    return value is not None and is_placeholder_call(value)
