@@ -134,6 +134,14 @@ def test_nbr103_out_of_order_execution(make_notebook: Build) -> None:
     assert [c for c in codes(graph) if c[0] == "NBR103"] == [("NBR103", 1)]
 
 
+def test_nbr103_equal_counts_from_a_kernel_restart(make_notebook: Build) -> None:
+    graph = build_graph(
+        make_notebook(("code", "a = 1", 1), ("code", "b = a", 1))  # was an internal error
+    )
+    (finding,) = [d for d in graph.diagnostics if d.code == "NBR103"]
+    assert "same count: they ran in different kernel sessions" in finding.message
+
+
 def test_nbr104_name_reused_for_something_else(make_notebook: Build) -> None:
     graph = build_graph(
         make_notebook(

@@ -50,9 +50,11 @@ def execution_order(notebook: Notebook) -> Iterator[Diagnostic]:
         below = lowest_below[position + 1]
         if below is not None and below[1] < count:
             detail = f"it ran after cell {below[0]} below it ([{below[1]}])"
-        else:
-            assert above is not None and above[1] > count
+        elif above is not None and above[1] > count:
             detail = f"it ran before cell {above[0]} above it ([{above[1]}])"
+        else:  # only equal counts are left: the kernel was restarted between the two runs
+            twin = next(i for i, c in executed if c == count and i != index)
+            detail = f"cell {twin} has the same count: they ran in different kernel sessions"
         yield Diagnostic(
             "NBR103",
             f"executed out of order (execution count [{count}]): {detail}",
