@@ -118,3 +118,15 @@ def test_copies_sharing_a_line_with_other_code_stay(make_notebook: Build) -> Non
     body = "a = [1, 2, 3]\nb = [x * 2 for x in a]\nc = sum(b) + len(a)\nprint(c, b, a)"
     result = plan(make_notebook, "z = 0; " + body, "print('go'); " + body)
     assert not result.shared  # the copies start after other code on the same line
+
+
+def test_a_literal_assignment_sharing_a_line_stays_in_the_body(make_notebook: Build) -> None:
+    body = "col = {key!r}; m = data[col] * 2\nn = m + 1\nout = [n, m, col]\nprint(out, len(out))"
+    result = plan(
+        make_notebook,
+        "data = {'a': 1, 'b': 2}",
+        body.format(key="a"),
+        body.format(key="b"),
+    )
+    function = only_shared(result)
+    assert "m = data[col] * 2" in function.body  # not cut away with `col = ...`

@@ -299,13 +299,15 @@ def _literal_names(
     }
     mentioned: set[str] = set()
     assignments: dict[int, tuple[int, str]] = {}  # id(constant) -> statement index, name
-    for index, statement in enumerate(first.statements):
+    statements = first.statements
+    for index, statement in enumerate(statements):
         if (
             isinstance(statement, ast.Assign)
             and len(statement.targets) == 1
             and isinstance(statement.targets[0], ast.Name)
             and isinstance(statement.value, ast.Constant)
             and statement.targets[0].id not in mentioned
+            and _alone_on_its_lines(statements, index)  # it is cut out by whole lines
         ):
             assignments[id(statement.value)] = (index, statement.targets[0].id)
         mentioned |= _every_name([statement])
@@ -327,6 +329,15 @@ def _literal_names(
         used.add(candidate)
         chosen.append(candidate)
     return chosen, dropped
+
+
+def _alone_on_its_lines(statements: Sequence[ast.stmt], index: int) -> bool:
+    statement = statements[index]
+    before = statements[index - 1] if index else None
+    after = statements[index + 1] if index + 1 < len(statements) else None
+    return (before is None or (before.end_lineno or 0) < statement.lineno) and (
+        after is None or after.lineno > (statement.end_lineno or statement.lineno)
+    )
 
 
 def _literal_stem(node: ast.Constant, parents: dict[int, ast.AST]) -> str:

@@ -23,6 +23,7 @@ from nbrefactor.planning.dataflow import (
     block_flow,
     count_statements,
     displays_value,
+    names_bound,
     names_read,
 )
 from nbrefactor.planning.naming import Names
@@ -123,6 +124,8 @@ def _script_cells(
         last = body[-1] if displays_value(cell, body[-1], context.bindings) else None
         if last is not None:
             body = body[:-1]
+        if _shares_lines(body, [s for s in tree.body if s not in body]):
+            continue  # `LIMIT = 5; y = f()`: the moved code is cut out by whole lines
         shows = bool(cell.outputs) or last is not None
         found[index] = _Cell(index, facts, tree, body, imports, last, shows, header or "")
     return found
@@ -140,6 +143,13 @@ def _wrapping_magic(magics: Sequence[Magic], tree: ast.Module) -> str | None:
     if magic.name not in _WRAPPING_MAGICS or magic.start_line != 1 or tree.body[0].lineno != 1:
         return None
     return magic.original.rstrip("\n")
+
+
+def _shares_lines(moving: list[ast.stmt], staying: list[ast.stmt]) -> bool:
+    lines = {n for s in moving for n in range(first_line(s), (s.end_lineno or s.lineno) + 1)}
+    return any(
+        n in lines for s in staying for n in range(first_line(s), (s.end_lineno or s.lineno) + 1)
+    )
 
 
 def _assigned_name(statement: ast.stmt) -> str | None:
@@ -196,7 +206,12 @@ def _plan_run(
     last = run[-1]
     displayed = names_read([last.last_expression]) if last.last_expression else set()
     flow = block_flow(
-        context, statements, first_cell=run[0].index, last_cell=last.index, read_after=displayed
+        context,
+        statements,
+        first_cell=run[0].index,
+        last_cell=last.index,
+        bound_earlier=names_bound([s for cell in run for s in cell.imports]),  # kept before
+        read_after=displayed,
     )
     if isinstance(flow, Unsafe):
         where = f"cells {run[0].index}-{last.index}" if len(run) > 1 else f"cell {last.index}"

@@ -1,0 +1,36 @@
+"""Script code as functions: what a run takes, and the cells that must stay as they are."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from nbrefactor import Notebook, build_graph
+from nbrefactor.planning.planner import plan as make_plan
+from nbrefactor.planning.units import ExtractionPlan
+
+Build = Callable[..., Notebook]
+
+
+def plan(make_notebook: Build, *cells: str) -> ExtractionPlan:
+    return make_plan(build_graph(make_notebook(*cells)), "pkg.nb")
+
+
+def test_a_module_imported_in_the_same_cell_is_a_module_import(make_notebook: Build) -> None:
+    result = plan(make_notebook, "import os\nparts = os.sep.join(['a', 'b'])\nprint(parts)")
+    (function,) = result.scripts
+    assert function.parameters == ()
+    assert function.kept_before == "import os"  # stays in the cell, before the call
+    assert result.imports == ("import os",)
+    assert not result.skipped
+
+
+def test_code_sharing_a_line_with_code_that_stays_is_not_cut(make_notebook: Build) -> None:
+    result = plan(
+        make_notebook,
+        "import math",
+        "LIMIT = 5; y = math.sqrt(9)\nz = y * 2\nprint(z)",
+        "def over(x):\n    return x > LIMIT",
+        "over(3)",
+    )
+    assert result.moved_constants == ("LIMIT",)  # its assignment leaves the cell...
+    assert not result.scripts  # ...so the rest of its line cannot move by whole lines
