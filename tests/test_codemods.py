@@ -57,6 +57,10 @@ def test_pass_new_arguments(before: str, after: str) -> None:
         ("def f(x, *, k):\n    pass\n", "def f(x, *, k, df):\n    pass\n"),
         ("def f(df):\n    pass\n", "def f(df):\n    pass\n"),  # a local already
         ("def g(x):\n    def f(y):\n        pass\n", "def g(x):\n    def f(y):\n        pass\n"),
+        (
+            "class C:\n    def f(self):\n        pass\n",
+            "class C:\n    def f(self):\n        pass\n",
+        ),
     ],
 )
 def test_add_keyword_parameters(before: str, after: str) -> None:

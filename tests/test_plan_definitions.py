@@ -187,3 +187,15 @@ def test_numbered_output_history_keeps_code_in_the_notebook(make_notebook: Build
     result = plan_all(build_graph(make_notebook(*cells)), "pkg.nb")
     assert reasons(result) == {"last_total": "NBR206", "cell 2": "NBR213"}
     assert not result.definitions and not result.scripts
+
+
+def test_a_class_calling_a_function_that_gains_parameters_stays(make_notebook: Build) -> None:
+    result = plan(
+        make_notebook,
+        "rate = len([1, 2])",  # a notebook variable, not a constant
+        "def load(x):\n    return x * rate",
+        "class Loader:\n    def load(self):\n        return load(2)",
+        "Loader().load()",
+    )
+    assert moved(result) == {"load": ("rate",)}
+    assert reasons(result) == {"Loader": "NBR207"}  # its method could not pass `rate`

@@ -16,6 +16,9 @@ class AddKeywordParameters(cst.CSTTransformer):
         self.parameters = parameters
         self._depth = 0
 
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        return False  # a method named like a moved function is not that function
+
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
         self._depth += 1
         return True

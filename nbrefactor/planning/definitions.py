@@ -82,6 +82,12 @@ def plan_definitions(
     passed_around = _non_call_uses(trees)
     for candidate in candidates:
         name = candidate.facts.name
+        if candidate.facts.kind == "class" and name not in skipped:
+            # its methods call a function that needs notebook variables it does not have
+            needing = sorted(n for n in candidate.facts.globals_read if parameters.get(n))
+            if needing:
+                through = ", ".join(f"{n}()" for n in needing)
+                skip(candidate, "NBR207", f"through {through}")
         if name not in skipped and parameters.get(name):
             bad = passed_around.get(name)
             if bad is not None:
