@@ -8,6 +8,7 @@ import ast
 from dataclasses import dataclass
 from pathlib import Path
 
+from nbrefactor import pysource
 from nbrefactor.analysis.graph import build_graph
 from nbrefactor.emit.changeset import ChangeSet, FileChange
 from nbrefactor.emit.project import (
@@ -60,6 +61,8 @@ def extract(
         project = new_project(project_dir, package, layout)
     else:
         project = find_project(project_dir or notebook)
+    if module is not None and not module.isidentifier():
+        raise NbrefactorError(f"--module {module!r} is not a valid Python module name")
     name = module or module_name(notebook)
     plan = make_plan(graph, f"{project.package}.{name}")
     if plan.empty:
@@ -104,12 +107,12 @@ def _append(old: str, new: str, path: Path, plan: ExtractionPlan) -> str:
     """Add the new module's imports, constants and definitions to an existing module:
     imports and constants after the module's own imports, definitions at the end."""
     try:
-        existing = ast.parse(old)
+        existing = pysource.parse(old)
     except SyntaxError as error:
         raise NbrefactorError(
             f"does not parse (line {error.lineno}); not appending to it", path=path
         ) from None
-    new_tree = ast.parse(new)
+    new_tree = pysource.parse(new)
     same = {  # already moved by an earlier run: nothing to add, nothing to refuse
         node.name
         for node in existing.body
@@ -134,6 +137,17 @@ def _append(old: str, new: str, path: Path, plan: ExtractionPlan) -> str:
         if isinstance(target, ast.Name)
     }
     clash = sorted(defined & set(plan.exported))
+    assigned = {  # a constant the module has already, with another value, is a clash too
+        node.targets[0].id: ast.unparse(node)
+        for node in existing.body
+        if isinstance(node, ast.Assign)
+        and len(node.targets) == 1
+        and isinstance(node.targets[0], ast.Name)
+    }
+    for line in plan.constants:
+        name = line.split("=", 1)[0].strip()
+        if name in assigned and assigned[name] != ast.unparse(pysource.parse(line).body[0]):
+            clash.append(name)
     if clash:
         raise NbrefactorError(
             f"already defines {', '.join(clash)}; use --force to replace the module", path=path
@@ -148,20 +162,19 @@ def _append(old: str, new: str, path: Path, plan: ExtractionPlan) -> str:
         else:
             break
     lines[after:after] = missing
-    return "\n".join(lines) + "\n\n\n" + _definitions_text(new) + "\n"
+    return "\n".join(lines) + "\n\n\n" + _definitions_text(new, new_tree) + "\n"
 
 
-def _definitions_text(module: str) -> str:
-    """The part of a rendered module from its first definition (and the comments above
-    it) to the end."""
-    tree = ast.parse(module)
+def _definitions_text(module: str, tree: ast.Module) -> str:
+    """The part of a rendered module (parsed as ``tree``) from its first definition (and
+    the comments above it) to the end."""
     first = next(
         node
         for node in tree.body
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
     )
     lines = module.splitlines()
-    start = (first.decorator_list[0].lineno if first.decorator_list else first.lineno) - 1
+    start = pysource.first_line(first) - 1
     while start > 0 and lines[start - 1].lstrip().startswith("#"):
         start -= 1
     return "\n".join(lines[start:]).rstrip("\n")

@@ -163,6 +163,23 @@ def test_a_name_that_exists_in_the_module_is_refused(work: Path) -> None:
     assert "def n_bad_rows(*, df):" in module.read_text()
 
 
+def test_a_constant_the_module_holds_with_another_value_is_refused(work: Path) -> None:
+    existing_project(work, "MIN_QTY = 5\n\n\ndef mine():\n    return MIN_QTY\n")
+    before = snapshot(work)
+    code, _, err = run("cleaning_sales.ipynb", "--project-dir", "proj", "--package", "sales")
+    assert code == 2
+    assert "already defines MIN_QTY" in err  # the notebook says 1: one of them would lose
+    assert snapshot(work) == before
+
+
+def test_an_invalid_module_name_is_a_usage_error(work: Path) -> None:
+    for name in ("sub.mod", "my-mod"):
+        args = ("cleaning_sales.ipynb", "--project-dir", "proj", "--package", "s", "--module", name)
+        code, _, err = run(*args)
+        assert code == 2 and f"--module {name!r} is not a valid Python module name" in err
+    assert not (work / "proj").exists()
+
+
 def test_appending_to_an_existing_module(work: Path) -> None:
     module = existing_project(
         work, '"""Mine."""\n\nimport os\n\n\ndef mine():\n    return os.sep\n'

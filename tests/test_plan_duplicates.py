@@ -130,3 +130,14 @@ def test_a_literal_assignment_sharing_a_line_stays_in_the_body(make_notebook: Bu
     )
     function = only_shared(result)
     assert "m = data[col] * 2" in function.body  # not cut away with `col = ...`
+
+
+def test_literals_in_match_patterns_are_not_parameters() -> None:
+    code = "match mode:\n    case {!r}:\n        speed = 1\n    case _:\n        speed = 0\n"
+    assert align([statements(code.format("fast")), statements(code.format("slow"))]) is None
+
+
+def test_function_names_never_shadow_ipython_names() -> None:
+    from nbrefactor.planning.naming import Names
+
+    assert Names(set()).for_function("Display", None, ()) == "display_2"

@@ -7,12 +7,14 @@ is parsed before it is returned, so nothing that does not parse is ever written.
 from __future__ import annotations
 
 import ast
+import warnings
 from dataclasses import dataclass
 from functools import cache
 
 import jinja2
 import libcst as cst
 
+from nbrefactor import pysource
 from nbrefactor.analysis.graph import CellGraph
 from nbrefactor.codemods.add_keyword_parameters import AddKeywordParameters
 from nbrefactor.codemods.pass_new_arguments import PassNewArguments
@@ -42,9 +44,15 @@ def render(name: str, **values: object) -> str:
 
 
 def checked_python(text: str, what: str) -> str:
-    """``text`` if it parses; an :class:`NbrefactorError` naming ``what`` if not."""
+    """``text`` if it compiles; an :class:`NbrefactorError` naming ``what`` if not.
+
+    Compiled, not only parsed: some errors (``case x:`` making later patterns
+    unreachable) only show when the code is compiled, and so would on import.
+    """
     try:
-        ast.parse(text)
+        with warnings.catch_warnings():  # the user's `"\d"` strings are their business
+            warnings.simplefilter("ignore")
+            compile(text, what, "exec", dont_inherit=True)
     except SyntaxError as error:
         raise NbrefactorError(
             f"generated code for {what} does not parse (line {error.lineno}: {error.msg}); "
@@ -116,7 +124,7 @@ class _Signature:
 
 def render_tests(plan: ExtractionPlan, module_source: str) -> str:
     """A test module checking every moved function's signature and every moved class."""
-    tree = ast.parse(module_source)
+    tree = pysource.parse(module_source)
     functions = [
         _Signature(
             node.name,

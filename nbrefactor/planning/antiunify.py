@@ -2,7 +2,8 @@
 
 The copies must have the same syntax tree except for variable names and literal values.
 Names must differ by a consistent renaming (one name in a copy always stands for the
-same name in every other copy); literals may differ anywhere except inside f-strings.
+same name in every other copy); literals may differ anywhere except inside f-strings and
+match patterns.
 Anything else (an attribute, a keyword, an operator) makes the copies different code.
 """
 
@@ -45,11 +46,11 @@ def align(copies: Sequence[Sequence[ast.stmt]]) -> Alignment | None:
     walks = [list(_walk(copy)) for copy in copies]
     if len({len(walk) for walk in walks}) != 1:
         return None
-    in_fstrings = {
+    fixed = {  # literals a name cannot replace: f-string parts, `case 'fast':` patterns
         id(node)
         for statement in copies[0]
         for outer in ast.walk(statement)
-        if isinstance(outer, ast.JoinedStr)
+        if isinstance(outer, (ast.JoinedStr, ast.MatchValue, ast.MatchSingleton))
         for node in ast.walk(outer)
     }
     meaning: list[dict[str, tuple[str, ...]]] = [{} for _ in copies]
@@ -68,7 +69,7 @@ def align(copies: Sequence[Sequence[ast.stmt]]) -> Alignment | None:
             values = tuple((type(c.value), repr(c.value)) for c in constants)
             if len(set(values)) == 1:
                 continue
-            if id(first) in in_fstrings:
+            if id(first) in fixed:
                 return None
             slots.setdefault(values, []).append(constants)
         elif not _same_fields(nodes):

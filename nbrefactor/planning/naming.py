@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import builtins
 import keyword
 import re
 from collections.abc import Iterable
+
+from nbrefactor.analysis.graph import BUILTIN_NAMES  # builtins and IPython's (display)
 
 _STOPWORDS = frozenset(
     {"a", "an", "the", "of", "and", "or", "to", "for", "in", "on", "with", "by", "from",
@@ -46,9 +47,7 @@ class Names:
         if stem[0].isdigit():
             stem = f"step_{stem}"
         candidate, number = stem, self._next.get(stem, 2)
-        while (
-            keyword.iskeyword(candidate) or hasattr(builtins, candidate) or candidate in self.taken
-        ):
+        while keyword.iskeyword(candidate) or candidate in BUILTIN_NAMES or candidate in self.taken:
             candidate, number = f"{stem}_{number}", number + 1
         self._next[stem] = number
         self.taken.add(candidate)
