@@ -308,7 +308,8 @@ def extract(
             worst = max(worst, error.exit_code)
             continue
         click.echo(
-            f"{notebook}: moved {moved} to {result.plan.module} ({len(written)} files written)",
+            f"{notebook}: moved {moved} to {result.plan.module} "
+            f"({len(written)} file{'' if len(written) == 1 else 's'} written)",
             err=True,
         )
     if worst:

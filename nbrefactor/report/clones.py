@@ -240,7 +240,6 @@ def _sarif(classes: Sequence[CloneClass], diagnostics: Sequence[Diagnostic]) -> 
                     "driver": {
                         "name": "nbrefactor",
                         "version": __version__,
-                        "informationUri": "https://pypi.org/project/nbrefactor/",
                         "rules": rules,
                     }
                 },
