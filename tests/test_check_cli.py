@@ -176,13 +176,20 @@ def test_no_notebooks_found_is_a_usage_error(tmp_path: Path) -> None:
     assert "no notebooks found" in err
 
 
-def test_cache_is_written_and_reused(project: Path) -> None:
+def test_cache_is_written_and_reused(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from nbrefactor import duplicates
+
     first = CliRunner().invoke(cli.main, ["check", "."])
     assert first.exit_code == 1
     cache = project / ".nbrefactor_cache"
     assert (cache / ".gitignore").read_text().splitlines()[-1] == "*"
+
+    def no_fingerprinting(*args: object) -> None:
+        raise AssertionError("fingerprinted again: the cache was not read")
+
+    monkeypatch.setattr(duplicates, "fingerprint_cells", no_fingerprinting)
     second = CliRunner().invoke(cli.main, ["check", "."])
-    assert second.stdout == first.stdout
+    assert second.stdout == first.stdout, second.output
 
 
 def test_a_broken_file_only_compared_with_does_not_fail_the_check(project: Path) -> None:

@@ -19,5 +19,9 @@ def test_graph_matches_golden_case(notebook: Path) -> None:
     )
 
 
-def test_every_example_has_a_golden_case() -> None:
+def test_every_example_has_a_golden_case_and_no_golden_case_is_stale() -> None:
+    from tests.golden import GRAPH_CASES
+
     assert len(example_notebooks()) >= 6
+    expected = {expected_path(notebook).name for notebook in example_notebooks()}
+    assert {path.name for path in GRAPH_CASES.glob("*.json")} == expected
