@@ -212,6 +212,21 @@ def discover(paths: Iterable[Path], exclude: Sequence[str] = ()) -> Iterator[Pat
                     yield Path(folder) / name
 
 
+def is_excluded(path: Path, root: Path, patterns: Sequence[str]) -> bool:
+    """Whether ``path`` (a file under ``root``) matches an ``exclude`` pattern, itself or
+    through one of its folders, as :func:`discover` would have skipped it."""
+    if not patterns:
+        return False
+    try:
+        relative = path.resolve().relative_to(root.resolve())
+    except ValueError:
+        return False  # outside the project: its patterns do not apply
+    folders = list(relative.parents)[:-1]  # without "."
+    return _excluded(relative, patterns) or any(
+        _excluded(folder, patterns, folder=True) for folder in folders
+    )
+
+
 def _excluded(relative: Path, patterns: Sequence[str], *, folder: bool = False) -> bool:
     text = relative.as_posix()
     for pattern in patterns:

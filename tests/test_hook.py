@@ -155,6 +155,20 @@ def test_new_copy_of_committed_notebook_is_reported(
     assert err == ""
 
 
+def test_excluded_paths_are_neither_reported_nor_compared_with(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (repo / "pyproject.toml").write_text('[tool.nbrefactor]\nexclude = ["scratch/"]\n')
+    write_new_copy(repo, staged=True, name="scratch/copy.ipynb")
+    assert hook(capsys, "scratch/copy.ipynb")[0] == 0  # as `check .` would skip it
+    commit(repo, "scratch/copy.ipynb")
+    write(repo, "old.ipynb", ("markdown", "# Sales"), "x = 1")  # the copy's only twin goes
+    commit(repo, "old.ipynb")
+    write_new_copy(repo, staged=True)
+    code, out, _ = hook(capsys, "new.ipynb")
+    assert code == 0, out  # the excluded scratch copy is not compared with either
+
+
 def test_reported_paths_are_relative_to_the_repository(
     repo: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -17,7 +17,7 @@ from pathlib import Path
 from nbrefactor.cache import CACHE_DIR, FingerprintCache
 from nbrefactor.check import BAD_INPUT, run_check
 from nbrefactor.config import load_config
-from nbrefactor.duplicates import tracked_notebooks
+from nbrefactor.duplicates import is_excluded, tracked_notebooks
 from nbrefactor.errors import NbrefactorError
 
 
@@ -38,10 +38,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         config = load_config(root)
         baseline = args.baseline or (root / config.baseline if config.baseline else None)
         cache = None if args.no_cache else FingerprintCache(root / CACHE_DIR)
+        files = [f for f in args.files if not is_excluded(f, root, config.exclude)]
+        if not files:
+            return 0
         result = run_check(
-            args.files,
+            files,
             config=config,
-            compare_with=tracked_notebooks(root),
+            compare_with=[
+                f for f in tracked_notebooks(root) if not is_excluded(f, root, config.exclude)
+            ],
             cache=cache,
             baseline=baseline,
         )
