@@ -155,7 +155,8 @@ def graph(notebook: Path, fmt: GraphFormat, output: Path | None) -> None:
 @click.option(
     "--update-baseline",
     is_flag=True,
-    help="Record every current duplicate in the --baseline file and exit 0.",
+    help="Record every current duplicate in the --baseline file and exit 0 "
+    "(2, naming them, if some files could not be read).",
 )
 @click.option(
     "--cache/--no-cache",
@@ -200,6 +201,8 @@ def check(
         raise UsageError("no notebooks found in the given paths")
     if baseline is None and config.baseline and config.source is not None:
         baseline = config.source.parent / config.baseline
+    if update_baseline and baseline is None:
+        raise UsageError("--update-baseline needs a baseline file (--baseline FILE)")
     result = run_check(
         files,
         config=config,
@@ -208,6 +211,8 @@ def check(
         update_baseline=update_baseline,
     )
     if result.baseline_written is not None:
+        for problem in result.problems:  # files left out of the baseline, and why
+            click.echo(str(problem), err=True)
         click.echo(f"wrote {result.baseline_written} known copies to {baseline}", err=True)
     else:
         click.echo(result.render(fmt), nl=False)

@@ -108,6 +108,19 @@ def test_baseline_lets_old_duplicates_pass_and_catches_new_ones(
     assert "new.ipynb:cell_1:1:1: NBR001" in out
 
 
+def test_updating_a_baseline_names_the_files_it_left_out(project: Path) -> None:
+    (project / "latin1.ipynb").write_bytes(b'{"cells": [], "metadata": {"x": "\xe9"}}')
+    code, _, err = run(".", "--baseline", "baseline.json", "--update-baseline")
+    assert code == 2
+    assert "latin1.ipynb: is not UTF-8" in err and "wrote 2 known copies" in err
+
+
+def test_updating_a_baseline_needs_one(project: Path) -> None:
+    code, _, err = run(".", "--update-baseline")
+    assert code == 2 and "--update-baseline needs a baseline file" in err
+    assert not (project / ".nbrefactor_cache").exists()  # refused before any work
+
+
 def test_missing_baseline_is_exit_2(project: Path) -> None:
     code, _, err = run(".", "--baseline", "nope.json")
     assert code == 2
