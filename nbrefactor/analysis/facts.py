@@ -7,7 +7,8 @@ The walk follows evaluation order and definite assignment
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import ast
+from dataclasses import dataclass, field
 
 from nbrefactor import pysource
 from nbrefactor.analysis.bindings import Binding, DefFacts
@@ -55,6 +56,8 @@ class CellFacts:
     magic_reads: frozenset[str] = frozenset()
     parse_error: ParseError | None = None
     masked: MaskedCell | None = None
+    #: The syntax tree of ``masked.code``, kept so that planning does not parse it again.
+    tree: ast.Module | None = field(default=None, compare=False, repr=False)
 
     def def_named(self, name: str) -> DefFacts | None:
         """The last top-level def or class called ``name`` in this cell."""
@@ -117,6 +120,7 @@ def analyse_masked(masked: MaskedCell) -> CellFacts:
         dynamic=tuple(dict.fromkeys(walker.dynamic)),
         magic_reads=frozenset(walker.magic_reads),
         masked=masked,
+        tree=tree,
     )
 
 

@@ -14,7 +14,6 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Set
 from dataclasses import dataclass
 
-from nbrefactor import pysource
 from nbrefactor.analysis.bindings import DYNAMIC_CALLS, DefFacts
 from nbrefactor.analysis.cell_walker import CellWalker
 from nbrefactor.analysis.graph import BUILTIN_NAMES, CellGraph, is_output_history
@@ -128,8 +127,8 @@ def plan_definitions(
 def parse_cells(graph: CellGraph) -> dict[int, ast.Module]:
     trees: dict[int, ast.Module] = {}
     for index, facts in graph.facts.items():
-        if facts.parse_error is None and facts.masked is not None:
-            trees[index] = pysource.parse(facts.masked.code)
+        if facts.tree is not None:  # parsed once, by the analysis
+            trees[index] = facts.tree
     return trees
 
 
