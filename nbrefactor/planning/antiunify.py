@@ -16,8 +16,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True, slots=True)
 class LiteralSlot:
-    """Literals that differ between copies: ``nodes[k]`` are copy k's, in one position
-    each; ``values`` is each copy's value as written."""
+    """Literals that differ between copies in the same way: ``nodes[p][k]`` is copy
+    ``k``'s literal at position ``p`` (one slot may stand at several positions)."""
 
     nodes: tuple[tuple[ast.Constant, ...], ...]  # per position, per copy
 

@@ -99,8 +99,7 @@ def block_flow(
     """The data flow of ``statements``, which run from cell ``first_cell`` to
     ``last_cell``. ``bound_earlier`` are names bound before the block in its first cell;
     ``read_after`` are names read after it in its last cell (a displayed expression)."""
-    walker = CellWalker(frozenset())
-    walker.statements(list(statements))
+    walker = _walked(statements)
     history = {name for name in walker.reads if is_output_history(name)}
     if walker.dynamic or walker.star_imports or history:
         found = sorted(set(walker.dynamic) | history)
@@ -166,22 +165,23 @@ def displays_value(cell: Cell, statement: ast.stmt, rebound: Container[str] = ()
 
 def names_read(statements: Sequence[ast.stmt]) -> set[str]:
     """Every name ``statements`` read, whether they bound it first or not."""
-    walker = CellWalker(frozenset())
-    walker.statements(list(statements))
+    walker = _walked(statements)
     return set(walker.reads) | walker.uses
 
 
 def free_names(statements: Sequence[ast.stmt]) -> list[str]:
     """The names ``statements`` read before binding them (from outside), in order."""
-    walker = CellWalker(frozenset())
-    walker.statements(list(statements))
-    return list(walker.reads)
+    return list(_walked(statements).reads)
 
 
 def names_bound(statements: Sequence[ast.stmt]) -> set[str]:
+    return {b.name for b in _walked(statements).bindings}
+
+
+def _walked(statements: Sequence[ast.stmt]) -> CellWalker:
     walker = CellWalker(frozenset())
     walker.statements(list(statements))
-    return {b.name for b in walker.bindings}
+    return walker
 
 
 def count_statements(statements: Iterable[ast.stmt]) -> int:

@@ -257,7 +257,6 @@ def _plan_class(
         returns=returns,
         body=body_text,
         copies=calls,
-        statements=count_statements(first.statements),
     )
     return function, imports
 

@@ -14,13 +14,11 @@ from nbrefactor.planning.scripts import plan_scripts
 from nbrefactor.planning.units import ExtractionPlan
 
 
-def plan(graph: CellGraph, module: str, *, scripts: bool = True) -> ExtractionPlan:
+def plan(graph: CellGraph, module: str) -> ExtractionPlan:
     """What moves from ``graph``'s notebook into ``module`` (a pure function)."""
     trees = parse_cells(graph)  # once, for every planner
     bindings = collect_bindings(graph)
     definitions = plan_definitions(graph, module, trees=trees, bindings=bindings)
-    if not scripts:
-        return definitions
     moved = {d.name: d.parameters for d in definitions.definitions}
     moved.update(dict.fromkeys(definitions.moved_constants, ()))
     context = NotebookContext(graph, trees, bindings, moved)

@@ -232,7 +232,6 @@ def _plan_run(
             ]
         ),
         kept_after=_segment(last, last.last_expression) if last.last_expression else "",
-        statements=count_statements(statements),
     )
     return function, flow.imports
 

@@ -69,7 +69,6 @@ class ScriptFunction:
     body: str
     kept_before: str = ""
     kept_after: str = ""
-    statements: int = 0
 
     @property
     def call(self) -> str:
@@ -108,7 +107,6 @@ class SharedFunction:
     returns: tuple[str, ...]
     body: str
     copies: tuple[CopyCall, ...]
-    statements: int  # in one copy, nested ones included
 
     @property
     def signature(self) -> tuple[str, ...]:
