@@ -1,10 +1,12 @@
-"""Scope facts from libcst, for the codemods that rewrite cells.
+"""Scope facts from libcst: a second, independent analysis of the same cells.
 
-The read-only analysis (:mod:`nbrefactor.analysis.facts`) uses ``ast`` and ``symtable``
-for speed. Codemods work on libcst trees and need the same answers on those trees:
-which names a cell binds and which module-level names each function reads. This module
-gets them from libcst's own :class:`~libcst.metadata.ScopeProvider`, correcting the
-places where that provider differs from Python (tests hold the two analyses equal):
+The analysis nbrefactor runs (:mod:`nbrefactor.analysis.facts`) uses ``ast`` and
+``symtable`` for speed; today only the test suite uses this module, as a second opinion
+that must agree with it on every scoping case and every example cell (and as the answer
+on libcst trees, should a codemod need one). It gets which names a cell binds and which
+module-level names each function reads from libcst's own
+:class:`~libcst.metadata.ScopeProvider`, correcting the places where that provider
+differs from Python:
 
 * a ``match`` capture pattern binds its name (libcst records an access);
 * a walrus inside a comprehension binds in the enclosing scope (PEP 572);
