@@ -19,6 +19,7 @@ from nbrefactor.config import CHECKS, load_config
 from nbrefactor.duplicates import discover
 from nbrefactor.emit.project import Layout
 from nbrefactor.errors import NbrefactorError, UsageError
+from nbrefactor.extract import ExtractionResult, project_for
 from nbrefactor.extract import extract as run_extract
 from nbrefactor.notebook.reader import read_notebook
 from nbrefactor.report.clones import CHECK_FORMATS, CheckFormat
@@ -219,6 +220,37 @@ def check(
     sys.exit(result.exit_code)
 
 
+def _report_extraction(result: ExtractionResult, dry_run: bool) -> int:
+    """Print what moved where (and the diff with ``dry_run``, or write the files); the
+    exit code: 0, or 2 when the files could not be written."""
+    for plan in result.plans:
+        for skipped in plan.skipped:
+            click.echo(str(skipped), err=True)
+    written: list[Path] = []
+    if dry_run:
+        click.echo(result.changes.diff(), nl=False)
+    else:
+        try:
+            written = result.changes.apply()
+        except NbrefactorError as error:  # rolled back: every file is as it was
+            click.echo(f"nbrefactor: error: {error}", err=True)
+            return error.exit_code
+    verb = "would move" if dry_run else "moved"
+    for plan in result.plans:
+        if plan.empty:
+            click.echo(f"{plan.notebook}: nothing to extract", err=True)
+            continue
+        places = {plan.module: plan.exported} if plan.exported else {}
+        for function in plan.shared:
+            if function.module != plan.module:
+                places[function.module] = (*places.get(function.module, ()), function.name)
+        moved = "; ".join(f"{', '.join(names)} to {module}" for module, names in places.items())
+        click.echo(f"{plan.notebook}: {verb} {moved}", err=True)
+    if written:
+        click.echo(f"{len(written)} file{'' if len(written) == 1 else 's'} written", err=True)
+    return 0
+
+
 @main.command()
 @click.argument("notebooks", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
@@ -262,8 +294,8 @@ def extract(
     autoreload: bool,
     force: bool,
 ) -> None:
-    """Move the notebook's code into a package, and rewrite the notebook to import and
-    call it, keeping every output where it was.
+    """Move the notebooks' code into a package, and rewrite each notebook to import
+    and call it, keeping every output where it was.
 
     Functions and classes move with the imports and constants they read; a notebook
     variable they read becomes a keyword-only parameter every call passes
@@ -271,19 +303,35 @@ def extract(
     differences parameters. Top-level code becomes one function per run of cells in a
     section; a displayed last expression stays after the call. What cannot move safely
     stays, with the reason (NBR201 writes a global, NBR210 hidden state, ...; see
-    docs/extract.md). The module gets a test file checking the signatures.
+    docs/extract.md). Each module gets a test file checking the signatures.
+
+    Each notebook gets its module (PKG/<notebook>.py). Notebooks of one project given
+    together share one plan: a block copied into several of them becomes one function
+    in PKG/common.py.
 
     The code goes into the project the notebook is in (the nearest pyproject.toml), or
     into --project-dir DIR --package NAME, which is created if needed. Nothing is
-    written with --dry-run; otherwise all files are written together or not at all.
+    written with --dry-run; otherwise all of a project's files are written together or
+    not at all.
     """
     if output_notebook is not None and len(notebooks) > 1:
         raise UsageError("--output-notebook works with one notebook")
+    if project_dir is not None:  # fails the same way for every notebook: say it once
+        project_for(notebooks[0], project_dir=project_dir, package=package, layout=layout)
     worst = 0
-    for notebook in notebooks:  # one bad notebook does not stop the others
+    groups: dict[Path, list[Path]] = {}  # notebooks share a plan with their project's others
+    for notebook in notebooks:
+        try:
+            project = project_for(notebook, project_dir=project_dir, package=package)
+        except NbrefactorError as error:
+            click.echo(f"nbrefactor: error: {error}", err=True)
+            worst = max(worst, error.exit_code)
+            continue
+        groups.setdefault(project.root, []).append(notebook)
+    for group in groups.values():
         try:
             result = run_extract(
-                notebook,
+                group,
                 project_dir=project_dir,
                 package=package,
                 layout=layout,
@@ -296,26 +344,9 @@ def extract(
             click.echo(f"nbrefactor: error: {error}", err=True)
             worst = max(worst, error.exit_code)
             continue
-        for skipped in result.plan.skipped:
-            click.echo(str(skipped), err=True)
-        if not result.changes:
-            click.echo(f"{notebook}: nothing to extract", err=True)
-            continue
-        moved = ", ".join(result.plan.exported)
-        if dry_run:
-            click.echo(result.changes.diff(), nl=False)
-            click.echo(f"{notebook}: would move {moved} to {result.plan.module}", err=True)
-            continue
-        try:
-            written = result.changes.apply()
-        except NbrefactorError as error:  # rolled back: this notebook's files are as they were
-            click.echo(f"nbrefactor: error: {error}", err=True)
-            worst = max(worst, error.exit_code)
-            continue
-        click.echo(
-            f"{notebook}: moved {moved} to {result.plan.module} "
-            f"({len(written)} file{'' if len(written) == 1 else 's'} written)",
-            err=True,
-        )
+        for failure in result.failed:  # one bad notebook does not stop the others
+            click.echo(f"nbrefactor: error: {failure}", err=True)
+            worst = max(worst, failure.exit_code)
+        worst = max(worst, _report_extraction(result, dry_run))
     if worst:
         sys.exit(worst)

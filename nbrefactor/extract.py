@@ -1,15 +1,16 @@
-"""``extract``: plan the move of a notebook's definitions into a package and render every
-file that changes. Nothing is written here: the result's :class:`ChangeSet` is shown as a
+"""``extract``: plan the move of notebooks' code into a package and render every file
+that changes. Nothing is written here: the result's :class:`ChangeSet` is shown as a
 diff (``--dry-run``) or applied all together."""
 
 from __future__ import annotations
 
 import ast
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from nbrefactor import pysource
-from nbrefactor.analysis.graph import build_graph
+from nbrefactor.analysis.graph import CellGraph, build_graph
 from nbrefactor.emit.changeset import ChangeSet, FileChange
 from nbrefactor.emit.project import (
     Layout,
@@ -19,23 +20,61 @@ from nbrefactor.emit.project import (
     new_project,
     project_files,
 )
-from nbrefactor.emit.render import CellTrees, notebook_edit, render_module, render_tests
-from nbrefactor.errors import NbrefactorError
+from nbrefactor.emit.render import (
+    CellTrees,
+    notebook_edit,
+    render_common,
+    render_module,
+    render_tests,
+)
+from nbrefactor.errors import NbrefactorError, UsageError
 from nbrefactor.notebook.reader import read_notebook_text, read_source
 from nbrefactor.notebook.writer import apply_edit
-from nbrefactor.planning.planner import plan as make_plan
-from nbrefactor.planning.units import ExtractionPlan
+from nbrefactor.planning.planner import plan_notebooks
+from nbrefactor.planning.units import COMMON_MODULE, BatchPlan, CommonModule, ExtractionPlan
 
 
 @dataclass(frozen=True, slots=True)
 class ExtractionResult:
-    plan: ExtractionPlan
+    """What one ``extract`` call plans and the files it would change.
+
+    ``plans`` has one plan per notebook extracted, in the order given; ``common`` the
+    functions made of blocks copied across them; ``failed`` the errors of notebooks left
+    out of the run (each names its file).
+    """
+
+    plans: tuple[ExtractionPlan, ...]
+    common: CommonModule
     project: Project
     changes: ChangeSet
+    failed: tuple[NbrefactorError, ...] = ()
+
+    @property
+    def plan(self) -> ExtractionPlan:
+        """The first notebook's plan: the only one when extracting one notebook."""
+        return self.plans[0]
+
+
+def project_for(
+    notebook: Path,
+    *,
+    project_dir: Path | None = None,
+    package: str | None = None,
+    layout: Layout = "src",
+) -> Project:
+    """The project ``notebook``'s code goes to: ``project_dir`` (created when it has no
+    pyproject.toml yet, which needs ``package``), else the one the notebook is in."""
+    if project_dir is not None and not (project_dir / "pyproject.toml").exists():
+        if package is None:
+            raise NbrefactorError(
+                f"{project_dir} is no project yet: name its package with --package"
+            )
+        return new_project(project_dir, package, layout)
+    return find_project(project_dir or notebook)
 
 
 def extract(
-    notebook: Path,
+    notebooks: Path | Sequence[Path],
     *,
     project_dir: Path | None = None,
     package: str | None = None,
@@ -45,53 +84,183 @@ def extract(
     autoreload: bool = True,
     force: bool = False,
 ) -> ExtractionResult:
-    """Plan and render the extraction of ``notebook``'s definitions.
+    """Plan and render the extraction of one notebook, or of several into one project
+    with one plan (a block copied into several of them becomes one function in
+    ``PKG/common.py``).
+
+    A notebook that cannot be read or extracted is left out and its error is in
+    ``failed``; the others go on.
 
     Raises:
-        NbrefactorError: unreadable notebook, no project, or a name that already exists
-            in the target module (unless ``force``).
+        NbrefactorError: no project, a bad option, or no notebook could be extracted
+            (a name that already exists in the target module, unless ``force``, ...).
     """
-    text = read_source(notebook)
-    graph = build_graph(read_notebook_text(text, notebook))
-    if project_dir is not None and not (project_dir / "pyproject.toml").exists():
-        if package is None:
-            raise NbrefactorError(
-                f"{project_dir} is no project yet: name its package with --package"
-            )
-        project = new_project(project_dir, package, layout)
-    else:
-        project = find_project(project_dir or notebook)
+    given = [notebooks] if isinstance(notebooks, Path) else notebooks
+    paths = list({path.resolve(): path for path in reversed(given)}.values())[::-1]
+    if not paths:
+        raise UsageError("no notebook to extract")
+    if output_notebook is not None and len(paths) > 1:
+        raise UsageError("--output-notebook works with one notebook")
     if module is not None and not module.isidentifier():
-        raise NbrefactorError(f"--module {module!r} is not a valid Python module name")
-    name = module or module_name(notebook)
-    plan = make_plan(graph, f"{project.package}.{name}")
-    if plan.empty:
-        return ExtractionResult(plan, project, ChangeSet())
-    trees = CellTrees(graph)  # each cell parsed by libcst once for all that follows
-    module_text = render_module(plan, graph, trees)
-    changes: list[FileChange] = []
-    if project.new:
-        for path, content in project_files(project, plan.imports).items():
-            changes.append(FileChange(path, _current(path), content))
-    module_path = project.package_dir / f"{name}.py"
-    module_old = _current(module_path)
-    merged = (
-        module_text
-        if module_old is None or force
-        else _append(module_old, module_text, module_path, plan)
+        raise UsageError(f"--module {module!r} is not a valid Python module name")
+    project = project_for(paths[0], project_dir=project_dir, package=package, layout=layout)
+    failed: list[NbrefactorError] = []
+    read: dict[Path, tuple[str, CellGraph]] = {}
+    for index, path in enumerate(paths):
+        try:
+            if project_dir is None and index:
+                other = find_project(path)
+                if other.root != project.root:
+                    raise NbrefactorError(
+                        f"belongs to another project ({other.root}); extract it on its own",
+                        path=path,
+                    )
+            text = read_source(path)
+            read[path] = (text, build_graph(read_notebook_text(text, path)))
+        except NbrefactorError as error:
+            failed.append(error)
+    options = _Options(module, output_notebook, autoreload, force)
+    while read:
+        try:
+            batch, changes = _render(read, project, options)
+        except _NotebookFailed as failure:  # plan again without it: shared code may change
+            failed.append(failure.error)
+            del read[failure.notebook]
+            continue
+        return ExtractionResult(batch.notebooks, batch.common, project, changes, tuple(failed))
+    if len(failed) == 1:
+        raise failed[0]
+    every = NbrefactorError(
+        "no notebook could be extracted:\n" + "\n".join(f"  {e}" for e in failed)
     )
-    changes.append(FileChange(module_path, module_old, merged))
-    tests_path = project.tests_dir / f"test_{name}.py"
-    tests_old = _current(tests_path)
-    tests_text = render_tests(plan, merged)
-    changes.append(
-        FileChange(tests_path, tests_old, tests_text if tests_old is None or force else tests_old)
+    every.exit_code = max(e.exit_code for e in failed)
+    raise every
+
+
+@dataclass(frozen=True, slots=True)
+class _Options:
+    module: str | None
+    output_notebook: Path | None
+    autoreload: bool
+    force: bool
+
+
+class _NotebookFailed(Exception):
+    def __init__(self, notebook: Path, error: NbrefactorError) -> None:
+        super().__init__(str(error))
+        self.notebook = notebook
+        self.error = error
+
+
+def _render(
+    read: dict[Path, tuple[str, CellGraph]], project: Project, options: _Options
+) -> tuple[BatchPlan, ChangeSet]:
+    names = {path: options.module or module_name(path) for path in read}
+    files = _Files(options.force)
+    batch = plan_notebooks(
+        [(graph, f"{project.package}.{names[path]}") for path, (_, graph) in read.items()],
+        f"{project.package}.{COMMON_MODULE}",
+        _defined(files.read(project.package_dir / f"{COMMON_MODULE}.py")),
     )
-    edit = notebook_edit(plan, graph, autoreload=autoreload, cells=trees)
-    edited = apply_edit(text, notebook, edit)
-    target = output_notebook or notebook
-    changes.append(FileChange(target, _current(target) if output_notebook else text, edited))
-    return ExtractionResult(plan, project, ChangeSet(tuple(changes)))
+    for (path, (text, graph)), plan in zip(read.items(), batch.notebooks, strict=True):
+        if plan.empty:
+            continue
+        try:
+            trees = CellTrees(graph)  # each cell parsed by libcst once for all that follows
+            if plan.exported:
+                files.add_module(
+                    project,
+                    names[path],
+                    render_module(plan, graph, trees),
+                    _Exports(plan.exported, plan.imports, plan.constants),
+                    origin=path.name,
+                )
+            edit = notebook_edit(plan, graph, autoreload=options.autoreload, cells=trees)
+            target = options.output_notebook or path
+            files.write(target, apply_edit(text, path, edit), old=None if target != path else text)
+        except NbrefactorError as error:
+            raise _NotebookFailed(path, error) from None
+    common = batch.common
+    if common.functions:
+        shared_by = sorted(
+            {Path(copy.notebook).name for f in common.functions for copy in f.copies}
+        )
+        files.add_module(
+            project,
+            COMMON_MODULE,
+            render_common(common, shared_by),
+            _Exports(common.exported, common.imports, ()),
+            origin=" and ".join(shared_by),
+        )
+    if project.new and files:
+        imports = [*common.imports, *(i for plan in batch.notebooks for i in plan.imports)]
+        for path, content in project_files(project, imports).items():
+            files.write(path, content, first=True)
+    return batch, files.changes()
+
+
+@dataclass(frozen=True, slots=True)
+class _Exports:
+    """What a rendered module adds to an existing one."""
+
+    names: tuple[str, ...]
+    imports: tuple[str, ...]
+    constants: tuple[str, ...]
+
+
+class _Files:
+    """The files one run changes: their content on disk, and as the run leaves them.
+
+    A module several notebooks of the run put code in is rendered for the first and
+    appended to for the others (``--force`` replaces what is on disk, not what the
+    run itself wrote)."""
+
+    def __init__(self, force: bool) -> None:
+        self.force = force
+        self._old: dict[Path, str | None] = {}
+        self._new: dict[Path, str] = {}
+        self._first: list[Path] = []  # a new project's files: shown first in the diff
+
+    def __bool__(self) -> bool:
+        return any(self._old.get(path) != text for path, text in self._new.items())
+
+    def read(self, path: Path) -> str | None:
+        if path in self._new:
+            return self._new[path]
+        if path not in self._old:
+            self._old[path] = _current(path)
+        return self._old[path]
+
+    def write(self, path: Path, text: str, *, old: str | None = None, first: bool = False) -> None:
+        if old is not None:
+            self._old[path] = old
+        else:
+            self.read(path)
+        self._new[path] = text
+        if first:
+            self._first.append(path)
+
+    def add_module(
+        self, project: Project, name: str, text: str, exports: _Exports, *, origin: str
+    ) -> None:
+        """Put module ``name`` (rendered as ``text``) and its tests in ``project``:
+        new, replacing (``--force``) or appended to what is there."""
+        path = project.package_dir / f"{name}.py"
+        old = self.read(path)
+        replace_it = old is None or (self.force and path not in self._new)
+        merged = text if replace_it else _append(old or "", text, path, exports)
+        self.write(path, merged)
+        tests_path = project.tests_dir / f"test_{name}.py"
+        tests = render_tests(f"{project.package}.{name}", origin, merged)
+        tests_old = self.read(tests_path)
+        if tests_old is None or (self.force and tests_path not in self._new):
+            self.write(tests_path, tests)
+        else:
+            self.write(tests_path, _extend_tests(tests_old, tests))
+
+    def changes(self) -> ChangeSet:
+        order = [*self._first, *(p for p in self._new if p not in self._first)]
+        return ChangeSet(tuple(FileChange(p, self._old.get(p), self._new[p]) for p in order))
 
 
 def _current(path: Path) -> str | None:
@@ -103,7 +272,7 @@ def _current(path: Path) -> str | None:
         raise NbrefactorError(f"cannot read: {error.strerror}", path=path) from None
 
 
-def _append(old: str, new: str, path: Path, plan: ExtractionPlan) -> str:
+def _append(old: str, new: str, path: Path, exports: _Exports) -> str:
     """Add the new module's imports, constants and definitions to an existing module:
     imports and constants after the module's own imports, definitions at the end."""
     try:
@@ -122,21 +291,9 @@ def _append(old: str, new: str, path: Path, plan: ExtractionPlan) -> str:
         and node.name == other.name
         and ast.dump(node) == ast.dump(other)
     }
-    if same == set(plan.exported):
+    if same == set(exports.names):
         return old
-    defined = {
-        node.name
-        for node in existing.body
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
-    }
-    defined |= {
-        target.id
-        for node in existing.body
-        if isinstance(node, ast.Assign)
-        for target in node.targets
-        if isinstance(target, ast.Name)
-    }
-    clash = sorted(defined & set(plan.exported))
+    clash = sorted(_names_in(existing) & set(exports.names))
     assigned = {  # a constant the module has already, with another value, is a clash too
         node.targets[0].id: ast.unparse(node)
         for node in existing.body
@@ -144,7 +301,7 @@ def _append(old: str, new: str, path: Path, plan: ExtractionPlan) -> str:
         and len(node.targets) == 1
         and isinstance(node.targets[0], ast.Name)
     }
-    for line in plan.constants:
+    for line in exports.constants:
         name = line.split("=", 1)[0].strip()
         if name in assigned and assigned[name] != ast.unparse(pysource.parse(line).body[0]):
             clash.append(name)
@@ -153,7 +310,7 @@ def _append(old: str, new: str, path: Path, plan: ExtractionPlan) -> str:
             f"already defines {', '.join(clash)}; use --force to replace the module", path=path
         )
     lines = old.rstrip("\n").splitlines()
-    missing = [line for line in (*plan.imports, *plan.constants) if line not in lines]
+    missing = [line for line in (*exports.imports, *exports.constants) if line not in lines]
     after = 0  # insert after the docstring and the existing imports
     for node in existing.body:
         is_docstring = isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
@@ -163,6 +320,57 @@ def _append(old: str, new: str, path: Path, plan: ExtractionPlan) -> str:
             break
     lines[after:after] = missing
     return "\n".join(lines) + "\n\n\n" + _definitions_text(new, new_tree) + "\n"
+
+
+def _defined(module: str | None) -> set[str]:
+    """The top-level names ``module`` (source) defines; none when it does not parse."""
+    try:
+        return _names_in(pysource.parse(module or ""))
+    except SyntaxError:
+        return set()
+
+
+def _names_in(tree: ast.Module) -> set[str]:
+    """The names a module's definitions and assignments bind."""
+    return {
+        node.name
+        for node in tree.body
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+    } | {
+        target.id
+        for node in tree.body
+        if isinstance(node, ast.Assign)
+        for target in node.targets
+        if isinstance(target, ast.Name)
+    }
+
+
+def _extend_tests(old: str, new: str) -> str:
+    """The test file ``old`` with the tests of ``new`` it lacks (those of functions an
+    append added); as it is when it does not parse or lacks ``new``'s imports (not a
+    file nbrefactor wrote)."""
+    try:
+        have = pysource.parse(old)
+    except SyntaxError:
+        return old
+    tree = pysource.parse(new)
+    imports = {ast.unparse(n) for n in have.body if isinstance(n, (ast.Import, ast.ImportFrom))}
+    if any(
+        ast.unparse(n) not in imports
+        for n in tree.body
+        if isinstance(n, (ast.Import, ast.ImportFrom))
+    ):
+        return old
+    defined = {n.name for n in have.body if isinstance(n, ast.FunctionDef)}
+    lines = new.splitlines()
+    added = [
+        "\n".join(lines[node.lineno - 1 : node.end_lineno])
+        for node in tree.body
+        if isinstance(node, ast.FunctionDef) and node.name not in defined
+    ]
+    if not added:
+        return old
+    return old.rstrip("\n") + "\n\n\n" + "\n\n\n".join(added) + "\n"
 
 
 def _definitions_text(module: str, tree: ast.Module) -> str:

@@ -54,3 +54,33 @@ def test_extracted_notebook_gives_the_same_outputs(
     ratio = moved_ratio(read_notebook(before_dir / name), read_notebook(after_dir / name))
     if path.parent == EXAMPLES:
         assert ratio >= MIN_MOVED, f"only {ratio:.0%} of the statements moved"
+
+
+#: Two examples that share copied code (the readings' generation and cleaning).
+SHARING = ("weather_eda.ipynb", "weather_forecast.ipynb")
+
+
+def test_notebooks_extracted_together_give_the_same_outputs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before_dir, after_dir = tmp_path / "before", tmp_path / "after"
+    for folder in (before_dir, after_dir):
+        folder.mkdir()
+        for name in SHARING:
+            shutil.copy(EXAMPLES / name, folder / name)
+    before = {name: execute_notebook(before_dir / name) for name in SHARING}
+
+    monkeypatch.chdir(after_dir)
+    project = tmp_path / "proj"
+    arguments = ["extract", *SHARING, "--project-dir", str(project), "--package", "weather"]
+    result = CliRunner().invoke(cli.main, arguments)
+    assert result.exit_code == 0, result.output
+    common = (project / "src" / "weather" / "common.py").read_text()
+    assert common.count("\ndef ") == 2  # generating the readings, loading them
+    for name in SHARING:
+        assert "from weather.common import" in (after_dir / name).read_text()
+        after = execute_notebook(after_dir / name, python_path=[project / "src"])
+        differences = compare_runs(before[name], after)
+        assert not differences, "\n".join(map(str, differences))
+        ratio = moved_ratio(read_notebook(before_dir / name), read_notebook(after_dir / name))
+        assert ratio >= MIN_MOVED, f"{name}: only {ratio:.0%} of the statements moved"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import keyword
 import re
 import sys
 from collections.abc import Iterable
@@ -12,6 +13,7 @@ from typing import Literal
 from nbrefactor.config import find_pyproject, load_config
 from nbrefactor.emit.render import render
 from nbrefactor.errors import NbrefactorError
+from nbrefactor.planning.units import COMMON_MODULE
 
 Layout = Literal["src", "flat"]
 _NOT_PACKAGES = frozenset({"tests", "test", "docs", "examples", "benchmarks", "notebooks", "build"})
@@ -35,10 +37,12 @@ class Project:
 
 def module_name(notebook: Path) -> str:
     """A valid module name from a notebook's file name (``01 Clean-Data.ipynb`` ->
-    ``clean_data``)."""
+    ``clean_data``); never ``common``, the module of code shared by notebooks."""
     stem = re.sub(r"\W+", "_", notebook.stem.lower()).strip("_")
     stem = re.sub(r"^\d+_?", "", stem) or "notebook"
-    return stem if stem.isidentifier() and not stem[0].isdigit() else f"nb_{stem}"
+    if stem.isidentifier() and not keyword.iskeyword(stem) and stem != COMMON_MODULE:
+        return stem
+    return f"nb_{stem}"
 
 
 def find_project(start: Path) -> Project:

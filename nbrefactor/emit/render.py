@@ -7,7 +7,9 @@ is parsed before it is returned, so nothing that does not parse is ever written.
 from __future__ import annotations
 
 import ast
+import textwrap
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -23,7 +25,7 @@ from nbrefactor.emit.imports import import_sections
 from nbrefactor.errors import NbrefactorError
 from nbrefactor.notebook.writer import NotebookEdit
 from nbrefactor.planning.definitions import import_position
-from nbrefactor.planning.units import ExtractionPlan
+from nbrefactor.planning.units import CommonModule, ExtractionPlan, SharedFunction
 
 
 @cache
@@ -98,21 +100,40 @@ def render_module(plan: ExtractionPlan, graph: CellGraph, cells: CellTrees | Non
         definitions.append(code.rstrip("\n"))
     for function in plan.shared:
         if function.module == plan.module:
-            signature = [*function.parameters, *(["*"] if function.literals else [])]
-            signature += function.literals
-            source = f"def {function.name}({', '.join(signature)}):\n{function.body}\n"
+            source = _shared_source(function)
             definitions.append(_passing_new_arguments(source, parameters).rstrip("\n"))
     for script in plan.scripts:
         source = f"def {script.name}({', '.join(script.parameters)}):\n{script.body}\n"
         definitions.append(_passing_new_arguments(source, parameters).rstrip("\n"))
     text = render(
         "module.py.jinja",
-        docstring=f"Code moved out of {_name(plan.notebook)} by nbrefactor.",
+        docstring=_docstring(f"Code moved out of {_name(plan.notebook)} by nbrefactor."),
         import_sections=import_sections(plan.imports, plan.module.split(".")[0]),
         constants=plan.constants,
         definitions=definitions,
     )
     return checked_python(text, plan.module)
+
+
+def render_common(common: CommonModule, notebooks: Sequence[str]) -> str:
+    """The module of blocks copied across ``notebooks`` (file names)."""
+    text = render(
+        "module.py.jinja",
+        docstring=_docstring(
+            f"Code copied across {', '.join(notebooks)}; moved here by nbrefactor."
+        ),
+        import_sections=import_sections(common.imports, common.module.split(".")[0]),
+        constants=(),
+        definitions=[_shared_source(f).rstrip("\n") for f in common.functions],
+    )
+    return checked_python(text, common.module)
+
+
+def _shared_source(function: SharedFunction) -> str:
+    """The ``def`` of a duplicated block: names by position, literals by keyword."""
+    signature = [*function.parameters, *(["*"] if function.literals else [])]
+    signature += function.literals
+    return f"def {function.name}({', '.join(signature)}):\n{function.body}\n"
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,8 +143,9 @@ class _Signature:
     keyword_only: list[str]
 
 
-def render_tests(plan: ExtractionPlan, module_source: str) -> str:
-    """A test module checking every moved function's signature and every moved class."""
+def render_tests(module: str, origin: str, module_source: str) -> str:
+    """A test module checking the signature of every function, and every class, of
+    ``module`` (dotted name), whose code came from ``origin`` (notebook file names)."""
     tree = pysource.parse(module_source)
     functions = [
         _Signature(
@@ -137,17 +159,16 @@ def render_tests(plan: ExtractionPlan, module_source: str) -> str:
         for node in tree.body
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
     ]
-    package_module, _, module_name = plan.module.rpartition(".")
+    package_module, _, module_name = module.rpartition(".")
     text = render(
         "test_module.py.jinja",
-        notebook=_name(plan.notebook),
-        module=plan.module,
+        docstring=_docstring(f"Checks of the code nbrefactor moved from {origin} into {module}."),
         package_module=package_module,
         module_name=module_name,
         functions=functions,
         classes=[n.name for n in tree.body if isinstance(n, ast.ClassDef)],
     )
-    return checked_python(text, f"the tests of {plan.module}")
+    return checked_python(text, f"the tests of {module}")
 
 
 def notebook_edit(
@@ -258,6 +279,13 @@ def _passing_new_arguments(source: str, parameters: dict[str, tuple[str, ...]]) 
 def _comments(node: cst.FunctionDef | cst.ClassDef) -> list[cst.EmptyLine]:
     """The comment lines above a definition, without blank lines."""
     return [line for line in node.leading_lines if line.comment is not None]
+
+
+def _docstring(text: str) -> str:
+    """``text`` as the inside of a docstring: one line, or wrapped lines and a newline
+    before the closing quotes."""
+    lines = textwrap.wrap(text, width=84, break_long_words=False, break_on_hyphens=False)
+    return lines[0] if len(lines) == 1 else "\n".join(lines) + "\n"
 
 
 def _name(path: str) -> str:

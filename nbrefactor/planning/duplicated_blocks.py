@@ -1,8 +1,11 @@
 """Plan duplicated blocks as one function: each copy becomes a call.
 
 The copies come from the clone engine (exact and renamed copies; near-copies with gaps
-are reported by ``check`` but not merged). A class of copies becomes a function when
-every copy is a run of whole top-level statements in a plain Python cell and
+are reported by ``check`` but not merged), within one notebook
+(:func:`plan_duplicates`) or across the notebooks of one run
+(:func:`plan_shared_duplicates`, whose functions go to the package's ``common``
+module). A class of copies becomes a function when every copy is a run of whole
+top-level statements in a plain Python cell and
 :func:`~nbrefactor.planning.antiunify.align` lines them up: the first copy's code is the
 body, names that differ become positional parameters, literals that differ become
 keyword parameters, and each copy's call assigns the names later code reads.
@@ -12,8 +15,8 @@ from __future__ import annotations
 
 import ast
 import keyword
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping, Sequence, Set
+from dataclasses import dataclass, replace
 
 from nbrefactor.analysis.clone_classes import anti_unify
 from nbrefactor.analysis.clones import CloneSettings, Corpus, RawClone, find_raw_clones
@@ -41,7 +44,26 @@ _MIN_STATEMENTS = 2
 
 
 @dataclass(frozen=True, slots=True)
+class CopySources:
+    """A notebook's cells where copies may sit, fingerprinted once for both planners."""
+
+    context: NotebookContext
+    cells: dict[int, MaskedCell]
+    document: DocumentPrint
+
+
+def copy_sources(context: NotebookContext) -> CopySources:
+    cells = _plain_cells(context)
+    document = fingerprint_parsed(  # the cells as the planner parsed them: no new parse
+        str(context.graph.notebook.path),
+        [(i, masked, context.trees[i]) for i, masked in cells.items()],
+    )
+    return CopySources(context, cells, document)
+
+
+@dataclass(frozen=True, slots=True)
 class _Copy:
+    context: NotebookContext
     cell: int
     code: str
     body: list[ast.stmt]  # the cell's top-level statements
@@ -53,41 +75,82 @@ class _Copy:
         return self.body[self.start : self.stop]
 
 
+#: A statement a function already took: (notebook, cell, index in the cell's body).
+Claim = tuple[str, int, int]
+
+
 @dataclass(frozen=True, slots=True)
 class DuplicatePlan:
     functions: tuple[SharedFunction, ...]
     imports: dict[str, str]
     skipped: tuple[Skipped, ...]
+    claimed: frozenset[Claim] = frozenset()
 
-    @property
-    def cells(self) -> frozenset[int]:
-        """Cells that hold a copy: another unit must not change them too."""
-        return frozenset(copy.cell for f in self.functions for copy in f.copies)
+    def cells_in(self, notebook: str) -> frozenset[int]:
+        """Cells of ``notebook`` that hold a copy: another unit must not change them too."""
+        return frozenset(
+            copy.cell for f in self.functions for copy in f.copies if copy.notebook == notebook
+        )
 
 
-def plan_duplicates(context: NotebookContext, module: str, names: Names) -> DuplicatePlan:
-    """One function per class of duplicated blocks in ``context``'s notebook."""
-    cells = _plain_cells(context)
-    document = fingerprint_parsed(  # the cells as the planner parsed them: no new parse
-        str(context.graph.notebook.path),
-        [(i, masked, context.trees[i]) for i, masked in cells.items()],
-    )
-    claimed: set[tuple[int, int]] = set()  # (cell, statement index) already in a function
+def plan_duplicates(
+    sources: CopySources, module: str, names: Names, claimed: Set[Claim] = frozenset()
+) -> DuplicatePlan:
+    """One function per class of duplicated blocks in one notebook, leaving alone the
+    ``claimed`` statements (copies shared with other notebooks)."""
+    return _plan([sources], module, names, claimed, across=False)
+
+
+def plan_shared_duplicates(
+    sources: Sequence[CopySources], module: str, names: Names
+) -> DuplicatePlan:
+    """One function per class of blocks copied into two or more of the notebooks.
+
+    A class whose copies call code that moves to their notebook's own module is left to
+    :func:`plan_duplicates`: the shared module cannot import each notebook's module.
+    """
+    return _plan(sources, module, names, frozenset(), across=True)
+
+
+def _plan(
+    sources: Sequence[CopySources],
+    module: str,
+    names: Names,
+    claimed: Set[Claim],
+    *,
+    across: bool,
+) -> DuplicatePlan:
+    taken = set(claimed)
     functions: list[SharedFunction] = []
     imports: dict[str, str] = {}
     skipped: list[Skipped] = []
-    for copies in _candidates(document, context, cells):
-        if any((c.cell, i) in claimed for c in copies for i in range(c.start, c.stop)):
+    for copies in _candidates(sources):
+        if across and not _shareable(copies):
             continue
-        outcome = _plan_class(context, module, copies, names)
+        claims = {(_path(c), c.cell, i) for c in copies for i in range(c.start, c.stop)}
+        if claims & taken:
+            continue
+        outcome = _plan_class(module, copies, names, imports)
         if isinstance(outcome, Skipped):
             skipped.append(outcome)
             continue
         function, needed = outcome
         functions.append(function)
         imports.update(needed)
-        claimed.update((c.cell, i) for c in copies for i in range(c.start, c.stop))
-    return DuplicatePlan(tuple(functions), imports, tuple(skipped))
+        taken |= claims
+    return DuplicatePlan(tuple(functions), imports, tuple(skipped), frozenset(taken - claimed))
+
+
+def _path(copy: _Copy) -> str:
+    return str(copy.context.graph.notebook.path)
+
+
+def _shareable(copies: list[_Copy]) -> bool:
+    """Copies in two notebooks or more, none calling code that moves to its notebook's
+    module (or reading a constant that does)."""
+    if len({_path(c) for c in copies}) < 2:
+        return False
+    return not any(names_read(c.statements) & c.context.moved.keys() for c in copies)
 
 
 def _plain_cells(context: NotebookContext) -> dict[int, MaskedCell]:
@@ -107,24 +170,21 @@ def _plain_cells(context: NotebookContext) -> dict[int, MaskedCell]:
     return found
 
 
-def _candidates(
-    document: DocumentPrint, context: NotebookContext, cells: dict[int, MaskedCell]
-) -> Iterator[list[_Copy]]:
+def _candidates(sources: Sequence[CopySources]) -> Iterator[list[_Copy]]:
     """Classes of copies as runs of whole top-level statements, largest copies first."""
-    raw = find_raw_clones([document], _SETTINGS)
-    corpus = Corpus([document])
+    documents = [s.document for s in sources]
+    raw = find_raw_clones(documents, _SETTINGS)
+    corpus = Corpus(documents)
     found: list[list[_Copy]] = []
     for clone in raw:
-        copies = _copies(clone, corpus, context, cells)
+        copies = _copies(clone, corpus, sources)
         if copies is not None:
             found.append(copies)
     found.sort(key=lambda copies: (-(copies[0].stop - copies[0].start), -len(copies)))
     yield from found
 
 
-def _copies(
-    clone: RawClone, corpus: Corpus, context: NotebookContext, cells: dict[int, MaskedCell]
-) -> list[_Copy] | None:
+def _copies(clone: RawClone, corpus: Corpus, sources: Sequence[CopySources]) -> list[_Copy] | None:
     if clone.kind == "type-2" and _inconsistent(clone, corpus):
         return None  # `a + a` against `b + c`: not a renamed copy (check drops it too)
     copies = []
@@ -132,10 +192,11 @@ def _copies(
         sequence = corpus.sequence(span)
         if sequence.block != 0 or sequence.cell is None:
             return None  # a copy inside a loop or function body
-        body = context.trees[sequence.cell].body
-        code = cells[sequence.cell].code
-        copies.append(_Copy(sequence.cell, code, body, span.start, span.stop))
-    return _trimmed(copies, context)
+        source = sources[span.document]
+        body = source.context.trees[sequence.cell].body
+        code = source.cells[sequence.cell].code
+        copies.append(_Copy(source.context, sequence.cell, code, body, span.start, span.stop))
+    return _trimmed(copies)
 
 
 def _inconsistent(clone: RawClone, corpus: Corpus) -> bool:
@@ -143,19 +204,15 @@ def _inconsistent(clone: RawClone, corpus: Corpus) -> bool:
     return anti_unify(leaves) is None
 
 
-def _trimmed(copies: list[_Copy], context: NotebookContext) -> list[_Copy] | None:
+def _trimmed(copies: list[_Copy]) -> list[_Copy] | None:
     """Without imports at the edges (they stay in the notebook) and without a displayed
     last expression (it stays after the call); None when what is left cannot move."""
     while copies[0].start < copies[0].stop and _is_import(copies[0].statements[0]):
-        copies = [_Copy(c.cell, c.code, c.body, c.start + 1, c.stop) for c in copies]
+        copies = [replace(c, start=c.start + 1) for c in copies]
     while copies[0].start < copies[0].stop and _is_import(copies[0].statements[-1]):
-        copies = [_Copy(c.cell, c.code, c.body, c.start, c.stop - 1) for c in copies]
-    cells = context.graph.notebook.cells
-    if any(
-        c.stop == len(c.body) and displays_value(cells[c.cell], c.body[-1], context.bindings)
-        for c in copies
-    ):
-        copies = [_Copy(c.cell, c.code, c.body, c.start, c.stop - 1) for c in copies]
+        copies = [replace(c, stop=c.stop - 1) for c in copies]
+    if any(c.stop == len(c.body) and _displays(c) for c in copies):
+        copies = [replace(c, stop=c.stop - 1) for c in copies]
     statements = copies[0].statements
     if count_statements(statements) < _MIN_STATEMENTS:
         return None
@@ -164,6 +221,12 @@ def _trimmed(copies: list[_Copy], context: NotebookContext) -> list[_Copy] | Non
     if not all(_whole_lines(c) for c in copies):
         return None  # `a = 1; b = 2` with the copy starting at `b`
     return copies
+
+
+def _displays(copy: _Copy) -> bool:
+    """Whether the cell's last statement (part of the copy) may show a value."""
+    cell = copy.context.graph.notebook.cells[copy.cell]
+    return displays_value(cell, copy.body[-1], copy.context.bindings)
 
 
 def _is_import(statement: ast.stmt) -> bool:
@@ -180,16 +243,17 @@ def _whole_lines(copy: _Copy) -> bool:
 
 
 def _plan_class(
-    context: NotebookContext, module: str, copies: list[_Copy], names: Names
+    module: str, copies: list[_Copy], names: Names, imported: Mapping[str, str]
 ) -> tuple[SharedFunction, dict[str, str]] | Skipped:
-    notebook = context.graph.notebook
+    """The function for one class of copies; ``imported`` are the imports the module
+    already has (an import of the same name from elsewhere cannot join them)."""
+    first = copies[0]
+    notebook = first.context.graph.notebook
 
     def skip(code: str, detail: str) -> Skipped:
-        where = "copies in cells " + ", ".join(str(c.cell) for c in copies)
         message = f"{SKIP_REASONS[code]}: {detail}"
-        first = copies[0]
         location = notebook.location(first.cell, first.statements[0].lineno)
-        return Skipped(code, where, message, location)
+        return Skipped(code, _where(copies), message, location)
 
     alignment = align([c.statements for c in copies])
     if alignment is None:
@@ -197,7 +261,7 @@ def _plan_class(
     flows: list[Flow] = []
     for copy in copies:
         flow = block_flow(
-            context,
+            copy.context,
             copy.statements,
             first_cell=copy.cell,
             last_cell=copy.cell,
@@ -207,7 +271,6 @@ def _plan_class(
         if isinstance(flow, Unsafe):
             return skip(flow.code, flow.detail)
         flows.append(flow)
-    first = copies[0]
     free = free_names(first.statements)
     renamed = {
         ids[0] for ids in (tuple(_all_names(alignment, n)) for n in free) if len(set(ids)) > 1
@@ -225,7 +288,13 @@ def _plan_class(
     imports: dict[str, str] = {}
     for k, flow in enumerate(flows):
         renames = alignment.renames[k]
-        imports.update({n: s for n, s in flow.imports.items() if renames.get(n, n) not in renamed})
+        for name, statement in flow.imports.items():
+            if renames.get(name, name) in renamed:
+                continue
+            known = imports.get(name) or imported.get(name)
+            if known is not None and known != statement:  # `load` from two packages
+                return skip("NBR215", f"'{name}' is imported from different places")
+            imports[name] = statement
     taken = _every_name(first.statements) | set(parameters)
     literal_names, dropped = _literal_names(alignment, first, taken)
     returns = _returns(alignment, flows, first)
@@ -238,10 +307,11 @@ def _plan_class(
         for word in words(str(constant.value))
     }
     comment = " ".join(w for w in words(_comment_above(first) or "") if w not in specific)
-    name = names.for_function(comment, notebook.cells[first.cell].heading, returns)
+    heading = notebook.cells[first.cell].heading
+    name = names.for_function(comment, heading, returns, first.statements)
     calls = tuple(
         CopyCall(
-            notebook=str(notebook.path),
+            notebook=_path(copy),
             cell=copy.cell,
             start=first_line(copy.statements[0]),
             end=copy.statements[-1].end_lineno or copy.statements[-1].lineno,
@@ -259,6 +329,15 @@ def _plan_class(
         copies=calls,
     )
     return function, imports
+
+
+def _where(copies: Sequence[_Copy]) -> str:
+    """``copies in cells 2, 5`` (one notebook) or ``copies in a.ipynb cell 2, b.ipynb
+    cell 4``."""
+    if len({_path(c) for c in copies}) == 1:
+        return "copies in cells " + ", ".join(str(c.cell) for c in copies)
+    places = (f"{c.context.graph.notebook.path.name} cell {c.cell}" for c in copies)
+    return "copies in " + ", ".join(places)
 
 
 def _all_names(alignment: Alignment, first_name: str) -> Iterator[str]:

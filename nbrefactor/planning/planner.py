@@ -1,41 +1,107 @@
-"""The extraction plan of one notebook: definitions, then duplicated blocks, then the
-remaining script code."""
+"""The extraction plan of notebooks: for each, definitions, then duplicated blocks, then
+the remaining script code; blocks copied across notebooks first of all, into one shared
+module."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Sequence, Set
+from dataclasses import dataclass, replace
 
 from nbrefactor.analysis.graph import CellGraph
 from nbrefactor.planning.dataflow import NotebookContext
 from nbrefactor.planning.definitions import collect_bindings, parse_cells, plan_definitions
-from nbrefactor.planning.duplicated_blocks import plan_duplicates
+from nbrefactor.planning.duplicated_blocks import (
+    CopySources,
+    DuplicatePlan,
+    copy_sources,
+    plan_duplicates,
+    plan_shared_duplicates,
+)
 from nbrefactor.planning.naming import Names
 from nbrefactor.planning.scripts import plan_scripts
-from nbrefactor.planning.units import ExtractionPlan
+from nbrefactor.planning.units import COMMON_MODULE, BatchPlan, CommonModule, ExtractionPlan
 
 
 def plan(graph: CellGraph, module: str) -> ExtractionPlan:
     """What moves from ``graph``'s notebook into ``module`` (a pure function)."""
+    common = f"{module.rpartition('.')[0]}.{COMMON_MODULE}".lstrip(".")
+    return plan_notebooks([(graph, module)], common).notebooks[0]
+
+
+@dataclass(frozen=True, slots=True)
+class _Notebook:
+    module: str
+    definitions: ExtractionPlan
+    context: NotebookContext
+    sources: CopySources
+
+    @property
+    def path(self) -> str:
+        return self.definitions.notebook
+
+
+def plan_notebooks(
+    targets: Sequence[tuple[CellGraph, str]], common: str, common_has: Set[str] = frozenset()
+) -> BatchPlan:
+    """What moves from each ``(graph, module)`` notebook into its module, and blocks
+    copied into two or more of them into ``common``, which already defines
+    ``common_has`` (a pure function)."""
+    notebooks = [_prepare(graph, module) for graph, module in targets]
+    taken = {n for nb in notebooks for n in (*nb.context.bindings, *nb.context.moved)}
+    taken |= common_has
+    shared = (
+        plan_shared_duplicates([nb.sources for nb in notebooks], common, Names(taken))
+        if len(notebooks) > 1
+        else DuplicatePlan((), {}, ())
+    )
+    shared_names = {f.name for f in shared.functions}
+    exported: dict[str, set[str]] = {}  # per module: names notebooks before put there
+    plans = []
+    for notebook in notebooks:
+        module_names = exported.setdefault(notebook.module, set())
+        plans.append(_plan_one(notebook, common, shared, shared_names | module_names))
+        module_names.update(plans[-1].exported)
+    module = CommonModule(common, shared.functions, tuple(dict.fromkeys(shared.imports.values())))
+    return BatchPlan(tuple(plans), module)
+
+
+def _prepare(graph: CellGraph, module: str) -> _Notebook:
     trees = parse_cells(graph)  # once, for every planner
     bindings = collect_bindings(graph)
     definitions = plan_definitions(graph, module, trees=trees, bindings=bindings)
     moved = {d.name: d.parameters for d in definitions.definitions}
     moved.update(dict.fromkeys(definitions.moved_constants, ()))
     context = NotebookContext(graph, trees, bindings, moved)
-    names = Names(set(bindings) | set(moved))
-    duplicates = plan_duplicates(context, module, names)
-    found = plan_scripts(context, module, names, busy=duplicates.cells)
+    return _Notebook(module, definitions, context, copy_sources(context))
+
+
+def _plan_one(
+    notebook: _Notebook, common: str, shared: DuplicatePlan, taken: set[str]
+) -> ExtractionPlan:
+    context, definitions, path = notebook.context, notebook.definitions, notebook.path
+    names = Names(set(context.bindings) | set(context.moved) | taken)
+    duplicates = plan_duplicates(notebook.sources, notebook.module, names, shared.claimed)
+    busy = duplicates.cells_in(path) | shared.cells_in(path)
+    found = plan_scripts(context, (notebook.module, common), names, busy=busy)
     imports = dict.fromkeys(
         (*definitions.imports, *duplicates.imports.values(), *found.imports.values())
     )
     skipped = sorted(
-        (*definitions.skipped, *duplicates.skipped, *found.skipped),
+        (
+            *definitions.skipped,
+            *(s for s in shared.skipped if s.location.path == path),
+            *duplicates.skipped,
+            *found.skipped,
+        ),
         key=lambda s: (s.location.cell_index or 0, s.location.line),
+    )
+    copied_here = tuple(
+        f for f in shared.functions if any(copy.notebook == path for copy in f.copies)
     )
     return replace(
         definitions,
         imports=tuple(imports),
         skipped=tuple(skipped),
         scripts=found.functions,
-        shared=duplicates.functions,
+        shared=(*copied_here, *duplicates.functions),
     )

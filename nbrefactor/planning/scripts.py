@@ -53,13 +53,18 @@ class ScriptPlan:
 
 
 def plan_scripts(
-    context: NotebookContext, module: str, names: Names, *, busy: Set[int] = frozenset()
+    context: NotebookContext,
+    modules: Sequence[str],
+    names: Names,
+    *,
+    busy: Set[int] = frozenset(),
 ) -> ScriptPlan:
     """Functions for the notebook's top-level code. ``names`` hands out unused names;
     cells in ``busy`` are changed by another unit and stay out of runs. Cells that call
-    what an earlier run put in ``module`` stay as they are."""
+    what an earlier run put in ``modules`` (the notebook's module, the shared one) stay
+    as they are."""
     graph = context.graph
-    extracted = _imported_from(context.trees, module)
+    extracted = _imported_from(context.trees, modules)
     cells = _script_cells(context, extracted, busy)
     functions: list[ScriptFunction] = []
     imports: dict[str, str] = {}
@@ -77,13 +82,13 @@ def plan_scripts(
     return ScriptPlan(tuple(functions), imports, tuple(skipped))
 
 
-def _imported_from(trees: Mapping[int, ast.Module], module: str) -> set[str]:
-    """Names the notebook imports from ``module``: what earlier runs extracted."""
+def _imported_from(trees: Mapping[int, ast.Module], modules: Sequence[str]) -> set[str]:
+    """Names the notebook imports from ``modules``: what earlier runs extracted."""
     return {
         alias.asname or alias.name
         for tree in trees.values()
         for node in tree.body
-        if isinstance(node, ast.ImportFrom) and node.module == module
+        if isinstance(node, ast.ImportFrom) and node.module in modules
         for alias in node.names
     }
 
@@ -218,7 +223,7 @@ def _plan_run(
         message = f"{SKIP_REASONS[flow.code]}: {flow.detail}"
         return Skipped(flow.code, where, message, context.graph.notebook.location(run[0].index))
     heading = context.graph.notebook.cells[run[0].index].heading
-    name = names.for_function(heading, _first_comment(run), flow.returns)
+    name = names.for_function(heading, _first_comment(run), flow.returns, statements)
     function = ScriptFunction(
         name=name,
         cells=tuple(cell.index for cell in run),

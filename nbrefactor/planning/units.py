@@ -7,6 +7,9 @@ from typing import Literal
 
 from nbrefactor.notebook.model import Location
 
+#: The module (in the package) of blocks copied across notebooks.
+COMMON_MODULE = "common"
+
 #: Why a unit stays in the notebook (see docs/extract.md).
 SKIP_REASONS = {
     "NBR201": "writes a notebook global",
@@ -114,6 +117,20 @@ class SharedFunction:
 
 
 @dataclass(frozen=True, slots=True)
+class CommonModule:
+    """Blocks copied into several notebooks of one run, made functions in one module
+    (``PKG.common``) that each of those notebooks imports."""
+
+    module: str
+    functions: tuple[SharedFunction, ...] = ()
+    imports: tuple[str, ...] = ()  # import statements the module needs, as source
+
+    @property
+    def exported(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.functions)
+
+
+@dataclass(frozen=True, slots=True)
 class ExtractionPlan:
     """Everything :func:`nbrefactor.extract` will do to one notebook."""
 
@@ -155,3 +172,12 @@ class ExtractionPlan:
 
     def parameters_of(self) -> dict[str, tuple[str, ...]]:
         return {d.name: d.parameters for d in self.definitions if d.parameters}
+
+
+@dataclass(frozen=True, slots=True)
+class BatchPlan:
+    """The plans of notebooks extracted together: one per notebook, in the order given,
+    and the module of the blocks they share."""
+
+    notebooks: tuple[ExtractionPlan, ...]
+    common: CommonModule
