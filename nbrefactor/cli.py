@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import sys
+import tempfile
 import traceback
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import ParamSpec, TypeVar
+from typing import Literal, ParamSpec, TypeVar
 
 import click
 
@@ -24,6 +25,14 @@ from nbrefactor.extract import extract as run_extract
 from nbrefactor.notebook.reader import read_notebook
 from nbrefactor.report.clones import CHECK_FORMATS, CheckFormat
 from nbrefactor.report.graph import GRAPH_FORMATS, GraphFormat, render_graph
+from nbrefactor.verify.recorded_tests import write_recorded_tests
+from nbrefactor.verify.recording import CALLS, MAX_BYTES, Recording
+from nbrefactor.verify.verification import (
+    RecordSettings,
+    RunOptions,
+    verify_files,
+    verify_unwritten,
+)
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -220,6 +229,99 @@ def check(
     sys.exit(result.exit_code)
 
 
+def _run_options(command: Callable[P, R]) -> Callable[P, R]:
+    """The options of running notebooks, shared by ``verify`` and ``extract --verify``."""
+    options = [
+        click.option(
+            "--timeout",
+            type=click.FloatRange(min=0, min_open=True),
+            default=600,
+            show_default=True,
+            help="Seconds a cell may run.",
+        ),
+        click.option(
+            "--kernel",
+            help="Jupyter kernel to run the notebooks in [default: the notebook's own].",
+        ),
+        click.option(
+            "--strict-images",
+            is_flag=True,
+            help="Compare pictures by hash, not by kind and size.",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+@main.command()
+@click.argument("original", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("refactored", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@_run_options
+@click.option(
+    "--allow-errors",
+    is_flag=True,
+    help="Let cells of the original raise; their errors are compared like outputs.",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@click.option(
+    "--project-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Without REFACTORED: the project to extract into (nothing is written).",
+)
+@click.option("--package", help="Without REFACTORED: the package of a new project.")
+@click.option("--module", help="Without REFACTORED: the module to extract into.")
+@_reports_errors
+def verify(
+    original: Path,
+    refactored: Path | None,
+    timeout: float,
+    kernel: str | None,
+    strict_images: bool,
+    allow_errors: bool,
+    fmt: Literal["text", "json"],
+    project_dir: Path | None,
+    package: str | None,
+    module: str | None,
+) -> None:
+    """Prove a refactoring changed nothing: run ORIGINAL and REFACTORED top to bottom,
+    each in its own kernel with ORIGINAL's folder as working directory, and compare
+    what each cell shows.
+
+    Without REFACTORED, the refactoring is what `nbrefactor extract` would make of
+    ORIGINAL; it runs from a temporary folder and nothing is written.
+
+    Cells are paired by cell id, else in order among the cells that show something.
+    Compared: streams, text/plain, text/html, errors (class and message), and pictures
+    (kind and size; their hash with --strict-images). Not differences: object
+    addresses, %%time and %timeit figures, progress-bar rates, temporary paths, the file
+    and line a warning names. A cell of ORIGINAL that raises stops everything (unless
+    --allow-errors or it is tagged raises-exception); one of REFACTORED is a difference.
+
+    Exit codes: 0 same outputs, 1 different, 2 cannot run (the kernel's error is shown).
+    """
+    options = RunOptions(timeout, kernel, strict_images, allow_errors)
+    if refactored is not None:
+        verifications = [verify_files(original, refactored, options)]
+    else:
+        with tempfile.TemporaryDirectory(prefix="nbrefactor-project-") as scratch:
+            if project_dir is None and package is None:
+                try:
+                    project_for(original)
+                except NbrefactorError:  # no project: any package shows the behaviour
+                    project_dir, package = Path(scratch) / "project", "extracted"
+            result = run_extract(original, project_dir=project_dir, package=package, module=module)
+            if not result.changes:
+                click.echo(f"{original}: nothing to extract, so nothing to verify", err=True)
+                return
+            verifications, _ = verify_unwritten(result, options)
+    for verification in verifications:
+        click.echo(verification.render(fmt), nl=False)
+    sys.exit(max(v.exit_code for v in verifications))
+
+
 def _report_extraction(result: ExtractionResult, dry_run: bool) -> int:
     """Print what moved where (and the diff with ``dry_run``, or write the files); the
     exit code: 0, or 2 when the files could not be written."""
@@ -281,7 +383,46 @@ def _report_extraction(result: ExtractionResult, dry_run: bool) -> int:
     show_default=True,
     help="Add %autoreload 2 to the import cell.",
 )
-@click.option("--force", is_flag=True, help="Replace a module that already defines a moved name.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Replace a module that already defines a moved name; with --verify, write even "
+    "when the outputs differ.",
+)
+@click.option(
+    "--verify",
+    "verify_outputs",
+    is_flag=True,
+    help="Run each notebook before and after (in a temporary copy) and write only when "
+    "every cell shows the same outputs; record calls of the moved functions as tests.",
+)
+@click.option(
+    "--no-verify-original",
+    is_flag=True,
+    help="With --verify, go on when a cell of the original raises (errors are compared "
+    "like outputs) instead of stopping.",
+)
+@_run_options
+@click.option(
+    "--record/--no-record",
+    default=True,
+    show_default=True,
+    help="With --verify, write tests replaying recorded calls of the moved functions.",
+)
+@click.option(
+    "--record-calls",
+    type=click.IntRange(min=1),
+    default=CALLS,
+    show_default=True,
+    help="Calls recorded per function.",
+)
+@click.option(
+    "--record-max-bytes",
+    type=click.IntRange(min=1),
+    default=MAX_BYTES,
+    show_default=True,
+    help="Largest recorded call (arguments and result, pickled); bigger calls are skipped.",
+)
 @_reports_errors
 def extract(
     notebooks: tuple[Path, ...],
@@ -293,6 +434,14 @@ def extract(
     output_notebook: Path | None,
     autoreload: bool,
     force: bool,
+    verify_outputs: bool,
+    no_verify_original: bool,
+    timeout: float,
+    kernel: str | None,
+    strict_images: bool,
+    record: bool,
+    record_calls: int,
+    record_max_bytes: int,
 ) -> None:
     """Move the notebooks' code into a package, and rewrite each notebook to import
     and call it, keeping every output where it was.
@@ -313,6 +462,13 @@ def extract(
     into --project-dir DIR --package NAME, which is created if needed. Nothing is
     written with --dry-run; otherwise all of a project's files are written together or
     not at all.
+
+    With --verify, the original and the rewritten notebook (with the package staged in
+    a temporary folder) are run first, in the notebook's folder; if any cell shows
+    something else, nothing is written and the differing cells are shown. Calls of the
+    moved functions made in that run are then written as tests
+    (tests/test_<module>_recorded.py) that replay them; tests that do not pass right
+    away are dropped. Exit codes: 0 written, 1 outputs differ, 2 error.
     """
     if output_notebook is not None and len(notebooks) > 1:
         raise UsageError("--output-notebook works with one notebook")
@@ -347,6 +503,29 @@ def extract(
         for failure in result.failed:  # one bad notebook does not stop the others
             click.echo(f"nbrefactor: error: {failure}", err=True)
             worst = max(worst, failure.exit_code)
-        worst = max(worst, _report_extraction(result, dry_run))
+        recordings: list[Recording] = []
+        if verify_outputs and result.changes:
+            options = RunOptions(timeout, kernel, strict_images, allow_errors=no_verify_original)
+            settings = RecordSettings(record_calls, record_max_bytes) if record else None
+            try:
+                verifications, recordings = verify_unwritten(result, options, settings)
+            except NbrefactorError as error:
+                click.echo(f"nbrefactor: error: {error}; nothing was written", err=True)
+                worst = max(worst, error.exit_code)
+                continue
+            for verification in verifications:
+                click.echo(verification.render(), err=True, nl=False)
+            if not all(v.same for v in verifications):
+                worst = max(worst, 1)
+                if not force:
+                    click.echo("outputs differ: nothing was written (--force writes)", err=True)
+                    continue
+        code = _report_extraction(result, dry_run)
+        worst = max(worst, code)
+        if recordings and not dry_run and code == 0:
+            tests = write_recorded_tests(recordings, result.project)
+            click.echo(tests.summary(), err=True)
+        elif recordings:
+            click.echo(f"recorded {len(recordings)} calls (no tests written)", err=True)
     if worst:
         sys.exit(worst)

@@ -22,6 +22,7 @@ from nbrefactor.emit.project import (
 )
 from nbrefactor.emit.render import (
     CellTrees,
+    extend_tests,
     notebook_edit,
     render_common,
     render_module,
@@ -48,6 +49,16 @@ class ExtractionResult:
     project: Project
     changes: ChangeSet
     failed: tuple[NbrefactorError, ...] = ()
+    #: Per plan, the notebook read and where its rewritten version goes.
+    notebooks: tuple[tuple[Path, Path], ...] = ()
+
+    def rewritten(self, index: int) -> str | None:
+        """The rewritten text of the ``index``-th notebook; None when it is unchanged."""
+        target = self.notebooks[index][1]
+        for change in self.changes.changes:
+            if change.path == target and change.new != change.old:
+                return change.new
+        return None
 
     @property
     def plan(self) -> ExtractionPlan:
@@ -127,7 +138,10 @@ def extract(
             failed.append(failure.error)
             del read[failure.notebook]
             continue
-        return ExtractionResult(batch.notebooks, batch.common, project, changes, tuple(failed))
+        targets = tuple((path, output_notebook or path) for path in read)
+        return ExtractionResult(
+            batch.notebooks, batch.common, project, changes, tuple(failed), targets
+        )
     if len(failed) == 1:
         raise failed[0]
     every = NbrefactorError(
@@ -256,7 +270,7 @@ class _Files:
         if tests_old is None or (self.force and tests_path not in self._new):
             self.write(tests_path, tests)
         else:
-            self.write(tests_path, _extend_tests(tests_old, tests))
+            self.write(tests_path, extend_tests(tests_old, tests))
 
     def changes(self) -> ChangeSet:
         order = [*self._first, *(p for p in self._new if p not in self._first)]
@@ -343,34 +357,6 @@ def _names_in(tree: ast.Module) -> set[str]:
         for target in node.targets
         if isinstance(target, ast.Name)
     }
-
-
-def _extend_tests(old: str, new: str) -> str:
-    """The test file ``old`` with the tests of ``new`` it lacks (those of functions an
-    append added); as it is when it does not parse or lacks ``new``'s imports (not a
-    file nbrefactor wrote)."""
-    try:
-        have = pysource.parse(old)
-    except SyntaxError:
-        return old
-    tree = pysource.parse(new)
-    imports = {ast.unparse(n) for n in have.body if isinstance(n, (ast.Import, ast.ImportFrom))}
-    if any(
-        ast.unparse(n) not in imports
-        for n in tree.body
-        if isinstance(n, (ast.Import, ast.ImportFrom))
-    ):
-        return old
-    defined = {n.name for n in have.body if isinstance(n, ast.FunctionDef)}
-    lines = new.splitlines()
-    added = [
-        "\n".join(lines[node.lineno - 1 : node.end_lineno])
-        for node in tree.body
-        if isinstance(node, ast.FunctionDef) and node.name not in defined
-    ]
-    if not added:
-        return old
-    return old.rstrip("\n") + "\n\n\n" + "\n\n\n".join(added) + "\n"
 
 
 def _definitions_text(module: str, tree: ast.Module) -> str:

@@ -34,6 +34,11 @@ class Project:
     tests_dir: Path
     new: bool = False
 
+    @property
+    def import_root(self) -> Path:
+        """The folder the package is imported from (``src/`` or the root)."""
+        return self.package_dir.parents[len(self.package.split(".")) - 1]
+
 
 def module_name(notebook: Path) -> str:
     """A valid module name from a notebook's file name (``01 Clean-Data.ipynb`` ->

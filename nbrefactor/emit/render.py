@@ -107,7 +107,7 @@ def render_module(plan: ExtractionPlan, graph: CellGraph, cells: CellTrees | Non
         definitions.append(_passing_new_arguments(source, parameters).rstrip("\n"))
     text = render(
         "module.py.jinja",
-        docstring=_docstring(f"Code moved out of {_name(plan.notebook)} by nbrefactor."),
+        docstring=docstring(f"Code moved out of {_name(plan.notebook)} by nbrefactor."),
         import_sections=import_sections(plan.imports, plan.module.split(".")[0]),
         constants=plan.constants,
         definitions=definitions,
@@ -119,7 +119,7 @@ def render_common(common: CommonModule, notebooks: Sequence[str]) -> str:
     """The module of blocks copied across ``notebooks`` (file names)."""
     text = render(
         "module.py.jinja",
-        docstring=_docstring(
+        docstring=docstring(
             f"Code copied across {', '.join(notebooks)}; moved here by nbrefactor."
         ),
         import_sections=import_sections(common.imports, common.module.split(".")[0]),
@@ -162,13 +162,41 @@ def render_tests(module: str, origin: str, module_source: str) -> str:
     package_module, _, module_name = module.rpartition(".")
     text = render(
         "test_module.py.jinja",
-        docstring=_docstring(f"Checks of the code nbrefactor moved from {origin} into {module}."),
+        docstring=docstring(f"Checks of the code nbrefactor moved from {origin} into {module}."),
         package_module=package_module,
         module_name=module_name,
         functions=functions,
         classes=[n.name for n in tree.body if isinstance(n, ast.ClassDef)],
     )
     return checked_python(text, f"the tests of {module}")
+
+
+def extend_tests(old: str, new: str) -> str:
+    """The test file ``old`` with the tests of ``new`` it lacks (those of functions an
+    append added); as it is when it does not parse or lacks ``new``'s imports (not a
+    file nbrefactor wrote)."""
+    try:
+        have = pysource.parse(old)
+    except SyntaxError:
+        return old
+    tree = pysource.parse(new)
+    imports = {ast.unparse(n) for n in have.body if isinstance(n, (ast.Import, ast.ImportFrom))}
+    if any(
+        ast.unparse(n) not in imports
+        for n in tree.body
+        if isinstance(n, (ast.Import, ast.ImportFrom))
+    ):
+        return old
+    defined = {n.name for n in have.body if isinstance(n, ast.FunctionDef)}
+    lines = new.splitlines()
+    added = [
+        "\n".join(lines[node.lineno - 1 : node.end_lineno])
+        for node in tree.body
+        if isinstance(node, ast.FunctionDef) and node.name not in defined
+    ]
+    if not added:
+        return old
+    return old.rstrip("\n") + "\n\n\n" + "\n\n\n".join(added) + "\n"
 
 
 def notebook_edit(
@@ -281,7 +309,7 @@ def _comments(node: cst.FunctionDef | cst.ClassDef) -> list[cst.EmptyLine]:
     return [line for line in node.leading_lines if line.comment is not None]
 
 
-def _docstring(text: str) -> str:
+def docstring(text: str) -> str:
     """``text`` as the inside of a docstring: one line, or wrapped lines and a newline
     before the closing quotes."""
     lines = textwrap.wrap(text, width=84, break_long_words=False, break_on_hyphens=False)

@@ -6,9 +6,14 @@ of nbrefactor works without them (they come with ``pip install 'nbrefactor[jupyt
 
 from __future__ import annotations
 
+import base64
+import binascii
+import hashlib
 import os
+import struct
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -21,17 +26,28 @@ OutputKind = Literal["stream", "data", "error"]
 @dataclass(frozen=True, slots=True)
 class Output:
     """One output as compared: ``name`` is the stream (stdout/stderr), the error's class,
-    or ``"data"``; ``text`` is normalised; ``image`` says whether a picture was shown."""
+    or ``"data"``; ``text`` is normalised (the stream, text/plain or the error's value),
+    ``html`` too; ``images`` describe the pictures shown (``image/png 420x180``, or
+    their hash with strict images)."""
 
     kind: OutputKind
     name: str
     text: str
-    image: bool = False
+    html: str = ""
+    images: tuple[str, ...] = ()
 
     def __str__(self) -> str:
         shown = self.text if len(self.text) <= 200 else self.text[:200] + "..."
-        picture = " [image]" if self.image else ""
-        return f"{self.kind} {self.name}{picture}: {shown!r}"
+        pictures = "".join(f" [{image}]" for image in self.images)
+        return f"{self.kind} {self.name}{pictures}: {shown!r}"
+
+    def as_dict(self) -> dict[str, Any]:
+        found: dict[str, Any] = {"kind": self.kind, "name": self.name, "text": self.text}
+        if self.html:
+            found["html"] = self.html
+        if self.images:
+            found["images"] = list(self.images)
+        return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,98 +60,249 @@ class CellRun:
     outputs: tuple[Output, ...]
 
 
+class ExecutionFailed(NbrefactorError):
+    """A cell raised (and errors were not allowed), or the kernel could not run the
+    notebook: ``cell`` is the cell's index when a cell is to blame."""
+
+    def __init__(self, message: str, *, path: Path | str, cell: int | None = None) -> None:
+        super().__init__(message, path=path)
+        self.cell = cell
+
+
 def execute_notebook(
     path: Path,
     *,
     timeout: float = 600,
     python_path: Sequence[Path] = (),
-    kernel_name: str = "python3",
+    kernel_name: str | None = None,
+    allow_errors: bool = True,
+    strict_images: bool = False,
 ) -> tuple[CellRun, ...]:
     """Execute ``path`` (ipynb or a jupytext text notebook) in its own folder.
 
-    ``python_path`` folders come first on the kernel's ``PYTHONPATH`` (where an
-    extracted package lives when it is not installed). The file is not changed.
-    A cell that raises does not stop the run: its error is an output like any other.
+    See :func:`run_notebook`; the file is not changed.
+    """
+    text = _read_text(path)
+    return run_notebook(
+        text,
+        path,
+        timeout=timeout,
+        python_path=python_path,
+        kernel_name=kernel_name,
+        allow_errors=allow_errors,
+        strict_images=strict_images,
+    )
+
+
+def run_notebook(
+    text: str,
+    path: Path,
+    *,
+    timeout: float = 600,
+    python_path: Sequence[Path] = (),
+    kernel_name: str | None = None,
+    allow_errors: bool = True,
+    strict_images: bool = False,
+    preamble: str = "",
+) -> tuple[CellRun, ...]:
+    """Execute the notebook ``text`` (the content of a file named like ``path``) top to
+    bottom in a fresh kernel, with ``path``'s folder as working directory.
+
+    The kernel is ``kernel_name``, else the one the notebook's metadata names, else
+    ``python3``. ``python_path`` folders come first on the kernel's ``PYTHONPATH``
+    (where an extracted package lives when it is not installed). ``preamble`` is code
+    the kernel runs silently before the first cell (it shows nothing and takes no
+    execution count). With ``allow_errors`` a cell that raises does not stop the run:
+    its error is an output like any other; without it, the run stops there, except in
+    cells tagged ``raises-exception``.
 
     Raises:
-        NbrefactorError: nbclient or ipykernel is missing, the notebook cannot be read,
-            the kernel does not start, or a cell runs longer than ``timeout`` seconds.
+        ExecutionFailed: a cell raised (without ``allow_errors``), the kernel does not
+            start or dies, or a cell runs longer than ``timeout`` seconds.
+        NbrefactorError: nbclient or ipykernel is missing, or ``text`` is no notebook.
     """
     try:
         import nbclient
-        import nbformat
     except ImportError:
         raise NbrefactorError(
             "running notebooks needs nbclient and ipykernel: pip install 'nbrefactor[jupyter]'"
         ) from None
-    notebook = _read(path, nbformat)
+    notebook = _parse(text, path)
+    strict = strict_images
     env = dict(os.environ)
     folders = [str(p.resolve()) for p in python_path]
     if env.get("PYTHONPATH"):
         folders.append(env["PYTHONPATH"])
     if folders:
         env["PYTHONPATH"] = os.pathsep.join(folders)
-    client = nbclient.NotebookClient(
+    name = kernel_name or notebook.metadata.get("kernelspec", {}).get("name") or "python3"
+    client = _client_class(nbclient)(
         notebook,
-        kernel_name=kernel_name,
+        kernel_name=name,
         timeout=timeout,
-        allow_errors=True,
+        allow_errors=allow_errors,
         resources={"metadata": {"path": str(path.resolve().parent)}},
     )
+    client.preamble = preamble
     try:
         client.execute(env=env)
     except nbclient.exceptions.CellTimeoutError:
-        raise NbrefactorError(f"a cell ran longer than {timeout:g} s", path=path) from None
+        raise ExecutionFailed(f"a cell ran longer than {timeout:g} s", path=path) from None
     except nbclient.exceptions.DeadKernelError as error:
-        raise NbrefactorError(f"the kernel died: {error}", path=path) from None
+        raise ExecutionFailed(f"the kernel died: {error}", path=path) from None
+    except nbclient.exceptions.CellExecutionError as error:
+        cell = _failed_cell(notebook)
+        where = f"cell_{cell}: " if cell is not None else ""
+        message = f"{where}{error.ename}: {error.evalue}"
+        raise ExecutionFailed(message, path=path, cell=cell) from None
+    except _PreambleFailed as error:
+        raise ExecutionFailed(f"could not prepare the kernel: {error}", path=path) from None
     except Exception as error:  # no such kernel, kernel failed to start
         if type(error).__name__ != "NoSuchKernel":
             raise
-        raise NbrefactorError(f"no Jupyter kernel named {kernel_name!r}", path=path) from None
+        raise ExecutionFailed(
+            f"no Jupyter kernel named {name!r} (choose one with --kernel)", path=path
+        ) from None
     return tuple(
-        CellRun(index, cell.get("id"), cell.source, _outputs(cell.get("outputs", [])))
+        CellRun(index, cell.get("id"), cell.source, _outputs(cell.get("outputs", []), strict))
         for index, cell in enumerate(notebook.cells)
         if cell.cell_type == "code"
     )
 
 
-def _read(path: Path, nbformat: Any) -> Any:
-    try:
-        if path.suffix == ".ipynb":
-            return nbformat.read(path, as_version=4)
-        import jupytext
+class _PreambleFailed(Exception):
+    pass
 
-        return jupytext.read(path)
+
+@cache
+def _client_class(nbclient: Any) -> Any:
+    """An nbclient client that runs a preamble, silently, once the kernel is up."""
+
+    class Client(nbclient.NotebookClient):  # type: ignore[misc]
+        preamble = ""
+
+        async def async_start_new_kernel_client(self) -> Any:
+            client = await super().async_start_new_kernel_client()
+            if self.preamble:
+                message = client.execute(self.preamble, silent=True, store_history=False)
+                reply = await self.async_wait_for_reply(message)
+                content = (reply or {}).get("content", {})
+                if content.get("status") != "ok":
+                    raise _PreambleFailed(f"{content.get('ename')}: {content.get('evalue')}")
+            return client
+
+    return Client
+
+
+def _failed_cell(notebook: Any) -> int | None:
+    """The index of the cell whose outputs hold an error (the one that stopped a run)."""
+    for index, cell in enumerate(notebook.cells):
+        if any(o.get("output_type") == "error" for o in cell.get("outputs", [])):
+            return index
+    return None
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
     except OSError as error:
         raise NbrefactorError(f"cannot read: {error.strerror}", path=path) from None
+    except UnicodeDecodeError:
+        raise NbrefactorError("is not UTF-8 text", path=path) from None
+
+
+def _parse(text: str, path: Path) -> Any:
+    try:
+        if path.suffix == ".ipynb":
+            import nbformat
+
+            return nbformat.reads(text, as_version=4)  # type: ignore[no-untyped-call]
+        import jupytext
+
+        return jupytext.reads(text, fmt=path.suffix.lstrip("."))
     except Exception as error:  # nbformat and jupytext raise many kinds on bad input
         raise NbrefactorError(f"not a notebook: {error}", path=path) from None
 
 
-def _outputs(raw: list[Any]) -> tuple[Output, ...]:
+def _outputs(raw: list[Any], strict_images: bool) -> tuple[Output, ...]:
     found: list[Output] = []
     for output in raw:
         kind = output.get("output_type")
         if kind == "stream":
-            text = normalise(output.get("text", ""))
+            text = output.get("text", "")
             name = output.get("name", "stdout")
             if found and found[-1].kind == "stream" and found[-1].name == name:
-                found[-1] = Output("stream", name, found[-1].text + text)  # chunks vary
-            else:
-                found.append(Output("stream", name, text))
+                text = found.pop().text + text  # chunks vary from run to run
+            found.append(Output("stream", name, text))
         elif kind in ("execute_result", "display_data"):
             data = output.get("data", {})
-            text = normalise(_text(data.get("text/plain", "")))
-            found.append(Output("data", "data", text, image=_has_image(data)))
+            found.append(
+                Output(
+                    "data",
+                    "data",
+                    normalise(_text(data.get("text/plain", ""))),
+                    html=normalise(_text(data.get("text/html", ""))),
+                    images=_images(data, strict_images),
+                )
+            )
         elif kind == "error":
             evalue = normalise(output.get("evalue", ""))
             found.append(Output("error", output.get("ename", ""), evalue))
-    return tuple(found)
+    return tuple(
+        Output(o.kind, o.name, normalise(o.text)) if o.kind == "stream" else o for o in found
+    )
 
 
 def _text(value: Any) -> str:
     return "".join(value) if isinstance(value, list) else str(value)
 
 
-def _has_image(data: Any) -> bool:
-    return any(str(kind).startswith("image/") for kind in data)
+def _images(data: Any, strict: bool) -> tuple[str, ...]:
+    """``image/png 420x180`` per picture (its size when it can be read), or
+    ``image/png sha256:...`` when ``strict``."""
+    found = []
+    for kind, value in sorted(data.items()):
+        if not str(kind).startswith("image/"):
+            continue
+        raw = _text(value)
+        content = raw.encode() if kind == "image/svg+xml" else _decoded(raw)
+        if strict:
+            found.append(f"{kind} sha256:{hashlib.sha256(content).hexdigest()[:16]}")
+        else:
+            size = image_size(kind, content)
+            found.append(f"{kind} {size[0]}x{size[1]}" if size else str(kind))
+    return tuple(found)
+
+
+def _decoded(text: str) -> bytes:
+    try:
+        return base64.b64decode(text, validate=False)
+    except (binascii.Error, ValueError):
+        return text.encode()
+
+
+def image_size(kind: str, content: bytes) -> tuple[int, int] | None:
+    """Width and height of a PNG, GIF or JPEG picture; None for other kinds."""
+    if kind == "image/png" and content[:8] == b"\x89PNG\r\n\x1a\n" and len(content) >= 24:
+        width, height = struct.unpack(">II", content[16:24])
+        return int(width), int(height)
+    if kind == "image/gif" and content[:4] == b"GIF8" and len(content) >= 10:
+        width, height = struct.unpack("<HH", content[6:10])
+        return int(width), int(height)
+    if kind == "image/jpeg" and content[:2] == b"\xff\xd8":
+        return _jpeg_size(content)
+    return None
+
+
+def _jpeg_size(content: bytes) -> tuple[int, int] | None:
+    position = 2
+    while position + 9 < len(content):
+        if content[position] != 0xFF:
+            return None
+        marker = content[position + 1]
+        length = int.from_bytes(content[position + 2 : position + 4], "big")
+        if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):  # start of frame
+            height, width = struct.unpack(">HH", content[position + 5 : position + 9])
+            return int(width), int(height)
+        position += 2 + length
+    return None

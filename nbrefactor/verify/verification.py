@@ -1,0 +1,197 @@
+"""Prove a refactoring changed nothing: run the original and the refactored notebook,
+each in its own kernel with the original's folder as working directory, and compare
+what every cell showed.
+
+An extraction that is not written yet is run from a temporary folder: the project's
+package as it is, with the extraction's modules on top, comes first on the kernel's
+``PYTHONPATH``; the rewritten notebook never touches the disk.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from nbrefactor.emit.project import find_project
+from nbrefactor.errors import NbrefactorError
+from nbrefactor.extract import ExtractionResult
+from nbrefactor.verify.compare import Difference, compare_runs
+from nbrefactor.verify.execute import CellRun, ExecutionFailed, execute_notebook, run_notebook
+from nbrefactor.verify.recording import CALLS, MAX_BYTES, Recorder, Recording
+
+
+@dataclass(frozen=True, slots=True)
+class RunOptions:
+    """How notebooks are run: see ``nbrefactor verify --help``."""
+
+    timeout: float = 600
+    kernel: str | None = None
+    strict_images: bool = False
+    #: Cells of the original may raise: their errors are compared like outputs.
+    allow_errors: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Verification:
+    """The outcome of comparing one notebook with its refactoring."""
+
+    original: Path
+    refactored: str  # a path, or a description of the unwritten extraction
+    cells: int  # code cells of the original
+    differences: tuple[Difference, ...] = field(default=())
+
+    @property
+    def same(self) -> bool:
+        return not self.differences
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.same else 1
+
+    def render(self, fmt: Literal["text", "json"] = "text") -> str:
+        if fmt == "json":
+            return json.dumps(self.as_dict(), indent=2, ensure_ascii=False) + "\n"
+        head = f"{self.original} -> {self.refactored}"
+        if self.same:
+            return f"{head}: same outputs ({self.cells} code cells)\n"
+        body = "\n".join(str(d) for d in self.differences)
+        count = len(self.differences)
+        return f"{head}\n{body}\n{count} cell{'' if count == 1 else 's'} differ\n"
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "original": str(self.original),
+            "refactored": self.refactored,
+            "same": self.same,
+            "cells": self.cells,
+            "differences": [d.as_dict() for d in self.differences],
+        }
+
+
+def run_original(path: Path, options: RunOptions) -> tuple[CellRun, ...]:
+    """Run the original notebook; a cell that raises stops it (unless errors are
+    allowed) with an :class:`ExecutionFailed` saying the original itself fails."""
+    try:
+        return execute_notebook(
+            path,
+            timeout=options.timeout,
+            kernel_name=options.kernel,
+            allow_errors=options.allow_errors,
+            strict_images=options.strict_images,
+        )
+    except ExecutionFailed as error:
+        raise ExecutionFailed(
+            f"the original notebook does not run: {error.message}", path=path, cell=error.cell
+        ) from None
+
+
+def verify_files(original: Path, refactored: Path, options: RunOptions) -> Verification:
+    """Run both notebooks and compare them. A cell of the refactored notebook that
+    raises is a difference (the run goes on); one of the original stops everything."""
+    before = run_original(original, options)
+    after = execute_notebook(
+        refactored,
+        timeout=options.timeout,
+        python_path=_project_path(refactored),
+        kernel_name=options.kernel,
+        allow_errors=True,
+        strict_images=options.strict_images,
+    )
+    return Verification(original, str(refactored), len(before), compare_runs(before, after))
+
+
+def _project_path(notebook: Path) -> list[Path]:
+    """Where the package of the project ``notebook`` is in gets imported from (so it
+    need not be installed); nothing when it is in no project."""
+    try:
+        project = find_project(notebook)
+    except NbrefactorError:
+        return []
+    return [project.import_root]
+
+
+def verify_extraction(
+    result: ExtractionResult,
+    options: RunOptions,
+    work: Path,
+    *,
+    recorder: Recorder | None = None,
+) -> list[Verification]:
+    """Run every notebook ``result`` rewrites, before and after, without writing
+    anything of the user's: the package is staged in ``work`` (an empty folder).
+    ``recorder`` records calls of the extracted functions in the refactored runs."""
+    package_root = stage_package(result, work / "package")
+    preamble = recorder.preamble(result) if recorder is not None else ""
+    found = []
+    for index, (plan, (original, _)) in enumerate(zip(result.plans, result.notebooks, strict=True)):
+        text = result.rewritten(index)
+        if plan.empty or text is None:
+            continue
+        before = run_original(original, options)
+        after = run_notebook(
+            text,
+            original,  # the original's folder: relative data paths work
+            timeout=options.timeout,
+            python_path=[package_root],
+            kernel_name=options.kernel,
+            allow_errors=True,
+            strict_images=options.strict_images,
+            preamble=preamble,
+        )
+        label = f"its extraction into {result.project.package}"
+        found.append(Verification(original, label, len(before), compare_runs(before, after)))
+    return found
+
+
+def stage_package(result: ExtractionResult, folder: Path) -> Path:
+    """The project's top-level package copied into ``folder``, with the extraction's
+    files written over it; returns the folder to put on ``PYTHONPATH``."""
+    project = result.project
+    parts = project.package.split(".")
+    root = project.import_root
+    top = root / parts[0]
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        if top.is_dir():
+            shutil.copytree(top, folder / parts[0], ignore=shutil.ignore_patterns("__pycache__"))
+        for change in result.changes.changes:
+            if change.path.suffix == ".py" and change.path.is_relative_to(top):
+                target = folder / change.path.relative_to(root)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(change.new, encoding="utf-8")
+    except OSError as error:
+        raise NbrefactorError(
+            f"cannot stage the package to run it: {error.strerror or error}", path=folder
+        ) from None
+    return folder
+
+
+def verify_unwritten(
+    result: ExtractionResult, options: RunOptions, recorder_settings: RecordSettings | None = None
+) -> tuple[list[Verification], list[Recording]]:
+    """:func:`verify_extraction` in a temporary folder, removed afterwards; with
+    ``recorder_settings``, the calls recorded in the refactored runs too."""
+    with tempfile.TemporaryDirectory(prefix="nbrefactor-verify-") as folder:
+        work = Path(folder)
+        recorder = None
+        if recorder_settings is not None:
+            recorder = Recorder(
+                work / "calls",
+                calls=recorder_settings.calls,
+                max_bytes=recorder_settings.max_bytes,
+            )
+        verifications = verify_extraction(result, options, work, recorder=recorder)
+        return verifications, recorder.recordings() if recorder is not None else []
+
+
+@dataclass(frozen=True, slots=True)
+class RecordSettings:
+    """How many calls of each function to record, and up to what size (bytes per call:
+    arguments and result, pickled)."""
+
+    calls: int = CALLS
+    max_bytes: int = MAX_BYTES
