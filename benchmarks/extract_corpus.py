@@ -1,17 +1,21 @@
 """How much of each notebook ``extract`` moves, and whether the notebook still does the same.
 
 For every notebook in the given folders (``examples/`` by default; ``.ipynb`` and
-jupytext ``py:percent`` files), in a temporary folder of its own:
+jupytext ``py:percent`` files), a copy in a temporary folder of its own goes through
+what ``nbrefactor extract --verify`` does:
 
-1. run the original top to bottom with nbclient (unless ``--no-execute``);
-2. ``nbrefactor extract`` it into a new project;
-3. run the rewritten notebook with the project on the kernel's ``PYTHONPATH``;
-4. compare the outputs (streams, text/plain, errors; images by presence).
+1. plan the extraction into a new project;
+2. run the original top to bottom with nbclient, then the rewritten notebook with the
+   package staged on the kernel's ``PYTHONPATH``, recording calls of the moved
+   functions (unless ``--no-execute``);
+3. compare the outputs cell by cell (``nbrefactor verify``'s comparison);
+4. write the files, then the tests replaying the recorded calls, and run those.
 
 It prints, per notebook: the share of code statements that left the notebook (calls and
 the import cell count against it), the units extracted (moved definitions, duplicated
 blocks made one function, script functions), the units left in the notebook with their
-reason codes, and whether the outputs were preserved. The input files are never changed.
+reason codes, whether verify found the outputs preserved, and how many recorded calls
+became passing tests. The input files are never changed.
 
 Run from the repository root, in an environment with the ``dev`` extra (nbclient,
 ipykernel and what the notebooks import)::
@@ -38,9 +42,9 @@ from pathlib import Path
 from nbrefactor.errors import NbrefactorError
 from nbrefactor.extract import extract
 from nbrefactor.notebook.reader import read_notebook
-from nbrefactor.verify.compare import compare_runs
-from nbrefactor.verify.execute import execute_notebook
 from nbrefactor.verify.measure import code_statements
+from nbrefactor.verify.recorded_tests import write_recorded_tests
+from nbrefactor.verify.verification import RecordSettings, RunOptions, verify_unwritten
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -56,6 +60,9 @@ class Row:
     skipped: dict[str, int] = field(default_factory=dict)
     preserved: bool | None = None  # None: not executed
     differences: list[str] = field(default_factory=list)
+    recorded: int = 0  # calls recorded in the refactored run
+    tests_passed: int = 0  # recorded tests written, all passing
+    tests_problem: str = ""
     error: str = ""
     seconds: float = 0.0
 
@@ -84,34 +91,39 @@ def _is_percent(path: Path) -> bool:
 
 
 def measure(path: Path, *, execute: bool, timeout: float) -> Row:
+    """Extract ``path`` (a copy) the way ``extract --verify`` does: run it before and
+    after with the package staged, compare, write, then write and run the tests
+    recorded from the refactored run."""
     row = Row(_shown(path))
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="nbr-corpus-") as temporary:
         work = Path(temporary)
-        before_dir, after_dir = work / "before", work / "after"
-        before_dir.mkdir()
-        after_dir.mkdir()
-        original = before_dir / path.name
-        rewritten = after_dir / path.name
-        shutil.copy(path, original)
+        folder = work / "notebooks"
+        folder.mkdir()
+        rewritten = folder / path.name
         shutil.copy(path, rewritten)
         try:
-            before = execute_notebook(original, timeout=timeout) if execute else None
             project = work / "project"
             result = extract(rewritten, project_dir=project, package="extracted")
-            result.changes.apply()
             plan = result.plan
             row.definitions = len(plan.definitions)
             row.duplicates = len(plan.shared)
             row.scripts = len(plan.scripts)
             row.skipped = dict(Counter(s.code for s in plan.skipped))
-            row.statements = code_statements(read_notebook(original))
-            row.left = code_statements(read_notebook(rewritten))
-            if before is not None:
-                after = execute_notebook(rewritten, timeout=timeout, python_path=[project / "src"])
-                differences = compare_runs(before, after)
+            row.statements = code_statements(read_notebook(path))
+            if execute and result.changes:
+                options = RunOptions(timeout=timeout)
+                verifications, recordings = verify_unwritten(result, options, RecordSettings())
+                differences = [d for v in verifications for d in v.differences]
                 row.preserved = not differences
                 row.differences = [str(d) for d in differences[:3]]
+            result.changes.apply()
+            row.left = code_statements(read_notebook(rewritten))
+            if execute and result.changes:
+                tests = write_recorded_tests(recordings, result.project)
+                row.recorded = len(recordings)
+                row.tests_passed = tests.passed
+                row.tests_problem = tests.problem
         except NbrefactorError as error:
             row.error = str(error)
     row.seconds = time.perf_counter() - started
@@ -128,18 +140,23 @@ def _shown(path: Path) -> str:
 def table(rows: list[Row]) -> str:
     lines = [
         "| notebook | statements | moved | defs | duplicates | scripts | left in notebook "
-        "(reason: units) | outputs preserved |",
-        "|---|---:|---:|---:|---:|---:|---|---|",
+        "(reason: units) | verify: outputs preserved | recorded tests passing |",
+        "|---|---:|---:|---:|---:|---:|---|---|---|",
     ]
     for row in rows:
         if row.error:
-            lines.append(f"| {row.notebook} | error: {row.error} ||||||| |")
+            lines.append(f"| {row.notebook} | error: {row.error} |||||||| |")
             continue
         skipped = ", ".join(f"{code}: {n}" for code, n in sorted(row.skipped.items())) or "-"
         preserved = {None: "not run", True: "yes", False: "**no**"}[row.preserved]
+        tests = (
+            row.tests_problem or f"{row.tests_passed} of {row.recorded} recorded calls"
+            if row.preserved is not None
+            else "not run"
+        )
         lines.append(
             f"| {row.notebook} | {row.statements} | {row.ratio:.0%} | {row.definitions} "
-            f"| {row.duplicates} | {row.scripts} | {skipped} | {preserved} |"
+            f"| {row.duplicates} | {row.scripts} | {skipped} | {preserved} | {tests} |"
         )
     measured = [row for row in rows if not row.error]
     if measured:

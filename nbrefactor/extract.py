@@ -31,6 +31,7 @@ from nbrefactor.emit.render import (
 from nbrefactor.errors import NbrefactorError, UsageError
 from nbrefactor.notebook.reader import read_notebook_text, read_source
 from nbrefactor.notebook.writer import apply_edit
+from nbrefactor.planning.definitions import import_statement
 from nbrefactor.planning.planner import plan_notebooks
 from nbrefactor.planning.units import COMMON_MODULE, BatchPlan, CommonModule, ExtractionPlan
 
@@ -107,13 +108,18 @@ def extract(
             (a name that already exists in the target module, unless ``force``, ...).
     """
     given = [notebooks] if isinstance(notebooks, Path) else notebooks
-    paths = list({path.resolve(): path for path in reversed(given)}.values())[::-1]
+    first: dict[Path, Path] = {}
+    for path in given:  # the same notebook twice is extracted once
+        first.setdefault(path.resolve(), path)
+    paths = list(first.values())
     if not paths:
         raise UsageError("no notebook to extract")
     if output_notebook is not None and len(paths) > 1:
         raise UsageError("--output-notebook works with one notebook")
     if module is not None and not module.isidentifier():
         raise UsageError(f"--module {module!r} is not a valid Python module name")
+    if module == COMMON_MODULE:
+        raise UsageError(f"--module {COMMON_MODULE} is where code shared by notebooks goes")
     project = project_for(paths[0], project_dir=project_dir, package=package, layout=layout)
     failed: list[NbrefactorError] = []
     read: dict[Path, tuple[str, CellGraph]] = {}
@@ -160,10 +166,13 @@ class _Options:
 
 
 class _NotebookFailed(Exception):
+    """``notebook`` cannot be extracted (``error``): it is left out of the run."""
+
     def __init__(self, notebook: Path, error: NbrefactorError) -> None:
         super().__init__(str(error))
         self.notebook = notebook
-        self.error = error
+        self.error = NbrefactorError(f"{error} (so {notebook} was left out)")
+        self.error.exit_code = error.exit_code
 
 
 def _render(
@@ -171,10 +180,13 @@ def _render(
 ) -> tuple[BatchPlan, ChangeSet]:
     names = {path: options.module or module_name(path) for path in read}
     files = _Files(options.force)
+    common_path = project.package_dir / f"{COMMON_MODULE}.py"
+    common_old = files.read(common_path)
     batch = plan_notebooks(
         [(graph, f"{project.package}.{names[path]}") for path, (_, graph) in read.items()],
         f"{project.package}.{COMMON_MODULE}",
-        _defined(files.read(project.package_dir / f"{COMMON_MODULE}.py")),
+        _defined(common_old),
+        _imported(common_old),
     )
     for (path, (text, graph)), plan in zip(read.items(), batch.notebooks, strict=True):
         if plan.empty:
@@ -196,15 +208,23 @@ def _render(
             raise _NotebookFailed(path, error) from None
     common = batch.common
     if common.functions:
+        if (project.package_dir / COMMON_MODULE).is_dir():
+            raise NbrefactorError(
+                f"{COMMON_MODULE}/ is a subpackage: code shared by notebooks goes to "
+                f"{COMMON_MODULE}.py, which it would hide; rename it or extract the "
+                "notebooks one by one",
+                path=project.package_dir,
+            )
         shared_by = sorted(
             {Path(copy.notebook).name for f in common.functions for copy in f.copies}
         )
-        files.add_module(
+        files.add_module(  # never replaced, not even with --force: notebooks import it
             project,
             COMMON_MODULE,
             render_common(common, shared_by),
             _Exports(common.exported, common.imports, ()),
             origin=" and ".join(shared_by),
+            replace=False,
         )
     if project.new and files:
         imports = [*common.imports, *(i for plan in batch.notebooks for i in plan.imports)]
@@ -255,13 +275,20 @@ class _Files:
             self._first.append(path)
 
     def add_module(
-        self, project: Project, name: str, text: str, exports: _Exports, *, origin: str
+        self,
+        project: Project,
+        name: str,
+        text: str,
+        exports: _Exports,
+        *,
+        origin: str,
+        replace: bool = True,
     ) -> None:
         """Put module ``name`` (rendered as ``text``) and its tests in ``project``:
-        new, replacing (``--force``) or appended to what is there."""
+        new, replacing (``--force``, when ``replace``) or appended to what is there."""
         path = project.package_dir / f"{name}.py"
         old = self.read(path)
-        replace_it = old is None or (self.force and path not in self._new)
+        replace_it = old is None or (replace and self.force and path not in self._new)
         merged = text if replace_it else _append(old or "", text, path, exports)
         self.write(path, merged)
         tests_path = project.tests_dir / f"test_{name}.py"
@@ -342,6 +369,23 @@ def _defined(module: str | None) -> set[str]:
         return _names_in(pysource.parse(module or ""))
     except SyntaxError:
         return set()
+
+
+def _imported(module: str | None) -> dict[str, str]:
+    """The names ``module`` (source) imports at its top, each with its import statement
+    written for that name alone."""
+    try:
+        tree = pysource.parse(module or "")
+    except SyntaxError:
+        return {}
+    names = {
+        alias.asname or alias.name.split(".")[0]
+        for node in tree.body
+        if isinstance(node, (ast.Import, ast.ImportFrom))
+        for alias in node.names
+    }
+    found = {name: import_statement(tree, name) for name in names}
+    return {name: statement for name, statement in found.items() if statement}
 
 
 def _names_in(tree: ast.Module) -> set[str]:

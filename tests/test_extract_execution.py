@@ -1,14 +1,19 @@
 """The promise: a rewritten notebook produces the same outputs as the original.
 
-Each example is executed as it is, extracted into a new project, and executed again
-(in a fresh folder, with the project importable). Outputs must match: streams,
-text/plain and errors exactly, images by presence, after normalising what varies from
-run to run (timings, object addresses, the kernel's temporary file names).
+Each example is extracted with ``extract --verify``: executed as it is, and again
+rewritten, with the package staged in a temporary folder; the files are written only
+when every cell shows the same (streams, text/plain, html and errors exactly, pictures
+by kind and size, after normalising what varies from run to run). The tests it records
+from that run must pass. The two notebooks that share code are extracted together and
+checked with the lower-level API.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -33,27 +38,36 @@ MIN_MOVED = 0.6
 def test_extracted_notebook_gives_the_same_outputs(
     path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """``extract --verify`` runs the notebook before and after and writes only when the
+    outputs are the same; the tests it records from that run pass."""
     name = path.name
-    before_dir, after_dir = tmp_path / "before", tmp_path / "after"
-    before_dir.mkdir()
-    after_dir.mkdir()
-    shutil.copy(path, before_dir / name)
-    shutil.copy(path, after_dir / name)
-    before = execute_notebook(before_dir / name)
-
-    monkeypatch.chdir(after_dir)
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    shutil.copy(path, folder / name)
+    monkeypatch.chdir(folder)
     project = tmp_path / "proj"  # outside the notebook's folder, which it lists with !ls
     arguments = ["extract", name, "--project-dir", str(project), "--package", "extracted"]
-    result = CliRunner().invoke(cli.main, arguments)
+    result = CliRunner().invoke(cli.main, [*arguments, "--verify"])
     assert result.exit_code == 0, result.output
-    after = execute_notebook(after_dir / name, python_path=[project / "src"])
-
-    assert sum(len(run.outputs) for run in before) > 3  # the example shows things
-    differences = compare_runs(before, after)
-    assert not differences, "\n".join(map(str, differences))
-    ratio = moved_ratio(read_notebook(before_dir / name), read_notebook(after_dir / name))
+    assert f"{name} -> its extraction into extracted: same outputs" in result.stderr
+    assert "recorded tests: " in result.stderr and " passed in " in result.stderr
+    ratio = moved_ratio(read_notebook(path), read_notebook(folder / name))
     if path.parent == EXAMPLES:
         assert ratio >= MIN_MOVED, f"only {ratio:.0%} of the statements moved"
+    tests = run_project_tests(project)
+    assert tests.returncode == 0, tests.stdout + tests.stderr
+
+
+def run_project_tests(project: Path) -> subprocess.CompletedProcess[str]:
+    """The generated project's tests (signatures and recorded calls), in a new process."""
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"],
+        cwd=project,
+        env={**os.environ, "PYTHONPATH": str(project / "src"), "MPLBACKEND": "Agg"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
 
 
 #: Two examples that share copied code (the readings' generation and cleaning).
@@ -84,3 +98,4 @@ def test_notebooks_extracted_together_give_the_same_outputs(
         assert not differences, "\n".join(map(str, differences))
         ratio = moved_ratio(read_notebook(before_dir / name), read_notebook(after_dir / name))
         assert ratio >= MIN_MOVED, f"{name}: only {ratio:.0%} of the statements moved"
+    assert run_project_tests(project).returncode == 0

@@ -254,3 +254,70 @@ def test_the_same_notebook_twice_is_extracted_once(pair: Path) -> None:
 def test_no_module_is_named_common() -> None:
     assert module_name(Path("common.ipynb")) == "nb_common"
     assert module_name(Path("class.ipynb")) == "nb_class"
+
+
+def test_force_never_replaces_the_common_module(pair: Path, write_notebook: Write) -> None:
+    assert run("explore.ipynb", "report.ipynb", "--project-dir", "p", "--package", "pkg")[0] == 0
+    block = "totals = {}\nfor item in items:\n    totals[item] = totals.get(item, 0) + 1\n"
+    block += "ranked = sorted(totals.items(), key=lambda kv: -kv[1])\nprint(ranked[:3])\n"
+    for name in ("sales.ipynb", "stock.ipynb"):
+        write_notebook("items = ['a', 'b', 'a']", block, "len(ranked)", name=name)
+    code, _, err = run("sales.ipynb", "stock.ipynb", "--project-dir", "p", "--force")
+    assert code == 0, err
+    common = (pair / "p/src/pkg/common.py").read_text()
+    assert "def make_cities(" in common and "def make_ranked(" in common  # both kept
+
+
+def test_the_common_module_is_no_module_option(pair: Path) -> None:
+    code, _, err = run(
+        "explore.ipynb", "--project-dir", "p", "--package", "pkg", "--module", "common"
+    )
+    assert code == 2 and "--module common is where code shared by notebooks goes" in err
+
+
+def test_an_import_common_has_is_not_taken_from_elsewhere(
+    pair: Path, write_notebook: Write
+) -> None:
+    common = pair / "p/src/pkg/common.py"
+    common.parent.mkdir(parents=True)
+    (pair / "p/pyproject.toml").write_text('[project]\nname = "pkg"\n')
+    (common.parent / "__init__.py").write_text("")
+    common.write_text(
+        '"""Mine."""\n\nfrom math import sqrt\n\n\ndef root(x):\n    return sqrt(x)\n'
+    )
+    block = "roots = [sqrt(v) for v in values]\ntotal = sum(roots)\nprint(round(total, 3))\n"
+    for name in ("a.ipynb", "b.ipynb"):
+        write_notebook("from numpy import sqrt", "values = [1.0, 4.0, 9.0]", block, name=name)
+    batch = extract([pair / "a.ipynb", pair / "b.ipynb"], project_dir=pair / "p")
+    assert batch.common.functions == ()  # `sqrt` there is math's: not numpy's
+    assert any("'sqrt' is imported from different places" in s.message for s in batch.plan.skipped)
+
+
+def test_a_common_subpackage_is_not_hidden(pair: Path) -> None:
+    package = pair / "p/src/pkg"
+    (package / "common").mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "common/__init__.py").write_text("")
+    (pair / "p/pyproject.toml").write_text('[project]\nname = "pkg"\n')
+    code, _, err = run("explore.ipynb", "report.ipynb", "--project-dir", "p")
+    assert code == 2 and "common/ is a subpackage" in err
+    assert not (package / "common.py").exists()
+
+
+def test_a_notebook_left_out_says_so(pair: Path, write_notebook: Write) -> None:
+    write_notebook("LIMIT = 10", "def over(x):\n    return x > LIMIT", "over(3)", name="a.ipynb")
+    write_notebook("LIMIT = 20", "def under(x):\n    return x < LIMIT", "under(3)", name="b.ipynb")
+    arguments = ["--project-dir", "p", "--package", "pkg", "--module", "analysis"]
+    code, _, err = run("a.ipynb", "b.ipynb", *arguments)
+    assert code == 2
+    assert "already defines LIMIT" in err and "(so b.ipynb was left out)" in err
+    assert "a.ipynb: moved over to pkg.analysis" in err
+
+
+def test_the_order_given_is_kept(pair: Path) -> None:
+    result = extract(
+        [pair / "report.ipynb", pair / "explore.ipynb", pair / "report.ipynb"],
+        project_dir=pair / "p",
+        package="pkg",
+    )
+    assert [Path(plan.notebook).name for plan in result.plans] == ["report.ipynb", "explore.ipynb"]

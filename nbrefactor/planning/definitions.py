@@ -269,7 +269,7 @@ def classify_name(
     if name in moved:
         return None
     if all(b.kind == "import" for b in found):
-        statements = {_import_statement(trees[b.cell], name) for b in found}
+        statements = {import_statement(trees[b.cell], name) for b in found}
         statements.discard(None)
         if len(statements) == 1:
             return ("import", statements.pop() or "")
@@ -291,7 +291,7 @@ def changed_names(graph: CellGraph) -> frozenset[str]:
     return frozenset(names)
 
 
-def _import_statement(tree: ast.Module, name: str) -> str | None:
+def import_statement(tree: ast.Module, name: str) -> str | None:
     """The import that binds ``name`` in a cell, written for that name alone."""
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):

@@ -17,6 +17,7 @@ import ast
 import keyword
 from collections.abc import Callable, Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass, replace
+from types import MappingProxyType
 
 from nbrefactor.analysis.clone_classes import anti_unify
 from nbrefactor.analysis.clones import CloneSettings, Corpus, RawClone, find_raw_clones
@@ -102,14 +103,18 @@ def plan_duplicates(
 
 
 def plan_shared_duplicates(
-    sources: Sequence[CopySources], module: str, names: Names
+    sources: Sequence[CopySources],
+    module: str,
+    names: Names,
+    imported: Mapping[str, str] = MappingProxyType({}),
 ) -> DuplicatePlan:
-    """One function per class of blocks copied into two or more of the notebooks.
+    """One function per class of blocks copied into two or more of the notebooks, into
+    ``module``, which imports ``imported`` already (name -> statement).
 
     A class whose copies call code that moves to their notebook's own module is left to
     :func:`plan_duplicates`: the shared module cannot import each notebook's module.
     """
-    return _plan(sources, module, names, frozenset(), across=True)
+    return _plan(sources, module, names, frozenset(), across=True, imported=imported)
 
 
 def _plan(
@@ -119,6 +124,7 @@ def _plan(
     claimed: Set[Claim],
     *,
     across: bool,
+    imported: Mapping[str, str] = MappingProxyType({}),
 ) -> DuplicatePlan:
     taken = set(claimed)
     functions: list[SharedFunction] = []
@@ -130,7 +136,7 @@ def _plan(
         claims = {(_path(c), c.cell, i) for c in copies for i in range(c.start, c.stop)}
         if claims & taken:
             continue
-        outcome = _plan_class(module, copies, names, imports)
+        outcome = _plan_class(module, copies, names, {**imported, **imports})
         if isinstance(outcome, Skipped):
             skipped.append(outcome)
             continue

@@ -4,8 +4,9 @@ module."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence, Set
+from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass, replace
+from types import MappingProxyType
 
 from nbrefactor.analysis.graph import CellGraph
 from nbrefactor.planning.dataflow import NotebookContext
@@ -41,16 +42,21 @@ class _Notebook:
 
 
 def plan_notebooks(
-    targets: Sequence[tuple[CellGraph, str]], common: str, common_has: Set[str] = frozenset()
+    targets: Sequence[tuple[CellGraph, str]],
+    common: str,
+    common_has: Set[str] = frozenset(),
+    common_imports: Mapping[str, str] = MappingProxyType({}),
 ) -> BatchPlan:
     """What moves from each ``(graph, module)`` notebook into its module, and blocks
     copied into two or more of them into ``common``, which already defines
-    ``common_has`` (a pure function)."""
+    ``common_has`` and imports ``common_imports`` (name -> statement) (a pure function)."""
     notebooks = [_prepare(graph, module) for graph, module in targets]
     taken = {n for nb in notebooks for n in (*nb.context.bindings, *nb.context.moved)}
-    taken |= common_has
+    taken |= common_has | common_imports.keys()
     shared = (
-        plan_shared_duplicates([nb.sources for nb in notebooks], common, Names(taken))
+        plan_shared_duplicates(
+            [nb.sources for nb in notebooks], common, Names(taken), common_imports
+        )
         if len(notebooks) > 1
         else DuplicatePlan((), {}, ())
     )

@@ -100,6 +100,7 @@ def _script_cells(
     the body of a ``%%time``/``%%capture`` cell (the magic stays, around the call)."""
     found: dict[int, _Cell] = {}
     graph, moved = context.graph, context.moved
+    own = {d.name for facts in graph.facts.values() for d in facts.defs}  # may print
     for index, facts in graph.facts.items():
         tree = context.trees.get(index)
         masked = facts.masked
@@ -132,8 +133,32 @@ def _script_cells(
         if _shares_lines(body, [s for s in tree.body if s not in body]):
             continue  # `LIMIT = 5; y = f()`: the moved code is cut out by whole lines
         shows = bool(cell.outputs) or last is not None
+        if cell.execution_count is None and not shows:  # never run: it may print
+            shows = _may_print(body, own)
         found[index] = _Cell(index, facts, tree, body, imports, last, shows, header or "")
     return found
+
+
+#: Calls that show something (print, plot, describe a frame) in a cell never run.
+_SHOWING = frozenset(
+    {"print", "display", "show", "info", "plot", "hist", "bar", "barh", "scatter", "imshow",
+     "pprint", "head", "tail", "describe"}
+)  # fmt: skip
+
+
+def _may_print(body: Sequence[ast.stmt], own: Set[str]) -> bool:
+    """Whether code that never ran may show something: it calls print(), a plotting or
+    describing method, or a function of the notebook (``own``, which may print)."""
+    for statement in body:
+        for node in ast.walk(statement):
+            if isinstance(node, ast.Call):
+                function = node.func
+                name = function.attr if isinstance(function, ast.Attribute) else None
+                if isinstance(function, ast.Name):
+                    name = function.id
+                if name in _SHOWING or name in own:
+                    return True
+    return False
 
 
 #: Cell magics that run their body as notebook code and can run a call instead.

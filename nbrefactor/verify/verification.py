@@ -9,7 +9,9 @@ package as it is, with the extraction's modules on top, comes first on the kerne
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -74,7 +76,14 @@ class Verification:
 
 def run_original(path: Path, options: RunOptions) -> tuple[CellRun, ...]:
     """Run the original notebook; a cell that raises stops it (unless errors are
-    allowed) with an :class:`ExecutionFailed` saying the original itself fails."""
+    allowed) with an :class:`ExecutionFailed` saying the original itself fails.
+
+    What the run creates in the notebook's folder is removed afterwards, so that the
+    refactored notebook starts from the same folder (``%%writefile`` says "Writing",
+    not "Overwriting"; a listing shows the same files).
+    """
+    folder = path.resolve().parent
+    before = _listing(folder)
     try:
         return execute_notebook(
             path,
@@ -87,6 +96,38 @@ def run_original(path: Path, options: RunOptions) -> tuple[CellRun, ...]:
         raise ExecutionFailed(
             f"the original notebook does not run: {error.message}", path=path, cell=error.cell
         ) from None
+    finally:
+        if before is not None:
+            _remove_created(folder, before)
+
+
+#: Folders with more entries than this are not restored after the original's run.
+_MAX_ENTRIES = 20_000
+
+
+def _listing(folder: Path) -> set[str] | None:
+    """The files and folders under ``folder`` (hidden ones and caches left out); None
+    when there are too many to keep track of."""
+    found: set[str] = set()
+    for root, folders, files in os.walk(folder):
+        folders[:] = [f for f in folders if not f.startswith(".") and f != "__pycache__"]
+        base = Path(root).relative_to(folder)
+        found.update(str(base / name) for name in (*folders, *files) if not name.startswith("."))
+        if len(found) > _MAX_ENTRIES:
+            return None
+    return found
+
+
+def _remove_created(folder: Path, before: set[str]) -> None:
+    """Remove what is under ``folder`` now and was not in the listing ``before``."""
+    now = _listing(folder) or set()
+    for name in sorted(now - before, key=lambda n: -n.count(os.sep)):  # deepest first
+        path = folder / name
+        with contextlib.suppress(OSError):  # in use, or not empty: leave it
+            if path.is_dir() and not path.is_symlink():
+                path.rmdir()
+            else:
+                path.unlink()
 
 
 def verify_files(original: Path, refactored: Path, options: RunOptions) -> Verification:

@@ -10,4 +10,6 @@ weight = 0.5
 
 # %%
 total, mean = weighted_totals(values=values, weight=weight)
+
+# %%
 total - mean

@@ -8,6 +8,8 @@ def copies_differ_inside_f(items):
     message = f"sum of items: {total}"
     print(message.upper(), len(items))
 
+
+def make_copies_differ_inside_f(items):
     total = 0
     for item in items:
         total += item * 2

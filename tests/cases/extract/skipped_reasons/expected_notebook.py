@@ -1,5 +1,5 @@
 # %%
-from pkg.notebook import copies_differ_inside_f
+from pkg.notebook import copies_differ_inside_f, make_copies_differ_inside_f
 
 # %%
 counter = 0
@@ -100,3 +100,6 @@ chosen
 
 # %%
 copies_differ_inside_f(items=items)
+
+# %%
+make_copies_differ_inside_f(items=items)

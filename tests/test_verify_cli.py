@@ -1,0 +1,175 @@
+"""`nbrefactor verify` and `extract --verify` through the command line, with real kernels."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from nbrefactor import cli
+from tests.conftest import EXAMPLES
+
+pytest.importorskip("nbclient")
+pytest.importorskip("ipykernel")
+
+Write = Callable[..., Path]
+
+#: A small analysis: a setting, helpers returning a DataFrame, an array, a float and a
+#: dict, one only printing, and top-level code calling them.
+ANALYSIS = (
+    "import numpy as np\nimport pandas as pd",
+    "SCALE = 2",
+    "def table(n):\n    return pd.DataFrame({'x': np.arange(n), 'y': np.arange(n) * SCALE / 3})",
+    "def weights(n):\n    return np.linspace(0.0, 1.0, n) ** 2",
+    "def mean_y(frame):\n    return float(frame['y'].mean())",
+    "def stats(frame):\n    return {'n': len(frame), 'max': float(frame['y'].max())}",
+    "def report(frame):\n    print(frame.round(3).to_string())",
+    "frame = table(4)\nw = weights(4)\nprint(mean_y(frame), stats(frame), w.sum())",
+    "report(frame)",
+)
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli.main, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+@pytest.fixture
+def work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_verify_compares_a_notebook_with_its_extraction(work: Path) -> None:
+    shutil.copy(EXAMPLES / "cleaning_sales.ipynb", work)
+    before = snapshot(work)
+    code, out, err = run("verify", "cleaning_sales.ipynb", "--format", "json")
+    assert code == 0, err
+    report = json.loads(out)
+    assert report["same"] is True and report["differences"] == []
+    assert report["cells"] > 10
+    written = set(snapshot(work)) - set(before)
+    assert all(name.startswith("data/") for name in written)  # only what the notebook writes
+
+
+def test_a_broken_refactoring_is_a_difference(
+    work: Path, write_notebook: Write, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_notebook(*ANALYSIS, name="analysis.ipynb")
+    arguments = ["--project-dir", "proj", "--package", "pkg", "--output-notebook", "new.ipynb"]
+    assert run("extract", "analysis.ipynb", *arguments)[0] == 0
+    code, out, err = run("verify", "analysis.ipynb", "new.ipynb")
+    assert code == 1 and "ModuleNotFoundError" in out  # the package is not importable
+    monkeypatch.setenv("PYTHONPATH", str(work / "proj" / "src"))
+    code, out, err = run("verify", "analysis.ipynb", "new.ipynb")
+    assert code == 0, out + err
+    assert "same outputs" in out
+    module = work / "proj/src/pkg/analysis.py"
+    module.write_text(module.read_text().replace("SCALE = 2", "SCALE = 3"))
+    code, out, _ = run("verify", "analysis.ipynb", "new.ipynb")
+    assert code == 1
+    assert "cell_7: stream stdout text differs" in out and "cell_8: stream stdout" in out
+    assert "2 cells differ" in out
+
+
+def test_a_notebook_that_fails_to_run_is_exit_2_with_the_error(
+    work: Path, write_notebook: Write
+) -> None:
+    write_notebook("x = 1", "raise ValueError('the input file is empty')", name="bad.ipynb")
+    code, _, err = run("verify", "bad.ipynb", "bad.ipynb")
+    assert code == 2
+    assert "bad.ipynb: the original notebook does not run: cell_1: ValueError" in err
+    assert "the input file is empty" in err
+    assert run("verify", "bad.ipynb", "bad.ipynb", "--allow-errors")[0] == 0
+
+
+def test_an_unknown_kernel_is_exit_2(work: Path, write_notebook: Write) -> None:
+    write_notebook("print(1)", name="nb.ipynb")
+    code, _, err = run("verify", "nb.ipynb", "nb.ipynb", "--kernel", "no-such-kernel")
+    assert code == 2 and "no Jupyter kernel named 'no-such-kernel'" in err
+
+
+def test_extract_verify_writes_nothing_when_behaviour_changes(
+    work: Path, write_notebook: Write, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import nbrefactor.extract
+
+    write_notebook(*ANALYSIS, name="analysis.ipynb")
+    before = snapshot(work)
+    render = nbrefactor.extract.render_module
+
+    def changed(*args: object, **kwargs: object) -> str:  # an extraction bug, injected
+        return render(*args, **kwargs).replace("* SCALE / 3", "* SCALE / 4")  # type: ignore[arg-type]
+
+    monkeypatch.setattr(nbrefactor.extract, "render_module", changed)
+    arguments = ["extract", "analysis.ipynb", "--project-dir", "proj", "--package", "pkg"]
+    code, _, err = run(*arguments, "--verify")
+    assert code == 1
+    assert "stream stdout text differs" in err and "nothing was written" in err
+    assert snapshot(work) == before
+    code, _, err = run(*arguments, "--verify", "--force")  # written all the same
+    assert code == 1 and "moved" in err
+    assert (work / "proj/src/pkg/analysis.py").is_file()
+
+
+def test_extract_verify_stops_when_the_original_fails(work: Path, write_notebook: Write) -> None:
+    write_notebook(
+        "def double(x):\n    return 2 * x",
+        "print(double(2))",
+        "double(None)",  # TypeError: the notebook's own bug
+        name="buggy.ipynb",
+    )
+    before = snapshot(work)
+    arguments = ["extract", "buggy.ipynb", "--project-dir", "proj", "--package", "pkg", "--verify"]
+    code, _, err = run(*arguments)
+    assert code == 2
+    assert "the original notebook does not run: cell_2: TypeError" in err
+    assert "nothing was written" in err and snapshot(work) == before
+    code, _, err = run(*arguments, "--no-verify-original")
+    assert code == 0, err  # the same error in both runs is the same output
+    assert "same outputs" in err
+
+
+def test_recorded_tests_pass_and_catch_a_changed_function(
+    work: Path, write_notebook: Write
+) -> None:
+    write_notebook(*ANALYSIS, name="analysis.ipynb")
+    arguments = ["extract", "analysis.ipynb", "--project-dir", "proj", "--package", "pkg"]
+    code, _, err = run(*arguments, "--verify")
+    assert code == 0, err
+    assert "recorded tests: 6 passed in proj/tests/test_analysis_recorded.py" in err
+    tests = (work / "proj/tests/test_analysis_recorded.py").read_text()
+    for name in ("table", "weights", "mean_y", "stats", "report"):
+        assert f"def test_{name}_call_1(" in tests
+    assert len(list((work / "proj/tests/recorded/analysis").glob("*.pickle"))) == 6
+
+    def pytest_run() -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"],
+            cwd=work / "proj",
+            env={"PYTHONPATH": str(work / "proj/src"), "PATH": "", "MPLBACKEND": "Agg"},
+            capture_output=True,
+            text=True,
+        )
+
+    assert pytest_run().returncode == 0
+    module = work / "proj/src/pkg/analysis.py"
+    original = module.read_text()
+    for old, new in (
+        ("* SCALE / 3", "* SCALE / 3 + 1e-3"),  # the DataFrame and the mean
+        ("** 2", "** 3"),  # the array
+        ("'n': len(frame)", "'n': len(frame) + 1"),  # the dict
+    ):
+        module.write_text(original.replace(old, new))
+        failed = pytest_run()
+        assert failed.returncode == 1, (old, failed.stdout)
