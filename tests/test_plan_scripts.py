@@ -34,3 +34,18 @@ def test_code_sharing_a_line_with_code_that_stays_is_not_cut(make_notebook: Buil
     )
     assert result.moved_constants == ("LIMIT",)  # its assignment leaves the cell...
     assert not result.scripts  # ...so the rest of its line cannot move by whole lines
+
+
+def test_a_name_the_block_makes_and_passes_to_a_moved_function_is_no_hidden_state(
+    make_notebook: Callable[..., Notebook],
+) -> None:
+    notebook = make_notebook(
+        "import random",
+        "rng = random.Random(3)\n\ndef pick(items):\n    return rng.choice(items)\n\n"
+        "chosen = [pick('abc') for _ in range(3)]\nprint(chosen)",
+        "chosen",
+    )
+    result = make_plan(build_graph(notebook), "pkg.nb")
+    assert [s.code for s in result.skipped] == []
+    (script,) = result.scripts
+    assert script.parameters == () and "rng = random.Random(3)" in script.body

@@ -125,6 +125,8 @@ def block_flow(
         if name not in context.bindings or name in moved:
             continue  # a builtin, never defined (a NameError either way), or moved
         if name not in earlier and not context.bound_before(name, first_cell):
+            if name not in walker.reads and name in bound_here:
+                continue  # passed to a moved function after the block made it: its own
             return Unsafe("NBR210", f"'{name}'")
         kind = classify_name(
             name, context.bindings, context.graph, context.trees, set(moved), context.changed
