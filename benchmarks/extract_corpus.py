@@ -42,9 +42,10 @@ from pathlib import Path
 from nbrefactor.errors import NbrefactorError
 from nbrefactor.extract import extract
 from nbrefactor.notebook.reader import read_notebook
+from nbrefactor.verify.execute import RunOptions
 from nbrefactor.verify.measure import code_statements
 from nbrefactor.verify.recorded_tests import write_recorded_tests
-from nbrefactor.verify.verification import RecordSettings, RunOptions, verify_unwritten
+from nbrefactor.verify.verification import RecordSettings, verify_unwritten
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-import tempfile
 import traceback
 from collections.abc import Callable
 from functools import wraps
@@ -25,11 +24,12 @@ from nbrefactor.extract import extract as run_extract
 from nbrefactor.notebook.reader import read_notebook
 from nbrefactor.report.clones import CHECK_FORMATS, CheckFormat
 from nbrefactor.report.graph import GRAPH_FORMATS, GraphFormat, render_graph
+from nbrefactor.verify.execute import RunOptions
 from nbrefactor.verify.recorded_tests import write_recorded_tests
 from nbrefactor.verify.recording import CALLS, MAX_BYTES, Recording
 from nbrefactor.verify.verification import (
     RecordSettings,
-    RunOptions,
+    verify_extraction_of,
     verify_files,
     verify_unwritten,
 )
@@ -306,25 +306,20 @@ def verify(
     if refactored is not None:
         verifications = [verify_files(original, refactored, options)]
     else:
-        with tempfile.TemporaryDirectory(prefix="nbrefactor-project-") as scratch:
-            if project_dir is None and package is None:
-                try:
-                    project_for(original)
-                except NbrefactorError:  # no project: any package shows the behaviour
-                    project_dir, package = Path(scratch) / "project", "extracted"
-            result = run_extract(original, project_dir=project_dir, package=package, module=module)
-            if not result.changes:
-                click.echo(f"{original}: nothing to extract, so nothing to verify", err=True)
-                return
-            verifications, _ = verify_unwritten(result, options)
+        verifications = verify_extraction_of(
+            original, options, project_dir=project_dir, package=package, module=module
+        )
+        if not verifications:
+            click.echo(f"{original}: nothing to extract, so nothing to verify", err=True)
+            return
     for verification in verifications:
         click.echo(verification.render(fmt), nl=False)
     sys.exit(max(v.exit_code for v in verifications))
 
 
-def _report_extraction(result: ExtractionResult, dry_run: bool) -> int:
-    """Print what moved where (and the diff with ``dry_run``, or write the files); the
-    exit code: 0, or 2 when the files could not be written."""
+def _write_or_show(result: ExtractionResult, dry_run: bool) -> int:
+    """Write the files (or print their diff with ``dry_run``) and say what moved where;
+    the exit code: 0, or 2 when the files could not be written."""
     for plan in result.plans:
         for skipped in plan.skipped:
             click.echo(str(skipped), err=True)
@@ -520,7 +515,7 @@ def extract(
                 if not force:
                     click.echo("outputs differ: nothing was written (--force writes)", err=True)
                     continue
-        code = _report_extraction(result, dry_run)
+        code = _write_or_show(result, dry_run)
         worst = max(worst, code)
         if recordings and not dry_run and code == 0:
             tests = write_recorded_tests(recordings, result.project)

@@ -185,8 +185,7 @@ def _render(
     batch = plan_notebooks(
         [(graph, f"{project.package}.{names[path]}") for path, (_, graph) in read.items()],
         f"{project.package}.{COMMON_MODULE}",
-        _defined(common_old),
-        _imported(common_old),
+        *_taken_in(common_old),
     )
     for (path, (text, graph)), plan in zip(read.items(), batch.notebooks, strict=True):
         if plan.empty:
@@ -363,21 +362,14 @@ def _append(old: str, new: str, path: Path, exports: _Exports) -> str:
     return "\n".join(lines) + "\n\n\n" + _definitions_text(new, new_tree) + "\n"
 
 
-def _defined(module: str | None) -> set[str]:
-    """The top-level names ``module`` (source) defines; none when it does not parse."""
-    try:
-        return _names_in(pysource.parse(module or ""))
-    except SyntaxError:
-        return set()
-
-
-def _imported(module: str | None) -> dict[str, str]:
-    """The names ``module`` (source) imports at its top, each with its import statement
-    written for that name alone."""
+def _taken_in(module: str | None) -> tuple[set[str], dict[str, str]]:
+    """What ``module`` (source) already has: the names it defines, and the names it
+    imports with their import statement (written for that name alone). Nothing when it
+    does not parse."""
     try:
         tree = pysource.parse(module or "")
     except SyntaxError:
-        return {}
+        return set(), {}
     names = {
         alias.asname or alias.name.split(".")[0]
         for node in tree.body
@@ -385,7 +377,7 @@ def _imported(module: str | None) -> dict[str, str]:
         for alias in node.names
     }
     found = {name: import_statement(tree, name) for name in names}
-    return {name: statement for name, statement in found.items() if statement}
+    return _names_in(tree), {name: text for name, text in found.items() if text}
 
 
 def _names_in(tree: ast.Module) -> set[str]:

@@ -56,6 +56,20 @@ def test_extracted_notebook_gives_the_same_outputs(
         assert ratio >= MIN_MOVED, f"only {ratio:.0%} of the statements moved"
     tests = run_project_tests(project)
     assert tests.returncode == 0, tests.stdout + tests.stderr
+    if name in CHANGES:  # the recorded tests guard the moved code
+        module = project / "src" / "extracted" / f"{path.stem}.py"
+        old, new = CHANGES[name]
+        assert old in module.read_text()
+        module.write_text(module.read_text().replace(old, new))
+        assert run_project_tests(project).returncode == 1
+
+
+#: A change of behaviour per example, in its extracted module, that its recorded tests
+#: must catch: a DataFrame column, and a numpy array of coefficients.
+CHANGES = {
+    "cleaning_sales.ipynb": ("df['price'] * df['qty']", "df['price'] * df['qty'] * 2"),
+    "taxi_tips.ipynb": ("    return coef\n", "    return coef * 1.001\n"),
+}
 
 
 def run_project_tests(project: Path) -> subprocess.CompletedProcess[str]:
@@ -82,7 +96,7 @@ def test_notebooks_extracted_together_give_the_same_outputs(
         folder.mkdir()
         for name in SHARING:
             shutil.copy(EXAMPLES / name, folder / name)
-    before = {name: execute_notebook(before_dir / name) for name in SHARING}
+    before = {name: execute_notebook(before_dir / name) for name in SHARING}  # none raises
 
     monkeypatch.chdir(after_dir)
     project = tmp_path / "proj"

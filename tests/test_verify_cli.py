@@ -69,11 +69,13 @@ def test_a_broken_refactoring_is_a_difference(
     arguments = ["--project-dir", "proj", "--package", "pkg", "--output-notebook", "new.ipynb"]
     assert run("extract", "analysis.ipynb", *arguments)[0] == 0
     code, out, err = run("verify", "analysis.ipynb", "new.ipynb")
-    assert code == 1 and "ModuleNotFoundError" in out  # the package is not importable
-    monkeypatch.setenv("PYTHONPATH", str(work / "proj" / "src"))
-    code, out, err = run("verify", "analysis.ipynb", "new.ipynb")
+    assert code == 1 and "ModuleNotFoundError" in out  # outside the project: not importable
+    shutil.copy(work / "new.ipynb", work / "proj" / "new.ipynb")
+    code, out, err = run("verify", "analysis.ipynb", "proj/new.ipynb")  # inside: importable
     assert code == 0, out + err
     assert "same outputs" in out
+    monkeypatch.setenv("PYTHONPATH", str(work / "proj" / "src"))
+    assert run("verify", "analysis.ipynb", "new.ipynb")[0] == 0
     module = work / "proj/src/pkg/analysis.py"
     module.write_text(module.read_text().replace("SCALE = 2", "SCALE = 3"))
     code, out, _ = run("verify", "analysis.ipynb", "new.ipynb")

@@ -69,52 +69,48 @@ class ExecutionFailed(NbrefactorError):
         self.cell = cell
 
 
+@dataclass(frozen=True, slots=True)
+class RunOptions:
+    """How notebooks are run: see ``nbrefactor verify --help``."""
+
+    timeout: float = 600  # seconds per cell
+    kernel: str | None = None  # None: the notebook's own, else python3
+    strict_images: bool = False  # pictures compared by hash, not kind and size
+    #: A cell that raises does not stop the run: its error is compared like an output.
+    allow_errors: bool = False
+
+
 def execute_notebook(
     path: Path,
+    options: RunOptions = RunOptions(),
     *,
-    timeout: float = 600,
     python_path: Sequence[Path] = (),
-    kernel_name: str | None = None,
-    allow_errors: bool = True,
-    strict_images: bool = False,
 ) -> tuple[CellRun, ...]:
     """Execute ``path`` (ipynb or a jupytext text notebook) in its own folder.
 
     See :func:`run_notebook`; the file is not changed.
     """
-    text = _read_text(path)
-    return run_notebook(
-        text,
-        path,
-        timeout=timeout,
-        python_path=python_path,
-        kernel_name=kernel_name,
-        allow_errors=allow_errors,
-        strict_images=strict_images,
-    )
+    return run_notebook(_read_text(path), path, options, python_path=python_path)
 
 
 def run_notebook(
     text: str,
     path: Path,
+    options: RunOptions = RunOptions(),
     *,
-    timeout: float = 600,
     python_path: Sequence[Path] = (),
-    kernel_name: str | None = None,
-    allow_errors: bool = True,
-    strict_images: bool = False,
     preamble: str = "",
 ) -> tuple[CellRun, ...]:
     """Execute the notebook ``text`` (the content of a file named like ``path``) top to
     bottom in a fresh kernel, with ``path``'s folder as working directory.
 
-    The kernel is ``kernel_name``, else the one the notebook's metadata names, else
+    The kernel is ``options.kernel``, else the one the notebook's metadata names, else
     ``python3``. ``python_path`` folders come first on the kernel's ``PYTHONPATH``
     (where an extracted package lives when it is not installed). ``preamble`` is code
     the kernel runs silently before the first cell (it shows nothing and takes no
-    execution count). With ``allow_errors`` a cell that raises does not stop the run:
-    its error is an output like any other; without it, the run stops there, except in
-    cells tagged ``raises-exception``.
+    execution count). With ``options.allow_errors`` a cell that raises does not stop
+    the run: its error is an output like any other; without it, the run stops there,
+    except in cells tagged ``raises-exception``.
 
     Raises:
         ExecutionFailed: a cell raised (without ``allow_errors``), the kernel does not
@@ -128,19 +124,19 @@ def run_notebook(
             "running notebooks needs nbclient and ipykernel: pip install 'nbrefactor[jupyter]'"
         ) from None
     notebook = _parse(text, path)
-    strict = strict_images
+    timeout, strict = options.timeout, options.strict_images
     env = dict(os.environ)
     folders = [str(p.resolve()) for p in python_path]
     if env.get("PYTHONPATH"):
         folders.append(env["PYTHONPATH"])
     if folders:
         env["PYTHONPATH"] = os.pathsep.join(folders)
-    name = kernel_name or notebook.metadata.get("kernelspec", {}).get("name") or "python3"
+    name = options.kernel or notebook.metadata.get("kernelspec", {}).get("name") or "python3"
     client = _client_class(nbclient)(
         notebook,
         kernel_name=name,
         timeout=timeout,
-        allow_errors=allow_errors,
+        allow_errors=options.allow_errors,
         resources={"metadata": {"path": str(path.resolve().parent)}},
     )
     client.preamble = preamble

@@ -14,27 +14,22 @@ import json
 import os
 import shutil
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
 from nbrefactor.emit.project import find_project
 from nbrefactor.errors import NbrefactorError
-from nbrefactor.extract import ExtractionResult
+from nbrefactor.extract import ExtractionResult, extract, project_for
 from nbrefactor.verify.compare import Difference, compare_runs
-from nbrefactor.verify.execute import CellRun, ExecutionFailed, execute_notebook, run_notebook
+from nbrefactor.verify.execute import (
+    CellRun,
+    ExecutionFailed,
+    RunOptions,
+    execute_notebook,
+    run_notebook,
+)
 from nbrefactor.verify.recording import CALLS, MAX_BYTES, Recorder, Recording
-
-
-@dataclass(frozen=True, slots=True)
-class RunOptions:
-    """How notebooks are run: see ``nbrefactor verify --help``."""
-
-    timeout: float = 600
-    kernel: str | None = None
-    strict_images: bool = False
-    #: Cells of the original may raise: their errors are compared like outputs.
-    allow_errors: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,13 +80,7 @@ def run_original(path: Path, options: RunOptions) -> tuple[CellRun, ...]:
     folder = path.resolve().parent
     before = _listing(folder)
     try:
-        return execute_notebook(
-            path,
-            timeout=options.timeout,
-            kernel_name=options.kernel,
-            allow_errors=options.allow_errors,
-            strict_images=options.strict_images,
-        )
+        return execute_notebook(path, options)
     except ExecutionFailed as error:
         raise ExecutionFailed(
             f"the original notebook does not run: {error.message}", path=path, cell=error.cell
@@ -135,12 +124,7 @@ def verify_files(original: Path, refactored: Path, options: RunOptions) -> Verif
     raises is a difference (the run goes on); one of the original stops everything."""
     before = run_original(original, options)
     after = execute_notebook(
-        refactored,
-        timeout=options.timeout,
-        python_path=_project_path(refactored),
-        kernel_name=options.kernel,
-        allow_errors=True,
-        strict_images=options.strict_images,
+        refactored, replace(options, allow_errors=True), python_path=_project_path(refactored)
     )
     return Verification(original, str(refactored), len(before), compare_runs(before, after))
 
@@ -176,11 +160,8 @@ def verify_extraction(
         after = run_notebook(
             text,
             original,  # the original's folder: relative data paths work
-            timeout=options.timeout,
+            replace(options, allow_errors=True),  # a raise is a difference, shown with the rest
             python_path=[package_root],
-            kernel_name=options.kernel,
-            allow_errors=True,
-            strict_images=options.strict_images,
             preamble=preamble,
         )
         label = f"its extraction into {result.project.package}"
@@ -209,6 +190,29 @@ def stage_package(result: ExtractionResult, folder: Path) -> Path:
             f"cannot stage the package to run it: {error.strerror or error}", path=folder
         ) from None
     return folder
+
+
+def verify_extraction_of(
+    notebook: Path,
+    options: RunOptions,
+    *,
+    project_dir: Path | None = None,
+    package: str | None = None,
+    module: str | None = None,
+) -> list[Verification]:
+    """Compare ``notebook`` with what ``extract`` would make of it, writing nothing: into
+    its project (or ``project_dir``), else into a throwaway package; empty when there
+    is nothing to extract."""
+    with tempfile.TemporaryDirectory(prefix="nbrefactor-project-") as scratch:
+        if project_dir is None and package is None:
+            try:
+                project_for(notebook)
+            except NbrefactorError:  # no project: any package shows the behaviour
+                project_dir, package = Path(scratch) / "project", "extracted"
+        result = extract(notebook, project_dir=project_dir, package=package, module=module)
+        if not result.changes:
+            return []
+        return verify_unwritten(result, options)[0]
 
 
 def verify_unwritten(
