@@ -165,6 +165,20 @@ def test_unmask_multi_line_magic_after_moving() -> None:
     assert unmask("y = 2\n" + masked.code, masked.magics) == "y = 2\n" + source
 
 
+@pytest.mark.parametrize(
+    ("source", "rewritten"),
+    [
+        ("%time out = f(t)\n", "%time out = f(t, k=k)\n"),
+        ("    x = %time f(t)  # slow\n", "    x = %time f(t, k=k)  # slow\n"),
+        ("%timeit -n 3 -r 1 f(t)\r\n", "%timeit -n 3 -r 1 f(t, k=k)\r\n"),
+    ],
+)
+def test_rewritten_statement_of_a_line_magic_is_kept(source: str, rewritten: str) -> None:
+    masked = mask(source)
+    assert masked.restore(masked.code.replace("f(t)", "f(t, k=k)")) == rewritten
+    assert masked.restore() == source
+
+
 def test_indented_cell_is_dedented_like_ipython() -> None:
     masked = mask("    total = 3\n    %time total += 1\n  odd = 1\n")
     assert masked.code.startswith("total = 3\n")

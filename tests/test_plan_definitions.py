@@ -103,6 +103,23 @@ def test_nbr202_used_as_a_value_while_needing_parameters(make_notebook: Build) -
     assert reasons(result) == {"big": "NBR202"}
 
 
+def test_a_caller_of_a_function_that_stays_receives_it_not_what_it_reads(
+    make_notebook: Build,
+) -> None:
+    # tokenize stays (it needs `pattern` and is passed to map); score calls it, so score
+    # gets `tokenize` itself as a parameter, not tokenize's `pattern` (seen on the corpus)
+    result = plan(
+        make_notebook,
+        "import re\npattern = re.compile('[a-z]+')",
+        "def tokenize(text):\n    return pattern.findall(text)",
+        "tokens = list(map(tokenize, ['a b']))",
+        "def score(text):\n    return len(tokenize(text))",
+        "score('a b c')",
+    )
+    assert reasons(result) == {"tokenize": "NBR202"}
+    assert moved(result) == {"score": ("tokenize",)}
+
+
 def test_a_function_without_parameters_may_be_passed_around(make_notebook: Build) -> None:
     result = plan(make_notebook, "def double(x):\n    return 2 * x", "list(map(double, [1, 2]))")
     assert moved(result) == {"double": ()}

@@ -95,6 +95,16 @@ def test_a_notebook_that_fails_to_run_is_exit_2_with_the_error(
     assert run("verify", "bad.ipynb", "bad.ipynb", "--allow-errors")[0] == 0
 
 
+def test_a_kernel_that_dies_is_exit_2_and_its_noise_stays_off_the_terminal(
+    work: Path, write_notebook: Write, capfd: pytest.CaptureFixture[str]
+) -> None:
+    write_notebook("print(1)", "import os\nos._exit(3)", name="dies.ipynb")
+    code, _, err = run("verify", "dies.ipynb", "dies.ipynb")
+    assert code == 2 and "the original notebook does not run: the kernel died" in err
+    # the kernel's own start-up warnings went to its log, not to the user's stderr
+    assert "IPKernelApp" not in capfd.readouterr().err
+
+
 def test_an_unknown_kernel_is_exit_2(work: Path, write_notebook: Write) -> None:
     write_notebook("print(1)", name="nb.ipynb")
     code, _, err = run("verify", "nb.ipynb", "nb.ipynb", "--kernel", "no-such-kernel")

@@ -79,8 +79,11 @@ class Magic:
     original: str
     python_body: bool = False
     reads: tuple[str, ...] = ()
-    #: For ``python_body`` magics: original column minus masked column of the statement.
+    #: For ``python_body`` magics: original column minus masked column of the statement,
+    #: the statement, and what the masked line puts before it (``x = `` for ``x = %time``).
     shift: int = 0
+    statement: str = ""
+    prefix: str = ""
 
     @property
     def dynamic(self) -> bool:
@@ -203,19 +206,40 @@ def unmask(code: str, magics: tuple[Magic, ...]) -> str:
         line = lines[i]
         found = _MARKER.search(line)
         magic = by_number.get(int(found.group(1))) if found else None
-        if magic is None:
+        if found is None or magic is None:
             out.append(line)
             i += 1
             continue
         span = magic.end_line - magic.start_line + 1
-        original = split_lines(magic.original)
         indent = line[: len(line) - len(line.lstrip())]
+        original = split_lines(magic.original)
+        if magic.python_body:
+            original = [_with_statement(magic, line, found.start())]
         original[0] = indent + original[0].lstrip(" \t")
         last = lines[min(i + span, len(lines)) - 1]
         original[-1] = original[-1].rstrip("\r\n") + last[len(last.rstrip("\r\n")) :]
         out.extend(original)
         i += span
     return "".join(out)
+
+
+def _with_statement(magic: Magic, line: str, marker_at: int) -> str:
+    """The original line of a statement-running magic, with its statement as it is now.
+
+    Rewriting may change the statement a magic runs (a call gains a keyword argument):
+    the magic's own text (``%time``, ``x = %time``) is kept and the new statement put
+    after it. ``line`` is the masked line and ``marker_at`` where its marker starts.
+    """
+    before = line[:marker_at].rstrip()
+    if not before.endswith("#"):
+        return magic.original
+    now = before[:-1].strip()
+    masked = magic.prefix + magic.statement
+    if now == masked.strip() or not now.startswith(magic.prefix):
+        return magic.original
+    body, ending = _split_ending(magic.original)
+    head = body.rstrip()[: len(body.rstrip()) - len(magic.statement)]
+    return head + now[len(magic.prefix) :] + ending
 
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
@@ -411,6 +435,8 @@ class _Masker:
                 original,
                 python_body=True,
                 shift=original_at - masked_at,
+                statement=statement,
+                prefix=prefix,
             )
         )
         self.lines[i] = f"{indent}{prefix}{statement}  # {PLACEHOLDER}({number}){ending}"

@@ -56,41 +56,29 @@ def plan_definitions(
     star_imports = any(f.star_imports for f in graph.facts.values())
     for candidate in candidates:
         _check(candidate, graph, bindings, skip, star_imports)
-    moved_names = {c.facts.name for c in candidates} - set(skipped)
     changed = changed_names(graph)
-    imports: dict[str, str] = {}
-    constants: dict[str, str] = {}
-    parameters: dict[str, set[str]] = defaultdict(set)
-    for candidate in candidates:
-        name = candidate.facts.name
-        if name in skipped:
-            continue
-        for read in sorted(candidate.facts.globals_read - {name}):
-            kind = classify_name(read, bindings, graph, trees, moved_names, changed)
-            if kind is None:
-                continue
-            if kind[0] == "import":
-                imports[read] = kind[1]
-            elif kind[0] == "constant":
-                constants[read] = kind[1]
-            elif candidate.facts.kind == "class":
-                skip(candidate, "NBR207", f"'{read}'")
-            else:
-                parameters[name].add(read)
-    _propagate(candidates, parameters, skipped)
     passed_around = _non_call_uses(trees)
-    for candidate in candidates:
-        name = candidate.facts.name
-        if candidate.facts.kind == "class" and name not in skipped:
-            # its methods call a function that needs notebook variables it does not have
-            needing = sorted(n for n in candidate.facts.globals_read if parameters.get(n))
-            if needing:
-                through = ", ".join(f"{n}()" for n in needing)
-                skip(candidate, "NBR207", f"through {through}")
-        if name not in skipped and parameters.get(name):
-            bad = passed_around.get(name)
-            if bad is not None:
-                skip(candidate, "NBR202", f"cell {bad[0]} line {bad[1]} passes it on")
+    # Skipping a function changes what its callers need (its notebook name instead of
+    # what it reads): plan again until no more functions are skipped.
+    while True:
+        skipped_before = len(skipped)
+        imports, constants, parameters = _reads_of_moved(
+            candidates, graph, trees, bindings, changed, skipped, skip
+        )
+        for candidate in candidates:
+            name = candidate.facts.name
+            if candidate.facts.kind == "class" and name not in skipped:
+                # its methods call a function that needs notebook variables it does not have
+                needing = sorted(n for n in candidate.facts.globals_read if parameters.get(n))
+                if needing:
+                    through = ", ".join(f"{n}()" for n in needing)
+                    skip(candidate, "NBR207", f"through {through}")
+            if name not in skipped and parameters.get(name):
+                bad = passed_around.get(name)
+                if bad is not None:
+                    skip(candidate, "NBR202", f"cell {bad[0]} line {bad[1]} passes it on")
+        if len(skipped) == skipped_before:
+            break
     definitions = tuple(
         MovedDefinition(
             c.facts.name,
@@ -323,6 +311,41 @@ def _constant_assignment(tree: ast.Module | None, name: str) -> str | None:
                 return None
             return f"{name} = {ast.unparse(node.value)}"
     return None
+
+
+def _reads_of_moved(
+    candidates: list[_Candidate],
+    graph: CellGraph,
+    trees: Mapping[int, ast.Module],
+    bindings: Mapping[str, list[Binding]],
+    changed: frozenset[str],
+    skipped: Mapping[str, Skipped],
+    skip: Callable[[_Candidate, str, str], None],
+) -> tuple[dict[str, str], dict[str, str], dict[str, set[str]]]:
+    """What the moved candidates read: imports to copy, constants to copy, and the
+    notebook variables each function receives as parameters (callees' included)."""
+    moved_names = {c.facts.name for c in candidates} - set(skipped)
+    imports: dict[str, str] = {}
+    constants: dict[str, str] = {}
+    parameters: dict[str, set[str]] = defaultdict(set)
+    for candidate in candidates:
+        name = candidate.facts.name
+        if name in skipped:
+            continue
+        for read in sorted(candidate.facts.globals_read - {name}):
+            kind = classify_name(read, bindings, graph, trees, moved_names, changed)
+            if kind is None:
+                continue
+            if kind[0] == "import":
+                imports[read] = kind[1]
+            elif kind[0] == "constant":
+                constants[read] = kind[1]
+            elif candidate.facts.kind == "class":
+                skip(candidate, "NBR207", f"'{read}'")
+            else:
+                parameters[name].add(read)
+    _propagate(candidates, parameters, skipped)
+    return imports, constants, parameters
 
 
 def _propagate(

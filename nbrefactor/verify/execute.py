@@ -11,11 +11,12 @@ import binascii
 import hashlib
 import os
 import struct
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import IO, Any, Literal
 
 from nbrefactor.errors import NbrefactorError
 from nbrefactor.verify.normalise import normalise
@@ -140,30 +141,43 @@ def run_notebook(
         resources={"metadata": {"path": str(path.resolve().parent)}},
     )
     client.preamble = preamble
-    try:
-        client.execute(env=env)
-    except nbclient.exceptions.CellTimeoutError:
-        raise ExecutionFailed(f"a cell ran longer than {timeout:g} s", path=path) from None
-    except nbclient.exceptions.DeadKernelError as error:
-        raise ExecutionFailed(f"the kernel died: {error}", path=path) from None
-    except nbclient.exceptions.CellExecutionError as error:
-        cell = _failed_cell(notebook)
-        where = f"cell_{cell}: " if cell is not None else ""
-        message = f"{where}{error.ename}: {error.evalue}"
-        raise ExecutionFailed(message, path=path, cell=cell) from None
-    except _PreambleFailed as error:
-        raise ExecutionFailed(f"could not prepare the kernel: {error}", path=path) from None
-    except Exception as error:  # no such kernel, kernel failed to start
-        if type(error).__name__ != "NoSuchKernel":
-            raise
-        raise ExecutionFailed(
-            f"no Jupyter kernel named {name!r} (choose one with --kernel)", path=path
-        ) from None
+    # The kernel's own stderr (start-up warnings, a crash's last words) is not the
+    # notebook's output: keep it off the user's terminal, and show it if the kernel dies.
+    with tempfile.TemporaryFile() as kernel_log:
+        try:
+            client.execute(env=env, stderr=kernel_log)
+        except nbclient.exceptions.CellTimeoutError:
+            raise ExecutionFailed(f"a cell ran longer than {timeout:g} s", path=path) from None
+        except nbclient.exceptions.DeadKernelError as error:
+            said = _tail(kernel_log)
+            message = f"the kernel died: {error}" + (f"; it said:\n{said}" if said else "")
+            raise ExecutionFailed(message, path=path) from None
+        except nbclient.exceptions.CellExecutionError as error:
+            cell = _failed_cell(notebook)
+            where = f"cell_{cell}: " if cell is not None else ""
+            message = f"{where}{error.ename}: {error.evalue}"
+            raise ExecutionFailed(message, path=path, cell=cell) from None
+        except _PreambleFailed as error:
+            raise ExecutionFailed(f"could not prepare the kernel: {error}", path=path) from None
+        except Exception as error:  # no such kernel, kernel failed to start
+            if type(error).__name__ != "NoSuchKernel":
+                raise
+            raise ExecutionFailed(
+                f"no Jupyter kernel named {name!r} (choose one with --kernel)", path=path
+            ) from None
     return tuple(
         CellRun(index, cell.get("id"), cell.source, _outputs(cell.get("outputs", []), strict))
         for index, cell in enumerate(notebook.cells)
         if cell.cell_type == "code"
     )
+
+
+def _tail(log: IO[bytes], lines: int = 20) -> str:
+    """The last ``lines`` lines the kernel wrote to ``log``, without jupyter's warnings."""
+    log.seek(0)
+    text = log.read().decode("utf-8", errors="replace")
+    kept = [line for line in text.splitlines() if line.strip() and "WARNING |" not in line]
+    return "\n".join(kept[-lines:])
 
 
 class _PreambleFailed(Exception):

@@ -1,0 +1,19 @@
+# %%
+from pkg.notebook import scaled
+
+# %%
+weights = {}
+for name in ["a", "b"]:
+    weights[name] = len(name) * 2
+
+# %%
+%time result = scaled(range(5), weights=weights)
+
+# %%
+doubled = %time scaled([1, 2], weights=weights)
+
+# %%
+%timeit -n 2 -r 1 scaled([4], weights=weights)
+
+# %%
+print(result, doubled)
