@@ -40,12 +40,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from nbrefactor.errors import NbrefactorError
-from nbrefactor.extract import extract
+from nbrefactor.extraction import extract
 from nbrefactor.notebook.reader import read_notebook
-from nbrefactor.verify.execute import RunOptions
-from nbrefactor.verify.measure import code_statements
-from nbrefactor.verify.recorded_tests import write_recorded_tests
-from nbrefactor.verify.verification import RecordSettings, verify_unwritten
+from nbrefactor.verification.execute import RunOptions
+from nbrefactor.verification.measure import code_statements
+from nbrefactor.verification.recorded_tests import write_recorded_tests
+from nbrefactor.verification.verify import RecordSettings, verify_unwritten
 
 ROOT = Path(__file__).resolve().parent.parent
 

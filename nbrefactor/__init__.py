@@ -22,20 +22,26 @@ _WHERE = {
     "Diagnostic": "nbrefactor.diagnostics",
     "DuplicateReport": "nbrefactor.duplicates",
     "Edge": "nbrefactor.analysis.graph",
+    "ExecutionFailed": "nbrefactor.verification.execute",
+    "ExtractionResult": "nbrefactor.extraction",
     "Location": "nbrefactor.notebook.model",
     "MaskedCell": "nbrefactor.notebook.magics",
     "NbrefactorError": "nbrefactor.errors",
     "Notebook": "nbrefactor.notebook.model",
     "NotebookReadError": "nbrefactor.errors",
+    "RunOptions": "nbrefactor.verification.execute",
     "UnsupportedNotebookError": "nbrefactor.errors",
+    "Verification": "nbrefactor.verification.verify",
     "analyse_source": "nbrefactor.analysis.facts",
     "build_graph": "nbrefactor.analysis.graph",
+    "extract": "nbrefactor.extraction",
     "find_duplicates": "nbrefactor.duplicates",
     "load_config": "nbrefactor.config",
     "mask": "nbrefactor.notebook.magics",
     "read_notebook": "nbrefactor.notebook.reader",
     "read_notebook_text": "nbrefactor.notebook.reader",
     "unmask": "nbrefactor.notebook.magics",
+    "verify": "nbrefactor.verification.verify",
 }
 
 __all__ = [
@@ -48,21 +54,27 @@ __all__ = [
     "Diagnostic",
     "DuplicateReport",
     "Edge",
+    "ExecutionFailed",
+    "ExtractionResult",
     "Location",
     "MaskedCell",
     "NbrefactorError",
     "Notebook",
     "NotebookReadError",
+    "RunOptions",
     "UnsupportedNotebookError",
+    "Verification",
     "__version__",
     "analyse_source",
     "build_graph",
+    "extract",
     "find_duplicates",
     "load_config",
     "mask",
     "read_notebook",
     "read_notebook_text",
     "unmask",
+    "verify",
 ]
 
 
@@ -87,6 +99,9 @@ if TYPE_CHECKING:
     from nbrefactor.diagnostics import Diagnostic
     from nbrefactor.duplicates import DuplicateReport, find_duplicates
     from nbrefactor.errors import NbrefactorError, NotebookReadError, UnsupportedNotebookError
+    from nbrefactor.extraction import ExtractionResult, extract
     from nbrefactor.notebook.magics import MaskedCell, mask, unmask
     from nbrefactor.notebook.model import Cell, Location, Notebook
     from nbrefactor.notebook.reader import read_notebook, read_notebook_text
+    from nbrefactor.verification.execute import ExecutionFailed, RunOptions
+    from nbrefactor.verification.verify import Verification, verify

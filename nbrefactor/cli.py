@@ -19,20 +19,19 @@ from nbrefactor.config import CHECKS, load_config
 from nbrefactor.duplicates import discover
 from nbrefactor.emit.project import Layout
 from nbrefactor.errors import NbrefactorError, UsageError
-from nbrefactor.extract import ExtractionResult, project_for
-from nbrefactor.extract import extract as run_extract
+from nbrefactor.extraction import ExtractionResult, project_for
+from nbrefactor.extraction import extract as run_extract
 from nbrefactor.notebook.reader import read_notebook
 from nbrefactor.report.clones import CHECK_FORMATS, CheckFormat
 from nbrefactor.report.graph import GRAPH_FORMATS, GraphFormat, render_graph
-from nbrefactor.verify.execute import RunOptions
-from nbrefactor.verify.recorded_tests import write_recorded_tests
-from nbrefactor.verify.recording import CALLS, MAX_BYTES, Recording
-from nbrefactor.verify.verification import (
+from nbrefactor.verification.execute import RunOptions
+from nbrefactor.verification.recorded_tests import write_recorded_tests
+from nbrefactor.verification.recording import CALLS, MAX_BYTES, Recording
+from nbrefactor.verification.verify import (
     RecordSettings,
-    verify_extraction_of,
-    verify_files,
     verify_unwritten,
 )
+from nbrefactor.verification.verify import verify as verify_outputs
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -303,15 +302,12 @@ def verify(
     Exit codes: 0 same outputs, 1 different, 2 cannot run (the kernel's error is shown).
     """
     options = RunOptions(timeout, kernel, strict_images, allow_errors)
-    if refactored is not None:
-        verifications = [verify_files(original, refactored, options)]
-    else:
-        verifications = verify_extraction_of(
-            original, options, project_dir=project_dir, package=package, module=module
-        )
-        if not verifications:
-            click.echo(f"{original}: nothing to extract, so nothing to verify", err=True)
-            return
+    verifications = verify_outputs(
+        original, refactored, options, project_dir=project_dir, package=package, module=module
+    )
+    if not verifications:
+        click.echo(f"{original}: nothing to extract, so nothing to verify", err=True)
+        return
     for verification in verifications:
         click.echo(verification.render(fmt), nl=False)
     sys.exit(max(v.exit_code for v in verifications))

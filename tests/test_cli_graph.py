@@ -96,3 +96,12 @@ def test_every_public_name_imports() -> None:
         assert getattr(nbrefactor, name) is not None
     with pytest.raises(AttributeError):
         _ = nbrefactor.not_a_thing  # type: ignore[attr-defined]
+
+
+def test_the_entry_points_of_the_api_are_functions_whatever_was_imported_first() -> None:
+    # a submodule of the same name, once imported, would shadow a package attribute
+    import nbrefactor.cli  # imports every part of nbrefactor
+    from nbrefactor import extract, verify
+
+    assert callable(extract) and extract.__module__ == "nbrefactor.extraction"
+    assert callable(verify) and verify.__module__ == "nbrefactor.verification.verify"

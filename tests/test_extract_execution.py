@@ -20,9 +20,9 @@ import pytest
 from click.testing import CliRunner
 
 from nbrefactor import cli, read_notebook
-from nbrefactor.verify.compare import compare_runs
-from nbrefactor.verify.execute import execute_notebook
-from nbrefactor.verify.measure import moved_ratio
+from nbrefactor.verification.compare import compare_runs
+from nbrefactor.verification.execute import execute_notebook
+from nbrefactor.verification.measure import moved_ratio
 from tests.conftest import EXAMPLES, all_notebooks
 
 pytest.importorskip("nbclient")

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from nbrefactor import build_graph, cli, read_notebook
 from nbrefactor.emit.project import module_name
-from nbrefactor.extract import extract
+from nbrefactor.extraction import extract
 from nbrefactor.planning.planner import plan_notebooks
 
 Write = Callable[..., Path]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import struct
 
-from nbrefactor.verify.compare import compare_runs, pair_cells
-from nbrefactor.verify.execute import CellRun, Output, image_size
-from nbrefactor.verify.normalise import normalise
+from nbrefactor.verification.compare import compare_runs, pair_cells
+from nbrefactor.verification.execute import CellRun, Output, image_size
+from nbrefactor.verification.normalise import normalise
 
 
 def run(index: int, *outputs: Output, cell_id: str | None = None) -> CellRun:

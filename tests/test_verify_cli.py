@@ -114,16 +114,16 @@ def test_an_unknown_kernel_is_exit_2(work: Path, write_notebook: Write) -> None:
 def test_extract_verify_writes_nothing_when_behaviour_changes(
     work: Path, write_notebook: Write, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import nbrefactor.extract
+    import nbrefactor.extraction
 
     write_notebook(*ANALYSIS, name="analysis.ipynb")
     before = snapshot(work)
-    render = nbrefactor.extract.render_module
+    render = nbrefactor.extraction.render_module
 
     def changed(*args: object, **kwargs: object) -> str:  # an extraction bug, injected
         return render(*args, **kwargs).replace("* SCALE / 3", "* SCALE / 4")  # type: ignore[arg-type]
 
-    monkeypatch.setattr(nbrefactor.extract, "render_module", changed)
+    monkeypatch.setattr(nbrefactor.extraction, "render_module", changed)
     arguments = ["extract", "analysis.ipynb", "--project-dir", "proj", "--package", "pkg"]
     code, _, err = run(*arguments, "--verify")
     assert code == 1

@@ -132,7 +132,7 @@ class CommonModule:
 
 @dataclass(frozen=True, slots=True)
 class ExtractionPlan:
-    """Everything :func:`nbrefactor.extract` will do to one notebook."""
+    """Everything :func:`nbrefactor.extraction` will do to one notebook."""
 
     notebook: str
     module: str  # dotted module name, e.g. ``sales.cleaning_sales``

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from nbrefactor.extract import ExtractionResult
+    from nbrefactor.extraction import ExtractionResult
 
 #: Default limits: calls kept per function, and bytes per call (arguments and result).
 CALLS = 3

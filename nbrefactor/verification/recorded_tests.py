@@ -24,7 +24,7 @@ from nbrefactor.emit.project import Project
 from nbrefactor.emit.render import checked_python, docstring, extend_tests, render
 from nbrefactor.errors import NbrefactorError
 from nbrefactor.fileio import write_text_atomic
-from nbrefactor.verify.recording import Recording
+from nbrefactor.verification.recording import Recording
 
 
 @dataclass(frozen=True, slots=True)

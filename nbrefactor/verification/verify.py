@@ -20,16 +20,16 @@ from typing import Literal
 
 from nbrefactor.emit.project import find_project
 from nbrefactor.errors import NbrefactorError
-from nbrefactor.extract import ExtractionResult, extract, project_for
-from nbrefactor.verify.compare import Difference, compare_runs
-from nbrefactor.verify.execute import (
+from nbrefactor.extraction import ExtractionResult, extract, project_for
+from nbrefactor.verification.compare import Difference, compare_runs
+from nbrefactor.verification.execute import (
     CellRun,
     ExecutionFailed,
     RunOptions,
     execute_notebook,
     run_notebook,
 )
-from nbrefactor.verify.recording import CALLS, MAX_BYTES, Recorder, Recording
+from nbrefactor.verification.recording import CALLS, MAX_BYTES, Recorder, Recording
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +117,36 @@ def _remove_created(folder: Path, before: set[str]) -> None:
                 path.rmdir()
             else:
                 path.unlink()
+
+
+def verify(
+    original: Path | str,
+    refactored: Path | str | None = None,
+    options: RunOptions = RunOptions(),
+    *,
+    project_dir: Path | str | None = None,
+    package: str | None = None,
+    module: str | None = None,
+) -> list[Verification]:
+    """Execute ``original`` and its refactoring and compare what each cell shows.
+
+    Without ``refactored``, the refactoring is what ``extract`` would make of
+    ``original`` (into ``project_dir``/``package``/``module`` when given); nothing is
+    written, and the list is empty when there is nothing to extract.
+
+    Raises:
+        ExecutionFailed: the original does not run, or the refactored one cannot start.
+        NbrefactorError: a notebook cannot be read, or the extraction cannot be planned.
+    """
+    if refactored is not None:
+        return [verify_files(Path(original), Path(refactored), options)]
+    return verify_extraction_of(
+        Path(original),
+        options,
+        project_dir=None if project_dir is None else Path(project_dir),
+        package=package,
+        module=module,
+    )
 
 
 def verify_files(original: Path, refactored: Path, options: RunOptions) -> Verification:

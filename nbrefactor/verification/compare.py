@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from nbrefactor.verify.execute import CellRun, Output
+from nbrefactor.verification.execute import CellRun, Output
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import IO, Any, Literal
 
 from nbrefactor.errors import NbrefactorError
-from nbrefactor.verify.normalise import normalise
+from nbrefactor.verification.normalise import normalise
 
 OutputKind = Literal["stream", "data", "error"]
 

@@ -86,13 +86,13 @@ def project_for(
 
 
 def extract(
-    notebooks: Path | Sequence[Path],
+    notebooks: Path | str | Sequence[Path | str],
     *,
-    project_dir: Path | None = None,
+    project_dir: Path | str | None = None,
     package: str | None = None,
     layout: Layout = "src",
     module: str | None = None,
-    output_notebook: Path | None = None,
+    output_notebook: Path | str | None = None,
     autoreload: bool = True,
     force: bool = False,
 ) -> ExtractionResult:
@@ -107,9 +107,12 @@ def extract(
         NbrefactorError: no project, a bad option, or no notebook could be extracted
             (a name that already exists in the target module, unless ``force``, ...).
     """
-    given = [notebooks] if isinstance(notebooks, Path) else notebooks
+    given = [notebooks] if isinstance(notebooks, (Path, str)) else notebooks
+    if project_dir is not None:
+        project_dir = Path(project_dir)
     first: dict[Path, Path] = {}
-    for path in given:  # the same notebook twice is extracted once
+    for name in given:  # the same notebook twice is extracted once
+        path = Path(name)
         first.setdefault(path.resolve(), path)
     paths = list(first.values())
     if not paths:
@@ -136,6 +139,8 @@ def extract(
             read[path] = (text, build_graph(read_notebook_text(text, path)))
         except NbrefactorError as error:
             failed.append(error)
+    if output_notebook is not None:
+        output_notebook = Path(output_notebook)
     options = _Options(module, output_notebook, autoreload, force)
     while read:
         try:
