@@ -18,7 +18,7 @@ from nbrefactor.check import run_check
 from nbrefactor.config import CHECKS, load_config
 from nbrefactor.duplicates import discover
 from nbrefactor.emit.project import Layout
-from nbrefactor.errors import NbrefactorError, UsageError
+from nbrefactor.errors import INTERNAL_ERROR, NbrefactorError, UsageError
 from nbrefactor.extraction import ExtractionResult, project_for
 from nbrefactor.extraction import extract as run_extract
 from nbrefactor.notebook.reader import read_notebook
@@ -35,9 +35,6 @@ from nbrefactor.verification.verify import verify as verify_outputs
 
 P = ParamSpec("P")
 R = TypeVar("R")
-
-#: Exit code for a bug in nbrefactor itself (DESIGN.md, "Output conventions").
-INTERNAL_ERROR = 123
 
 
 def _reports_errors(command: Callable[P, R]) -> Callable[P, R]:

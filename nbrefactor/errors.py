@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+#: Exit code of every front end for a bug in nbrefactor itself (DESIGN.md, "Output conventions").
+INTERNAL_ERROR = 123
+
 
 class NbrefactorError(Exception):
     """Base of every error nbrefactor raises on purpose.

@@ -433,6 +433,19 @@ def test_missing_file_is_bad_input(repo: Path, capsys: pytest.CaptureFixture[str
     assert "gone.ipynb" in out and "cannot read" in out
 
 
+def test_a_bug_is_exit_123_with_its_traceback_not_exit_1(
+    repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise KeyError("a bug in nbrefactor")
+
+    monkeypatch.setattr("nbrefactor.hooks.duplicates.run_check", broken)
+    (repo / "new.ipynb").write_text(json.dumps(notebook_dict("x = 1")), encoding="utf-8")
+    assert main(["new.ipynb"]) == 123
+    err = capsys.readouterr().err
+    assert "internal error" in err and "Traceback" in err and "a bug in nbrefactor" in err
+
+
 # -- (h) no colour under pre-commit ------------------------------------------------------------
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import subprocess
 import sys
+import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from nbrefactor.cache import CACHE_DIR, FingerprintCache
 from nbrefactor.check import BAD_INPUT, run_check
 from nbrefactor.config import load_config
 from nbrefactor.duplicates import is_excluded, tracked_notebooks
-from nbrefactor.errors import NbrefactorError
+from nbrefactor.errors import INTERNAL_ERROR, NbrefactorError
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -53,6 +54,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except NbrefactorError as error:
         print(f"nbrefactor-duplicates: error: {error}", file=sys.stderr)
         return BAD_INPUT
+    except Exception:  # a bug: exit 123, not 1 (1 means "duplicates found")
+        print(
+            "nbrefactor-duplicates: internal error (this is a bug; please report it with "
+            "this traceback):\n" + traceback.format_exc().rstrip(),
+            file=sys.stderr,
+        )
+        return INTERNAL_ERROR
     if result.exit_code:
         sys.stdout.write(result.render("text"))
     return result.exit_code
