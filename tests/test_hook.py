@@ -17,13 +17,15 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
 from nbrefactor import cli
+from nbrefactor.analysis.fingerprints import DocumentPrint
 from nbrefactor.baseline import load_baseline
-from nbrefactor.cache import CACHE_DIR
+from nbrefactor.cache import CACHE_DIR, MAX_AGE, FingerprintCache
 from nbrefactor.hooks.duplicates import main
 from tests.conftest import REPO, CellSpec, notebook_dict
 
@@ -267,9 +269,9 @@ def test_cache_is_created_at_repository_root_and_reused(
     assert not (repo / "analysis" / CACHE_DIR).exists()
     ignore = (folder / ".gitignore").read_text(encoding="utf-8")
     assert "*" in [line.strip() for line in ignore.splitlines()]
-    entries = json.loads(cache_file(repo).read_text(encoding="utf-8"))
-    assert isinstance(entries, dict)
-    assert len(entries) == 3  # old, other and the new notebook, by content
+    saved_file = json.loads(cache_file(repo).read_text(encoding="utf-8"))
+    assert saved_file["generation"] == 1
+    assert len(saved_file["entries"]) == 3  # old, other and the new notebook, by content
     # the cache ignores itself: git does not see it
     assert CACHE_DIR not in git(repo, "status", "--porcelain", "--untracked-files=all")
     saved = cache_file(repo).read_bytes()
@@ -290,28 +292,33 @@ def test_cache_follows_a_changed_file(repo: Path, capsys: pytest.CaptureFixture[
     assert reported(out, repo) == [("new.ipynb", 1), ("old.ipynb", 2)], out
 
 
-def _corrupt_garbage(_: dict[str, object]) -> str:
+def _corrupt_garbage(_: dict[str, Any]) -> str:
     return "\x00\x01 this is not json {"
 
 
-def _corrupt_truncated(entries: dict[str, object]) -> str:
-    return json.dumps(entries)[:-25]
+def _corrupt_truncated(saved: dict[str, Any]) -> str:
+    return json.dumps(saved)[:-25]
 
 
-def _corrupt_list(_: dict[str, object]) -> str:
+def _corrupt_list(_: dict[str, Any]) -> str:
     return json.dumps([1, 2, 3])
 
 
-def _corrupt_null_entries(entries: dict[str, object]) -> str:
-    return json.dumps(dict.fromkeys(entries))
+def _corrupt_old_format(saved: dict[str, Any]) -> str:
+    return json.dumps(saved["entries"])  # before generations: entries at the top level
 
 
-def _corrupt_empty_entries(entries: dict[str, object]) -> str:
-    return json.dumps({key: {} for key in entries})
+def _corrupt_null_entries(saved: dict[str, Any]) -> str:
+    return json.dumps({**saved, "entries": dict.fromkeys(saved["entries"])})
 
 
-def _corrupt_bad_statements(entries: dict[str, object]) -> str:
-    return json.dumps({key: {"sequences": [[1, 0, [[1, 2]]]], "unparsed": []} for key in entries})
+def _corrupt_empty_entries(saved: dict[str, Any]) -> str:
+    return json.dumps({**saved, "entries": {key: {} for key in saved["entries"]}})
+
+
+def _corrupt_bad_statements(saved: dict[str, Any]) -> str:
+    bad = {"sequences": [[1, 0, [[1, 2]]]], "unparsed": [], "seen": "x"}
+    return json.dumps({"generation": "?", "entries": dict.fromkeys(saved["entries"], bad)})
 
 
 @pytest.mark.parametrize(
@@ -320,6 +327,7 @@ def _corrupt_bad_statements(entries: dict[str, object]) -> str:
         _corrupt_garbage,
         _corrupt_truncated,
         _corrupt_list,
+        _corrupt_old_format,
         _corrupt_null_entries,
         _corrupt_empty_entries,
         _corrupt_bad_statements,
@@ -327,15 +335,33 @@ def _corrupt_bad_statements(entries: dict[str, object]) -> str:
     ids=lambda f: f.__name__.removeprefix("_corrupt_"),
 )
 def test_corrupt_cache_is_ignored(
-    repo: Path, capsys: pytest.CaptureFixture[str], corrupt: Callable[[dict[str, object]], str]
+    repo: Path, capsys: pytest.CaptureFixture[str], corrupt: Callable[[dict[str, Any]], str]
 ) -> None:
     write_new_copy(repo, staged=False)
     first = hook(capsys, "new.ipynb")
     assert first[0] == 1
     path = cache_file(repo)
-    entries = json.loads(path.read_text(encoding="utf-8"))
-    path.write_text(corrupt(entries), encoding="utf-8")
+    path.write_text(corrupt(json.loads(path.read_text(encoding="utf-8"))), encoding="utf-8")
     assert hook(capsys, "new.ipynb") == first
+    hook(capsys, "--no-cache", "new.ipynb")  # and the cache it saved is a good one again
+    assert len(json.loads(path.read_text(encoding="utf-8"))["entries"]) == 3
+
+
+def test_entries_unused_for_max_age_saves_are_dropped(tmp_path: Path) -> None:
+    document = DocumentPrint("a.ipynb", (), ())
+    cache = FingerprintCache(tmp_path)
+    cache.put("old", document)
+    cache.save()
+    for generation in range(2, MAX_AGE + 2):  # each run edits a notebook: a new entry
+        cache = FingerprintCache(tmp_path)
+        cache.put(f"edit-{generation}", document)
+        assert cache.get("edit-2", "a.ipynb") is not None  # one notebook every run reads
+        cache.save()
+        saved = json.loads(cache.file.read_text(encoding="utf-8"))
+        assert saved["generation"] == generation
+        assert ("old" in saved["entries"]) == (generation <= MAX_AGE)
+        assert "edit-2" in saved["entries"]
+    assert FingerprintCache(tmp_path).get("old", "a.ipynb") is None
 
 
 # -- (f) baseline ------------------------------------------------------------------------------
