@@ -76,6 +76,16 @@ def test_type2_renamed_copy_across_cells_with_parameters() -> None:
     assert not [p for p in found.parameters if p.role == "input"]
 
 
+def test_type2_with_a_negative_literal_in_one_copy() -> None:
+    # `-1` is parsed as an operation; it is still a literal that differs from `3`
+    first = SUMMARY.replace("top = share.tail(3)", "top = share.tail(3).shift(-1)")
+    second = SUMMARY.replace("top = share.tail(3)", "top = share.tail(3).shift(3)")
+    (found,) = clones({"a.ipynb": [first], "b.ipynb": [second]})
+    assert found.kind == "type-2"
+    assert found.statements == 7
+    assert ("literal", ("-1", "3")) in {(p.role, p.values) for p in found.parameters}
+
+
 def test_type2_input_names_become_input_parameters() -> None:
     first = (
         "rows = table[table.score > limit]\nrows = rows.dropna()\n"

@@ -7,7 +7,7 @@ import ast
 from collections.abc import Callable
 
 from nbrefactor import Notebook, build_graph
-from nbrefactor.planning.antiunify import align
+from nbrefactor.planning.antiunify import align, literal_value
 from nbrefactor.planning.planner import plan as make_plan
 from nbrefactor.planning.units import ExtractionPlan, SharedFunction
 
@@ -130,6 +130,30 @@ def test_a_literal_assignment_sharing_a_line_stays_in_the_body(make_notebook: Bu
     )
     function = only_shared(result)
     assert "m = data[col] * 2" in function.body  # not cut away with `col = ...`
+
+
+def test_a_signed_number_is_a_literal_like_any_other() -> None:
+    # Python parses `-1` as an operation on 1: copies with -1 and 2 are still renamed copies
+    alignment = align([statements("b = a.shift(-1) * 2.5"), statements("d = c.shift(2) * -0.5")])
+    assert alignment is not None
+    values = [[literal_value(n) for n in slot.nodes[0]] for slot in alignment.literals]
+    assert sorted(values) == [[-1, 2], [2.5, -0.5]]
+    assert align([statements("b = -x"), statements("b = -1")]) is None  # not a literal
+    assert align([statements("b = -1"), statements("b = ~1")]) is None  # another operator
+
+
+def test_a_signed_literal_becomes_a_keyword_with_its_sign(make_notebook: Build) -> None:
+    block = "moved = df.copy()\nmoved['x'] = moved['x'].shift({n})\nmoved = moved.dropna()\n"
+    result = plan(
+        make_notebook,
+        "import pandas as pd\ndf = pd.DataFrame({'x': [1, 2, 3, 4, 5]})",
+        block.format(n=-1) + "print(moved)",
+        block.format(n=2) + "print(moved)",
+    )
+    function = only_shared(result)
+    assert "moved['x'].shift(int_value)" in function.body
+    assert ["int_value=-1" in c.call for c in function.copies] == [True, False]
+    assert "int_value=2" in function.copies[1].call
 
 
 def test_literals_in_match_patterns_are_not_parameters() -> None:

@@ -25,7 +25,7 @@ from nbrefactor.analysis.bindings import is_masked_statement
 from nbrefactor.notebook.magics import MaskedCell, mask, split_lines
 
 #: Version of the fingerprint format; cached fingerprints of another version are ignored.
-FINGERPRINT_VERSION = 5  # 5: suppression comments found on the lines Python sees
+FINGERPRINT_VERSION = 6  # 6: a signed number (`-1`) is one literal
 
 _SUPPRESS = "nbrefactor: ignore"
 _RENAMABLE_DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
@@ -199,6 +199,16 @@ _EVALUATION_ORDER: dict[type[ast.AST], tuple[str, ...]] = {
 }
 
 
+def is_signed_number(node: ast.AST) -> bool:
+    """``-1``, ``+2.5``: a sign on a number literal, which Python parses as an operation."""
+    return (
+        isinstance(node, ast.UnaryOp)
+        and isinstance(node.op, (ast.USub, ast.UAdd))
+        and isinstance(node.operand, ast.Constant)
+        and type(node.operand.value) in (int, float, complex)
+    )
+
+
 # How the walk treats each node type, worked out once per type: a category and the
 # fields to visit, in evaluation order.
 _NAME, _CONSTANT, _SYMBOL, _STATEMENT, _NODE = range(5)
@@ -265,6 +275,13 @@ def _walk(root: ast.stmt, nested: Callable[[ast.stmt], _Walked]) -> _Walked:
             shape.extend(inner.shape)
             leaves.extend(inner.leaves)
             walked.size += inner.size
+            continue
+        if kind is ast.UnaryOp and is_signed_number(item):  # `-1` is a literal like `1`
+            text = "-" if type(item.op) is ast.USub else "+"  # type: ignore[attr-defined]
+            text += repr(item.operand.value)  # type: ignore[attr-defined]
+            exact.append(text)
+            shape.append("#num")
+            leaves.append("l" + text)
             continue
         exact.append(kind.__name__)
         shape.append(kind.__name__)

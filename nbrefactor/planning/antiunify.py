@@ -2,16 +2,30 @@
 
 The copies must have the same syntax tree except for variable names and literal values.
 Names must differ by a consistent renaming (one name in a copy always stands for the
-same name in every other copy); literals may differ anywhere except inside f-strings and
-match patterns.
+same name in every other copy); literals (a signed number like ``-1`` is one) may differ
+anywhere except inside f-strings and match patterns.
 Anything else (an attribute, a keyword, an operator) makes the copies different code.
 """
 
 from __future__ import annotations
 
 import ast
+from collections import deque
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
+
+from nbrefactor.analysis.fingerprints import is_signed_number
+
+#: A literal in the code: a constant, or a signed number (``-1``), which is an operation.
+Literal = ast.Constant | ast.UnaryOp
+
+
+def literal_value(node: Literal) -> Any:
+    """The value ``node`` stands for (``-1`` for ``-1``)."""
+    if isinstance(node, ast.UnaryOp):
+        return ast.literal_eval(node)
+    return node.value
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,9 +33,9 @@ class LiteralSlot:
     """Literals that differ between copies in the same way: ``nodes[p][k]`` is copy
     ``k``'s literal at position ``p`` (one slot may stand at several positions)."""
 
-    nodes: tuple[tuple[ast.Constant, ...], ...]  # per position, per copy
+    nodes: tuple[tuple[Literal, ...], ...]  # per position, per copy
 
-    def in_copy(self, copy: int) -> ast.Constant:
+    def in_copy(self, copy: int) -> Literal:
         return self.nodes[0][copy]
 
 
@@ -54,9 +68,18 @@ def align(copies: Sequence[Sequence[ast.stmt]]) -> Alignment | None:
         for node in ast.walk(outer)
     }
     meaning: list[dict[str, tuple[str, ...]]] = [{} for _ in copies]
-    slots: dict[tuple[tuple[type, str], ...], list[tuple[ast.Constant, ...]]] = {}
+    slots: dict[tuple[tuple[type, str], ...], list[tuple[Literal, ...]]] = {}
     for nodes in zip(*walks, strict=True):
         first = nodes[0]
+        if all(_is_literal(node) for node in nodes):
+            literals: tuple[Literal, ...] = nodes
+            values = tuple((type(v), repr(v)) for v in (literal_value(node) for node in literals))
+            if len(set(values)) == 1:
+                continue
+            if id(first) in fixed:
+                return None
+            slots.setdefault(values, []).append(literals)
+            continue
         if any(type(node) is not type(first) for node in nodes):
             return None
         if isinstance(first, ast.Name):
@@ -64,14 +87,6 @@ def align(copies: Sequence[Sequence[ast.stmt]]) -> Alignment | None:
             for copy, name in enumerate(ids):  # one name stands for one name everywhere
                 if meaning[copy].setdefault(name, ids) != ids:
                     return None
-        elif isinstance(first, ast.Constant):
-            constants = tuple(node for node in nodes if isinstance(node, ast.Constant))
-            values = tuple((type(c.value), repr(c.value)) for c in constants)
-            if len(set(values)) == 1:
-                continue
-            if id(first) in fixed:
-                return None
-            slots.setdefault(values, []).append(constants)
         elif not _same_fields(nodes):
             return None
     renames = tuple({name: ids[0] for name, ids in names.items()} for names in meaning)
@@ -79,8 +94,18 @@ def align(copies: Sequence[Sequence[ast.stmt]]) -> Alignment | None:
 
 
 def _walk(statements: Sequence[ast.stmt]) -> Iterator[ast.AST]:
+    """Every node, breadth first like ``ast.walk``, a signed number as one node."""
     for statement in statements:
-        yield from ast.walk(statement)
+        todo: deque[ast.AST] = deque([statement])
+        while todo:
+            node = todo.popleft()
+            yield node
+            if not is_signed_number(node):
+                todo.extend(ast.iter_child_nodes(node))
+
+
+def _is_literal(node: ast.AST) -> bool:
+    return isinstance(node, ast.Constant) or is_signed_number(node)
 
 
 def _same_fields(nodes: Sequence[ast.AST]) -> bool:

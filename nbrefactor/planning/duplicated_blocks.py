@@ -21,9 +21,9 @@ from types import MappingProxyType
 
 from nbrefactor.analysis.clone_classes import anti_unify
 from nbrefactor.analysis.clones import CloneSettings, Corpus, RawClone, find_raw_clones
-from nbrefactor.analysis.fingerprints import DocumentPrint, fingerprint_parsed
+from nbrefactor.analysis.fingerprints import DocumentPrint, fingerprint_parsed, is_signed_number
 from nbrefactor.notebook.magics import MaskedCell
-from nbrefactor.planning.antiunify import Alignment, LiteralSlot, align
+from nbrefactor.planning.antiunify import Alignment, Literal, LiteralSlot, align, literal_value
 from nbrefactor.planning.dataflow import (
     Flow,
     NotebookContext,
@@ -310,7 +310,7 @@ def _plan_class(
         word
         for slot in alignment.literals
         for constant in slot.nodes[0]
-        for word in words(str(constant.value))
+        for word in words(str(literal_value(constant)))
     }
     comment = " ".join(w for w in words(_comment_above(first) or "") if w not in specific)
     heading = notebook.cells[first.cell].heading
@@ -389,7 +389,7 @@ def _literal_names(
             isinstance(statement, ast.Assign)
             and len(statement.targets) == 1
             and isinstance(statement.targets[0], ast.Name)
-            and isinstance(statement.value, ast.Constant)
+            and (isinstance(statement.value, ast.Constant) or is_signed_number(statement.value))
             and statement.targets[0].id not in mentioned
             and _alone_on_its_lines(statements, index)  # it is cut out by whole lines
         ):
@@ -424,7 +424,8 @@ def _alone_on_its_lines(statements: Sequence[ast.stmt], index: int) -> bool:
     )
 
 
-def _literal_stem(node: ast.Constant, parents: dict[int, ast.AST]) -> str:
+def _literal_stem(node: Literal, parents: dict[int, ast.AST]) -> str:
+    value = literal_value(node)
     parent = parents.get(id(node))
     if isinstance(parent, ast.keyword) and parent.arg:
         return parent.arg
@@ -433,13 +434,13 @@ def _literal_stem(node: ast.Constant, parents: dict[int, ast.AST]) -> str:
         called = function.attr if isinstance(function, ast.Attribute) else ""
         if called.startswith("set_") and len(called) > 4:
             return called[4:]  # ax.set_title('...') -> title
-    if isinstance(parent, ast.Subscript) and isinstance(node.value, str):
+    if isinstance(parent, ast.Subscript) and isinstance(value, str):
         return "column" if isinstance(parent.value, ast.Name) else "key"
     if isinstance(parent, ast.Compare):
         return "limit"  # `x > 0.5`
     if isinstance(parent, ast.Assign) and isinstance(parent.targets[0], ast.Name):
         return parent.targets[0].id
-    parts = words(type(node.value).__name__)
+    parts = words(type(value).__name__)
     return "value" if not parts or parts[0] in {"str", "nonetype"} else f"{parts[0]}_value"
 
 
@@ -513,7 +514,7 @@ def _call(
     arguments = [alignment.name_in(copy, p) for p in parameters]
     for slot, keyword_name in zip(alignment.literals, literal_names, strict=True):
         node = slot.in_copy(copy)
-        value = ast.get_source_segment(source.code, node) or repr(node.value)
+        value = ast.get_source_segment(source.code, node) or repr(literal_value(node))
         arguments.append(f"{keyword_name}={value}")
     call = f"{name}({', '.join(arguments)})"
     if not returns:
