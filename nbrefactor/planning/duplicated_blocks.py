@@ -138,13 +138,26 @@ def _plan(
             continue
         outcome = _plan_class(module, copies, names, {**imported, **imports})
         if isinstance(outcome, Skipped):
-            skipped.append(outcome)
+            skipped.extend(_in_each_notebook(outcome, copies))
             continue
         function, needed = outcome
         functions.append(function)
         imports.update(needed)
         taken |= claims
     return DuplicatePlan(tuple(functions), imports, tuple(skipped), frozenset(taken - claimed))
+
+
+def _in_each_notebook(skipped: Skipped, copies: Sequence[_Copy]) -> Iterator[Skipped]:
+    """``skipped`` (placed at the first copy) once for each notebook holding a copy,
+    placed at its first copy there: each notebook's report says why its copy stayed."""
+    yield skipped
+    seen = {_path(copies[0])}
+    for copy in copies:
+        if _path(copy) not in seen:
+            seen.add(_path(copy))
+            notebook = copy.context.graph.notebook
+            location = notebook.location(copy.cell, copy.statements[0].lineno)
+            yield replace(skipped, location=location)
 
 
 def _path(copy: _Copy) -> str:
