@@ -23,6 +23,7 @@ from nbrefactor.emit.project import (
 from nbrefactor.emit.render import (
     CellTrees,
     extend_tests,
+    merged_module_docstring,
     notebook_edit,
     render_common,
     render_module,
@@ -364,7 +365,20 @@ def _append(old: str, new: str, path: Path, exports: _Exports) -> str:
         else:
             break
     lines[after:after] = missing
+    _name_new_notebooks(lines, existing, new_tree)
     return "\n".join(lines) + "\n\n\n" + _definitions_text(new, new_tree) + "\n"
+
+
+def _name_new_notebooks(lines: list[str], existing: ast.Module, new: ast.Module) -> None:
+    """Make the docstring nbrefactor wrote at the top of ``lines`` (the module
+    ``existing``) name the notebooks the appended code (``new``) comes from too."""
+    first = existing.body[0] if existing.body else None
+    old_text, new_text = ast.get_docstring(existing), ast.get_docstring(new)
+    if first is None or old_text is None or new_text is None:
+        return
+    merged = merged_module_docstring(old_text, new_text)
+    if merged is not None:
+        lines[first.lineno - 1 : first.end_lineno] = f'"""{merged}"""'.splitlines()
 
 
 def _taken_in(module: str | None) -> tuple[set[str], dict[str, str]]:

@@ -130,6 +130,12 @@ def test_a_later_run_appends_to_common_and_extends_its_tests(
     assert code == 0, err
     common = (pair / "p/src/pkg/common.py").read_text()
     assert "def make_cities(" in common and "def make_ranked(items):" in common
+    # the docstring names every notebook now; a user's own docstring is left alone
+    assert common.startswith(
+        '"""Code copied across explore.ipynb, report.ipynb, sales.ipynb, stock.ipynb; moved here'
+        '\nby nbrefactor.\n"""\n'
+    )
+    ast.parse(common)
     tests = (pair / "p/tests/test_common.py").read_text()
     assert "def test_make_cities_signature" in tests
     assert "def test_make_ranked_signature" in tests
@@ -148,6 +154,7 @@ def test_a_shared_function_never_takes_a_name_common_has(pair: Path) -> None:
     assert (
         "def make_cities():\n    return []" in text and "def make_cities_2(*, int_value):" in text
     )
+    assert text.startswith('"""Mine."""\n')  # the user's docstring is theirs
 
 
 def test_copies_calling_what_moves_to_their_own_module_stay_per_notebook(

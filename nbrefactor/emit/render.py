@@ -107,7 +107,7 @@ def render_module(plan: ExtractionPlan, graph: CellGraph, cells: CellTrees | Non
         definitions.append(_passing_new_arguments(source, parameters).rstrip("\n"))
     text = render(
         "module.py.jinja",
-        docstring=docstring(f"Code moved out of {_name(plan.notebook)} by nbrefactor."),
+        docstring=docstring(_MOVED_OUT.format(_name(plan.notebook))),
         import_sections=import_sections(plan.imports, plan.module.split(".")[0]),
         constants=plan.constants,
         definitions=definitions,
@@ -119,9 +119,7 @@ def render_common(common: CommonModule, notebooks: Sequence[str]) -> str:
     """The module of blocks copied across ``notebooks`` (file names)."""
     text = render(
         "module.py.jinja",
-        docstring=docstring(
-            f"Code copied across {', '.join(notebooks)}; moved here by nbrefactor."
-        ),
+        docstring=docstring(_COPIED_ACROSS.format(", ".join(notebooks))),
         import_sections=import_sections(common.imports, common.module.split(".")[0]),
         constants=(),
         definitions=[_shared_source(f).rstrip("\n") for f in common.functions],
@@ -307,6 +305,31 @@ def _passing_new_arguments(source: str, parameters: dict[str, tuple[str, ...]]) 
 def _comments(node: cst.FunctionDef | cst.ClassDef) -> list[cst.EmptyLine]:
     """The comment lines above a definition, without blank lines."""
     return [line for line in node.leading_lines if line.comment is not None]
+
+
+#: The docstrings of the modules nbrefactor writes; ``{}`` is a list of notebooks.
+_MOVED_OUT = "Code moved out of {} by nbrefactor."
+_COPIED_ACROSS = "Code copied across {}; moved here by nbrefactor."
+
+
+def merged_module_docstring(old: str, new: str) -> str | None:
+    """The docstring for a module nbrefactor appends to: ``old`` (the module's) naming
+    the notebooks of ``new`` (the appended code's) too; None when ``old`` needs no
+    change, or is not one nbrefactor wrote."""
+    old, new = " ".join(old.split()), " ".join(new.split())
+    for template in (_MOVED_OUT, _COPIED_ACROSS):
+        prefix, suffix = template.split("{}")
+        found = []
+        for text in (old, new):
+            if not (text.startswith(prefix) and text.endswith(suffix)):
+                break
+            found.append(text[len(prefix) : len(text) - len(suffix)].split(", "))
+        else:
+            names = dict.fromkeys([*found[0], *found[1]])
+            if len(names) == len(found[0]):
+                return None
+            return docstring(template.format(", ".join(names)))
+    return None
 
 
 def docstring(text: str) -> str:
