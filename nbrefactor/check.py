@@ -92,17 +92,24 @@ def run_check(
     return CheckResult(classes, tuple(diagnostics), tuple(problems), files_checked)
 
 
+#: Formats whose cells are the user's: the hidden-state check makes sense for them.
+_CELL_FORMATS = frozenset({"ipynb", "py:percent", "py:hydrogen"})
+
+
 def _hidden_state(paths: Sequence[Path], problems: list[str]) -> list[Diagnostic]:
-    """Warnings of the cell graph (use before definition, out-of-order execution, ...)."""
+    """Warnings of the cell graph (use before definition, out-of-order execution, ...)
+    of the notebooks among ``paths``: ``.ipynb`` files, and text files with cell markers
+    (jupytext's percent and hydrogen formats); a plain script has no cells to misorder."""
     from nbrefactor.analysis.graph import build_graph  # only this check needs the graph
     from nbrefactor.notebook.reader import read_notebook
 
     found: list[Diagnostic] = []
     for path in paths:
-        if path.suffix != ".ipynb":
-            continue
         try:
-            graph = build_graph(read_notebook(path))
+            notebook = read_notebook(path)
+            if notebook.format not in _CELL_FORMATS:
+                continue
+            graph = build_graph(notebook)
         except NbrefactorError as error:
             if str(error) not in problems:
                 problems.append(str(error))

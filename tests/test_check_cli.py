@@ -176,6 +176,15 @@ def test_hidden_state_check(project: Path, write_notebook: Write) -> None:
     assert "order.ipynb:cell_0:1:7: NBR101" in out
 
 
+def test_hidden_state_check_reads_percent_notebooks_not_plain_scripts(project: Path) -> None:
+    (project / "order.py").write_text("# %%\nprint(total)\n\n# %%\ntotal = 1\n")
+    (project / "script.py").write_text("def show():\n    print(total)\n\n\ntotal = 1\n")
+    code, out, _ = run("order.py", "script.py", "--check", "hidden-state")
+    assert code == 1
+    assert "order.py:cell_0:1:7: NBR101" in out
+    assert "script.py" not in out
+
+
 def test_scripts_can_be_compared_with_notebooks(project: Path) -> None:
     (project / "helpers.py").write_text("import pandas as pd\n\n" + CLEAN_QTY)
     code, out, _ = run("sales.ipynb", "helpers.py")
