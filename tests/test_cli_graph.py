@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -48,6 +50,55 @@ def test_pictures(fmt: str, start: str) -> None:
     assert code == 0
     assert out.startswith(start)
     assert "c0" in out and "->" in out
+
+
+#: A notebook whose labels hold every character the picture formats treat specially.
+TRICKY = """\
+# %% [markdown]
+# ## Load "raw" <data> & clean
+# %%
+rows = [{"a": 1}]  # #1; "q" & <t> \\
+# %%
+print(total)
+# %%
+total = sum(r["a"] for r in rows)
+"""
+
+
+def test_mermaid_picture_escapes_labels_and_marks_warnings(tmp_path: Path) -> None:
+    (tmp_path / "tricky.py").write_text(TRICKY, encoding="utf-8")
+    code, out, _ = run("graph", str(tmp_path / "tricky.py"), "--format", "mermaid")
+    assert code == 0
+    heading = "[Load #quot;raw#quot; #lt;data#gt; #amp; clean]"
+    assert out.splitlines() == [
+        "flowchart TD",
+        f'    c1["cell 1: {heading} rows = [{{#quot;a#quot;: 1}}]  #35; #35;1; #quot;q#quot; '
+        '#amp; #lt;t#gt; \\"]',
+        f'    c2["cell 2: {heading} print(total)"]',
+        f'    c3["cell 3: {heading} total = sum(r[#quot;a#quot;] for r in rows)"]',
+        '    c1 -->|"rows"| c3',
+        "    classDef warning fill:#fff3cd,stroke:#d39e00",
+        "    class c2 warning",  # print(total) runs before total exists
+    ]
+
+
+def test_dot_picture_is_valid_graphviz(tmp_path: Path) -> None:
+    (tmp_path / "tricky.py").write_text(TRICKY, encoding="utf-8")
+    code, out, _ = run("graph", str(tmp_path / "tricky.py"), "--format", "dot")
+    assert code == 0
+    assert '    c2 [label="cell 2: [Load \\"raw\\" <data> & clean] print(total)", fillcolor=' in out
+    assert '    c1 -> c3 [label="rows"];' in out
+    dot = shutil.which("dot")
+    if dot is None:
+        pytest.skip("graphviz is not installed (.ci/run installs it)")
+    # graphviz reads it back: the nodes, their labels and the edge survive the escaping
+    plain = subprocess.run(
+        [dot, "-Tplain"], input=out, capture_output=True, text=True, check=True
+    ).stdout
+    nodes = {line.split()[1] for line in plain.splitlines() if line.startswith("node ")}
+    assert nodes == {"c1", "c2", "c3"}
+    assert any(line.startswith("edge c1 c3") for line in plain.splitlines())
+    assert '# #1; \\"q\\" & <t> \\\\"' in plain  # the label as graphviz read it
 
 
 def test_output_file_is_written(tmp_path: Path) -> None:

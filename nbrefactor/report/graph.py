@@ -145,9 +145,17 @@ def _mermaid(graph: CellGraph) -> str:
 
 
 def _mermaid_escape(text: str) -> str:
-    return (
-        text.replace("&", "#amp;").replace('"', "#quot;").replace("<", "#lt;").replace(">", "#gt;")
-    )
+    """Mermaid's entity codes (``#quot;``) for what would end or confuse a label; ``#``
+    first, so that a ``#1;`` in the code is not read as an entity."""
+    for plain, code in (
+        ("#", "#35;"),
+        ("&", "#amp;"),
+        ('"', "#quot;"),
+        ("<", "#lt;"),
+        (">", "#gt;"),
+    ):
+        text = text.replace(plain, code)
+    return text
 
 
 def _dot(graph: CellGraph) -> str:
