@@ -156,6 +156,22 @@ def test_a_signed_literal_becomes_a_keyword_with_its_sign(make_notebook: Build) 
     assert "int_value=2" in function.copies[1].call
 
 
+def test_a_literal_compared_for_equality_is_named_after_what_it_is_compared_with(
+    make_notebook: Build,
+) -> None:
+    block = (
+        "sub = logs[logs['endpoint'] == {name!r}]\nslow = sub[sub.ms > {ms}]\n"
+        "rate = len(slow) / len(sub)\nprint(round(rate, 3))"
+    )
+    result = plan(
+        make_notebook,
+        "import pandas as pd\nlogs = pd.DataFrame({'endpoint': ['a', 'b'], 'ms': [5, 50]})",
+        block.format(name="a", ms=10),
+        block.format(name="b", ms=20),
+    )
+    assert only_shared(result).literals == ("endpoint", "limit")
+
+
 def test_literals_in_match_patterns_are_not_parameters() -> None:
     code = "match mode:\n    case {!r}:\n        speed = 1\n    case _:\n        speed = 0\n"
     assert align([statements(code.format("fast")), statements(code.format("slow"))]) is None

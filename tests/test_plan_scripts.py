@@ -49,3 +49,19 @@ def test_a_name_the_block_makes_and_passes_to_a_moved_function_is_no_hidden_stat
     assert [s.code for s in result.skipped] == []
     (script,) = result.scripts
     assert script.parameters == () and "rng = random.Random(3)" in script.body
+
+
+def test_a_name_a_later_cell_binds_again_for_sure_is_not_needed_from_before(
+    make_notebook: Build,
+) -> None:
+    # `lat` is set in a loop (maybe never); a later cell always binds it anew before
+    # anyone reads it, so the loop's cell need not return it (seen on the corpus: NBR211)
+    loop = "lines = []\nfor i in range(3):\n    lat = i * 2.5\n    lines.append(lat)\nprint(lines)"
+    rebinds = "lat = len(lines)\nprint(lat)"
+    result = plan(make_notebook, loop, rebinds, "lat")
+    assert [s.code for s in result.skipped] == []
+    assert [f.returns for f in result.scripts][0] == ("lines",)
+    # a rebinding on some paths only does not hide the loop's value
+    maybe = "if len(lines) > 5:\n    lat = len(lines)\nprint(lines)"
+    result = plan(make_notebook, loop, maybe, "lat")
+    assert ("NBR211", 0) in [(s.code, s.location.cell_index) for s in result.skipped]

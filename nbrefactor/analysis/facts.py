@@ -38,6 +38,8 @@ class CellFacts:
     ``deletes`` are the names the cell leaves deleted. ``call_mutates`` are the mutated
     names changed only through method calls (``x.append(1)``), which a module cannot be.
     ``read_positions`` gives the first (line, column) each read happens at, both 1-based.
+    ``always_binds`` are the names bound on every path through the cell (not only in a
+    branch or a loop body): after the cell, their earlier values are gone.
     """
 
     defines: tuple[str, ...] = ()
@@ -54,6 +56,7 @@ class CellFacts:
     star_imports: tuple[str, ...] = ()
     dynamic: tuple[str, ...] = ()
     magic_reads: frozenset[str] = frozenset()
+    always_binds: frozenset[str] = frozenset()
     parse_error: ParseError | None = None
     masked: MaskedCell | None = None
     #: The syntax tree of ``masked.code``, kept so that planning does not parse it again.
@@ -119,6 +122,7 @@ def analyse_masked(masked: MaskedCell) -> CellFacts:
         star_imports=tuple(walker.star_imports),
         dynamic=tuple(dict.fromkeys(walker.dynamic)),
         magic_reads=frozenset(walker.magic_reads),
+        always_binds=frozenset(walker.bound),
         masked=masked,
         tree=tree,
     )

@@ -9,6 +9,8 @@ gets a reason instead (``NBR210``-``NBR214``).
 from __future__ import annotations
 
 import ast
+from bisect import bisect_right
+from collections import defaultdict
 from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -20,21 +22,35 @@ from nbrefactor.planning.definitions import Binding, changed_names, classify_nam
 
 
 class Later:
-    """Answers "may something after cell N need this name?" in constant time."""
+    """Answers "may something after cell N need this name's value from cell N?".
+
+    A later cell needs it when it reads the name before binding it, unless a cell in
+    between binds the name on every path (``lat = stats()`` after a loop that set
+    ``lat``). Functions that stay in the notebook need what they read whenever called.
+    """
 
     def __init__(self, graph: CellGraph, moved: Mapping[str, tuple[str, ...]]) -> None:
         self.always = {n for params in moved.values() for n in params}  # calls pass them
-        self.last_reader: dict[str, int] = {}
-        for index, facts in graph.facts.items():
+        #: per name, in cell order: (cell, True) where a cell reads it, (cell, False)
+        #: where one binds it for sure without reading it first
+        self._events: dict[str, list[tuple[int, bool]]] = defaultdict(list)
+        for index, facts in sorted(graph.facts.items()):
             for definition in facts.defs:
                 if definition.name not in moved:
                     self.always |= definition.globals_read  # read when they are called
             # what the cell reads before binding it: `x = 1; print(x)` needs no earlier x
-            for name in (*facts.reads, *facts.magic_reads):
-                self.last_reader[name] = index
+            read = {*facts.reads, *facts.magic_reads}
+            for name in read:
+                self._events[name].append((index, True))
+            for name in facts.always_binds - read:
+                self._events[name].append((index, False))
 
     def needs(self, name: str, after: int) -> bool:
-        return name in self.always or self.last_reader.get(name, -1) > after
+        if name in self.always:
+            return True
+        events = self._events.get(name, ())
+        position = bisect_right(events, (after, True))  # the first event after cell `after`
+        return position < len(events) and events[position][1]
 
 
 @dataclass(slots=True)

@@ -450,7 +450,16 @@ def _literal_stem(node: Literal, parents: dict[int, ast.AST]) -> str:
     if isinstance(parent, ast.Subscript) and isinstance(value, str):
         return "column" if isinstance(parent.value, ast.Name) else "key"
     if isinstance(parent, ast.Compare):
-        return "limit"  # `x > 0.5`
+        if all(isinstance(op, (ast.Lt, ast.LtE, ast.Gt, ast.GtE)) for op in parent.ops):
+            return "limit"  # `x > 0.5`
+        for other in (parent.left, *parent.comparators):  # `df["endpoint"] == "GET /"`
+            if isinstance(other, ast.Subscript) and isinstance(other.slice, ast.Constant):
+                key = other.slice.value
+                if isinstance(key, str) and key.isidentifier() and not keyword.iskeyword(key):
+                    return key
+            if isinstance(other, ast.Attribute):  # `df.endpoint == "GET /"`
+                return other.attr
+        return "value"
     if isinstance(parent, ast.Assign) and isinstance(parent.targets[0], ast.Name):
         return parent.targets[0].id
     parts = words(type(value).__name__)
