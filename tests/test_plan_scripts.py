@@ -60,7 +60,7 @@ def test_a_name_a_later_cell_binds_again_for_sure_is_not_needed_from_before(
     rebinds = "lat = len(lines)\nprint(lat)"
     result = plan(make_notebook, loop, rebinds, "lat")
     assert [s.code for s in result.skipped] == []
-    assert [f.returns for f in result.scripts][0] == ("lines",)
+    assert result.scripts[0].returns == ("lines",)
     # a rebinding on some paths only does not hide the loop's value
     maybe = "if len(lines) > 5:\n    lat = len(lines)\nprint(lines)"
     result = plan(make_notebook, loop, maybe, "lat")

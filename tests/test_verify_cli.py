@@ -185,3 +185,25 @@ def test_recorded_tests_pass_and_catch_a_changed_function(
         module.write_text(original.replace(old, new))
         failed = pytest_run()
         assert failed.returncode == 1, (old, failed.stdout)
+
+
+def test_calls_with_a_notebook_function_as_argument_are_not_recorded(
+    work: Path, write_notebook: Write
+) -> None:
+    # scale() stays in the notebook (it reads `factor` and is passed around); a test run
+    # outside the notebook could not load it, so apply_all(scale, ...) is not recorded
+    write_notebook(
+        "factor = int('3')",
+        "def scale(x):\n    return x * factor",
+        "def apply_all(fn, values):\n    return [fn(v) for v in values]",
+        "def total(values):\n    return sum(values)",
+        "print(apply_all(scale, [1, 2]), total([1, 2]))",
+        "print(list(map(scale, [3])))",
+        name="nb.ipynb",
+    )
+    code, _, err = run("extract", "nb.ipynb", "--project-dir", "p", "--package", "pkg", "--verify")
+    assert code == 0, err
+    assert "recorded tests: 1 passed in p/tests/test_nb_recorded.py" in err
+    assert "dropped" not in err
+    tests = (work / "p/tests/test_nb_recorded.py").read_text()
+    assert "def test_total_call_1(" in tests and "apply_all" not in tests

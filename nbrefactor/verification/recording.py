@@ -35,11 +35,23 @@ def _nbrefactor_record(folder, modules, calls, limit):
                 raise Full
             return super().write(data)
 
+    class Notebook(Exception):
+        pass
+
+    class Pickler(pickle.Pickler):
+        # a function or class the notebook defined (or an instance of one) pickles as a
+        # reference to __main__, which a test run outside the notebook cannot load
+        def reducer_override(self, obj):
+            owner = obj if isinstance(obj, type) or callable(obj) else type(obj)
+            if getattr(owner, "__module__", None) == "__main__":
+                raise Notebook
+            return NotImplemented
+
     def dumps(value):
         buffer = Capped()
         try:
-            pickle.Pickler(buffer, protocol=4).dump(value)
-        except Exception:  # too big, or not picklable
+            Pickler(buffer, protocol=4).dump(value)
+        except Exception:  # too big, not picklable, or made by the notebook
             return None
         return buffer.getvalue()
 
