@@ -171,6 +171,8 @@ def test_unmask_multi_line_magic_after_moving() -> None:
         ("%time out = f(t)\n", "%time out = f(t, k=k)\n"),
         ("    x = %time f(t)  # slow\n", "    x = %time f(t, k=k)  # slow\n"),
         ("%timeit -n 3 -r 1 f(t)\r\n", "%timeit -n 3 -r 1 f(t, k=k)\r\n"),
+        ("out[f(t)] = %time g(1)\n", "out[f(t, k=k)] = %time g(1)\n"),  # in the target
+        ("a, é = %time f(t)\n", "a, é = %time f(t, k=k)\n"),
     ],
 )
 def test_rewritten_statement_of_a_line_magic_is_kept(source: str, rewritten: str) -> None:

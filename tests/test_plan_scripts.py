@@ -65,3 +65,26 @@ def test_a_name_a_later_cell_binds_again_for_sure_is_not_needed_from_before(
     maybe = "if len(lines) > 5:\n    lat = len(lines)\nprint(lines)"
     result = plan(make_notebook, loop, maybe, "lat")
     assert ("NBR211", 0) in [(s.code, s.location.cell_index) for s in result.skipped]
+    # nor does one in a `with` body, which a context manager may skip
+    suppressed = "with suppress(KeyError):\n    lat = {}['x']\nprint(lines)"
+    result = plan(make_notebook, "from contextlib import suppress", loop, suppressed, "lat")
+    assert ("NBR211", 1) in [(s.code, s.location.cell_index) for s in result.skipped]
+
+
+def test_a_run_rebinding_what_a_function_passed_to_a_moved_one_reads_stays(
+    make_notebook: Build,
+) -> None:
+    # double() stays (it is passed around) and reads k; apply_all moves and receives
+    # double; a run that sets k and calls apply_all must stay in the notebook, or
+    # double would not see the new k (found by review: wrong output, no error)
+    result = plan(
+        make_notebook,
+        "import math\nk = int('2')",
+        "def double(v):\n    return v * k",
+        "def apply_all(xs):\n    return [double(x) for x in xs]",
+        "print(list(map(double, [1, 2])))",
+        ("markdown", "## Rescale"),
+        "k = 3\nxs = [1, 2, 3]\ndoubled = apply_all(xs)\ntotal = sum(doubled)\nprint(total)",
+    )
+    assert [d.name for d in result.definitions] == ["apply_all"]
+    assert ("NBR214", 5) in [(s.code, s.location.cell_index) for s in result.skipped]

@@ -122,10 +122,28 @@ def analyse_masked(masked: MaskedCell) -> CellFacts:
         star_imports=tuple(walker.star_imports),
         dynamic=tuple(dict.fromkeys(walker.dynamic)),
         magic_reads=frozenset(walker.magic_reads),
-        always_binds=frozenset(walker.bound),
+        always_binds=frozenset(walker.bound)
+        - (_bound_in_with(tree) if "with" in masked.code else set()),
         masked=masked,
         tree=tree,
     )
+
+
+def _bound_in_with(tree: ast.Module) -> set[str]:
+    """Names bound inside a ``with`` body: a context manager may skip it
+    (``with suppress(...)``), so they are not bound on every path."""
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.With, ast.AsyncWith)):
+            for inner in node.body:
+                for child in ast.walk(inner):
+                    if isinstance(child, ast.Name) and isinstance(child.ctx, ast.Store):
+                        found.add(child.id)
+                    elif isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                        found.add(child.name)
+                    elif isinstance(child, ast.alias):
+                        found.add((child.asname or child.name).split(".")[0])
+    return found
 
 
 def _column(lines: list[str], line: int, offset: int) -> int:

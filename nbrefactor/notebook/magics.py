@@ -224,22 +224,41 @@ def unmask(code: str, magics: tuple[Magic, ...]) -> str:
 
 
 def _with_statement(magic: Magic, line: str, marker_at: int) -> str:
-    """The original line of a statement-running magic, with its statement as it is now.
+    """The original line of a statement-running magic, with its code as it is now.
 
-    Rewriting may change the statement a magic runs (a call gains a keyword argument):
-    the magic's own text (``%time``, ``x = %time``) is kept and the new statement put
-    after it. ``line`` is the masked line and ``marker_at`` where its marker starts.
+    Rewriting may change the code around the magic (a call gains a keyword argument,
+    in the statement or in the assignment's target): the magic's own text (``%time``,
+    ``%timeit -n 3``) is put back before the statement, or before the assigned value
+    for ``x = %time expr``. ``line`` is the masked line, ``marker_at`` where its
+    marker starts.
     """
     before = line[:marker_at].rstrip()
     if not before.endswith("#"):
         return magic.original
     now = before[:-1].strip()
-    masked = magic.prefix + magic.statement
-    if now == masked.strip() or not now.startswith(magic.prefix):
+    if now == (magic.prefix + magic.statement).strip():
         return magic.original
+    split = _value_start(now) if magic.prefix else 0
     body, ending = _split_ending(magic.original)
-    head = body.rstrip()[: len(body.rstrip()) - len(magic.statement)]
-    return head + now[len(magic.prefix) :] + ending
+    statement_at = len(body.rstrip()) - len(magic.statement)
+    magic_at = body.rfind("%" + magic.name, 0, statement_at)
+    if split is None or magic_at < 0:
+        return magic.original
+    indent = body[: len(body) - len(body.lstrip(" \t"))]
+    return indent + now[:split] + body[magic_at:statement_at] + now[split:] + ending
+
+
+def _value_start(assignment: str) -> int | None:
+    """Where the value of the one-line assignment ``assignment`` starts (a character
+    index), or None when it is not one."""
+    try:
+        tree = ast.parse(assignment)
+    except SyntaxError:
+        return None
+    node = tree.body[0] if len(tree.body) == 1 else None
+    if not isinstance(node, ast.Assign) or node.value.lineno != 1:
+        return None
+    return len(assignment.encode("utf-8")[: node.value.col_offset].decode("utf-8"))
 
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")

@@ -127,14 +127,14 @@ def block_flow(
     # a notebook function called here reads notebook globals: binding one of them in the
     # function would hide the new value from it (`THRESHOLD = 0.6; df.apply(label)`)
     bound_here = {b.name for b in walker.bindings}
-    for name in sorted(walker.uses):
+    moved = context.moved
+    # calls of moved functions that gained parameters pass them: the block reads them too
+    passed = [p for f in sorted(walker.uses & moved.keys()) for p in moved[f]]
+    for name in sorted(walker.uses | set(passed)):  # a staying function may be passed
         definition = context.staying.get(name)
         if definition is not None and definition.globals_read & bound_here:
             hidden = _quoted(sorted(definition.globals_read & bound_here))
             return Unsafe("NBR214", f"{hidden}, read by {name}()")
-    moved = context.moved
-    # calls of moved functions that gained parameters pass them: the block reads them too
-    passed = [p for f in sorted(walker.uses & moved.keys()) for p in moved[f]]
     parameters: list[str] = []
     imports: dict[str, str] = {}
     for name in dict.fromkeys([*walker.reads, *(p for p in passed if p not in walker.reads)]):
