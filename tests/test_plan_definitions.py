@@ -120,6 +120,21 @@ def test_a_caller_of_a_function_that_stays_receives_it_not_what_it_reads(
     assert moved(result) == {"score": ("tokenize",)}
 
 
+def test_nbr209_a_caller_with_a_local_of_the_needed_name(make_notebook: Build) -> None:
+    # moving is_high would make count_high pass its own threshold (0.9) to it
+    result = plan(
+        make_notebook,
+        "import statistics\nvalues = [0.2, 0.7]\nthreshold = statistics.mean(values)",
+        "def is_high(v):\n    return v > threshold",
+        "def count_high(vals):\n    threshold = 0.9\n    return sum(is_high(v) for v in vals)",
+        "def by_name(threshold):\n    return threshold",
+        "print(count_high(values), is_high(0.6))",
+    )
+    assert reasons(result) == {"is_high": "NBR209"}
+    assert "'threshold', a local name in count_high()" in result.skipped[0].message
+    assert moved(result) == {"count_high": ("is_high",), "by_name": ()}
+
+
 def test_a_function_without_parameters_may_be_passed_around(make_notebook: Build) -> None:
     result = plan(make_notebook, "def double(x):\n    return 2 * x", "list(map(double, [1, 2]))")
     assert moved(result) == {"double": ()}

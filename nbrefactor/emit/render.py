@@ -205,7 +205,8 @@ def notebook_edit(
     cells: CellTrees | None = None,
 ) -> NotebookEdit:
     """Cells without the moved definitions, calls passing new arguments, and one import
-    cell after the notebook's first imports."""
+    cell after the notebook's first imports (or before the first cell calling moved
+    code, when that comes earlier)."""
     cells = cells or CellTrees(graph)
     moved_in: dict[int, set[str]] = {}
     for definition in plan.definitions:
@@ -264,10 +265,17 @@ def notebook_edit(
     lines.extend(_import_line(module, tuple(names)) for module, names in elsewhere.items())
     if plan.exported:
         lines.append(_import_line(plan.module, (*plan.exported, *plan.moved_constants)))
+    # after the notebook's first imports, unless a cell before that already calls moved
+    # code (`import math; x, y = make_x_y()` in the first cell)
+    imported = {*plan.exported, *plan.moved_constants, *(f.name for f in plan.shared)}
+    calling = {s.cells[-1] for s in plan.scripts} | _copy_calls(plan).keys()
+    calling |= {index for index, facts in graph.facts.items() if facts.uses & imported}
+    calling -= removed
+    position = min(import_position(graph), *calling) if calling else import_position(graph)
     return NotebookEdit(
         sources=sources,
         removed=frozenset(removed),
-        inserted={import_position(graph): ("\n".join(lines),)},
+        inserted={position: ("\n".join(lines),)},
     )
 
 

@@ -58,6 +58,7 @@ def plan_definitions(
         _check(candidate, graph, bindings, skip, star_imports)
     changed = changed_names(graph)
     passed_around = _non_call_uses(trees)
+    by_name = {c.facts.name: c for c in candidates}
     # Skipping a function changes what its callers need (its notebook name instead of
     # what it reads): plan again until no more functions are skipped.
     while True:
@@ -67,6 +68,14 @@ def plan_definitions(
         )
         for candidate in candidates:
             name = candidate.facts.name
+            # a caller with a local `threshold` would pass its own to a moved function
+            # needing the notebook's: `is_high(v, threshold=threshold)` inside it
+            local = _local_names(candidate.node)
+            for callee in sorted(candidate.facts.globals_read & by_name.keys()):
+                shadowed = parameters.get(callee, set()) & local
+                if shadowed and callee not in skipped:
+                    names = ", ".join(f"'{n}'" for n in sorted(shadowed))
+                    skip(by_name[callee], "NBR209", f"{names}, a local name in {name}()")
             if candidate.facts.kind == "class" and name not in skipped:
                 # its methods call a function that needs notebook variables it does not have
                 needing = sorted(n for n in candidate.facts.globals_read if parameters.get(n))
@@ -346,6 +355,26 @@ def _reads_of_moved(
                 parameters[name].add(read)
     _propagate(candidates, parameters, skipped)
     return imports, constants, parameters
+
+
+def _local_names(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> set[str]:
+    """Every name bound inside ``node`` (its parameters too), nested scopes included: a
+    superset of its own local names, which is what a shadowing check needs."""
+    found: set[str] = set()
+    for child in ast.walk(node):
+        if child is node:
+            continue
+        if isinstance(child, ast.Name) and isinstance(child.ctx, (ast.Store, ast.Del)):
+            found.add(child.id)
+        elif isinstance(child, ast.arg):
+            found.add(child.arg)
+        elif isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            found.add(child.name)
+        elif isinstance(child, ast.alias):
+            found.add((child.asname or child.name).split(".")[0])
+        elif isinstance(child, ast.ExceptHandler) and child.name:
+            found.add(child.name)
+    return found
 
 
 def _propagate(

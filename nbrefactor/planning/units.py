@@ -20,6 +20,7 @@ SKIP_REASONS = {
     "NBR206": "reads the output history (_, Out, In)",
     "NBR207": "is a class whose methods read notebook variables",
     "NBR208": "evaluates notebook variables when defined (decorator, default, base class)",
+    "NBR209": "needs a notebook variable that a function calling it has a local of the same name",
     "NBR210": "reads a name before any cell defines it (hidden state)",
     "NBR211": "binds a name that later cells need only on some paths",
     "NBR212": "deletes a notebook name",

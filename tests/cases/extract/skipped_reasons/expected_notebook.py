@@ -1,5 +1,9 @@
 # %%
-from pkg.notebook import copies_differ_inside_f, make_copies_differ_inside_f
+from pkg.notebook import (
+    count_above,
+    copies_differ_inside_f,
+    make_copies_differ_inside_f,
+)
 
 # %%
 counter = 0
@@ -37,6 +41,9 @@ def head(values=items):
     return values[:1]
 
 # %%
+limit = len(items)
+
+# %%
 bump()
 cut = 4
 kept = list(filter(big, items))
@@ -50,6 +57,10 @@ def timed():
 # %%
 def run(code):
     return eval(code)
+
+# %%
+def above(x):
+    return x > limit
 
 # %% [markdown]
 # ## Script code that stays

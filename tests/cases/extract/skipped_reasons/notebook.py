@@ -34,6 +34,9 @@ def head(values=items):
     return values[:1]
 
 # %%
+limit = len(items)
+
+# %%
 bump()
 cut = 4
 kept = list(filter(big, items))
@@ -47,6 +50,15 @@ def timed():
 # %%
 def run(code):
     return eval(code)
+
+# %%
+def above(x):
+    return x > limit
+
+# %%
+def count_above(xs):
+    limit = 100  # NBR209: above() would be passed this local, not the notebook's limit
+    return sum(above(x) for x in xs)
 
 # %% [markdown]
 # ## Script code that stays

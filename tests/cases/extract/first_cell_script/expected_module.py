@@ -1,0 +1,13 @@
+"""Code moved out of notebook.py by nbrefactor."""
+
+import math
+
+
+def f(v, *, y):
+    return v + y
+
+
+def make_x_y():
+    x = math.sqrt(16)
+    y = x * 2
+    return x, y
