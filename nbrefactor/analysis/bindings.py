@@ -4,6 +4,7 @@ by the cell walker and the function analysis."""
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -87,6 +88,26 @@ class DefFacts:
     globals_read: frozenset[str] = frozenset()
     globals_written: frozenset[str] = frozenset()
     globals_mutated: frozenset[str] = frozenset()
+
+
+def names_bound_in(nodes: Iterable[ast.AST]) -> set[str]:
+    """Every name bound anywhere inside ``nodes``, nested scopes included (assignment
+    and deletion targets, parameters, definitions, imports, ``except ... as``): a
+    superset of what they bind, for checks that must not miss one."""
+    found: set[str] = set()
+    for node in nodes:
+        for child in ast.walk(node):
+            if isinstance(child, ast.Name) and isinstance(child.ctx, (ast.Store, ast.Del)):
+                found.add(child.id)
+            elif isinstance(child, ast.arg):
+                found.add(child.arg)
+            elif isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                found.add(child.name)
+            elif isinstance(child, ast.alias):
+                found.add((child.asname or child.name).split(".")[0])
+            elif isinstance(child, ast.ExceptHandler) and child.name:
+                found.add(child.name)
+    return found
 
 
 def base_name(node: ast.expr) -> str | None:

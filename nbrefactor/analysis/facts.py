@@ -11,7 +11,7 @@ import ast
 from dataclasses import dataclass, field
 
 from nbrefactor import pysource
-from nbrefactor.analysis.bindings import Binding, DefFacts
+from nbrefactor.analysis.bindings import Binding, DefFacts, names_bound_in
 from nbrefactor.analysis.cell_walker import CellWalker
 from nbrefactor.analysis.function_facts import def_facts
 from nbrefactor.notebook.magics import MaskedCell, mask, split_lines
@@ -132,18 +132,13 @@ def analyse_masked(masked: MaskedCell) -> CellFacts:
 def _bound_in_with(tree: ast.Module) -> set[str]:
     """Names bound inside a ``with`` body: a context manager may skip it
     (``with suppress(...)``), so they are not bound on every path."""
-    found: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.With, ast.AsyncWith)):
-            for inner in node.body:
-                for child in ast.walk(inner):
-                    if isinstance(child, ast.Name) and isinstance(child.ctx, ast.Store):
-                        found.add(child.id)
-                    elif isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                        found.add(child.name)
-                    elif isinstance(child, ast.alias):
-                        found.add((child.asname or child.name).split(".")[0])
-    return found
+    bodies = (
+        inner
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.With, ast.AsyncWith))
+        for inner in node.body
+    )
+    return names_bound_in(bodies)
 
 
 def _column(lines: list[str], line: int, offset: int) -> int:

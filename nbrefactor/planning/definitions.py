@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Set
 from dataclasses import dataclass
 
-from nbrefactor.analysis.bindings import DYNAMIC_CALLS, DefFacts
+from nbrefactor.analysis.bindings import DYNAMIC_CALLS, DefFacts, names_bound_in
 from nbrefactor.analysis.cell_walker import CellWalker
 from nbrefactor.analysis.graph import BUILTIN_NAMES, CellGraph, is_output_history
 from nbrefactor.notebook.magics import Magic
@@ -70,7 +70,7 @@ def plan_definitions(
             name = candidate.facts.name
             # a caller with a local `threshold` would pass its own to a moved function
             # needing the notebook's: `is_high(v, threshold=threshold)` inside it
-            local = _local_names(candidate.node)
+            local = names_bound_in(ast.iter_child_nodes(candidate.node))  # its parameters too
             for callee in sorted(candidate.facts.globals_read & by_name.keys()):
                 shadowed = parameters.get(callee, set()) & local
                 if shadowed and callee not in skipped:
@@ -355,26 +355,6 @@ def _reads_of_moved(
                 parameters[name].add(read)
     _propagate(candidates, parameters, skipped)
     return imports, constants, parameters
-
-
-def _local_names(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> set[str]:
-    """Every name bound inside ``node`` (its parameters too), nested scopes included: a
-    superset of its own local names, which is what a shadowing check needs."""
-    found: set[str] = set()
-    for child in ast.walk(node):
-        if child is node:
-            continue
-        if isinstance(child, ast.Name) and isinstance(child.ctx, (ast.Store, ast.Del)):
-            found.add(child.id)
-        elif isinstance(child, ast.arg):
-            found.add(child.arg)
-        elif isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            found.add(child.name)
-        elif isinstance(child, ast.alias):
-            found.add((child.asname or child.name).split(".")[0])
-        elif isinstance(child, ast.ExceptHandler) and child.name:
-            found.add(child.name)
-    return found
 
 
 def _propagate(
