@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import random
 from collections import deque
+from collections.abc import Sequence
 from typing import Any
 
 
@@ -82,6 +83,29 @@ def growth_word(ratio: float) -> str:
     return "linear" if ratio < LINEAR_LIMIT else "SUPERLINEAR"
 
 
+def growth(results: Sequence[Any], stages: Sequence[str]) -> dict[str, Any]:
+    """Per-cell time at the largest size over the smallest: in all (``total_ms``), per
+    stage (``<stage>_ms`` as ``<stage>_ratio``) and in CPU time. ``results`` have
+    ``cells`` and those fields."""
+    small = min(results, key=lambda r: r.cells)
+    large = max(results, key=lambda r: r.cells)
+
+    def ratio(field: str) -> float:
+        return per_cell_ratio(
+            small.cells, getattr(small, field), large.cells, getattr(large, field)
+        )
+
+    total = ratio("total_ms")
+    return {
+        "smallest": small.cells,
+        "largest": large.cells,
+        "ratio": total,
+        **{f"{stage}_ratio": ratio(f"{stage}_ms") for stage in stages},
+        "cpu_ratio": ratio("total_cpu_ms"),
+        "growth": growth_word(total),
+    }
+
+
 #: How far back (in cells) a generated cell may reach for a name: bounds the fan-in.
 WINDOW = 50
 
@@ -101,7 +125,14 @@ def code_cell(
 
 class GeneratedNotebook:
     """The bookkeeping of a seeded notebook generator: cells, ids, fresh names, and the
-    names defined in the last ``WINDOW`` cells, by kind. Subclasses write the cells."""
+    names defined in the last ``WINDOW`` cells, by kind; and the cell templates every
+    generator uses. Subclasses set the vocabulary, add cells with ``code`` and write
+    the rest of the cells."""
+
+    #: Settings the generated code reads, DataFrame columns, and categorical columns.
+    constants: tuple[str, ...] = ()
+    columns: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
 
     def __init__(self, n_cells: int, seed: int, kinds: tuple[str, ...]) -> None:
         self.n_cells = n_cells
@@ -134,6 +165,39 @@ class GeneratedNotebook:
         if self.rng.random() < 0.4:
             return "df"
         return self.pick("frame") or "df"
+
+    def scalar(self) -> str:
+        """A setting, or a recently computed number."""
+        if self.rng.random() < 0.5:
+            return self.rng.choice(self.constants)
+        return self.pick("scalar") or self.rng.choice(self.constants)
+
+    def col(self) -> str:
+        return self.rng.choice(self.columns)
+
+    def code(self, text: str, outputs: list[dict[str, Any]] | None = None) -> None:
+        raise NotImplementedError
+
+    def dict_counter(self) -> None:
+        name = self.fresh("counts")
+        f, cat = self.frame(), self.rng.choice(self.categories)
+        self.code(
+            f'{name} = {{}}\nfor key in {f}["{cat}"]:\n'
+            f"    {name}[key] = {name}.get(key, 0) + 1\n"
+            f"sorted({name}.items(), key=lambda kv: -kv[1])[:5]",
+            [result("[('north', 812), ('south', 640)]")],
+        )
+        self.remember("dict", name)
+
+    def plot(self) -> None:
+        f, c = self.frame(), self.col()
+        self.code(
+            "fig, ax = plt.subplots(figsize=(8, 4))\n"
+            f'ax.hist({f}["{c}"], bins=N_BINS)\n'
+            f'ax.axvline({self.scalar()}, color="red")\n'
+            f'ax.set_title("{c} distribution")\nplt.show()',
+            [image()],
+        )
 
     def markdown(self, text: str) -> None:
         self.cells.append(

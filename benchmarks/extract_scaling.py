@@ -90,6 +90,10 @@ class _Generator(common.GeneratedNotebook):
     (once one moved function has new parameters, every moved call site is rewritten).
     """
 
+    constants = CONSTANTS
+    columns = COLUMNS
+    categories = CATEGORIES
+
     def __init__(self, n_cells: int, seed: int) -> None:
         super().__init__(n_cells, seed, kinds=("frame", "scalar", "dict", "func", "pure1"))
         self.until_heading = self.rng.randint(4, 8)
@@ -98,14 +102,6 @@ class _Generator(common.GeneratedNotebook):
 
     def forget(self, kind: str, value: Any) -> None:
         self.recent[kind] = deque(item for item in self.recent[kind] if item[1] != value)
-
-    def scalar(self) -> str:
-        if self.rng.random() < 0.5:
-            return self.rng.choice(CONSTANTS)
-        return self.pick("scalar") or self.rng.choice(CONSTANTS)
-
-    def col(self) -> str:
-        return self.rng.choice(COLUMNS)
 
     def comment(self) -> str:
         return self.rng.choice(COMMENTS) + "\n" if self.rng.random() < 0.15 else ""
@@ -220,7 +216,7 @@ class _Generator(common.GeneratedNotebook):
         self.code(self.comment() + text)
 
     def derive_frame(self) -> None:
-        f, cat, c = self.frame(), self.rng.choice(CATEGORIES), self.col()
+        f, cat, c = self.frame(), self.rng.choice(self.categories), self.col()
         name = self.fresh("by")
         if self.rng.random() < 0.5:
             text = (
@@ -256,17 +252,6 @@ class _Generator(common.GeneratedNotebook):
         )
         self.remember("scalar", total)
 
-    def dict_counter(self) -> None:
-        name = self.fresh("counts")
-        f, cat = self.frame(), self.rng.choice(CATEGORIES)
-        self.code(
-            f'{name} = {{}}\nfor key in {f}["{cat}"]:\n'
-            f"    {name}[key] = {name}.get(key, 0) + 1\n"
-            f"sorted({name}.items(), key=lambda kv: -kv[1])[:5]",
-            [common.result("[('north', 812), ('south', 640)]")],
-        )
-        self.remember("dict", name)
-
     def display(self) -> None:
         f = self.frame()
         roll = self.rng.random()
@@ -279,16 +264,6 @@ class _Generator(common.GeneratedNotebook):
                 f'print({self.scalar()}, {f}.shape, {f}["{self.col()}"].max())',
                 [common.stream("0.5 (812, 9) 3.2\n")],
             )
-
-    def plot(self) -> None:
-        f, c = self.frame(), self.col()
-        self.code(
-            "fig, ax = plt.subplots(figsize=(8, 4))\n"
-            f'ax.hist({f}["{c}"], bins=N_BINS)\n'
-            f'ax.axvline({self.scalar()}, color="red")\n'
-            f'ax.set_title("{c} distribution")\nplt.show()',
-            [common.image()],
-        )
 
     def magic(self) -> None:
         roll = self.rng.random()
@@ -407,7 +382,7 @@ class _Generator(common.GeneratedNotebook):
         f = self.frame()
         args = ", ".join([f] * func.arity) if func.arity == 1 else f
         if func.name.startswith("summarise"):
-            args = f'{f}, "{self.rng.choice(CATEGORIES)}"'
+            args = f'{f}, "{self.rng.choice(self.categories)}"'
         name = self.fresh("result")
         roll = self.rng.random()
         if roll < 0.4:
@@ -653,28 +628,14 @@ def run(
 
 
 def growth(results: list[Result]) -> dict[str, Any]:
-    """Per-cell time at the largest size over the smallest."""
-    small = min(results, key=lambda r: r.cells)
-    large = max(results, key=lambda r: r.cells)
-
-    def ratio(ms_small: float, ms_large: float) -> float:
-        return common.per_cell_ratio(small.cells, ms_small, large.cells, ms_large)
-
-    total = ratio(small.total_ms, large.total_ms)
+    """Per-cell time at the largest size over the smallest, and over the second largest:
+    the smallest notebook carries the fixed costs of a run; the two largest do not."""
+    summary = common.growth(results, ("extract", "diff"))
     ordered = sorted(results, key=lambda r: r.cells)
-    upper = ordered[-2] if len(ordered) > 2 else small
-    return {
-        "smallest": small.cells,
-        "largest": large.cells,
-        "ratio": total,
-        # the smallest notebook carries the fixed costs of a run; the two largest do not
-        "second_largest": upper.cells,
-        "upper_ratio": (large.total_ms / large.cells) / (upper.total_ms / upper.cells),
-        "extract_ratio": ratio(small.extract_ms, large.extract_ms),
-        "diff_ratio": ratio(small.diff_ms, large.diff_ms),
-        "cpu_ratio": ratio(small.total_cpu_ms, large.total_cpu_ms),
-        "growth": common.growth_word(total),
-    }
+    large, upper = ordered[-1], ordered[-2] if len(ordered) > 2 else ordered[0]
+    summary["second_largest"] = upper.cells
+    summary["upper_ratio"] = (large.total_ms / large.cells) / (upper.total_ms / upper.cells)
+    return summary
 
 
 # -- output ----------------------------------------------------------------------------------

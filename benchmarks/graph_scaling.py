@@ -54,20 +54,14 @@ class _Generator(common.GeneratedNotebook):
     real analysis notebooks.
     """
 
+    constants = CONSTANTS[:4]
+    columns = COLUMNS
+    categories = CATEGORIES
+
     def __init__(self, n_cells: int, seed: int) -> None:
         super().__init__(n_cells, seed, kinds=("frame", "scalar", "list", "dict", "func", "class"))
         self.reruns: list[list[Any]] = []  # [cells to go, cell]: cells run out of order
         self.until_markdown = self.rng.randint(6, 10)
-
-    # -- helpers --------------------------------------------------------------------------
-
-    def scalar(self) -> str:
-        if self.rng.random() < 0.5:
-            return self.rng.choice(CONSTANTS[:4])
-        return self.pick("scalar") or self.rng.choice(CONSTANTS[:4])
-
-    def col(self) -> str:
-        return self.rng.choice(COLUMNS)
 
     # -- cells ----------------------------------------------------------------------------
 
@@ -190,7 +184,7 @@ class _Generator(common.GeneratedNotebook):
         self.code(text)
 
     def derive_frame(self) -> None:
-        f, cat, c = self.frame(), self.rng.choice(CATEGORIES), self.col()
+        f, cat, c = self.frame(), self.rng.choice(self.categories), self.col()
         name = self.fresh("frame")
         if self.rng.random() < 0.5:
             text = (
@@ -237,17 +231,6 @@ class _Generator(common.GeneratedNotebook):
             self.code(text)
             self.remember("dict", name)
 
-    def dict_counter(self) -> None:
-        name = self.fresh("counts")
-        f, cat = self.frame(), self.rng.choice(CATEGORIES)
-        self.code(
-            f'{name} = {{}}\nfor key in {f}["{cat}"]:\n'
-            f"    {name}[key] = {name}.get(key, 0) + 1\n"
-            f"sorted({name}.items(), key=lambda kv: -kv[1])[:5]",
-            [common.result("[('north', 812), ('south', 640)]")],
-        )
-        self.remember("dict", name)
-
     def function_def(self) -> None:
         name = self.fresh("transform")
         c, helper = self.col(), self.pick("func")
@@ -291,16 +274,6 @@ class _Generator(common.GeneratedNotebook):
                 f'print({v}, {f}.shape, {f}["{self.col()}"].max())',
                 [common.stream("0.5 (812, 9) 3.2\n")],
             )
-
-    def plot(self) -> None:
-        f, c = self.frame(), self.col()
-        self.code(
-            "fig, ax = plt.subplots(figsize=(8, 4))\n"
-            f'ax.hist({f}["{c}"], bins=N_BINS)\n'
-            f'ax.axvline({self.scalar()}, color="red")\n'
-            f'ax.set_title("{c} distribution")\nplt.show()',
-            [common.image()],
-        )
 
     def try_load(self) -> None:
         name = self.fresh("cfg")
@@ -468,26 +441,6 @@ def run(sizes: list[int], repeat: int, seed: int, workload: str = "realistic") -
     return results
 
 
-def growth(results: list[Result]) -> dict[str, Any]:
-    """Per-cell time at the largest size over the smallest, overall and per stage."""
-    small = min(results, key=lambda r: r.cells)
-    large = max(results, key=lambda r: r.cells)
-
-    def ratio(ms_small: float, ms_large: float) -> float:
-        return common.per_cell_ratio(small.cells, ms_small, large.cells, ms_large)
-
-    total = ratio(small.total_ms, large.total_ms)
-    return {
-        "smallest": small.cells,
-        "largest": large.cells,
-        "ratio": total,
-        "read_ratio": ratio(small.read_ms, large.read_ms),
-        "graph_ratio": ratio(small.graph_ms, large.graph_ms),
-        "cpu_ratio": ratio(small.total_cpu_ms, large.total_cpu_ms),
-        "growth": common.growth_word(total),
-    }
-
-
 # -- output ----------------------------------------------------------------------------------
 
 
@@ -539,7 +492,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
     results = run(args.sizes, args.repeat, args.seed, args.workload)
-    summary = growth(results)
+    summary = common.growth(results, ("read", "graph"))
     if args.json:
         payload = {
             "python": platform.python_version(),
