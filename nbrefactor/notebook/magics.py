@@ -79,11 +79,22 @@ class Magic:
     original: str
     python_body: bool = False
     reads: tuple[str, ...] = ()
-    #: For ``python_body`` magics: original column minus masked column of the statement,
-    #: the statement, and what the masked line puts before it (``x = `` for ``x = %time``).
-    shift: int = 0
+    #: For ``python_body`` magics: the statement (it ends the original line), and what the
+    #: masked line puts before it (``x = `` for ``x = %time``).
     statement: str = ""
     prefix: str = ""
+
+    @property
+    def statement_at(self) -> int:
+        """For ``python_body`` magics: where the statement starts in the original line."""
+        return len(self.original.rstrip()) - len(self.statement)
+
+    @property
+    def shift(self) -> int:
+        """For ``python_body`` magics: the statement's column in the original line minus
+        its column in the masked one (the masked line keeps the original's indent)."""
+        indent = len(self.original) - len(self.original.lstrip(" \t"))
+        return self.statement_at - (indent + len(self.prefix))
 
     @property
     def dynamic(self) -> bool:
@@ -240,12 +251,11 @@ def _with_statement(magic: Magic, line: str, marker_at: int) -> str:
         return magic.original
     split = _value_start(now) if magic.prefix else 0
     body, ending = _split_ending(magic.original)
-    statement_at = len(body.rstrip()) - len(magic.statement)
-    magic_at = body.rfind("%" + magic.name, 0, statement_at)
+    magic_at = body.rfind("%" + magic.name, 0, magic.statement_at)
     if split is None or magic_at < 0:
         return magic.original
     indent = body[: len(body) - len(body.lstrip(" \t"))]
-    return indent + now[:split] + body[magic_at:statement_at] + now[split:] + ending
+    return indent + now[:split] + body[magic_at : magic.statement_at] + now[split:] + ending
 
 
 def _value_start(assignment: str) -> int | None:
@@ -442,8 +452,6 @@ class _Masker:
         original = self.lines[i]
         body, ending = _split_ending(original)
         indent = body[: len(body) - len(body.lstrip(" \t"))]
-        masked_at = len(indent) + len(prefix)
-        original_at = len(body.rstrip()) - len(statement)  # the statement ends the line
         self.magics.append(
             Magic(
                 number,
@@ -453,7 +461,6 @@ class _Masker:
                 i + 1,
                 original,
                 python_body=True,
-                shift=original_at - masked_at,
                 statement=statement,
                 prefix=prefix,
             )

@@ -59,6 +59,8 @@ def plan_definitions(
     changed = changed_names(graph)
     passed_around = _non_call_uses(trees)
     by_name = {c.facts.name: c for c in candidates}
+    # its parameters too; computed once: the loop below may run several times
+    local = {c.facts.name: names_bound_in(ast.iter_child_nodes(c.node)) for c in candidates}
     # Skipping a function changes what its callers need (its notebook name instead of
     # what it reads): plan again until no more functions are skipped.
     while True:
@@ -70,9 +72,8 @@ def plan_definitions(
             name = candidate.facts.name
             # a caller with a local `threshold` would pass its own to a moved function
             # needing the notebook's: `is_high(v, threshold=threshold)` inside it
-            local = names_bound_in(ast.iter_child_nodes(candidate.node))  # its parameters too
             for callee in sorted(candidate.facts.globals_read & by_name.keys()):
-                shadowed = parameters.get(callee, set()) & local
+                shadowed = parameters.get(callee, set()) & local[name]
                 if shadowed and callee not in skipped:
                     names = ", ".join(f"'{n}'" for n in sorted(shadowed))
                     skip(by_name[callee], "NBR209", f"{names}, a local name in {name}()")
