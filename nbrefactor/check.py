@@ -92,8 +92,8 @@ def run_check(
     return CheckResult(classes, tuple(diagnostics), tuple(problems), files_checked)
 
 
-#: Formats whose cells are the user's: the hidden-state check makes sense for them.
-_CELL_FORMATS = frozenset({"ipynb", "py:percent", "py:hydrogen"})
+#: Text formats whose cells are the user's: the hidden-state check makes sense for them.
+_CELL_FORMATS = frozenset({"py:percent", "py:hydrogen"})
 
 
 def _hidden_state(paths: Sequence[Path], problems: list[str]) -> list[Diagnostic]:
@@ -101,15 +101,18 @@ def _hidden_state(paths: Sequence[Path], problems: list[str]) -> list[Diagnostic
     of the notebooks among ``paths``: ``.ipynb`` files, and text files with cell markers
     (jupytext's percent and hydrogen formats); a plain script has no cells to misorder."""
     from nbrefactor.analysis.graph import build_graph  # only this check needs the graph
-    from nbrefactor.notebook.reader import read_notebook
+    from nbrefactor.notebook.reader import guess_text_format, read_notebook_text, read_source
 
     found: list[Diagnostic] = []
     for path in paths:
+        suffix = path.suffix.lower()
+        if suffix not in (".ipynb", ".py"):
+            continue
         try:
-            notebook = read_notebook(path)
-            if notebook.format not in _CELL_FORMATS:
-                continue
-            graph = build_graph(notebook)
+            text = read_source(path)
+            if suffix == ".py" and guess_text_format(text, suffix) not in _CELL_FORMATS:
+                continue  # a plain script: no need to read it as a notebook
+            graph = build_graph(read_notebook_text(text, path))
         except NbrefactorError as error:
             if str(error) not in problems:
                 problems.append(str(error))
