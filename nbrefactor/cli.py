@@ -265,7 +265,8 @@ def _run_options(command: Callable[P, R]) -> Callable[P, R]:
 @click.option(
     "--project-dir",
     type=click.Path(file_okay=False, path_type=Path),
-    help="Without REFACTORED: the project to extract into (nothing is written).",
+    help="Without REFACTORED: the project to extract into (nothing is written). With "
+    "it: the project whose package REFACTORED imports [default: the one above REFACTORED].",
 )
 @click.option("--package", help="Without REFACTORED: the package of a new project.")
 @click.option("--module", help="Without REFACTORED: the module to extract into.")

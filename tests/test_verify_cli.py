@@ -74,6 +74,10 @@ def test_a_broken_refactoring_is_a_difference(
     code, out, err = run("verify", "analysis.ipynb", "proj/new.ipynb")  # inside: importable
     assert code == 0, out + err
     assert "same outputs" in out
+    code, out, err = run("verify", "analysis.ipynb", "new.ipynb", "--project-dir", "proj")
+    assert code == 0 and "same outputs" in out, out + err  # or named: importable
+    code, _, err = run("verify", "analysis.ipynb", "new.ipynb", "--project-dir", "nowhere")
+    assert code == 2 and "nowhere: no pyproject.toml" in err
     monkeypatch.setenv("PYTHONPATH", str(work / "proj" / "src"))
     assert run("verify", "analysis.ipynb", "new.ipynb")[0] == 0
     module = work / "proj/src/pkg/analysis.py"

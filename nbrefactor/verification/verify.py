@@ -138,23 +138,28 @@ def verify(
         ExecutionFailed: the original does not run, or the refactored one cannot start.
         NbrefactorError: a notebook cannot be read, or the extraction cannot be planned.
     """
+    folder = None if project_dir is None else Path(project_dir)
     if refactored is not None:
-        return [verify_files(Path(original), Path(refactored), options)]
+        return [verify_files(Path(original), Path(refactored), options, project_dir=folder)]
     return verify_extraction_of(
-        Path(original),
-        options,
-        project_dir=None if project_dir is None else Path(project_dir),
-        package=package,
-        module=module,
+        Path(original), options, project_dir=folder, package=package, module=module
     )
 
 
-def verify_files(original: Path, refactored: Path, options: RunOptions) -> Verification:
+def verify_files(
+    original: Path, refactored: Path, options: RunOptions, *, project_dir: Path | None = None
+) -> Verification:
     """Run both notebooks and compare them. A cell of the refactored notebook that
-    raises is a difference (the run goes on); one of the original stops everything."""
+    raises is a difference (the run goes on); one of the original stops everything.
+    The refactored notebook imports the package of ``project_dir``, else of the
+    project it is in, without it being installed."""
+    if project_dir is not None:  # the user named it: it must be a project
+        python_path = [find_project(project_dir).import_root]
+    else:
+        python_path = _project_path(refactored)
     before = run_original(original, options)
     after = execute_notebook(
-        refactored, replace(options, allow_errors=True), python_path=_project_path(refactored)
+        refactored, replace(options, allow_errors=True), python_path=python_path
     )
     return Verification(original, str(refactored), len(before), compare_runs(before, after))
 
