@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0.dev0"
+from nbrefactor._version import __version__
 
 _WHERE = {
     "Cell": "nbrefactor.notebook.model",
@@ -22,7 +22,7 @@ _WHERE = {
     "Diagnostic": "nbrefactor.diagnostics",
     "DuplicateReport": "nbrefactor.duplicates",
     "Edge": "nbrefactor.analysis.graph",
-    "ExecutionFailed": "nbrefactor.verification.execute",
+    "ExecutionFailed": "nbrefactor.errors",
     "ExtractionResult": "nbrefactor.extraction",
     "Location": "nbrefactor.notebook.model",
     "MaskedCell": "nbrefactor.notebook.magics",
@@ -98,10 +98,15 @@ if TYPE_CHECKING:
     from nbrefactor.config import Config, load_config
     from nbrefactor.diagnostics import Diagnostic
     from nbrefactor.duplicates import DuplicateReport, find_duplicates
-    from nbrefactor.errors import NbrefactorError, NotebookReadError, UnsupportedNotebookError
+    from nbrefactor.errors import (
+        ExecutionFailed,
+        NbrefactorError,
+        NotebookReadError,
+        UnsupportedNotebookError,
+    )
     from nbrefactor.extraction import ExtractionResult, extract
     from nbrefactor.notebook.magics import MaskedCell, mask, unmask
     from nbrefactor.notebook.model import Cell, Location, Notebook
     from nbrefactor.notebook.reader import read_notebook, read_notebook_text
-    from nbrefactor.verification.execute import ExecutionFailed, RunOptions
+    from nbrefactor.verification.execute import RunOptions
     from nbrefactor.verification.verify import Verification, verify

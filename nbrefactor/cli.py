@@ -11,7 +11,7 @@ from typing import Literal, ParamSpec, TypeVar
 
 import click
 
-from nbrefactor import __version__
+from nbrefactor._version import __version__
 from nbrefactor.analysis.graph import build_graph
 from nbrefactor.cache import CACHE_DIR, FingerprintCache
 from nbrefactor.check import run_check

@@ -1,24 +1,80 @@
-"""Diagnostics: a code, a message and a place in a notebook, printed like a linter's."""
+"""Every NBRxxx code nbrefactor reports, and the one shape of a finding.
+
+A :class:`Diagnostic` is a code, a message and a place; ``str()`` prints it like a
+linter (``path:cell_N:line:col: CODE message``) and :meth:`Diagnostic.as_dict` is the
+form every JSON report uses. :data:`CODES` is the only registry: duplicate findings
+(NBR0xx), cell-graph findings (NBR1xx) and the reasons code stays in the notebook
+(NBR2xx), each with its severity, a one-line summary and the page that explains it.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from nbrefactor.notebook.model import Location
 
 Severity = Literal["error", "warning", "info"]
 
-#: Every diagnostic code nbrefactor emits, with its severity and a one-line summary.
-CODES: dict[str, tuple[Severity, str]] = {
-    "NBR100": ("error", "cell does not parse as Python (after masking IPython syntax)"),
-    "NBR101": ("warning", "name used before the cell that defines it (hidden state)"),
-    "NBR102": ("warning", "name never defined in the notebook"),
-    "NBR103": ("warning", "cell executed out of order"),
-    "NBR104": ("info", "name redefined with a different meaning"),
-    "NBR105": ("info", "definition never used"),
-    "NBR106": ("warning", "names created or read dynamically (star import, exec, %run)"),
-    "NBR107": ("info", "cell never executed although later cells were"),
+
+@dataclass(frozen=True, slots=True)
+class Code:
+    """What one code means: how serious it is, a one-line summary, and where the
+    documentation explains it (a path in the repository, with its anchor)."""
+
+    severity: Severity
+    summary: str
+    doc: str
+
+
+_CHECK = "docs/check.md"
+_GRAPH = "docs/graph.md#diagnostics"
+_STAYS = "docs/extract.md#what-stays-and-why"
+
+#: Every code nbrefactor emits.
+CODES: dict[str, Code] = {
+    # duplicated code (``check`` and the pre-commit hook)
+    "NBR001": Code("warning", "duplicated block of code", f"{_CHECK}#what-counts-as-a-copy"),
+    "NBR002": Code("error", "file could not be checked", f"{_CHECK}#output-formats"),
+    # the cell graph (``graph``, ``check --check hidden-state``)
+    "NBR100": Code("error", "cell does not parse as Python (after masking IPython syntax)", _GRAPH),
+    "NBR101": Code("warning", "name used before the cell that defines it (hidden state)", _GRAPH),
+    "NBR102": Code("warning", "name never defined in the notebook", _GRAPH),
+    "NBR103": Code("warning", "cell executed out of order", _GRAPH),
+    "NBR104": Code("info", "name redefined with a different meaning", _GRAPH),
+    "NBR105": Code("info", "definition never used", _GRAPH),
+    "NBR106": Code(
+        "warning", "names created or read dynamically (star import, exec, %run)", _GRAPH
+    ),
+    "NBR107": Code("info", "cell never executed although later cells were", _GRAPH),
+    # why a unit stays in the notebook (``extract``)
+    "NBR201": Code("info", "writes a notebook global", _STAYS),
+    "NBR202": Code("info", "is used as a value, not only called, and needs new parameters", _STAYS),
+    "NBR203": Code("info", "is defined more than once in the notebook", _STAYS),
+    "NBR204": Code(
+        "info", "contains IPython syntax or sits in a cell that cannot be rewritten", _STAYS
+    ),
+    "NBR205": Code("info", "uses exec/eval/globals() or names from a star import", _STAYS),
+    "NBR206": Code("info", "reads the output history (_, Out, In)", _STAYS),
+    "NBR207": Code("info", "is a class whose methods read notebook variables", _STAYS),
+    "NBR208": Code(
+        "info", "evaluates notebook variables when defined (decorator, default, base class)", _STAYS
+    ),
+    "NBR209": Code(
+        "info",
+        "needs a notebook variable that a function calling it has a local of the same name",
+        _STAYS,
+    ),
+    "NBR210": Code("info", "reads a name before any cell defines it (hidden state)", _STAYS),
+    "NBR211": Code("info", "binds a name that later cells need only on some paths", _STAYS),
+    "NBR212": Code("info", "deletes a notebook name", _STAYS),
+    "NBR213": Code(
+        "info", "uses exec/eval/globals(), a star import, or the output history", _STAYS
+    ),
+    "NBR214": Code(
+        "info", "binds a name that a notebook function it calls reads as a global", _STAYS
+    ),
+    "NBR215": Code("info", "is duplicated, but its copies cannot share one function", _STAYS),
 }
 
 
@@ -32,7 +88,31 @@ class Diagnostic:
 
     @property
     def severity(self) -> Severity:
-        return CODES[self.code][0]
+        return CODES[self.code].severity
 
     def __str__(self) -> str:
         return f"{self.location}: {self.code} {self.message}"
+
+    def as_dict(self) -> dict[str, Any]:
+        """The finding as every JSON report gives it."""
+        return {
+            "code": self.code,
+            "severity": self.severity,
+            "path": self.location.path,
+            "cell": self.location.cell_index,
+            "line": self.location.line,
+            "col": self.location.col,
+            "message": self.message,
+        }
+
+
+def not_extracted(code: str, name: str, location: Location, detail: str = "") -> Diagnostic:
+    """Why ``name`` (a definition, or a block of cells) stays in the notebook: the
+    summary of ``code`` (an NBR2xx code), with ``detail`` when there is more to say."""
+    reason = CODES[code].summary + (f": {detail}" if detail else "")
+    return Diagnostic(code, f"'{name}' not extracted: {reason}", location)
+
+
+def file_problem(path: str, message: str) -> Diagnostic:
+    """A file that could not be checked, and why (NBR002)."""
+    return Diagnostic("NBR002", message, Location.whole_file(path))

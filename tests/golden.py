@@ -50,7 +50,10 @@ def extract_case(folder: Path, work: Path) -> dict[str, str]:
     result = extract(notebook, project_dir=work / "project", package="pkg", autoreload=False)
     result.changes.apply()
     module = work / "project" / "src" / "pkg" / "notebook.py"
-    skipped = "".join(f"{s.code} {s.name}: {s.message}\n" for s in result.plan.skipped)
+    skipped = "".join(  # "'name' not extracted: reason" -> "CODE name: reason"
+        "{} {}: {}\n".format(s.code, *s.message[1:].split("' not extracted: ", 1))
+        for s in result.plan.skipped
+    )
     return {
         "expected_module.py": module.read_text(encoding="utf-8") if module.exists() else "",
         "expected_notebook.py": notebook.read_text(encoding="utf-8"),

@@ -20,7 +20,7 @@ def moved(result: ExtractionPlan) -> dict[str, tuple[str, ...]]:
 
 
 def reasons(result: ExtractionPlan) -> dict[str, str]:
-    return {s.name: s.code for s in result.skipped}
+    return {s.message.split("' not extracted")[0][1:]: s.code for s in result.skipped}
 
 
 def test_a_function_reading_a_notebook_variable_gets_it_as_a_parameter(

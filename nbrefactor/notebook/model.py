@@ -12,14 +12,22 @@ CellType = Literal["code", "markdown", "raw"]
 
 @dataclass(frozen=True, slots=True)
 class Location:
-    """A place in a notebook: ``cell_index`` counts all cells from 0, lines and columns from 1."""
+    """A place in a notebook: ``cell_index`` counts all cells from 0, lines and columns
+    from 1; line 0 stands for the file as a whole (:meth:`whole_file`)."""
 
     path: str
     cell_index: int | None
     line: int = 1
     col: int = 1
 
+    @classmethod
+    def whole_file(cls, path: str) -> Location:
+        """The file itself, not a place in it (one that could not be read)."""
+        return cls(path, None, 0, 0)
+
     def __str__(self) -> str:
+        if self.line == 0:
+            return self.path
         if self.cell_index is None:
             return f"{self.path}:{self.line}:{self.col}"
         return f"{self.path}:cell_{self.cell_index}:{self.line}:{self.col}"

@@ -18,7 +18,7 @@ from nbrefactor.analysis.cell_walker import CellWalker
 from nbrefactor.analysis.facts import DefFacts
 from nbrefactor.analysis.graph import CellGraph, is_output_history
 from nbrefactor.notebook.model import Cell
-from nbrefactor.planning.definitions import Binding, changed_names, classify_name
+from nbrefactor.planning.definitions import BindingsByName, changed_names, classify_name
 
 
 class Later:
@@ -62,7 +62,7 @@ class NotebookContext:
 
     graph: CellGraph
     trees: Mapping[int, ast.Module]
-    bindings: Mapping[str, list[Binding]]
+    bindings: BindingsByName
     moved: Mapping[str, tuple[str, ...]]
     later: Later = field(init=False)
     staying: dict[str, DefFacts] = field(init=False)
@@ -79,7 +79,7 @@ class NotebookContext:
         }
 
     def bound_before(self, name: str, cell: int) -> bool:
-        return any(b.cell < cell for b in self.bindings.get(name, ()))
+        return any(bound < cell for bound, _ in self.bindings.get(name, ()))
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +97,8 @@ class Flow:
 
 @dataclass(frozen=True, slots=True)
 class Unsafe:
-    """Why a block cannot become a function: a code from ``SKIP_REASONS`` and details."""
+    """Why a block cannot become a function: an NBR2xx code (see
+    :data:`nbrefactor.diagnostics.CODES`) and details."""
 
     code: str
     detail: str

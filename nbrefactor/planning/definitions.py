@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import ast
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Mapping, Set
+from collections.abc import Callable, Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass
 
-from nbrefactor.analysis.bindings import DYNAMIC_CALLS, DefFacts, names_bound_in
+from nbrefactor.analysis.bindings import DYNAMIC_CALLS, Binding, DefFacts, names_bound_in
 from nbrefactor.analysis.cell_walker import CellWalker
 from nbrefactor.analysis.graph import BUILTIN_NAMES, CellGraph, is_output_history
+from nbrefactor.diagnostics import Diagnostic, not_extracted
 from nbrefactor.notebook.magics import Magic
-from nbrefactor.planning.units import SKIP_REASONS, ExtractionPlan, MovedDefinition, Skipped
+from nbrefactor.planning.units import ExtractionPlan, MovedDefinition
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +34,7 @@ def plan_definitions(
     module: str,
     *,
     trees: Mapping[int, ast.Module] | None = None,
-    bindings: Mapping[str, list[Binding]] | None = None,
+    bindings: BindingsByName | None = None,
 ) -> ExtractionPlan:
     """Which definitions of ``graph``'s notebook move into ``module``, and how.
 
@@ -44,14 +45,12 @@ def plan_definitions(
     trees = parse_cells(graph) if trees is None else trees
     bindings = collect_bindings(graph) if bindings is None else bindings
     candidates = list(_candidates(graph, trees))
-    skipped: dict[str, Skipped] = {}
+    skipped: dict[str, Diagnostic] = {}
 
     def skip(candidate: _Candidate, code: str, detail: str = "") -> None:
-        message = SKIP_REASONS[code] + (f": {detail}" if detail else "")
+        name = candidate.facts.name
         location = notebook.location(candidate.cell, candidate.node.lineno)
-        skipped.setdefault(
-            candidate.facts.name, Skipped(code, candidate.facts.name, message, location)
-        )
+        skipped.setdefault(name, not_extracted(code, name, location, detail))
 
     star_imports = any(f.star_imports for f in graph.facts.values())
     for candidate in candidates:
@@ -130,18 +129,15 @@ def parse_cells(graph: CellGraph) -> dict[int, ast.Module]:
     return trees
 
 
-@dataclass(frozen=True, slots=True)
-class Binding:
-    cell: int
-    kind: str
-    shape: str
+#: Every cell-level binding of each name, with the cell it is in, in notebook order.
+BindingsByName = Mapping[str, Sequence[tuple[int, Binding]]]
 
 
-def collect_bindings(graph: CellGraph) -> dict[str, list[Binding]]:
-    found: dict[str, list[Binding]] = defaultdict(list)
+def collect_bindings(graph: CellGraph) -> dict[str, list[tuple[int, Binding]]]:
+    found: dict[str, list[tuple[int, Binding]]] = defaultdict(list)
     for index, facts in graph.facts.items():
         for binding in facts.bindings:
-            found[binding.name].append(Binding(index, binding.kind, binding.shape))
+            found[binding.name].append((index, binding))
     return found
 
 
@@ -167,7 +163,7 @@ def _candidates(graph: CellGraph, trees: Mapping[int, ast.Module]) -> Iterator[_
 def _check(
     candidate: _Candidate,
     graph: CellGraph,
-    bindings: Mapping[str, list[Binding]],
+    bindings: BindingsByName,
     report: Callable[..., None],
     star_imports: bool,
 ) -> None:
@@ -218,16 +214,14 @@ def _definition_time_reads(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Cl
     return set(walker.reads)
 
 
-def _may_leave(
-    name: str, bindings: Mapping[str, list[Binding]], graph: CellGraph, moved: Set[str]
-) -> bool:
+def _may_leave(name: str, bindings: BindingsByName, graph: CellGraph, moved: Set[str]) -> bool:
     """Whether a constant's assignment can leave the notebook for the module (moved
     functions read the module's copy): every notebook cell or function that still reads
     it runs after the import cell, and after the cell that assigned it."""
-    (binding,) = bindings[name]
+    ((cell, _),) = bindings[name]
     position = import_position(graph)
     return all(
-        index > binding.cell and index >= position
+        index > cell and index >= position
         for index, facts in graph.facts.items()
         if name in facts.uses
         or any(name in d.globals_read for d in facts.defs if d.name not in moved)
@@ -243,9 +237,9 @@ def import_position(graph: CellGraph) -> int:
     return next(iter(graph.facts), len(graph.notebook.cells))
 
 
-def _bound_only_by_imports(name: str, bindings: Mapping[str, list[Binding]]) -> bool:
+def _bound_only_by_imports(name: str, bindings: BindingsByName) -> bool:
     found = bindings.get(name, [])
-    return bool(found) and all(b.kind == "import" for b in found)
+    return bool(found) and all(binding.kind == "import" for _, binding in found)
 
 
 # -- what a definition needs -------------------------------------------------------------------
@@ -253,7 +247,7 @@ def _bound_only_by_imports(name: str, bindings: Mapping[str, list[Binding]]) -> 
 
 def classify_name(
     name: str,
-    bindings: Mapping[str, list[Binding]],
+    bindings: BindingsByName,
     graph: CellGraph,
     trees: Mapping[int, ast.Module],
     moved: set[str],
@@ -266,13 +260,14 @@ def classify_name(
         return None  # a builtin, or a name no cell defines: the module behaves the same
     if name in moved:
         return None
-    if all(b.kind == "import" for b in found):
-        statements = {import_statement(trees[b.cell], name) for b in found}
+    if all(binding.kind == "import" for _, binding in found):
+        statements = {import_statement(trees[cell], name) for cell, _ in found}
         statements.discard(None)
         if len(statements) == 1:
             return ("import", statements.pop() or "")
-    if len(found) == 1 and found[0].kind == "assign" and name not in changed:
-        source = _constant_assignment(trees.get(found[0].cell), name)
+    ((cell, binding), *others) = found
+    if not others and binding.kind == "assign" and name not in changed:
+        source = _constant_assignment(trees.get(cell), name)
         if source is not None:
             return ("constant", source)
     return ("parameter", name)
@@ -327,9 +322,9 @@ def _reads_of_moved(
     candidates: list[_Candidate],
     graph: CellGraph,
     trees: Mapping[int, ast.Module],
-    bindings: Mapping[str, list[Binding]],
+    bindings: BindingsByName,
     changed: frozenset[str],
-    skipped: Mapping[str, Skipped],
+    skipped: Mapping[str, Diagnostic],
     skip: Callable[[_Candidate, str, str], None],
 ) -> tuple[dict[str, str], dict[str, str], dict[str, set[str]]]:
     """What the moved candidates read: imports to copy, constants to copy, and the
@@ -359,7 +354,7 @@ def _reads_of_moved(
 
 
 def _propagate(
-    candidates: list[_Candidate], parameters: dict[str, set[str]], skipped: Mapping[str, Skipped]
+    candidates: list[_Candidate], parameters: dict[str, set[str]], skipped: Mapping[str, Diagnostic]
 ) -> None:
     """A moved function that calls one needing parameters must receive them too."""
     changed = True

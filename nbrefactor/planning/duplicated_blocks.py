@@ -6,7 +6,7 @@ are reported by ``check`` but not merged), within one notebook
 (:func:`plan_shared_duplicates`, whose functions go to the package's ``common``
 module). A class of copies becomes a function when every copy is a run of whole
 top-level statements in a plain Python cell and
-:func:`~nbrefactor.planning.antiunify.align` lines them up: the first copy's code is the
+:func:`~nbrefactor.analysis.antiunify.align` lines them up: the first copy's code is the
 body, names that differ become positional parameters, literals that differ become
 keyword parameters, and each copy's call assigns the names later code reads.
 """
@@ -19,11 +19,18 @@ from collections.abc import Callable, Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass, replace
 from types import MappingProxyType
 
-from nbrefactor.analysis.clone_classes import anti_unify
+from nbrefactor.analysis.antiunify import (
+    Alignment,
+    LiteralNode,
+    LiteralSlot,
+    align,
+    anti_unify,
+    literal_value,
+)
 from nbrefactor.analysis.clones import CloneSettings, Corpus, RawClone, find_raw_clones
 from nbrefactor.analysis.fingerprints import DocumentPrint, fingerprint_parsed, is_signed_number
+from nbrefactor.diagnostics import Diagnostic, not_extracted
 from nbrefactor.notebook.magics import MaskedCell
-from nbrefactor.planning.antiunify import Alignment, Literal, LiteralSlot, align, literal_value
 from nbrefactor.planning.dataflow import (
     Flow,
     NotebookContext,
@@ -36,7 +43,7 @@ from nbrefactor.planning.dataflow import (
     names_read,
 )
 from nbrefactor.planning.naming import Names, words
-from nbrefactor.planning.units import SKIP_REASONS, CopyCall, SharedFunction, Skipped
+from nbrefactor.planning.units import CopyCall, SharedFunction
 from nbrefactor.pysource import first_line, indent
 
 #: Exact and renamed copies only: a near-copy's extra statements have no place to go.
@@ -84,7 +91,7 @@ Claim = tuple[str, int, int]
 class DuplicatePlan:
     functions: tuple[SharedFunction, ...]
     imports: dict[str, str]
-    skipped: tuple[Skipped, ...]
+    skipped: tuple[Diagnostic, ...]
     claimed: frozenset[Claim] = frozenset()
 
     def cells_in(self, notebook: str) -> frozenset[int]:
@@ -129,7 +136,7 @@ def _plan(
     taken = set(claimed)
     functions: list[SharedFunction] = []
     imports: dict[str, str] = {}
-    skipped: list[Skipped] = []
+    skipped: list[Diagnostic] = []
     for copies in _candidates(sources):
         if across and not _shareable(copies):
             continue
@@ -137,7 +144,7 @@ def _plan(
         if claims & taken:
             continue
         outcome = _plan_class(module, copies, names, {**imported, **imports})
-        if isinstance(outcome, Skipped):
+        if isinstance(outcome, Diagnostic):
             skipped.extend(_in_each_notebook(outcome, copies))
             continue
         function, needed = outcome
@@ -147,7 +154,7 @@ def _plan(
     return DuplicatePlan(tuple(functions), imports, tuple(skipped), frozenset(taken - claimed))
 
 
-def _in_each_notebook(skipped: Skipped, copies: Sequence[_Copy]) -> Iterator[Skipped]:
+def _in_each_notebook(skipped: Diagnostic, copies: Sequence[_Copy]) -> Iterator[Diagnostic]:
     """``skipped`` (placed at the first copy) once for each notebook holding a copy,
     placed at its first copy there: each notebook's report says why its copy stayed."""
     yield skipped
@@ -263,16 +270,15 @@ def _whole_lines(copy: _Copy) -> bool:
 
 def _plan_class(
     module: str, copies: list[_Copy], names: Names, imported: Mapping[str, str]
-) -> tuple[SharedFunction, dict[str, str]] | Skipped:
+) -> tuple[SharedFunction, dict[str, str]] | Diagnostic:
     """The function for one class of copies; ``imported`` are the imports the module
     already has (an import of the same name from elsewhere cannot join them)."""
     first = copies[0]
     notebook = first.context.graph.notebook
 
-    def skip(code: str, detail: str) -> Skipped:
-        message = f"{SKIP_REASONS[code]}: {detail}"
+    def skip(code: str, detail: str) -> Diagnostic:
         location = notebook.location(first.cell, first.statements[0].lineno)
-        return Skipped(code, _where(copies), message, location)
+        return not_extracted(code, _where(copies), location, detail)
 
     alignment = align([c.statements for c in copies])
     if alignment is None:
@@ -437,7 +443,7 @@ def _alone_on_its_lines(statements: Sequence[ast.stmt], index: int) -> bool:
     )
 
 
-def _literal_stem(node: Literal, parents: dict[int, ast.AST]) -> str:
+def _literal_stem(node: LiteralNode, parents: dict[int, ast.AST]) -> str:
     value = literal_value(node)
     parent = parents.get(id(node))
     if isinstance(parent, ast.keyword) and parent.arg:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from nbrefactor.analysis.facts import CellFacts
 from nbrefactor.analysis.graph import CellGraph
+from nbrefactor.diagnostics import Diagnostic, not_extracted
 from nbrefactor.notebook.magics import Magic
 from nbrefactor.planning.dataflow import (
     NotebookContext,
@@ -27,7 +28,7 @@ from nbrefactor.planning.dataflow import (
     names_read,
 )
 from nbrefactor.planning.naming import Names
-from nbrefactor.planning.units import SKIP_REASONS, ScriptFunction, Skipped
+from nbrefactor.planning.units import ScriptFunction
 from nbrefactor.pysource import first_line, indent
 
 _MIN_STATEMENTS = 2
@@ -49,7 +50,7 @@ class _Cell:
 class ScriptPlan:
     functions: tuple[ScriptFunction, ...]
     imports: dict[str, str]
-    skipped: tuple[Skipped, ...]
+    skipped: tuple[Diagnostic, ...]
 
 
 def plan_scripts(
@@ -68,12 +69,12 @@ def plan_scripts(
     cells = _script_cells(context, extracted, busy)
     functions: list[ScriptFunction] = []
     imports: dict[str, str] = {}
-    skipped: list[Skipped] = []
+    skipped: list[Diagnostic] = []
     for run in _runs(graph, cells):
         if count_statements(s for cell in run for s in cell.body) < _MIN_STATEMENTS:
             continue  # one line is clearer where it is than behind a function call
         outcome = _plan_run(context, run, names)
-        if isinstance(outcome, Skipped):
+        if isinstance(outcome, Diagnostic):
             skipped.append(outcome)
             continue
         function, run_imports = outcome
@@ -231,7 +232,7 @@ def _runs(graph: CellGraph, cells: Mapping[int, _Cell]) -> Iterator[list[_Cell]]
 
 def _plan_run(
     context: NotebookContext, run: list[_Cell], names: Names
-) -> tuple[ScriptFunction, dict[str, str]] | Skipped:
+) -> tuple[ScriptFunction, dict[str, str]] | Diagnostic:
     statements = [s for cell in run for s in cell.body]
     last = run[-1]
     displayed = names_read([last.last_expression]) if last.last_expression else set()
@@ -245,8 +246,8 @@ def _plan_run(
     )
     if isinstance(flow, Unsafe):
         where = f"cells {run[0].index}-{last.index}" if len(run) > 1 else f"cell {last.index}"
-        message = f"{SKIP_REASONS[flow.code]}: {flow.detail}"
-        return Skipped(flow.code, where, message, context.graph.notebook.location(run[0].index))
+        location = context.graph.notebook.location(run[0].index)
+        return not_extracted(flow.code, where, location, flow.detail)
     heading = context.graph.notebook.cells[run[0].index].heading
     name = names.for_function(heading, _first_comment(run), flow.returns, statements)
     function = ScriptFunction(

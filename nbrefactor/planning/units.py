@@ -5,42 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from nbrefactor.notebook.model import Location
+from nbrefactor.diagnostics import Diagnostic
 
 #: The module (in the package) of blocks copied across notebooks.
 COMMON_MODULE = "common"
-
-#: Why a unit stays in the notebook (see docs/extract.md).
-SKIP_REASONS = {
-    "NBR201": "writes a notebook global",
-    "NBR202": "is used as a value, not only called, and needs new parameters",
-    "NBR203": "is defined more than once in the notebook",
-    "NBR204": "contains IPython syntax or sits in a cell that cannot be rewritten",
-    "NBR205": "uses exec/eval/globals() or names from a star import",
-    "NBR206": "reads the output history (_, Out, In)",
-    "NBR207": "is a class whose methods read notebook variables",
-    "NBR208": "evaluates notebook variables when defined (decorator, default, base class)",
-    "NBR209": "needs a notebook variable that a function calling it has a local of the same name",
-    "NBR210": "reads a name before any cell defines it (hidden state)",
-    "NBR211": "binds a name that later cells need only on some paths",
-    "NBR212": "deletes a notebook name",
-    "NBR213": "uses exec/eval/globals(), a star import, or the output history",
-    "NBR214": "binds a name that a notebook function it calls reads as a global",
-    "NBR215": "is duplicated, but its copies cannot share one function",
-}
-
-
-@dataclass(frozen=True, slots=True)
-class Skipped:
-    """A unit left in the notebook, and why."""
-
-    code: str
-    name: str
-    message: str
-    location: Location
-
-    def __str__(self) -> str:
-        return f"{self.location}: {self.code} '{self.name}' not extracted: {self.message}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,7 +108,8 @@ class ExtractionPlan:
     definitions: tuple[MovedDefinition, ...]
     imports: tuple[str, ...]  # import statements the module needs, as source
     constants: tuple[str, ...]  # constant assignments that move along, as source
-    skipped: tuple[Skipped, ...]
+    #: Why units stay in the notebook (NBR2xx), in cell order.
+    skipped: tuple[Diagnostic, ...]
     scripts: tuple[ScriptFunction, ...] = ()
     #: Duplicated blocks with a copy in this notebook, in whichever module they live.
     shared: tuple[SharedFunction, ...] = ()

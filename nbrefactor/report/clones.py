@@ -6,14 +6,14 @@ import json
 from collections.abc import Sequence
 from typing import Any, Literal
 
-from nbrefactor import __version__
+from nbrefactor._version import __version__
 from nbrefactor.analysis.clone_classes import CloneClass
 from nbrefactor.analysis.clones import Region
-from nbrefactor.diagnostics import Diagnostic
+from nbrefactor.diagnostics import CODES, Diagnostic
 
 CheckFormat = Literal["text", "json", "github", "sarif"]
 CHECK_FORMATS: tuple[CheckFormat, ...] = ("text", "json", "github", "sarif")
-DUPLICATE_CODE = "NBR001"
+DUPLICATE_CODE = "NBR001"  # see nbrefactor.diagnostics.CODES
 _SHOWN_OTHERS = 3
 
 
@@ -92,18 +92,7 @@ def check_to_dict(
             }
             for clone in classes
         ],
-        "diagnostics": [
-            {
-                "code": d.code,
-                "severity": d.severity,
-                "path": d.location.path,
-                "cell": d.location.cell_index,
-                "line": d.location.line,
-                "col": d.location.col,
-                "message": d.message,
-            }
-            for d in diagnostics
-        ],
+        "diagnostics": [d.as_dict() for d in diagnostics],
         "errors": list(problems),
     }
 
@@ -213,7 +202,7 @@ def _sarif(classes: Sequence[CloneClass], diagnostics: Sequence[Diagnostic]) -> 
     for d in diagnostics:
         if d.code not in seen_codes:
             seen_codes.add(d.code)
-            rules.append({"id": d.code, "shortDescription": {"text": d.code}})
+            rules.append({"id": d.code, "shortDescription": {"text": CODES[d.code].summary}})
         results.append(
             {
                 "ruleId": d.code,

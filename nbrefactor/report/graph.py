@@ -73,15 +73,9 @@ def graph_to_dict(graph: CellGraph) -> dict[str, Any]:
             {"from": e.source, "to": e.target, "names": list(e.names), "indirect": list(e.indirect)}
             for e in graph.edges
         ],
+        # every diagnostic is in this notebook, whose path is given once, above
         "diagnostics": [
-            {
-                "code": d.code,
-                "severity": d.severity,
-                "cell": d.location.cell_index,
-                "line": d.location.line,
-                "col": d.location.col,
-                "message": d.message,
-            }
+            {key: value for key, value in d.as_dict().items() if key != "path"}
             for d in graph.diagnostics
         ],
     }

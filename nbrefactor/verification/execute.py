@@ -18,7 +18,7 @@ from functools import cache
 from pathlib import Path
 from typing import IO, Any, Literal
 
-from nbrefactor.errors import NbrefactorError
+from nbrefactor.errors import ExecutionFailed, NbrefactorError
 from nbrefactor.verification.normalise import normalise
 
 OutputKind = Literal["stream", "data", "error"]
@@ -59,15 +59,6 @@ class CellRun:
     cell_id: str | None
     source: str
     outputs: tuple[Output, ...]
-
-
-class ExecutionFailed(NbrefactorError):
-    """A cell raised (and errors were not allowed), or the kernel could not run the
-    notebook: ``cell`` is the cell's index when a cell is to blame."""
-
-    def __init__(self, message: str, *, path: Path | str, cell: int | None = None) -> None:
-        super().__init__(message, path=path)
-        self.cell = cell
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,12 +19,11 @@ from pathlib import Path
 from typing import Literal
 
 from nbrefactor.emit.project import find_project
-from nbrefactor.errors import NbrefactorError
+from nbrefactor.errors import ExecutionFailed, NbrefactorError
 from nbrefactor.extraction import ExtractionResult, extract, project_for
 from nbrefactor.verification.compare import Difference, compare_runs
 from nbrefactor.verification.execute import (
     CellRun,
-    ExecutionFailed,
     RunOptions,
     execute_notebook,
     run_notebook,
