@@ -39,7 +39,7 @@ from duplicates_corpus import KINDS, Corpus, Location, PlantedClone, build_corpu
 
 from nbrefactor.analysis.clone_classes import CloneClass
 from nbrefactor.analysis.clones import Region
-from nbrefactor.duplicates import find_duplicates
+from nbrefactor.api.check import find_duplicates
 
 #: Recall targets per kind, and the false-report target per 10 traps.
 RECALL_TARGETS = {"type-1": 1.0, "type-2": 0.9, "type-3": 0.8}

@@ -48,8 +48,9 @@ from duplicates_corpus import build_corpus
 
 import nbrefactor
 import nbrefactor.hooks.duplicates as hook
-from nbrefactor.cache import CACHE_DIR
-from nbrefactor.duplicates import discover, find_duplicates
+from nbrefactor.api.check import find_duplicates
+from nbrefactor.duplicates.cache import CACHE_DIR
+from nbrefactor.duplicates.discovery import discover
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_NOTEBOOKS = 100

@@ -39,13 +39,13 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from measure import code_statements  # benchmarks/measure.py, next to this script
+
+from nbrefactor.api.extract import extract
 from nbrefactor.errors import NbrefactorError
-from nbrefactor.extraction import extract
 from nbrefactor.notebook.reader import read_notebook
 from nbrefactor.verification.execute import RunOptions
-from nbrefactor.verification.measure import code_statements
-from nbrefactor.verification.recorded_tests import write_recorded_tests
-from nbrefactor.verification.verify import RecordSettings, verify_unwritten
+from nbrefactor.verification.recording import RecordSettings
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -105,26 +105,29 @@ def measure(path: Path, *, execute: bool, timeout: float) -> Row:
         shutil.copy(path, rewritten)
         try:
             project = work / "project"
-            result = extract(rewritten, project_dir=project, package="extracted")
+            result = extract(
+                rewritten,
+                project_dir=project,
+                package="extracted",
+                verify=RunOptions(timeout=timeout) if execute else None,
+                record=RecordSettings() if execute else None,
+            )
             plan = result.plan
             row.definitions = len(plan.definitions)
             row.duplicates = len(plan.shared)
             row.scripts = len(plan.scripts)
             row.skipped = dict(Counter(s.code for s in plan.skipped))
             row.statements = code_statements(read_notebook(path))
-            if execute and result.changes:
-                options = RunOptions(timeout=timeout)
-                verifications, recordings = verify_unwritten(result, options, RecordSettings())
-                differences = [d for v in verifications for d in v.differences]
+            if result.verifications:
+                differences = [d for v in result.verifications for d in v.differences]
                 row.preserved = not differences
                 row.differences = [str(d) for d in differences[:3]]
             result.changes.apply()
             row.left = code_statements(read_notebook(rewritten))
-            if execute and result.changes:
-                tests = write_recorded_tests(recordings, result.project)
-                row.recorded = len(recordings)
-                row.tests_passed = tests.passed
-                row.tests_problem = tests.problem
+            if result.recorded is not None:
+                row.recorded = result.recorded.passed + len(result.recorded.dropped)
+                row.tests_passed = result.recorded.passed
+                row.tests_problem = result.recorded.problem
         except NbrefactorError as error:
             row.error = str(error)
     row.seconds = time.perf_counter() - started

@@ -39,7 +39,7 @@ from typing import Any
 
 import common  # benchmarks/common.py, next to this script
 
-from nbrefactor.extraction import ExtractionResult, extract
+from nbrefactor.api.extract import ExtractionResult, extract
 
 DEFAULT_SIZES = (50, 500, 5_000)
 #: A cell reads names defined in at most this many preceding cells (bounded fan-in).

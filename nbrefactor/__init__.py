@@ -20,10 +20,10 @@ _WHERE = {
     "Config": "nbrefactor.config",
     "DefFacts": "nbrefactor.analysis.facts",
     "Diagnostic": "nbrefactor.diagnostics",
-    "DuplicateReport": "nbrefactor.duplicates",
+    "DuplicateReport": "nbrefactor.api.check",
     "Edge": "nbrefactor.analysis.graph",
     "ExecutionFailed": "nbrefactor.errors",
-    "ExtractionResult": "nbrefactor.extraction",
+    "ExtractionResult": "nbrefactor.api.extract",
     "Location": "nbrefactor.notebook.model",
     "MaskedCell": "nbrefactor.notebook.magics",
     "NbrefactorError": "nbrefactor.errors",
@@ -31,17 +31,17 @@ _WHERE = {
     "NotebookReadError": "nbrefactor.errors",
     "RunOptions": "nbrefactor.verification.execute",
     "UnsupportedNotebookError": "nbrefactor.errors",
-    "Verification": "nbrefactor.verification.verify",
+    "Verification": "nbrefactor.verification.proof",
     "analyse_source": "nbrefactor.analysis.facts",
     "build_graph": "nbrefactor.analysis.graph",
-    "extract": "nbrefactor.extraction",
-    "find_duplicates": "nbrefactor.duplicates",
+    "extract": "nbrefactor.api.extract",
+    "find_duplicates": "nbrefactor.api.check",
     "load_config": "nbrefactor.config",
     "mask": "nbrefactor.notebook.magics",
     "read_notebook": "nbrefactor.notebook.reader",
     "read_notebook_text": "nbrefactor.notebook.reader",
     "unmask": "nbrefactor.notebook.magics",
-    "verify": "nbrefactor.verification.verify",
+    "verify": "nbrefactor.api.verify",
 }
 
 __all__ = [
@@ -95,18 +95,19 @@ if TYPE_CHECKING:
     from nbrefactor.analysis.clone_classes import CloneClass
     from nbrefactor.analysis.facts import CellFacts, DefFacts, analyse_source
     from nbrefactor.analysis.graph import CellGraph, Edge, build_graph
+    from nbrefactor.api.check import DuplicateReport, find_duplicates
+    from nbrefactor.api.extract import ExtractionResult, extract
+    from nbrefactor.api.verify import verify
     from nbrefactor.config import Config, load_config
     from nbrefactor.diagnostics import Diagnostic
-    from nbrefactor.duplicates import DuplicateReport, find_duplicates
     from nbrefactor.errors import (
         ExecutionFailed,
         NbrefactorError,
         NotebookReadError,
         UnsupportedNotebookError,
     )
-    from nbrefactor.extraction import ExtractionResult, extract
     from nbrefactor.notebook.magics import MaskedCell, mask, unmask
     from nbrefactor.notebook.model import Cell, Location, Notebook
     from nbrefactor.notebook.reader import read_notebook, read_notebook_text
     from nbrefactor.verification.execute import RunOptions
-    from nbrefactor.verification.verify import Verification, verify
+    from nbrefactor.verification.proof import Verification

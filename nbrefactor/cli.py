@@ -7,46 +7,45 @@ import traceback
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import Literal, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Literal, ParamSpec, TypeVar
 
 import click
 
 from nbrefactor._version import __version__
-from nbrefactor.analysis.graph import build_graph
-from nbrefactor.cache import CACHE_DIR, FingerprintCache
-from nbrefactor.check import run_check
-from nbrefactor.config import CHECKS, load_config
-from nbrefactor.duplicates import discover
-from nbrefactor.emit.project import Layout
-from nbrefactor.errors import INTERNAL_ERROR, NbrefactorError, UsageError
-from nbrefactor.extraction import ExtractionResult, project_for
-from nbrefactor.extraction import extract as run_extract
-from nbrefactor.notebook.reader import read_notebook
+from nbrefactor.config import CHECKS
+from nbrefactor.errors import INTERNAL_ERROR, INTERRUPTED, NbrefactorError
 from nbrefactor.report.clones import CHECK_FORMATS, CheckFormat
-from nbrefactor.report.graph import GRAPH_FORMATS, GraphFormat, render_graph
+from nbrefactor.report.graph import GRAPH_FORMATS, GraphFormat
 from nbrefactor.verification.execute import RunOptions
-from nbrefactor.verification.recorded_tests import write_recorded_tests
-from nbrefactor.verification.recording import CALLS, MAX_BYTES, Recording
-from nbrefactor.verification.verify import (
-    RecordSettings,
-    verify_unwritten,
-)
-from nbrefactor.verification.verify import verify as verify_outputs
+from nbrefactor.verification.recording import CALLS, MAX_BYTES, RecordSettings
+
+if TYPE_CHECKING:  # the jobs are imported by the commands that run them
+    from nbrefactor.api.extract import ExtractionResult
+    from nbrefactor.emit.project import Layout
 
 P = ParamSpec("P")
 R = TypeVar("R")
 
 
+def _say_error(error: NbrefactorError) -> None:
+    """The one way an error reaches the user: one line (or more, for several) on stderr."""
+    click.echo(f"nbrefactor: error: {error}", err=True)
+
+
 def _reports_errors(command: Callable[P, R]) -> Callable[P, R]:
-    """Turn :class:`NbrefactorError` into a message and exit code; bugs into exit 123."""
+    """Turn :class:`NbrefactorError` into a message and its exit code, Ctrl-C into exit
+    130, and bugs into exit 123."""
 
     @wraps(command)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return command(*args, **kwargs)
         except NbrefactorError as error:
-            click.echo(f"nbrefactor: error: {error}", err=True)
+            _say_error(error)
             sys.exit(error.exit_code)
+        except KeyboardInterrupt:
+            click.echo("nbrefactor: interrupted", err=True)
+            sys.exit(INTERRUPTED)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except Exception:
@@ -106,7 +105,10 @@ def graph(notebook: Path, fmt: GraphFormat, output: Path | None) -> None:
     "defines", "reads", "mutates", "imports", ...}], "edges": [{"from", "to",
     "names"}], "diagnostics": [{"code", "cell", "line", "message"}]}.
     """
-    text = render_graph(build_graph(read_notebook(notebook)), fmt)
+    from nbrefactor.api.graph import graph as build
+    from nbrefactor.report.graph import render_graph
+
+    text = render_graph(build(notebook), fmt)
     if output is None:
         click.echo(text, nl=False)
     else:
@@ -195,31 +197,23 @@ def check(
     Settings come from [tool.nbrefactor] in pyproject.toml; flags override them.
     Exit codes: 0 no findings, 1 findings, 2 a file could not be read.
     """
-    config = load_config(paths[0] if paths else None).with_overrides(
+    from nbrefactor.api.check import check_paths
+
+    result = check_paths(
+        paths,
         min_statements=min_statements,
         min_tokens=min_tokens,
         type3=type3,
-        checks=checks or None,
-    )
-    config = config.with_overrides(exclude=(*config.exclude, *exclude))
-    files = list(discover(paths, config.exclude))
-    if not files:
-        raise UsageError("no notebooks found in the given paths")
-    if baseline is None and config.baseline and config.source is not None:
-        baseline = config.source.parent / config.baseline
-    if update_baseline and baseline is None:
-        raise UsageError("--update-baseline needs a baseline file (--baseline FILE)")
-    result = run_check(
-        files,
-        config=config,
-        cache=FingerprintCache(Path.cwd() / CACHE_DIR) if cache else None,
+        checks=checks,
+        exclude=exclude,
         baseline=baseline,
         update_baseline=update_baseline,
+        cache=cache,
     )
     if result.baseline_written is not None:
         for problem in result.problems:  # files left out of the baseline, and why
             click.echo(str(problem), err=True)
-        click.echo(f"wrote {result.baseline_written} known copies to {baseline}", err=True)
+        click.echo(f"wrote {result.baseline_written} known copies to {result.baseline}", err=True)
     else:
         click.echo(result.render(fmt), nl=False)
     sys.exit(result.exit_code)
@@ -299,8 +293,10 @@ def verify(
 
     Exit codes: 0 same outputs, 1 different, 2 cannot run (the kernel's error is shown).
     """
+    from nbrefactor.api.verify import verify as run
+
     options = RunOptions(timeout, kernel, strict_images, allow_errors)
-    verifications = verify_outputs(
+    verifications = run(
         original, refactored, options, project_dir=project_dir, package=package, module=module
     )
     if not verifications:
@@ -313,7 +309,7 @@ def verify(
 
 def _write_or_show(result: ExtractionResult, dry_run: bool) -> int:
     """Write the files (or print their diff with ``dry_run``) and say what moved where;
-    the exit code: 0, or 2 when the files could not be written."""
+    the exit code: 0, or that of the error that kept the files from being written."""
     for plan in result.plans:
         for skipped in plan.skipped:
             click.echo(str(skipped), err=True)
@@ -324,7 +320,7 @@ def _write_or_show(result: ExtractionResult, dry_run: bool) -> int:
         try:
             written = result.changes.apply()
         except NbrefactorError as error:  # rolled back: every file is as it was
-            click.echo(f"nbrefactor: error: {error}", err=True)
+            _say_error(error)
             return error.exit_code
     verb = "would move" if dry_run else "moved"
     for plan in result.plans:
@@ -339,6 +335,8 @@ def _write_or_show(result: ExtractionResult, dry_run: bool) -> int:
         click.echo(f"{plan.notebook}: {verb} {moved}", err=True)
     if written:
         click.echo(f"{len(written)} file{'' if len(written) == 1 else 's'} written", err=True)
+    if result.recorded is not None:
+        click.echo(result.recorded.summary(), err=True)
     return 0
 
 
@@ -459,62 +457,37 @@ def extract(
     (tests/test_<module>_recorded.py) that replay them; tests that do not pass right
     away are dropped. Exit codes: 0 written, 1 outputs differ, 2 error.
     """
-    if output_notebook is not None and len(notebooks) > 1:
-        raise UsageError("--output-notebook works with one notebook")
-    if project_dir is not None:  # fails the same way for every notebook: say it once
-        project_for(notebooks[0], project_dir=project_dir, package=package, layout=layout)
-    worst = 0
-    groups: dict[Path, list[Path]] = {}  # notebooks share a plan with their project's others
-    for notebook in notebooks:
-        try:
-            project = project_for(notebook, project_dir=project_dir, package=package)
-        except NbrefactorError as error:
-            click.echo(f"nbrefactor: error: {error}", err=True)
-            worst = max(worst, error.exit_code)
-            continue
-        groups.setdefault(project.root, []).append(notebook)
-    for group in groups.values():
-        try:
-            result = run_extract(
-                group,
-                project_dir=project_dir,
-                package=package,
-                layout=layout,
-                module=module,
-                output_notebook=output_notebook,
-                autoreload=autoreload,
-                force=force,
-            )
-        except NbrefactorError as error:
-            click.echo(f"nbrefactor: error: {error}", err=True)
-            worst = max(worst, error.exit_code)
-            continue
-        for failure in result.failed:  # one bad notebook does not stop the others
-            click.echo(f"nbrefactor: error: {failure}", err=True)
-            worst = max(worst, failure.exit_code)
-        recordings: list[Recording] = []
-        if verify_outputs and result.changes:
-            options = RunOptions(timeout, kernel, strict_images, allow_errors=no_verify_original)
-            settings = RecordSettings(record_calls, record_max_bytes) if record else None
-            try:
-                verifications, recordings = verify_unwritten(result, options, settings)
-            except NbrefactorError as error:
-                click.echo(f"nbrefactor: error: {error}; nothing was written", err=True)
-                worst = max(worst, error.exit_code)
+    from nbrefactor.api.extract import extract_projects
+
+    run = extract_projects(
+        notebooks,
+        project_dir=project_dir,
+        package=package,
+        layout=layout,
+        module=module,
+        output_notebook=output_notebook,
+        autoreload=autoreload,
+        force=force,
+        verify=RunOptions(timeout, kernel, strict_images, allow_errors=no_verify_original)
+        if verify_outputs
+        else None,
+        record=RecordSettings(record_calls, record_max_bytes) if record else None,
+    )
+    codes = [0]
+    for error in run.errors:  # one project's failure does not stop the others
+        _say_error(error)
+        codes.append(error.exit_code)
+    for result in run.results:
+        for failure in result.failed:  # nor does one notebook's
+            _say_error(failure)
+            codes.append(failure.exit_code)
+        for verification in result.verifications:
+            click.echo(verification.render(), err=True, nl=False)
+        if result.outputs_differ:
+            codes.append(1)
+            if not force:
+                click.echo("outputs differ: nothing was written (--force writes)", err=True)
                 continue
-            for verification in verifications:
-                click.echo(verification.render(), err=True, nl=False)
-            if not all(v.same for v in verifications):
-                worst = max(worst, 1)
-                if not force:
-                    click.echo("outputs differ: nothing was written (--force writes)", err=True)
-                    continue
-        code = _write_or_show(result, dry_run)
-        worst = max(worst, code)
-        if recordings and not dry_run and code == 0:
-            tests = write_recorded_tests(recordings, result.project)
-            click.echo(tests.summary(), err=True)
-        elif recordings:
-            click.echo(f"recorded {len(recordings)} calls (no tests written)", err=True)
-    if worst:
-        sys.exit(worst)
+        codes.append(_write_or_show(result, dry_run))
+    if max(codes):
+        sys.exit(max(codes))

@@ -20,18 +20,15 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
 CHECKS = ("duplicates", "hidden-state")
-_CLONES = CloneSettings()  # one place for the clone-size defaults
 
 
 @dataclass(frozen=True, slots=True)
 class Config:
     """Settings for nbrefactor; see docs/check.md for what each one does."""
 
-    min_statements: int = _CLONES.min_statements
-    min_tokens: int = _CLONES.min_tokens
-    type3: bool = _CLONES.type3
-    type3_similarity: float = _CLONES.type3_similarity
-    type3_min_statements: int = _CLONES.type3_min_statements
+    #: What counts as a clone (the keys ``min-statements``, ``min-tokens``, ``type3``,
+    #: ``type3-similarity`` and ``type3-min-statements``).
+    clones: CloneSettings = CloneSettings()
     exclude: tuple[str, ...] = ()
     checks: tuple[str, ...] = ("duplicates",)
     baseline: str | None = None
@@ -41,12 +38,27 @@ class Config:
     source: Path | None = field(default=None, compare=False)
 
     def with_overrides(self, **overrides: Any) -> Config:
-        """A copy with the given settings replaced; ``None`` means "not given"."""
+        """A copy with the given settings replaced, clone settings among them by their
+        own name (``min_statements=5``); ``None`` means "not given"."""
         given = {k: v for k, v in overrides.items() if v is not None}
-        return replace(self, **given)
+        clone_fields = {f.name for f in fields(CloneSettings)}
+        clones = {k: given.pop(k) for k in list(given) if k in clone_fields}
+        return replace(self, clones=replace(self.clones, **clones), **given)
 
 
-_KEYS = {f.name.replace("_", "-"): f for f in fields(Config) if f.name != "source"}
+#: Every key of [tool.nbrefactor]: where its value goes (a field of Config or of its
+#: clone settings) and the default that tells its type.
+_KEYS: dict[str, tuple[str, Any]] = {
+    **{
+        f.name.replace("_", "-"): (f"clones.{f.name}", getattr(CloneSettings(), f.name))
+        for f in fields(CloneSettings)
+    },
+    **{
+        f.name.replace("_", "-"): (f.name, getattr(Config(), f.name))
+        for f in fields(Config)
+        if f.name not in ("clones", "source")
+    },
+}
 
 
 def find_pyproject(start: Path) -> Path | None:
@@ -75,7 +87,9 @@ def load_config(start: Path | None = None) -> Config:
 
 
 def parse_config(table: dict[str, Any], path: Path | None = None) -> Config:
+    """The settings of a ``[tool.nbrefactor]`` table read from ``path``."""
     values: dict[str, Any] = {}
+    clones: dict[str, Any] = {}
     for key, value in table.items():
         spec = _KEYS.get(key)
         if spec is None:
@@ -83,8 +97,13 @@ def parse_config(table: dict[str, Any], path: Path | None = None) -> Config:
             raise NbrefactorError(
                 f"unknown key {key!r} in [tool.nbrefactor] (known keys: {known})", path=path
             )
-        values[spec.name] = _check_value(key, value, path)
-    config = Config(**values, source=path)
+        target, default = spec
+        checked = _check_value(key, value, default, path)
+        if target.startswith("clones."):
+            clones[target.removeprefix("clones.")] = checked
+        else:
+            values[target] = checked
+    config = Config(clones=CloneSettings(**clones), **values, source=path)
     unknown_checks = set(config.checks) - set(CHECKS)
     if unknown_checks:
         raise NbrefactorError(
@@ -95,8 +114,7 @@ def parse_config(table: dict[str, Any], path: Path | None = None) -> Config:
     return config
 
 
-def _check_value(key: str, value: Any, path: Path | None) -> Any:
-    default = getattr(Config(), key.replace("-", "_"))
+def _check_value(key: str, value: Any, default: Any, path: Path | None) -> Any:
     if isinstance(default, bool):
         ok, want = isinstance(value, bool), "true or false"
     elif isinstance(default, int):

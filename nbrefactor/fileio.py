@@ -9,19 +9,21 @@ from pathlib import Path
 from nbrefactor.errors import NbrefactorError
 
 
-def stage_text(path: Path, text: str) -> Path:
-    """Write ``text`` to a temporary file next to ``path``, flushed to disk, with the
-    permissions ``path`` has (a new file gets the usual ones: 0o666 minus the umask).
-    Renaming it onto ``path`` is then atomic; the caller removes it if it does not.
+def stage_content(path: Path, content: str | bytes) -> Path:
+    """Write ``content`` (text goes out as UTF-8, line endings as they are) to a
+    temporary file next to ``path``, flushed to disk, with the permissions ``path`` has
+    (a new file gets the usual ones: 0o666 minus the umask). Renaming it onto ``path``
+    is then atomic; the caller removes it if it does not.
 
     Raises:
         OSError: the folder is missing or the write fails (disk full, permissions).
     """
     handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     temporary = Path(name)
+    data = content.encode("utf-8") if isinstance(content, str) else content
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
         temporary.chmod(path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~_umask())
@@ -39,7 +41,7 @@ def write_text_atomic(path: Path, text: str) -> None:
             ``path`` is left as it was.
     """
     try:
-        temporary = stage_text(path, text)
+        temporary = stage_content(path, text)
     except OSError as error:
         raise NbrefactorError(f"cannot write: {error.strerror or error}", path=path) from None
     try:

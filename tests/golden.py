@@ -43,7 +43,7 @@ def extract_case(folder: Path, work: Path) -> dict[str, str]:
     """Extract ``folder/notebook.py`` in ``work``; the module and notebook it produces."""
     import shutil
 
-    from nbrefactor.extraction import extract
+    from nbrefactor.api.extract import extract
 
     notebook = work / "notebook.py"
     shutil.copy(folder / "notebook.py", notebook)

@@ -112,7 +112,7 @@ def test_updating_a_baseline_names_the_files_it_left_out(project: Path) -> None:
     (project / "latin1.ipynb").write_bytes(b'{"cells": [], "metadata": {"x": "\xe9"}}')
     code, _, err = run(".", "--baseline", "baseline.json", "--update-baseline")
     assert code == 2
-    assert "latin1.ipynb: is not UTF-8" in err and "wrote 2 known copies" in err
+    assert "latin1.ipynb: NBR002 is not UTF-8" in err and "wrote 2 known copies" in err
 
 
 def test_updating_a_baseline_needs_one(project: Path) -> None:
@@ -157,7 +157,7 @@ def test_a_broken_notebook_does_not_stop_the_batch(project: Path) -> None:
     (project / "broken.ipynb").write_text('{"cells": [')
     code, out, _ = run(".")
     assert code == 2
-    assert "broken.ipynb: is not valid JSON" in out
+    assert "broken.ipynb: NBR002 is not valid JSON" in out
     assert "NBR001" in out  # the other notebooks were still checked
 
 
@@ -199,7 +199,7 @@ def test_no_notebooks_found_is_a_usage_error(tmp_path: Path) -> None:
 
 
 def test_cache_is_written_and_reused(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from nbrefactor import duplicates
+    from nbrefactor.duplicates import loader
 
     first = CliRunner().invoke(cli.main, ["check", "."])
     assert first.exit_code == 1
@@ -209,13 +209,13 @@ def test_cache_is_written_and_reused(project: Path, monkeypatch: pytest.MonkeyPa
     def no_fingerprinting(*args: object) -> None:
         raise AssertionError("fingerprinted again: the cache was not read")
 
-    monkeypatch.setattr(duplicates, "fingerprint_cells", no_fingerprinting)
+    monkeypatch.setattr(loader, "fingerprint_cells", no_fingerprinting)
     second = CliRunner().invoke(cli.main, ["check", "."])
     assert second.stdout == first.stdout, second.output
 
 
 def test_a_broken_file_only_compared_with_does_not_fail_the_check(project: Path) -> None:
-    from nbrefactor.duplicates import find_duplicates
+    from nbrefactor.api.check import find_duplicates
 
     (project / "broken.ipynb").write_text('{"cells": [')
     report = find_duplicates(

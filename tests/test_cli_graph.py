@@ -124,7 +124,7 @@ def test_internal_error_is_exit_123_without_traceback(monkeypatch: pytest.Monkey
     def broken(_notebook: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(cli, "build_graph", broken)
+    monkeypatch.setattr("nbrefactor.api.graph.build_graph", broken)
     code, _, err = run("graph", str(EXAMPLES / "taxi_tips.ipynb"))
     assert code == 123
     assert "internal error" in err and "RuntimeError: boom" in err
@@ -153,9 +153,9 @@ def test_the_entry_points_of_the_api_are_functions_whatever_was_imported_first()
     # a submodule of the same name, once imported, would shadow a package attribute
     import importlib
 
-    for module in ("nbrefactor.extraction", "nbrefactor.verification.verify"):
+    for module in ("nbrefactor.api.extract", "nbrefactor.api.verify"):
         importlib.import_module(module)
     from nbrefactor import extract, verify
 
-    assert callable(extract) and extract.__module__ == "nbrefactor.extraction"
-    assert callable(verify) and verify.__module__ == "nbrefactor.verification.verify"
+    assert callable(extract) and extract.__module__ == "nbrefactor.api.extract"
+    assert callable(verify) and verify.__module__ == "nbrefactor.api.verify"

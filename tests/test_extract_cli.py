@@ -287,7 +287,7 @@ def test_a_new_project_needs_a_package_name(work: Path) -> None:
 def test_an_interrupt_while_writing_puts_everything_back(
     work: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from nbrefactor.extraction import extract
+    from nbrefactor.api.extract import extract
 
     result = extract(work / "cleaning_sales.ipynb", project_dir=work / "proj", package="sales")
     before = snapshot(work)

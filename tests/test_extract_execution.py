@@ -19,10 +19,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from benchmarks.measure import moved_ratio
 from nbrefactor import cli, read_notebook
 from nbrefactor.verification.compare import compare_runs
 from nbrefactor.verification.execute import execute_notebook
-from nbrefactor.verification.measure import moved_ratio
 from tests.conftest import EXAMPLES, all_notebooks
 
 pytest.importorskip("nbclient")

@@ -13,8 +13,8 @@ import pytest
 from click.testing import CliRunner
 
 from nbrefactor import build_graph, cli, read_notebook
+from nbrefactor.api.extract import extract
 from nbrefactor.emit.project import module_name
-from nbrefactor.extraction import extract
 from nbrefactor.planning.planner import plan_notebooks
 
 Write = Callable[..., Path]

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from nbrefactor import analyse_source, read_notebook
-from nbrefactor.analysis.cst_scope import scope_facts_of_code
 from tests.conftest import all_notebooks
+from tests.cst_scope import scope_facts_of_code
 
 
 def test_generator_variable_in_call_argument_is_not_a_cell_name() -> None:

@@ -24,8 +24,8 @@ from click.testing import CliRunner
 
 from nbrefactor import cli
 from nbrefactor.analysis.fingerprints import DocumentPrint
-from nbrefactor.baseline import load_baseline
-from nbrefactor.cache import CACHE_DIR, MAX_AGE, FingerprintCache
+from nbrefactor.duplicates.baseline import load_baseline
+from nbrefactor.duplicates.cache import CACHE_DIR, MAX_AGE, FingerprintCache
 from nbrefactor.hooks.duplicates import main
 from tests.conftest import REPO, CellSpec, notebook_dict
 
@@ -465,7 +465,7 @@ def test_a_bug_is_exit_123_with_its_traceback_not_exit_1(
     def broken(*args: object, **kwargs: object) -> None:
         raise KeyError("a bug in nbrefactor")
 
-    monkeypatch.setattr("nbrefactor.hooks.duplicates.run_check", broken)
+    monkeypatch.setattr("nbrefactor.hooks.duplicates.check_staged", broken)
     (repo / "new.ipynb").write_text(json.dumps(notebook_dict("x = 1")), encoding="utf-8")
     assert main(["new.ipynb"]) == 123
     err = capsys.readouterr().err

@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from nbrefactor import CellGraph, Notebook, analyse_source, build_graph
-from nbrefactor.analysis.cst_scope import scope_facts_of_code
 from nbrefactor.notebook.magics import PLACEHOLDER
+from tests.cst_scope import scope_facts_of_code
 
 Build = Callable[..., Notebook]
 

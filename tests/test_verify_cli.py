@@ -118,16 +118,16 @@ def test_an_unknown_kernel_is_exit_2(work: Path, write_notebook: Write) -> None:
 def test_extract_verify_writes_nothing_when_behaviour_changes(
     work: Path, write_notebook: Write, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import nbrefactor.extraction
+    import nbrefactor.emit.changes
 
     write_notebook(*ANALYSIS, name="analysis.ipynb")
     before = snapshot(work)
-    render = nbrefactor.extraction.render_module
+    render = nbrefactor.emit.changes.render_module
 
     def changed(*args: object, **kwargs: object) -> str:  # an extraction bug, injected
         return render(*args, **kwargs).replace("* SCALE / 3", "* SCALE / 4")  # type: ignore[arg-type]
 
-    monkeypatch.setattr(nbrefactor.extraction, "render_module", changed)
+    monkeypatch.setattr(nbrefactor.emit.changes, "render_module", changed)
     arguments = ["extract", "analysis.ipynb", "--project-dir", "proj", "--package", "pkg"]
     code, _, err = run(*arguments, "--verify")
     assert code == 1
@@ -189,6 +189,34 @@ def test_recorded_tests_pass_and_catch_a_changed_function(
         module.write_text(original.replace(old, new))
         failed = pytest_run()
         assert failed.returncode == 1, (old, failed.stdout)
+
+
+def test_recorded_tests_are_written_with_everything_else_or_not_at_all(
+    work: Path, write_notebook: Write, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The recorded tests are in the one change set of the extraction: a disk that fails
+    on their last fixture leaves the module, the notebook and the tests all unwritten."""
+    import nbrefactor.emit.changeset
+
+    write_notebook(*ANALYSIS, name="analysis.ipynb")
+    before = snapshot(work)
+    stage = nbrefactor.emit.changeset.stage_content
+    staged: list[str] = []
+
+    def disk_full_on_the_last_fixture(path: Path, content: str | bytes) -> Path:
+        staged.append(path.name)
+        if path.name == "report-1.pickle":
+            raise OSError(28, "No space left on device")
+        return stage(path, content)
+
+    monkeypatch.setattr(nbrefactor.emit.changeset, "stage_content", disk_full_on_the_last_fixture)
+    arguments = ["extract", "analysis.ipynb", "--project-dir", "proj", "--package", "pkg"]
+    code, _, err = run(*arguments, "--verify")
+    assert code == 2, err
+    assert "No space left on device; no file was changed" in err
+    # the module, the notebook and the recorded test module were staged before the fixture
+    assert {"analysis.py", "analysis.ipynb", "test_analysis_recorded.py"} <= set(staged)
+    assert snapshot(work) == before
 
 
 def test_calls_with_a_notebook_function_as_argument_are_not_recorded(

@@ -9,7 +9,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from nbrefactor.errors import NbrefactorError
-from nbrefactor.fileio import stage_text
+from nbrefactor.fileio import stage_content
+
+#: What a file holds: text (UTF-8 on disk) or bytes (a pickled fixture).
+Content = str | bytes
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,8 +20,8 @@ class FileChange:
     """``path`` goes from ``old`` (None: it does not exist) to ``new``."""
 
     path: Path
-    old: str | None
-    new: str
+    old: Content | None
+    new: Content
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,14 +31,21 @@ class ChangeSet:
     def __bool__(self) -> bool:
         return any(change.old != change.new for change in self.changes)
 
+    def __add__(self, other: ChangeSet) -> ChangeSet:
+        return ChangeSet((*self.changes, *other.changes))
+
     def diff(self) -> str:
         """A unified diff of every change; notebooks are shown as their code cells."""
         parts: list[str] = []
         for change in self.changes:
             if change.old == change.new:
                 continue
-            old, new = _viewable(change.path, change.old), _viewable(change.path, change.new)
             name = str(change.path)
+            if isinstance(change.new, bytes) or isinstance(change.old, bytes):
+                before = name if change.old is not None else "/dev/null"
+                parts.append(f"Binary files {before} and {name} differ\n")
+                continue
+            old, new = _viewable(change.path, change.old), _viewable(change.path, change.new)
             parts.extend(
                 difflib.unified_diff(
                     old.splitlines(keepends=True),
@@ -58,7 +68,7 @@ class ChangeSet:
         try:
             for change in pending:
                 created.extend(_make_parents(change.path.parent))
-                staged.append((change, stage_text(change.path, change.new)))
+                staged.append((change, stage_content(change.path, change.new)))
             for change, temporary in staged:
                 temporary.replace(change.path)
                 done.append(change)
@@ -71,6 +81,23 @@ class ChangeSet:
                 path=getattr(error, "filename", None),
             ) from None
         return [change.path for change in done]
+
+
+def current_content(path: Path) -> str | None:
+    """The text of ``path`` as it is now, line endings untouched; None when there is no
+    such file.
+
+    Raises:
+        NbrefactorError: the file exists but cannot be read as UTF-8 text.
+    """
+    try:
+        return path.read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        raise NbrefactorError(f"cannot read: {error.strerror}", path=path) from None
+    except UnicodeDecodeError:
+        raise NbrefactorError("is not UTF-8 text", path=path) from None
 
 
 def _viewable(path: Path, text: str | None) -> str:
@@ -94,13 +121,18 @@ def _viewable(path: Path, text: str | None) -> str:
 
 
 def _check_unchanged(change: FileChange) -> None:
-    try:
-        current: str | None = change.path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        current = None
-    except OSError as error:
-        raise NbrefactorError(f"cannot read: {error.strerror}", path=change.path) from None
-    if current != change.old:
+    if change.old is None:
+        unchanged = not change.path.exists()
+    elif isinstance(change.old, bytes):
+        try:
+            unchanged = change.path.read_bytes() == change.old
+        except FileNotFoundError:
+            unchanged = False
+        except OSError as error:
+            raise NbrefactorError(f"cannot read: {error.strerror}", path=change.path) from None
+    else:
+        unchanged = current_content(change.path) == change.old
+    if not unchanged:
         raise NbrefactorError(
             "changed on disk since nbrefactor read it; run the command again", path=change.path
         )
@@ -118,8 +150,10 @@ def _roll_back(
     for change in done:
         if change.old is None:
             change.path.unlink(missing_ok=True)
+        elif isinstance(change.old, bytes):
+            change.path.write_bytes(change.old)
         else:
-            change.path.write_text(change.old, encoding="utf-8")
+            change.path.write_text(change.old, encoding="utf-8", newline="")
     for temporary in temporaries:
         temporary.unlink(missing_ok=True)
     for folder in sorted(created, key=lambda p: len(p.parts), reverse=True):

@@ -24,7 +24,6 @@ from nbrefactor.codemods.remove_definitions import RemoveDefinitions
 from nbrefactor.emit.imports import import_sections
 from nbrefactor.errors import NbrefactorError
 from nbrefactor.notebook.writer import NotebookEdit
-from nbrefactor.planning.definitions import import_position
 from nbrefactor.planning.units import CommonModule, ExtractionPlan, SharedFunction
 
 
@@ -205,19 +204,15 @@ def notebook_edit(
     cells: CellTrees | None = None,
 ) -> NotebookEdit:
     """Cells without the moved definitions, calls passing new arguments, and one import
-    cell after the notebook's first imports (or before the first cell calling moved
-    code, when that comes earlier)."""
+    cell, laid out as the plan says (:class:`~nbrefactor.planning.units.NotebookLayout`)."""
+    layout = plan.layout
+    if layout is None:
+        raise ValueError("the plan has no layout: plan it with nbrefactor.planning.planner")
     cells = cells or CellTrees(graph)
-    moved_in: dict[int, set[str]] = {}
-    for definition in plan.definitions:
-        moved_in.setdefault(definition.cell, set()).add(definition.name)
-    for name in plan.moved_constants:  # the module holds the only copy now
-        for index, facts in graph.facts.items():
-            if name in facts.defines:
-                moved_in.setdefault(index, set()).add(name)
+    removals = dict(layout.removals)
     parameters = plan.parameters_of()
     sources: dict[int, str] = {}
-    removed: set[int] = set()
+    removed: set[int] = set(layout.emptied)
     for script in plan.scripts:  # the run's last cell calls the function; the others go
         removed.update(script.cells[:-1])
         parts = [  # kept_before may hold a cell magic (`%%time`): libcst must not see it
@@ -235,7 +230,7 @@ def notebook_edit(
     for index, facts in graph.facts.items():
         if index in sources or index in removed:
             continue
-        names = moved_in.get(index, set())
+        names = set(removals.get(index, ()))
         calls = parameters.keys() & (
             facts.uses | {n for d in facts.defs for n in d.globals_read}  # calls in defs too
         )
@@ -246,18 +241,9 @@ def notebook_edit(
             module = module.visit(RemoveDefinitions(names))
         if calls:
             module = module.visit(PassNewArguments(parameters))
-        cell = graph.notebook.cells[index]
-        if not module.body and not cell.outputs:
-            removed.add(index)
-            continue
         sources[index] = facts.masked.restore(module.code)
-    loaded = any(  # the notebook loads autoreload itself: loading it twice prints a note
-        m.name == "load_ext" and "autoreload" in m.original
-        for facts in graph.facts.values()
-        if facts.masked is not None
-        for m in facts.masked.magics
-    )
-    lines = ["%load_ext autoreload", "%autoreload 2"] if autoreload and not loaded else []
+    load = autoreload and not layout.loads_autoreload  # loading it twice prints a note
+    lines = ["%load_ext autoreload", "%autoreload 2"] if load else []
     elsewhere: dict[str, list[str]] = {}  # shared functions in another module (common.py)
     for function in plan.shared:
         if function.module != plan.module:
@@ -265,17 +251,10 @@ def notebook_edit(
     lines.extend(_import_line(module, tuple(names)) for module, names in elsewhere.items())
     if plan.exported:
         lines.append(_import_line(plan.module, (*plan.exported, *plan.moved_constants)))
-    # after the notebook's first imports, unless a cell before that already calls moved
-    # code (`import math; x, y = make_x_y()` in the first cell)
-    imported = {*plan.exported, *plan.moved_constants, *(f.name for f in plan.shared)}
-    calling = {s.cells[-1] for s in plan.scripts} | _copy_calls(plan).keys()
-    calling |= {index for index, facts in graph.facts.items() if facts.uses & imported}
-    calling -= removed
-    position = min(import_position(graph), *calling) if calling else import_position(graph)
     return NotebookEdit(
         sources=sources,
         removed=frozenset(removed),
-        inserted={position: ("\n".join(lines),)},
+        inserted={layout.import_cell: ("\n".join(lines),)},
     )
 
 

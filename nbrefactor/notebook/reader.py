@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import warnings
 from collections.abc import Mapping
 from pathlib import Path
@@ -71,6 +72,12 @@ def read_source(path: Path) -> str:
         raise NotebookReadError("permission denied", path=path) from None
     except OSError as error:
         raise NotebookReadError(f"cannot read: {error.strerror or error}", path=path) from None
+    return decode_source(data, path)
+
+
+def decode_source(data: bytes, path: Path) -> str:
+    """``data`` (the bytes of the file at ``path``) as text: UTF-8, with or without a
+    byte order mark; a :class:`NotebookReadError` naming the byte and line if not."""
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -80,6 +87,60 @@ def read_source(path: Path) -> str:
             f"line {line})",
             path=path,
         ) from None
+
+
+#: A jupytext marker: a ``.py`` file without one is a plain script, not a notebook.
+_JUPYTEXT_MARKER = re.compile(r"^(# %%|# \+|#\s*jupyter:|# ---)", re.MULTILINE)
+
+
+def read_code_cells(text: str, path: Path) -> dict[int | None, str]:
+    """The sources of the code cells of the notebook ``text`` (the content of the file
+    at ``path``), by cell index; a ``.py`` file without cell markers is a plain script,
+    one cell with index None.
+
+    For clone detection, which needs sources only: an nbformat 4 Python notebook is
+    read with ``json`` alone. Anything unusual goes through :func:`read_notebook_text`,
+    with its error messages.
+
+    Raises:
+        NotebookReadError: as :func:`read_notebook_text`.
+        UnsupportedNotebookError: as :func:`read_notebook_text`.
+    """
+    suffix = path.suffix.lower()
+    if suffix == ".py" and not _JUPYTEXT_MARKER.search(text):
+        return {None: text}
+    if suffix == ".ipynb":
+        cells = _code_cells_of_json(text)
+        if cells is not None:
+            return cells
+    notebook = read_notebook_text(text, path)
+    return {cell.index: cell.source for cell in notebook.cells if cell.is_code}
+
+
+def _code_cells_of_json(text: str) -> dict[int | None, str] | None:
+    """The code cells of an nbformat 4 Python notebook; None for anything unusual."""
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(data, dict) or data.get("nbformat") != 4:
+        return None
+    metadata = data.get("metadata", {})
+    kernelspec = metadata.get("kernelspec", {}) if isinstance(metadata, dict) else None
+    language = kernelspec.get("language", "python") if isinstance(kernelspec, dict) else None
+    cells = data.get("cells")
+    if str(language).lower() not in _PYTHON_LANGUAGES or not isinstance(cells, list):
+        return None
+    found: dict[int | None, str] = {}
+    for index, cell in enumerate(cells):
+        if not isinstance(cell, dict):
+            return None
+        if cell.get("cell_type") == "code":
+            source = _joined(cell.get("source", ""))
+            if source is None:
+                return None
+            found[index] = source
+    return found
 
 
 def _from_ipynb(path: Path, text: str) -> Notebook:
@@ -104,22 +165,83 @@ def _from_ipynb(path: Path, text: str) -> Notebook:
             f"unsupported nbformat version {version!r}; nbrefactor reads versions 3 and 4",
             path=path,
         )
-    import nbformat
-    from nbformat.v3.rwbase import rejoin_lines as rejoin_v3
-    from nbformat.v4.rwbase import rejoin_lines as rejoin_v4
-
     raw_cells = _raw_cells(raw)
     had_ids = version == 4 and bool(raw_cells) and all("id" in c for c in raw_cells)
+    node = _upgraded(raw, path) if version == 3 else _joined_v4(raw, path)
+    return _build(path, node, "ipynb", keep_ids=had_ids, version=(4, _minor(node)))
+
+
+def _joined_v4(raw: dict[str, Any], path: Path) -> dict[str, Any]:
+    """An nbformat 4 notebook as read from JSON, with multi-line strings (stored as
+    lists of lines) joined, as nbformat would; its shape checked where nbrefactor
+    relies on it. nbformat itself is not needed (its import, with jsonschema, costs
+    more than a whole ``check`` of a notebook)."""
+    cells = raw.get("cells", [])
+    if not isinstance(cells, list):
+        raise NotebookReadError("is not a valid notebook: 'cells' is not a list", path=path)
+    if not isinstance(raw.get("metadata", {}), dict):
+        raise NotebookReadError("is not a valid notebook: 'metadata' is not an object", path=path)
+    for index, cell in enumerate(cells):
+        if not isinstance(cell, dict):
+            raise NotebookReadError(
+                f"is not a valid notebook: cell {index} is not an object", path=path
+            )
+        source = _joined(cell.get("source", ""))
+        outputs = cell.get("outputs", [])
+        if source is None or not isinstance(outputs, list):
+            what = "source is not text" if source is None else "outputs are not a list"
+            raise NotebookReadError(f"is not a valid notebook: cell {index}'s {what}", path=path)
+        cell["source"] = source
+        for output in outputs:
+            if not isinstance(output, dict):
+                raise NotebookReadError(
+                    f"is not a valid notebook: an output of cell {index} is not an object",
+                    path=path,
+                )
+            _join_output(output)
+    return raw
+
+
+def _joined(value: Any) -> str | None:
+    """A multi-line string as stored in a notebook (text, or a list of lines) as text;
+    None when it is neither."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list) and all(isinstance(line, str) for line in value):
+        return "".join(value)
+    return None
+
+
+def _join_output(output: dict[str, Any]) -> None:
+    """Join an output's lists of lines (stream text, text in a mime bundle) in place;
+    JSON mime types hold data, not lines, and stay as they are."""
+    text = _joined(output.get("text"))
+    if text is not None:
+        output["text"] = text
+    data = output.get("data")
+    if isinstance(data, dict):
+        for kind, value in data.items():
+            joined = _joined(value)
+            json_kind = kind == "application/json" or (
+                kind.startswith("application/") and kind.endswith("+json")
+            )
+            if joined is not None and not json_kind:
+                data[kind] = joined
+
+
+def _upgraded(raw: dict[str, Any], path: Path) -> Any:
+    """An nbformat 3 notebook upgraded to version 4 (by nbformat, imported only here)."""
+    import nbformat
+    from nbformat.v3.rwbase import rejoin_lines
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            # files store multi-line strings as lists of lines; join them before converting
             node = nbformat.from_dict(raw)  # type: ignore[no-untyped-call]
-            node = (rejoin_v3 if version == 3 else rejoin_v4)(node)  # type: ignore[no-untyped-call]
-            node = nbformat.convert(node, 4)  # type: ignore[no-untyped-call]
+            node = rejoin_lines(node)  # type: ignore[no-untyped-call]
+            return nbformat.convert(node, 4)  # type: ignore[no-untyped-call]
     except Exception as error:  # nbformat raises many types for malformed documents
         raise NotebookReadError(f"is not a valid notebook: {error}", path=path) from None
-    return _build(path, node, "ipynb", keep_ids=had_ids, version=(4, _minor(node)))
 
 
 def _from_text(path: Path, text: str, suffix: str) -> Notebook:

@@ -18,6 +18,7 @@ from nbrefactor.planning.duplicated_blocks import (
     plan_duplicates,
     plan_shared_duplicates,
 )
+from nbrefactor.planning.layout import lay_out
 from nbrefactor.planning.naming import Names
 from nbrefactor.planning.scripts import plan_scripts
 from nbrefactor.planning.units import COMMON_MODULE, BatchPlan, CommonModule, ExtractionPlan
@@ -104,10 +105,11 @@ def _plan_one(
     copied_here = tuple(
         f for f in shared.functions if any(copy.notebook == path for copy in f.copies)
     )
-    return replace(
+    planned = replace(
         definitions,
         imports=tuple(imports),
         skipped=tuple(skipped),
         scripts=found.functions,
         shared=(*copied_here, *duplicates.functions),
     )
+    return replace(planned, layout=lay_out(planned, context.graph, context.trees))

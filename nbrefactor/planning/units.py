@@ -100,6 +100,22 @@ class CommonModule:
 
 
 @dataclass(frozen=True, slots=True)
+class NotebookLayout:
+    """How the rewritten notebook is laid out, decided with the plan so that rendering
+    only follows it.
+
+    ``removals`` lists, per cell, the definitions and constant assignments that leave
+    it; ``emptied`` are the cells that hold nothing else and showed nothing, removed
+    with them (as are the cells a script function's call replaces, but its last).
+    """
+
+    import_cell: int  # the import cell goes before the cell at this index
+    loads_autoreload: bool  # the notebook loads the autoreload extension itself
+    removals: tuple[tuple[int, tuple[str, ...]], ...] = ()
+    emptied: frozenset[int] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
 class ExtractionPlan:
     """Everything :func:`nbrefactor.extraction` will do to one notebook."""
 
@@ -116,10 +132,19 @@ class ExtractionPlan:
     #: Constants whose assignment leaves the notebook (the module holds the only copy);
     #: the notebook imports them, so cells that read them still can.
     moved_constants: tuple[str, ...] = ()
+    #: Set by the planner once every unit is planned.
+    layout: NotebookLayout | None = None
 
     @property
     def empty(self) -> bool:
         return not self.definitions and not self.scripts and not self.shared
+
+    @property
+    def imported(self) -> tuple[str, ...]:
+        """Every name the import cell imports: from the module, and from others."""
+        return tuple(
+            dict.fromkeys((*self.exported, *self.moved_constants, *(f.name for f in self.shared)))
+        )
 
     @property
     def exported(self) -> tuple[str, ...]:

@@ -20,7 +20,7 @@ _SHOWN_OTHERS = 3
 def render_check(
     classes: Sequence[CloneClass],
     diagnostics: Sequence[Diagnostic],
-    problems: Sequence[str],
+    problems: Sequence[Diagnostic],
     fmt: CheckFormat,
     *,
     files_checked: int,
@@ -64,7 +64,7 @@ def message(clone: CloneClass, region: Region) -> str:
 
 
 def check_to_dict(
-    classes: Sequence[CloneClass], diagnostics: Sequence[Diagnostic], problems: Sequence[str]
+    classes: Sequence[CloneClass], diagnostics: Sequence[Diagnostic], problems: Sequence[Diagnostic]
 ) -> dict[str, Any]:
     """The JSON contract of ``nbrefactor check --format json`` (see docs/check.md)."""
     return {
@@ -93,14 +93,14 @@ def check_to_dict(
             for clone in classes
         ],
         "diagnostics": [d.as_dict() for d in diagnostics],
-        "errors": list(problems),
+        "errors": [problem.as_dict() for problem in problems],
     }
 
 
 def _text(
     classes: Sequence[CloneClass],
     diagnostics: Sequence[Diagnostic],
-    problems: Sequence[str],
+    problems: Sequence[Diagnostic],
     files_checked: int,
 ) -> str:
     found = sorted(
@@ -111,7 +111,7 @@ def _text(
         f"{where(region)}: {DUPLICATE_CODE} {message(clone, region)}" for region, clone in found
     ]
     lines.extend(str(d) for d in diagnostics)
-    lines.extend(f"{problem}" for problem in problems)
+    lines.extend(str(problem) for problem in problems)
     copies = sum(len(clone.regions) for clone in classes)
     summary = (
         f"{len(classes)} duplicated block{'s' if len(classes) != 1 else ''} ({copies} copies)"
@@ -128,7 +128,7 @@ def _text(
 
 
 def _github(
-    classes: Sequence[CloneClass], diagnostics: Sequence[Diagnostic], problems: Sequence[str]
+    classes: Sequence[CloneClass], diagnostics: Sequence[Diagnostic], problems: Sequence[Diagnostic]
 ) -> str:
     """GitHub Actions workflow commands: one annotation per copy."""
     lines = []
@@ -150,7 +150,11 @@ def _github(
             f"::{level} file={_escape_property(d.location.path)},line={d.location.line},"
             f"title={d.code}::{_escape_data(d.message)}"
         )
-    lines.extend(f"::error::{_escape_data(problem)}" for problem in problems)
+    lines.extend(
+        f"::error file={_escape_property(p.location.path)},title={p.code}::"
+        f"{_escape_data(p.message)}"
+        for p in problems
+    )
     return "\n".join(lines) + ("\n" if lines else "")
 
 

@@ -11,16 +11,23 @@ environment's.
 from __future__ import annotations
 
 import pickle
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from nbrefactor.extraction import ExtractionResult
 
 #: Default limits: calls kept per function, and bytes per call (arguments and result).
 CALLS = 3
 MAX_BYTES = 1_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class RecordSettings:
+    """How many calls of each function to record, and up to what size (bytes per call:
+    arguments and result, pickled)."""
+
+    calls: int = CALLS
+    max_bytes: int = MAX_BYTES
+
 
 _PREAMBLE = """
 def _nbrefactor_record(folder, modules, calls, limit):
@@ -125,25 +132,19 @@ class Recording:
 class Recorder:
     """Where calls are recorded (``folder``, empty), and how many and how big."""
 
-    def __init__(self, folder: Path, *, calls: int = CALLS, max_bytes: int = MAX_BYTES) -> None:
+    def __init__(self, folder: Path, settings: RecordSettings = RecordSettings()) -> None:
         self.folder = folder
-        self.calls = calls
-        self.max_bytes = max_bytes
+        self.settings = settings
 
-    def preamble(self, result: ExtractionResult) -> str:
-        """The code the kernel runs first to record the functions ``result`` moves."""
-        modules: dict[str, list[str]] = {}
-        for plan in result.plans:
-            if plan.exported:
-                modules.setdefault(plan.module, []).extend(plan.exported)
-        if result.common.functions:
-            modules[result.common.module] = list(result.common.exported)
+    def preamble(self, functions: Mapping[str, Sequence[str]]) -> str:
+        """The code the kernel runs first to record calls of ``functions`` (names, by
+        the dotted name of their module)."""
         self.folder.mkdir(parents=True, exist_ok=True)
         arguments = (
             str(self.folder.resolve()),
-            {m: sorted(set(names)) for m, names in modules.items()},
-            self.calls,
-            self.max_bytes,
+            {module: sorted(set(names)) for module, names in functions.items()},
+            self.settings.calls,
+            self.settings.max_bytes,
         )
         return _PREAMBLE.replace("ARGUMENTS", repr(arguments))
 

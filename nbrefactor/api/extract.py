@@ -1,0 +1,361 @@
+"""The ``extract`` job: plan the move of notebooks' code into a package, render every
+file that changes, and, when asked, prove the rewritten notebooks show the same outputs
+and turn the calls recorded in that run into tests.
+
+Nothing is written here: the result's :class:`ChangeSet` holds every file (modules,
+tests, notebooks, recorded tests and their fixtures), shown as a diff (``--dry-run``)
+or applied all together.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from nbrefactor.analysis.graph import build_graph
+from nbrefactor.emit.changes import NotebookFailed, NotebookSource, RenderOptions, render_changes
+from nbrefactor.emit.changeset import ChangeSet, current_content
+from nbrefactor.emit.merge import names_taken_in
+from nbrefactor.emit.project import Layout, Project, find_project, module_name, new_project
+from nbrefactor.emit.recorded_tests import RecordedTests, recorded_test_files
+from nbrefactor.errors import NbrefactorError, UsageError, combined
+from nbrefactor.notebook.reader import read_notebook_text, read_source
+from nbrefactor.planning.planner import plan_notebooks
+from nbrefactor.planning.units import COMMON_MODULE, CommonModule, ExtractionPlan
+from nbrefactor.verification.execute import RunOptions
+from nbrefactor.verification.proof import Verification, compare_rewrite, stage_package
+from nbrefactor.verification.recording import Recorder, Recording, RecordSettings
+from nbrefactor.verification.replay import failing_tests, pytest_missing
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractionResult:
+    """What one ``extract`` call plans and the files it would change.
+
+    ``plans`` has one plan per notebook extracted, in the order given; ``common`` the
+    functions made of blocks copied across them; ``failed`` the errors of notebooks left
+    out of the run (each names its file). With verification, ``verifications`` has one
+    per rewritten notebook and ``recorded`` says what the recorded calls became (their
+    tests are in ``changes``).
+    """
+
+    plans: tuple[ExtractionPlan, ...]
+    common: CommonModule
+    project: Project
+    changes: ChangeSet
+    failed: tuple[NbrefactorError, ...] = ()
+    #: Per plan, the notebook read and where its rewritten version goes.
+    notebooks: tuple[tuple[Path, Path], ...] = ()
+    verifications: tuple[Verification, ...] = ()
+    recorded: RecordedTests | None = None
+
+    def rewritten(self, index: int) -> str | None:
+        """The rewritten text of the ``index``-th notebook; None when it is unchanged."""
+        target = self.notebooks[index][1]
+        for change in self.changes.changes:
+            if change.path == target and change.new != change.old and isinstance(change.new, str):
+                return change.new
+        return None
+
+    @property
+    def plan(self) -> ExtractionPlan:
+        """The first notebook's plan: the only one when extracting one notebook."""
+        return self.plans[0]
+
+    @property
+    def outputs_differ(self) -> bool:
+        """Whether verification found a notebook whose outputs changed."""
+        return not all(v.same for v in self.verifications)
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractionRun:
+    """An ``extract`` of notebooks from one or more projects: one result per project
+    (in the order their first notebook was given), and the errors of the projects that
+    could not be extracted at all."""
+
+    results: tuple[ExtractionResult, ...] = ()
+    errors: tuple[NbrefactorError, ...] = field(default=())
+
+
+def project_for(
+    notebook: Path,
+    *,
+    project_dir: Path | None = None,
+    package: str | None = None,
+    layout: Layout = "src",
+) -> Project:
+    """The project ``notebook``'s code goes to: ``project_dir`` (created when it has no
+    pyproject.toml yet, which needs ``package``), else the one the notebook is in."""
+    if project_dir is not None and not (project_dir / "pyproject.toml").exists():
+        if package is None:
+            raise NbrefactorError(
+                f"{project_dir} is no project yet: name its package with --package"
+            )
+        return new_project(project_dir, package, layout)
+    return find_project(project_dir or notebook)
+
+
+def extract_projects(
+    notebooks: Sequence[Path | str],
+    *,
+    project_dir: Path | str | None = None,
+    package: str | None = None,
+    layout: Layout = "src",
+    module: str | None = None,
+    output_notebook: Path | str | None = None,
+    autoreload: bool = True,
+    force: bool = False,
+    verify: RunOptions | None = None,
+    record: RecordSettings | None = None,
+) -> ExtractionRun:
+    """:func:`extract` for notebooks that may belong to several projects: each project's
+    notebooks are extracted together, one project's failure does not stop the others.
+
+    Raises:
+        UsageError: options that do not fit together.
+        NbrefactorError: ``project_dir`` cannot be used (it fails the same way for every
+            notebook, so it is said once).
+    """
+    if output_notebook is not None and len(notebooks) > 1:
+        raise UsageError("--output-notebook works with one notebook")
+    folder = None if project_dir is None else Path(project_dir)
+    if folder is not None:
+        project_for(Path(notebooks[0]), project_dir=folder, package=package, layout=layout)
+    errors: list[NbrefactorError] = []
+    groups: dict[Path, list[Path]] = {}  # notebooks share a plan with their project's others
+    for notebook in map(Path, notebooks):
+        try:
+            project = project_for(notebook, project_dir=folder, package=package)
+        except NbrefactorError as error:
+            errors.append(error)
+            continue
+        groups.setdefault(project.root, []).append(notebook)
+    results = []
+    for group in groups.values():
+        try:
+            results.append(
+                extract(
+                    group,
+                    project_dir=folder,
+                    package=package,
+                    layout=layout,
+                    module=module,
+                    output_notebook=output_notebook,
+                    autoreload=autoreload,
+                    force=force,
+                    verify=verify,
+                    record=record,
+                )
+            )
+        except NbrefactorError as error:
+            errors.append(error)
+    return ExtractionRun(tuple(results), tuple(errors))
+
+
+def extract(
+    notebooks: Path | str | Sequence[Path | str],
+    *,
+    project_dir: Path | str | None = None,
+    package: str | None = None,
+    layout: Layout = "src",
+    module: str | None = None,
+    output_notebook: Path | str | None = None,
+    autoreload: bool = True,
+    force: bool = False,
+    verify: RunOptions | None = None,
+    record: RecordSettings | None = None,
+) -> ExtractionResult:
+    """Plan and render the extraction of one notebook, or of several into one project
+    with one plan (a block copied into several of them becomes one function in
+    ``PKG/common.py``).
+
+    A notebook that cannot be read or extracted is left out and its error is in
+    ``failed``; the others go on. With ``verify``, every rewritten notebook is run
+    before and after (:attr:`ExtractionResult.verifications`); with ``record`` too, the
+    calls of the moved functions in that run become tests in the change set, those
+    that pass when replayed.
+
+    Raises:
+        NbrefactorError: no project, a bad option, no notebook could be extracted (a
+            name that already exists in the target module, unless ``force``, ...), or
+            a notebook could not be run to verify it.
+    """
+    given = [notebooks] if isinstance(notebooks, (Path, str)) else notebooks
+    first: dict[Path, Path] = {}
+    for name in given:  # the same notebook twice is extracted once
+        path = Path(name)
+        first.setdefault(path.resolve(), path)
+    paths = list(first.values())
+    if not paths:
+        raise UsageError("no notebook to extract")
+    if output_notebook is not None and len(paths) > 1:
+        raise UsageError("--output-notebook works with one notebook")
+    if module is not None and not module.isidentifier():
+        raise UsageError(f"--module {module!r} is not a valid Python module name")
+    if module == COMMON_MODULE:
+        raise UsageError(f"--module {COMMON_MODULE} is where code shared by notebooks goes")
+    folder = None if project_dir is None else Path(project_dir)
+    project = project_for(paths[0], project_dir=folder, package=package, layout=layout)
+    failed: list[NbrefactorError] = []
+    sources: dict[Path, NotebookSource] = {}
+    for index, path in enumerate(paths):
+        try:
+            if folder is None and index:
+                other = find_project(path)
+                if other.root != project.root:
+                    raise NbrefactorError(
+                        f"belongs to another project ({other.root}); extract it on its own",
+                        path=path,
+                    )
+            text = read_source(path)
+            sources[path] = NotebookSource(path, text, build_graph(read_notebook_text(text, path)))
+        except NbrefactorError as error:
+            failed.append(error)
+    target = None if output_notebook is None else Path(output_notebook)
+    options = RenderOptions(target, autoreload, force)
+    common_path = project.package_dir / f"{COMMON_MODULE}.py"
+    while sources:
+        modules = {path: module or module_name(path) for path in sources}
+        batch = plan_notebooks(
+            [(s.graph, f"{project.package}.{modules[p]}") for p, s in sources.items()],
+            f"{project.package}.{COMMON_MODULE}",
+            *names_taken_in(current_content(common_path)),
+        )
+        try:
+            changes = render_changes(batch, list(sources.values()), project, options)
+        except NotebookFailed as failure:  # plan again without it: shared code may change
+            failed.append(failure.error)
+            del sources[failure.notebook]
+            continue
+        targets = tuple((path, target or path) for path in sources)
+        result = ExtractionResult(
+            batch.notebooks, batch.common, project, changes, tuple(failed), targets
+        )
+        if verify is not None and changes:
+            try:
+                result = verify_extraction(result, verify, record)
+            except NbrefactorError as error:
+                message = f"{error}; nothing was written"
+                raise NbrefactorError(message, exit_code=error.exit_code) from None
+        return result
+    raise combined(failed, "no notebook could be extracted")
+
+
+def verify_extraction(
+    result: ExtractionResult, options: RunOptions, record: RecordSettings | None = None
+) -> ExtractionResult:
+    """``result`` with the verification of every notebook it rewrites and, with
+    ``record``, the recorded calls' tests added to its changes. The package is staged
+    in a temporary folder; nothing of the user's is written.
+
+    Raises:
+        ExecutionFailed: the original does not run, or the refactored one cannot start.
+        NbrefactorError: the package cannot be staged, or pytest cannot run.
+    """
+    with tempfile.TemporaryDirectory(prefix="nbrefactor-verify-") as scratch:
+        work = Path(scratch)
+        project = result.project
+        package_root = stage_package(
+            project.import_root,
+            project.package,
+            ((c.path, c.new) for c in result.changes.changes if isinstance(c.new, str)),
+            work / "package",
+        )
+        recorder = Recorder(work / "calls", record) if record is not None else None
+        preamble = recorder.preamble(_moved_functions(result)) if recorder is not None else ""
+        verifications = []
+        for index, (plan, (original, _)) in enumerate(
+            zip(result.plans, result.notebooks, strict=True)
+        ):
+            text = result.rewritten(index)
+            if plan.empty or text is None:
+                continue
+            verifications.append(
+                compare_rewrite(
+                    original,
+                    text,
+                    options,
+                    label=f"its extraction into {project.package}",
+                    python_path=[package_root],
+                    preamble=preamble,
+                )
+            )
+        result = replace(result, verifications=tuple(verifications))
+        if recorder is None:
+            return result
+        recordings = recorder.recordings()
+        tests, recorded = _recorded_tests(recordings, result, package_root, work / "tests")
+    return replace(result, changes=result.changes + tests, recorded=recorded)
+
+
+def _moved_functions(result: ExtractionResult) -> Mapping[str, Sequence[str]]:
+    """The functions the extraction moves, by the dotted name of their module."""
+    modules: dict[str, list[str]] = {}
+    for plan in result.plans:
+        if plan.exported:
+            modules.setdefault(plan.module, []).extend(plan.exported)
+    if result.common.functions:
+        modules[result.common.module] = list(result.common.exported)
+    return modules
+
+
+def _recorded_tests(
+    recordings: Sequence[Recording],
+    result: ExtractionResult,
+    package_root: Path,
+    staging: Path,
+) -> tuple[ChangeSet, RecordedTests]:
+    """Tests replaying ``recordings``, those that pass: each is run first from
+    ``staging`` (the project's test setting, beside the staged package ``package_root``),
+    and the ones that fail are left out."""
+    if not recordings:
+        return ChangeSet(), RecordedTests()
+    if pytest_missing():
+        problem = "pytest is not installed, so they could not be checked"
+        return ChangeSet(), RecordedTests(problem=problem)
+    project = result.project
+    _stage_test_setting(project, result.changes, staging)
+    tests_dir = staging / project.tests_dir.relative_to(project.root)
+    failed: set[str] = set()
+    for _ in range(2):  # the second run checks that what is left passes
+        staged = recorded_test_files(recordings, tests_dir, leave_out=failed)
+        for change in staged:
+            change.path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(change.new, bytes):
+                change.path.write_bytes(change.new)
+            else:
+                change.path.write_text(change.new, encoding="utf-8")
+        modules = [c.path for c in staged if c.path.suffix == ".py"]
+        still = failing_tests(modules, cwd=staging, python_path=[package_root])
+        if not still:
+            break
+        if failed:
+            return ChangeSet(), RecordedTests(
+                problem=f"tests still fail after dropping: {', '.join(sorted(still))}"
+            )
+        failed = still
+        for change in staged:
+            change.path.unlink()
+    changes = recorded_test_files(recordings, project.tests_dir, leave_out=failed)
+    written = tuple(c.path for c in changes if c.path.suffix == ".py")
+    summary = RecordedTests(written, len(recordings) - len(failed), tuple(sorted(failed)))
+    return ChangeSet(tuple(changes)), summary
+
+
+def _stage_test_setting(project: Project, changes: ChangeSet, staging: Path) -> None:
+    """What pytest reads around a project's tests, as ``changes`` leave it, copied into
+    ``staging``: the project's pyproject.toml (its pytest settings) and the tests'
+    conftest.py."""
+    new = {change.path: change.new for change in changes.changes}
+    for path in (project.root / "pyproject.toml", project.tests_dir / "conftest.py"):
+        target = staging / path.relative_to(project.root)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        content = new.get(path)
+        if isinstance(content, str):
+            target.write_text(content, encoding="utf-8")
+        elif path.is_file():
+            shutil.copyfile(path, target)

@@ -1,0 +1,138 @@
+"""Add extracted code to a module that exists already, leaving what is there as it is.
+
+A module nbrefactor appends to may be one it wrote on an earlier run (for another
+notebook, or the same one) or one the user wrote. Nothing in it is changed or removed:
+imports and constants the new code needs go after its own imports, definitions at the
+end; a name it already defines differently is a clash, reported, never replaced.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from pathlib import Path
+
+from nbrefactor import pysource
+from nbrefactor.emit.render import merged_module_docstring
+from nbrefactor.errors import NbrefactorError
+from nbrefactor.planning.definitions import import_statement
+
+
+@dataclass(frozen=True, slots=True)
+class ModuleExports:
+    """What a rendered module adds to an existing one."""
+
+    names: tuple[str, ...]
+    imports: tuple[str, ...]
+    constants: tuple[str, ...]
+
+
+def append_to_module(old: str, new: str, path: Path, exports: ModuleExports) -> str:
+    """Add the new module's imports, constants and definitions to an existing module:
+    imports and constants after the module's own imports, definitions at the end."""
+    try:
+        existing = pysource.parse(old)
+    except SyntaxError as error:
+        raise NbrefactorError(
+            f"does not parse (line {error.lineno}); not appending to it", path=path
+        ) from None
+    new_tree = pysource.parse(new)
+    same = {  # already moved by an earlier run: nothing to add, nothing to refuse
+        node.name
+        for node in existing.body
+        for other in new_tree.body
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+        and isinstance(other, type(node))
+        and node.name == other.name
+        and ast.dump(node) == ast.dump(other)
+    }
+    if same == set(exports.names):
+        return old
+    clash = sorted(_names_in(existing) & set(exports.names))
+    assigned = {  # a constant the module has already, with another value, is a clash too
+        node.targets[0].id: ast.unparse(node)
+        for node in existing.body
+        if isinstance(node, ast.Assign)
+        and len(node.targets) == 1
+        and isinstance(node.targets[0], ast.Name)
+    }
+    for line in exports.constants:
+        name = line.split("=", 1)[0].strip()
+        if name in assigned and assigned[name] != ast.unparse(pysource.parse(line).body[0]):
+            clash.append(name)
+    if clash:
+        raise NbrefactorError(
+            f"already defines {', '.join(clash)}; use --force to replace the module", path=path
+        )
+    lines = old.rstrip("\n").splitlines()
+    missing = [line for line in (*exports.imports, *exports.constants) if line not in lines]
+    after = 0  # insert after the docstring and the existing imports
+    for node in existing.body:
+        is_docstring = isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
+        if is_docstring or isinstance(node, (ast.Import, ast.ImportFrom)):
+            after = node.end_lineno or after
+        else:
+            break
+    lines[after:after] = missing
+    _name_new_notebooks(lines, existing, new_tree)
+    return "\n".join(lines) + "\n\n\n" + _definitions_text(new, new_tree) + "\n"
+
+
+def _name_new_notebooks(lines: list[str], existing: ast.Module, new: ast.Module) -> None:
+    """Make the docstring nbrefactor wrote at the top of ``lines`` (the module
+    ``existing``) name the notebooks the appended code (``new``) comes from too."""
+    first = existing.body[0] if existing.body else None
+    old_text, new_text = ast.get_docstring(existing), ast.get_docstring(new)
+    if first is None or old_text is None or new_text is None:
+        return
+    merged = merged_module_docstring(old_text, new_text)
+    if merged is not None:
+        lines[first.lineno - 1 : first.end_lineno] = f'"""{merged}"""'.splitlines()
+
+
+def names_taken_in(module: str | None) -> tuple[set[str], dict[str, str]]:
+    """What ``module`` (source) already has: the names it defines, and the names it
+    imports with their import statement (written for that name alone). Nothing when it
+    does not parse."""
+    try:
+        tree = pysource.parse(module or "")
+    except SyntaxError:
+        return set(), {}
+    names = {
+        alias.asname or alias.name.split(".")[0]
+        for node in tree.body
+        if isinstance(node, (ast.Import, ast.ImportFrom))
+        for alias in node.names
+    }
+    found = {name: import_statement(tree, name) for name in names}
+    return _names_in(tree), {name: text for name, text in found.items() if text}
+
+
+def _names_in(tree: ast.Module) -> set[str]:
+    """The names a module's definitions and assignments bind."""
+    return {
+        node.name
+        for node in tree.body
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+    } | {
+        target.id
+        for node in tree.body
+        if isinstance(node, ast.Assign)
+        for target in node.targets
+        if isinstance(target, ast.Name)
+    }
+
+
+def _definitions_text(module: str, tree: ast.Module) -> str:
+    """The part of a rendered module (parsed as ``tree``) from its first definition (and
+    the comments above it) to the end."""
+    first = next(
+        node
+        for node in tree.body
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+    )
+    lines = module.splitlines()
+    start = pysource.first_line(first) - 1
+    while start > 0 and lines[start - 1].lstrip().startswith("#"):
+        start -= 1
+    return "\n".join(lines[start:]).rstrip("\n")

@@ -1,0 +1,62 @@
+"""Run test files with pytest, in a fresh process, and tell which tests fail."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import subprocess
+import sys
+import tempfile
+import xml.etree.ElementTree as ElementTree
+from collections.abc import Sequence
+from pathlib import Path
+
+from nbrefactor.errors import NbrefactorError
+
+
+def pytest_missing(python: str = sys.executable) -> bool:
+    """Whether ``python`` lacks pytest (known only for the running interpreter)."""
+    return python == sys.executable and importlib.util.find_spec("pytest") is None
+
+
+def failing_tests(
+    paths: Sequence[Path],
+    *,
+    cwd: Path,
+    python_path: Sequence[Path] = (),
+    python: str = sys.executable,
+) -> set[str]:
+    """The names of the tests in ``paths`` that do not pass (parametrised ones by the
+    function's name), run with ``python -m pytest`` from ``cwd`` with ``python_path``
+    first on ``PYTHONPATH``; pytest finds its configuration above ``paths``, as usual.
+
+    Raises:
+        NbrefactorError: pytest could not run them at all.
+    """
+    if not paths:
+        return set()
+    env = dict(os.environ, MPLBACKEND="Agg")
+    folders = [str(p.resolve()) for p in python_path]
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [*folders, env.get("PYTHONPATH")]))
+    with tempfile.TemporaryDirectory(prefix="nbrefactor-pytest-") as folder:
+        report = Path(folder) / "report.xml"
+        command = [python, "-m", "pytest", "-q", "-p", "no:cacheprovider", f"--junitxml={report}"]
+        completed = subprocess.run(
+            [*command, *(str(p.resolve()) for p in paths)],
+            cwd=cwd,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if not report.exists():
+            raise NbrefactorError(
+                "pytest could not run the recorded tests: "
+                + (completed.stderr.strip() or completed.stdout.strip())[-500:]
+            )
+        tree = ElementTree.parse(report)
+    return {
+        case.get("name", "").split("[")[0]
+        for case in tree.iter("testcase")
+        if case.find("failure") is not None or case.find("error") is not None
+    }
