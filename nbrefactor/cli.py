@@ -457,22 +457,21 @@ def extract(
     (tests/test_<module>_recorded.py) that replay them; tests that do not pass right
     away are dropped. Exit codes: 0 written, 1 outputs differ, 2 error.
     """
-    from nbrefactor.api.extract import extract_projects
+    from nbrefactor.api.extract import ExtractOptions, extract_projects
 
-    run = extract_projects(
-        notebooks,
-        project_dir=project_dir,
-        package=package,
-        layout=layout,
-        module=module,
-        output_notebook=output_notebook,
-        autoreload=autoreload,
-        force=force,
-        verify=RunOptions(timeout, kernel, strict_images, allow_errors=no_verify_original)
-        if verify_outputs
-        else None,
+    verify = RunOptions(timeout, kernel, strict_images, allow_errors=no_verify_original)
+    options = ExtractOptions(
+        project_dir,
+        package,
+        layout,
+        module,
+        output_notebook,
+        autoreload,
+        force,
+        verify=verify if verify_outputs else None,
         record=RecordSettings(record_calls, record_max_bytes) if record else None,
     )
+    run = extract_projects(list(notebooks), options)
     codes = [0]
     for error in run.errors:  # one project's failure does not stop the others
         _say_error(error)

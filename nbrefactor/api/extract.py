@@ -99,61 +99,25 @@ def project_for(
     return find_project(project_dir or notebook)
 
 
-def extract_projects(
-    notebooks: Sequence[Path | str],
-    *,
-    project_dir: Path | str | None = None,
-    package: str | None = None,
-    layout: Layout = "src",
-    module: str | None = None,
-    output_notebook: Path | str | None = None,
-    autoreload: bool = True,
-    force: bool = False,
-    verify: RunOptions | None = None,
-    record: RecordSettings | None = None,
-) -> ExtractionRun:
-    """:func:`extract` for notebooks that may belong to several projects: each project's
-    notebooks are extracted together, one project's failure does not stop the others.
+@dataclass(frozen=True, slots=True)
+class ExtractOptions:
+    """How an extraction goes: see :func:`extract` and ``nbrefactor extract --help``."""
 
-    Raises:
-        UsageError: options that do not fit together.
-        NbrefactorError: ``project_dir`` cannot be used (it fails the same way for every
-            notebook, so it is said once).
-    """
-    if output_notebook is not None and len(notebooks) > 1:
-        raise UsageError("--output-notebook works with one notebook")
-    folder = None if project_dir is None else Path(project_dir)
-    if folder is not None:
-        project_for(Path(notebooks[0]), project_dir=folder, package=package, layout=layout)
-    errors: list[NbrefactorError] = []
-    groups: dict[Path, list[Path]] = {}  # notebooks share a plan with their project's others
-    for notebook in map(Path, notebooks):
-        try:
-            project = project_for(notebook, project_dir=folder, package=package)
-        except NbrefactorError as error:
-            errors.append(error)
-            continue
-        groups.setdefault(project.root, []).append(notebook)
-    results = []
-    for group in groups.values():
-        try:
-            results.append(
-                extract(
-                    group,
-                    project_dir=folder,
-                    package=package,
-                    layout=layout,
-                    module=module,
-                    output_notebook=output_notebook,
-                    autoreload=autoreload,
-                    force=force,
-                    verify=verify,
-                    record=record,
-                )
-            )
-        except NbrefactorError as error:
-            errors.append(error)
-    return ExtractionRun(tuple(results), tuple(errors))
+    project_dir: Path | None = None
+    package: str | None = None
+    layout: Layout = "src"
+    module: str | None = None
+    output_notebook: Path | None = None
+    autoreload: bool = True
+    force: bool = False
+    verify: RunOptions | None = None  # None: the notebooks are not run
+    record: RecordSettings | None = None  # with verify: record calls as tests
+
+    def project_of(self, notebook: Path) -> Project:
+        """The project ``notebook``'s code goes to (see :func:`project_for`)."""
+        return project_for(
+            notebook, project_dir=self.project_dir, package=self.package, layout=self.layout
+        )
 
 
 def extract(
@@ -185,21 +149,68 @@ def extract(
             a notebook could not be run to verify it.
     """
     given = [notebooks] if isinstance(notebooks, (Path, str)) else notebooks
+    options = ExtractOptions(
+        None if project_dir is None else Path(project_dir),
+        package,
+        layout,
+        module,
+        None if output_notebook is None else Path(output_notebook),
+        autoreload,
+        force,
+        verify,
+        record,
+    )
+    return extract_project([Path(name) for name in given], options)
+
+
+def extract_projects(notebooks: Sequence[Path], options: ExtractOptions) -> ExtractionRun:
+    """:func:`extract` for notebooks that may belong to several projects: each project's
+    notebooks are extracted together, one project's failure does not stop the others.
+
+    Raises:
+        UsageError: options that do not fit together.
+        NbrefactorError: ``options.project_dir`` cannot be used (it fails the same way
+            for every notebook, so it is said once).
+    """
+    if options.output_notebook is not None and len(notebooks) > 1:
+        raise UsageError("--output-notebook works with one notebook")
+    if options.project_dir is not None:
+        options.project_of(notebooks[0])
+    errors: list[NbrefactorError] = []
+    groups: dict[Path, list[Path]] = {}  # notebooks share a plan with their project's others
+    for notebook in notebooks:
+        try:
+            project = options.project_of(notebook)
+        except NbrefactorError as error:
+            errors.append(error)
+            continue
+        groups.setdefault(project.root, []).append(notebook)
+    results = []
+    for group in groups.values():
+        try:
+            results.append(extract_project(group, options))
+        except NbrefactorError as error:
+            errors.append(error)
+    return ExtractionRun(tuple(results), tuple(errors))
+
+
+def extract_project(notebooks: Sequence[Path], options: ExtractOptions) -> ExtractionResult:
+    """:func:`extract` of ``notebooks``, all of one project."""
     first: dict[Path, Path] = {}
-    for name in given:  # the same notebook twice is extracted once
-        path = Path(name)
+    for path in notebooks:  # the same notebook twice is extracted once
         first.setdefault(path.resolve(), path)
     paths = list(first.values())
+    module, target = options.module, options.output_notebook
     if not paths:
         raise UsageError("no notebook to extract")
-    if output_notebook is not None and len(paths) > 1:
+    if target is not None and len(paths) > 1:
         raise UsageError("--output-notebook works with one notebook")
     if module is not None and not module.isidentifier():
         raise UsageError(f"--module {module!r} is not a valid Python module name")
     if module == COMMON_MODULE:
         raise UsageError(f"--module {COMMON_MODULE} is where code shared by notebooks goes")
-    folder = None if project_dir is None else Path(project_dir)
-    project = project_for(paths[0], project_dir=folder, package=package, layout=layout)
+    folder = options.project_dir
+    project = options.project_of(paths[0])
     failed: list[NbrefactorError] = []
     sources: dict[Path, NotebookSource] = {}
     for index, path in enumerate(paths):
@@ -215,8 +226,7 @@ def extract(
             sources[path] = NotebookSource(path, text, build_graph(read_notebook_text(text, path)))
         except NbrefactorError as error:
             failed.append(error)
-    target = None if output_notebook is None else Path(output_notebook)
-    options = RenderOptions(target, autoreload, force)
+    rendering = RenderOptions(target, options.autoreload, options.force)
     common_path = project.package_dir / f"{COMMON_MODULE}.py"
     while sources:
         modules = {path: module or module_name(path) for path in sources}
@@ -226,7 +236,7 @@ def extract(
             *names_taken_in(current_content(common_path)),
         )
         try:
-            changes = render_changes(batch, list(sources.values()), project, options)
+            changes = render_changes(batch, list(sources.values()), project, rendering)
         except NotebookFailed as failure:  # plan again without it: shared code may change
             failed.append(failure.error)
             del sources[failure.notebook]
@@ -235,9 +245,9 @@ def extract(
         result = ExtractionResult(
             batch.notebooks, batch.common, project, changes, tuple(failed), targets
         )
-        if verify is not None and changes:
+        if options.verify is not None and changes:
             try:
-                result = verify_extraction(result, verify, record)
+                result = verify_extraction(result, options.verify, options.record)
             except NbrefactorError as error:
                 message = f"{error}; nothing was written"
                 raise NbrefactorError(message, exit_code=error.exit_code) from None
