@@ -12,6 +12,7 @@ import io
 import symtable
 import tokenize
 import warnings
+from collections.abc import Sequence
 from typing import Literal, overload
 
 
@@ -39,6 +40,17 @@ def first_line(statement: ast.stmt) -> int:
     """The line a statement starts on, its decorators included."""
     decorators = getattr(statement, "decorator_list", None)
     return decorators[0].lineno if decorators else statement.lineno
+
+
+def alone_on_its_lines(statements: Sequence[ast.stmt], index: int) -> bool:
+    """Whether ``statements[index]`` shares no line with its neighbours in
+    ``statements`` (``a = 1; b = 2`` share one)."""
+    statement = statements[index]
+    before = statements[index - 1] if index else None
+    after = statements[index + 1] if index + 1 < len(statements) else None
+    return (before is None or (before.end_lineno or 0) < statement.lineno) and (
+        after is None or after.lineno > (statement.end_lineno or statement.lineno)
+    )
 
 
 def indent(code: str) -> str:

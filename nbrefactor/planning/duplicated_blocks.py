@@ -14,23 +14,21 @@ keyword parameters, and each copy's call assigns the names later code reads.
 from __future__ import annotations
 
 import ast
-import keyword
 from collections.abc import Callable, Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass, replace
 from types import MappingProxyType
 
 from nbrefactor.analysis.antiunify import (
     Alignment,
-    LiteralNode,
-    LiteralSlot,
     align,
     anti_unify,
     literal_value,
 )
 from nbrefactor.analysis.clones import CloneSettings, Corpus, RawClone, find_raw_clones
-from nbrefactor.analysis.fingerprints import DocumentPrint, fingerprint_parsed, is_signed_number
+from nbrefactor.analysis.fingerprints import DocumentPrint, fingerprint_parsed
 from nbrefactor.diagnostics import Diagnostic, not_extracted
 from nbrefactor.notebook.magics import MaskedCell
+from nbrefactor.planning.copy_function import copy_call, function_body, literal_parameters
 from nbrefactor.planning.dataflow import (
     Flow,
     NotebookContext,
@@ -44,7 +42,7 @@ from nbrefactor.planning.dataflow import (
 )
 from nbrefactor.planning.naming import Names, words
 from nbrefactor.planning.units import CopyCall, SharedFunction
-from nbrefactor.pysource import first_line, indent
+from nbrefactor.pysource import first_line
 
 #: Exact and renamed copies only: a near-copy's extra statements have no place to go.
 _SETTINGS = CloneSettings(type3=False)
@@ -321,9 +319,11 @@ def _plan_class(
                 return skip("NBR215", f"'{name}' is imported from different places")
             imports[name] = statement
     taken = _every_name(first.statements) | set(parameters)
-    literal_names, dropped = _literal_names(alignment, first, taken)
+    literal_names, dropped = literal_parameters(alignment, first.statements, taken)
     returns = _returns(alignment, flows, first)
-    body_text = _body(first, alignment.literals, literal_names, dropped, returns)
+    body_text = function_body(
+        first.code, first.statements, alignment, literal_names, dropped, returns
+    )
     # "normalise the age column" names the copy for age; the function is for any column
     specific = {
         word
@@ -340,7 +340,7 @@ def _plan_class(
             cell=copy.cell,
             start=first_line(copy.statements[0]),
             end=copy.statements[-1].end_lineno or copy.statements[-1].lineno,
-            call=_call(name, k, copy, alignment, parameters, literal_names, returns),
+            call=copy_call(name, k, copy.code, alignment, parameters, literal_names, returns),
         )
         for k, copy in enumerate(copies)
     )
@@ -388,167 +388,10 @@ def _every_name(statements: Sequence[ast.stmt]) -> set[str]:
     return {n.id for s in statements for n in ast.walk(s) if isinstance(n, ast.Name)}
 
 
-def _literal_names(
-    alignment: Alignment, first: _Copy, taken: set[str]
-) -> tuple[list[str], set[int]]:
-    """A keyword for each differing literal, from where it is used (``color=``,
-    ``set_title(...)``, ``df['col']``); and the statements ``x = <literal>`` that the
-    parameter ``x`` replaces (by index in the copy)."""
-    parents = {
-        id(child): node
-        for statement in first.statements
-        for node in ast.walk(statement)
-        for child in ast.iter_child_nodes(node)
-    }
-    mentioned: set[str] = set()
-    assignments: dict[int, tuple[int, str]] = {}  # id(constant) -> statement index, name
-    statements = first.statements
-    for index, statement in enumerate(statements):
-        if (
-            isinstance(statement, ast.Assign)
-            and len(statement.targets) == 1
-            and isinstance(statement.targets[0], ast.Name)
-            and (isinstance(statement.value, ast.Constant) or is_signed_number(statement.value))
-            and statement.targets[0].id not in mentioned
-            and _alone_on_its_lines(statements, index)  # it is cut out by whole lines
-        ):
-            assignments[id(statement.value)] = (index, statement.targets[0].id)
-        mentioned |= _every_name([statement])
-    chosen: list[str] = []
-    dropped: set[int] = set()
-    used = set(taken)
-    for slot in alignment.literals:
-        positions = [nodes[0] for nodes in slot.nodes]
-        assigned = [assignments[id(node)] for node in positions if id(node) in assignments]
-        if assigned and assigned[0][1] not in chosen:
-            index, name = assigned[0]  # `col = 'price'` -> the parameter `col`
-            chosen.append(name)
-            dropped.add(index)
-            continue
-        stem = _literal_stem(positions[0], parents)
-        candidate, number = stem, 2
-        while candidate in used or keyword.iskeyword(candidate):
-            candidate, number = f"{stem}_{number}", number + 1
-        used.add(candidate)
-        chosen.append(candidate)
-    return chosen, dropped
-
-
-def _alone_on_its_lines(statements: Sequence[ast.stmt], index: int) -> bool:
-    statement = statements[index]
-    before = statements[index - 1] if index else None
-    after = statements[index + 1] if index + 1 < len(statements) else None
-    return (before is None or (before.end_lineno or 0) < statement.lineno) and (
-        after is None or after.lineno > (statement.end_lineno or statement.lineno)
-    )
-
-
-def _literal_stem(node: LiteralNode, parents: dict[int, ast.AST]) -> str:
-    value = literal_value(node)
-    parent = parents.get(id(node))
-    if isinstance(parent, ast.keyword) and parent.arg:
-        return parent.arg
-    if isinstance(parent, ast.Call) and node in parent.args:
-        function = parent.func
-        called = function.attr if isinstance(function, ast.Attribute) else ""
-        if called.startswith("set_") and len(called) > 4:
-            return called[4:]  # ax.set_title('...') -> title
-    if isinstance(parent, ast.Subscript) and isinstance(value, str):
-        return "column" if isinstance(parent.value, ast.Name) else "key"
-    if isinstance(parent, ast.Compare):
-        if all(isinstance(op, (ast.Lt, ast.LtE, ast.Gt, ast.GtE)) for op in parent.ops):
-            return "limit"  # `x > 0.5`
-        for other in (parent.left, *parent.comparators):  # `df["endpoint"] == "GET /"`
-            if isinstance(other, ast.Subscript) and isinstance(other.slice, ast.Constant):
-                key = other.slice.value
-                if isinstance(key, str) and key.isidentifier() and not keyword.iskeyword(key):
-                    return key
-            if isinstance(other, ast.Attribute):  # `df.endpoint == "GET /"`
-                return other.attr
-        return "value"
-    if isinstance(parent, ast.Assign) and isinstance(parent.targets[0], ast.Name):
-        return parent.targets[0].id
-    parts = words(type(value).__name__)
-    return "value" if not parts or parts[0] in {"str", "nonetype"} else f"{parts[0]}_value"
-
-
 def _returns(alignment: Alignment, flows: list[Flow], first: _Copy) -> tuple[str, ...]:
     """Names (the first copy's) that any copy's later code needs, in binding order."""
     needed = {alignment.renames[k].get(n, n) for k, flow in enumerate(flows) for n in flow.returns}
     return tuple(n for n in flows[0].bound if n in needed)
-
-
-def _body(
-    first: _Copy,
-    literals: Sequence[LiteralSlot],
-    literal_names: Sequence[str],
-    dropped: set[int],
-    returns: Sequence[str],
-) -> str:
-    """The first copy's code (comments inside it kept) with its differing literals
-    replaced by their parameters, without the dropped ``x = <literal>`` statements."""
-    code = first.code
-    offsets = _line_offsets(code)
-    statements = first.statements
-    edits: list[tuple[int, int, str]] = []  # character offsets in `code`
-    removed: list[range] = []
-    for index in sorted(dropped):
-        statement = statements[index]
-        end_line = statement.end_lineno or statement.lineno
-        span = range(offsets[statement.lineno - 1], offsets[end_line])
-        removed.append(span)
-        edits.append((span.start, span.stop, ""))
-    for slot, name in zip(literals, literal_names, strict=True):
-        for nodes in slot.nodes:
-            start = _offset(code, offsets, nodes[0].lineno, nodes[0].col_offset)
-            if not any(start in span for span in removed):
-                end = _offset(code, offsets, nodes[0].end_lineno, nodes[0].end_col_offset)
-                edits.append((start, end, name))
-    region_start = offsets[first_line(statements[0]) - 1]
-    region_end = offsets[statements[-1].end_lineno or statements[-1].lineno]
-    for start, end, text in sorted(edits, reverse=True):
-        code = code[:start] + text + code[end:]
-        region_end += len(text) - (end - start)
-    body = code[region_start:region_end].strip("\n")
-    if returns:
-        body += f"\nreturn {', '.join(returns)}"
-    return indent(body)
-
-
-def _line_offsets(code: str) -> list[int]:
-    """Character offset of the start of each line, and of the end of the code."""
-    offsets = [0]
-    for line in code.splitlines(keepends=True):
-        offsets.append(offsets[-1] + len(line))
-    return offsets
-
-
-def _offset(code: str, offsets: list[int], line: int | None, col: int | None) -> int:
-    """The character offset of an ast position (columns there count UTF-8 bytes)."""
-    start = offsets[(line or 1) - 1]
-    text = code[start : offsets[line or 1]]
-    return start + len(text.encode()[: col or 0].decode())
-
-
-def _call(
-    name: str,
-    copy: int,
-    source: _Copy,
-    alignment: Alignment,
-    parameters: Sequence[str],
-    literal_names: Sequence[str],
-    returns: Sequence[str],
-) -> str:
-    arguments = [alignment.name_in(copy, p) for p in parameters]
-    for slot, keyword_name in zip(alignment.literals, literal_names, strict=True):
-        node = slot.in_copy(copy)
-        value = ast.get_source_segment(source.code, node) or repr(literal_value(node))
-        arguments.append(f"{keyword_name}={value}")
-    call = f"{name}({', '.join(arguments)})"
-    if not returns:
-        return call
-    targets = ", ".join(alignment.name_in(copy, r) for r in returns)
-    return f"{targets} = {call}"
 
 
 def _comment_above(copy: _Copy) -> str | None:

@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence, Set
 from nbrefactor.analysis.graph import CellGraph
 from nbrefactor.planning.definitions import import_position
 from nbrefactor.planning.units import ExtractionPlan, NotebookLayout
+from nbrefactor.pysource import alone_on_its_lines
 
 
 def lay_out(
@@ -69,10 +70,6 @@ def _only_removed(body: Sequence[ast.stmt], names: Set[str]) -> bool:
             and statement.targets[0].id in names
         ):
             return False
-        before = body[position - 1] if position else None
-        after = body[position + 1] if position + 1 < len(body) else None
-        if (before is not None and (before.end_lineno or 0) >= statement.lineno) or (
-            after is not None and after.lineno <= (statement.end_lineno or 0)
-        ):
+        if not alone_on_its_lines(body, position):
             return False  # `a = 1; b = 2`: one line, which stays
     return True
