@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import IO, Any, Literal
 
 from nbrefactor.errors import ExecutionFailed, NbrefactorError
+from nbrefactor.notebook.reader import guess_text_format
 from nbrefactor.verification.normalise import normalise
 
 OutputKind = Literal["stream", "data", "error"]
@@ -213,6 +214,8 @@ def _read_text(path: Path) -> str:
 
 
 def _parse(text: str, path: Path) -> Any:
+    """``text`` as the notebook object nbclient runs (the format read as the reader
+    reads it, for a text notebook)."""
     try:
         if path.suffix == ".ipynb":
             import nbformat
@@ -220,7 +223,7 @@ def _parse(text: str, path: Path) -> Any:
             return nbformat.reads(text, as_version=4)  # type: ignore[no-untyped-call]
         import jupytext
 
-        return jupytext.reads(text, fmt=path.suffix.lstrip("."))
+        return jupytext.reads(text, fmt=guess_text_format(text, path.suffix.lower()))
     except Exception as error:  # nbformat and jupytext raise many kinds on bad input
         raise NbrefactorError(f"not a notebook: {error}", path=path) from None
 
