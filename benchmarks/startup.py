@@ -25,16 +25,24 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-#: (label, entry module, arguments), run from the repository root.
-COMMANDS = (
-    ("check --help", "nbrefactor.cli", ["check", "--help"]),
-    ("check one notebook", "nbrefactor.cli",
-     ["check", "examples/cleaning_sales.ipynb", "--no-cache"]),
-    ("graph one notebook", "nbrefactor.cli", ["graph", "examples/globals_functions.ipynb"]),
-    ("hook, one notebook", "nbrefactor.hooks.duplicates",
-     ["--no-cache", "examples/taxi_tips.ipynb"]),
-    ("extract --help", "nbrefactor.cli", ["extract", "--help"]),
-)  # fmt: skip
+
+def commands(scratch: Path) -> list[tuple[str, str, list[str]]]:
+    """(label, entry module, arguments), run from the repository root; ``extract``
+    plans into a new project in ``scratch`` and writes nothing (``--dry-run``)."""
+    new_project = ["--project-dir", str(scratch / "demo"), "--package", "demo"]
+    return [
+        ("check --help", "nbrefactor.cli", ["check", "--help"]),
+        ("check one notebook", "nbrefactor.cli",
+         ["check", "examples/cleaning_sales.ipynb", "--no-cache"]),
+        ("graph one notebook", "nbrefactor.cli", ["graph", "examples/globals_functions.ipynb"]),
+        ("hook, one notebook", "nbrefactor.hooks.duplicates",
+         ["--no-cache", "examples/taxi_tips.ipynb"]),
+        ("extract --help", "nbrefactor.cli", ["extract", "--help"]),
+        ("extract --dry-run one notebook", "nbrefactor.cli",
+         ["extract", "examples/weather_eda.ipynb", "--dry-run", *new_project]),
+    ]  # fmt: skip
+
+
 HEAVY = ("libcst", "jinja2", "nbformat", "jsonschema")
 
 _PROBE = """
@@ -79,11 +87,12 @@ def main(argv: list[str] | None = None) -> int:
                 check=True,
             )
             trees = {f"before ({args.before})": before, **trees}
+        runs = commands(Path(scratch))
         try:
             times: dict[tuple[str, str], list[float]] = {}
             loaded: dict[tuple[str, str], list[str]] = {}
             for _ in range(args.repeat):
-                for label, module, command in COMMANDS:
+                for label, module, command in runs:
                     for tree, source in trees.items():  # interleaved
                         seconds, heavy = run_once(source, module, command)
                         times.setdefault((label, tree), []).append(seconds)
@@ -98,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"CPU seconds, median of {args.repeat}; python {sys.version.split()[0]}\n")
     print("| command | " + " | ".join(trees) + " | heavy libraries loaded |")
     print("|---|" + "---:|" * len(trees) + "---|")
-    for label, _, _ in COMMANDS:
+    for label, _, _ in runs:
         medians = [statistics.median(times[(label, tree)]) for tree in trees]
         heavy = "; ".join(f"{tree}: {', '.join(loaded[(label, tree)]) or 'none'}" for tree in trees)
         print(f"| {label} | " + " | ".join(f"{m:.3f}" for m in medians) + f" | {heavy} |")

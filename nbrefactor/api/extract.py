@@ -12,7 +12,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from nbrefactor.analysis.graph import build_graph
@@ -78,7 +78,7 @@ class ExtractionRun:
     could not be extracted at all."""
 
     results: tuple[ExtractionResult, ...] = ()
-    errors: tuple[NbrefactorError, ...] = field(default=())
+    errors: tuple[NbrefactorError, ...] = ()
 
 
 def project_for(
