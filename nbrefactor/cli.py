@@ -70,8 +70,24 @@ def main(debug: bool) -> None:
 
     Notebooks can be .ipynb files or jupytext text notebooks (.py in percent or
     light format, .md, MyST). Exit codes: 0 done, 1 findings, 2 bad input,
-    123 internal error.
+    123 internal error, 130 interrupted.
+
+    Files are written all together or not at all: a run killed while writing is
+    undone by the next nbrefactor command, which says so.
     """
+    _recover()
+
+
+def _recover() -> None:
+    """Undo what a killed run half wrote (see nbrefactor.emit.journal), and say so."""
+    from nbrefactor.emit.journal import recover_interrupted
+
+    try:
+        said = recover_interrupted()
+    except OSError as error:
+        said = [f"could not undo an interrupted run: {error}"]
+    for line in said:
+        click.echo(f"nbrefactor: {line}", err=True)
 
 
 @main.command()

@@ -9,28 +9,31 @@ from pathlib import Path
 from nbrefactor.errors import NbrefactorError
 
 
-def stage_content(path: Path, content: str | bytes) -> Path:
-    """Write ``content`` (text goes out as UTF-8, line endings as they are) to a
-    temporary file next to ``path``, flushed to disk, with the permissions ``path`` has
-    (a new file gets the usual ones: 0o666 minus the umask). Renaming it onto ``path``
-    is then atomic; the caller removes it if it does not.
+def stage_content(path: Path, content: str | bytes, staged: Path | None = None) -> Path:
+    """Write ``content`` (text goes out as UTF-8, line endings as they are) to a new
+    file next to ``path`` (``staged``, else a temporary name), flushed to disk, with the
+    permissions ``path`` has (a new file gets the usual ones: 0o666 minus the umask).
+    Renaming it onto ``path`` is then atomic; the caller removes it if it does not.
 
     Raises:
         OSError: the folder is missing or the write fails (disk full, permissions).
     """
-    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    temporary = Path(name)
+    if staged is None:
+        handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        staged = Path(name)
+    else:
+        handle = os.open(staged, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     data = content.encode("utf-8") if isinstance(content, str) else content
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
-        temporary.chmod(path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~_umask())
+        staged.chmod(path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~_umask())
     except BaseException:
-        temporary.unlink(missing_ok=True)
+        staged.unlink(missing_ok=True)
         raise
-    return temporary
+    return staged
 
 
 def write_text_atomic(path: Path, text: str) -> None:

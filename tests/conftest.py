@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,13 @@ EXAMPLES = REPO / "examples"
 #: Notebooks that stress the parser and the planner's safety rules: IPython syntax of
 #: every kind, functions writing globals, classes reading them. Not examples to follow.
 HARD_CASES = REPO / "tests" / "notebooks"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _journals_in_a_temporary_folder(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Journals of interrupted writes go to a folder of the test run, not the user's
+    ~/.local/state (the subprocesses the tests start inherit the variable)."""
+    os.environ["NBREFACTOR_STATE_DIR"] = str(tmp_path_factory.mktemp("state"))
 
 
 def all_notebooks() -> list[Path]:

@@ -196,20 +196,20 @@ def test_recorded_tests_are_written_with_everything_else_or_not_at_all(
 ) -> None:
     """The recorded tests are in the one change set of the extraction: a disk that fails
     on their last fixture leaves the module, the notebook and the tests all unwritten."""
-    import nbrefactor.emit.changeset
+    import nbrefactor.emit.journal
 
     write_notebook(*ANALYSIS, name="analysis.ipynb")
     before = snapshot(work)
-    stage = nbrefactor.emit.changeset.stage_content
+    stage = nbrefactor.emit.journal.stage_content
     staged: list[str] = []
 
-    def disk_full_on_the_last_fixture(path: Path, content: str | bytes) -> Path:
+    def disk_full_on_the_last_fixture(path: Path, content: bytes, temporary: Path) -> Path:
         staged.append(path.name)
         if path.name == "report-1.pickle":
             raise OSError(28, "No space left on device")
-        return stage(path, content)
+        return stage(path, content, temporary)
 
-    monkeypatch.setattr(nbrefactor.emit.changeset, "stage_content", disk_full_on_the_last_fixture)
+    monkeypatch.setattr(nbrefactor.emit.journal, "stage_content", disk_full_on_the_last_fixture)
     arguments = ["extract", "analysis.ipynb", "--project-dir", "proj", "--package", "pkg"]
     code, _, err = run(*arguments, "--verify")
     assert code == 2, err

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
 import difflib
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from nbrefactor.emit.journal import Transaction
 from nbrefactor.errors import NbrefactorError
-from nbrefactor.fileio import stage_content
 
 #: What a file holds: text (UTF-8 on disk) or bytes (a pickled fixture).
 Content = str | bytes
@@ -57,30 +55,33 @@ class ChangeSet:
         return "".join(line if line.endswith("\n") else line + "\n" for line in parts)
 
     def apply(self) -> list[Path]:
-        """Write every change, or none: staged first, then renamed; any failure rolls
-        back the files already replaced. Returns the paths written."""
+        """Write every change, or none, even if the process is killed halfway (see
+        :mod:`nbrefactor.emit.journal`). Returns the paths written.
+
+        Raises:
+            NbrefactorError: a file changed on disk since it was read, or a file could
+                not be written; no file was changed.
+            KeyboardInterrupt: Ctrl-C (or SIGTERM) while writing; no file was changed.
+        """
         pending = [c for c in self.changes if c.old != c.new]
         for change in pending:
             _check_unchanged(change)
-        created: list[Path] = []
-        staged: list[tuple[FileChange, Path]] = []
-        done: list[FileChange] = []
+        if not pending:
+            return []
+        transaction = Transaction([(c.path, _encoded(c.new), c.old is not None) for c in pending])
         try:
-            for change in pending:
-                created.extend(_make_parents(change.path.parent))
-                staged.append((change, stage_content(change.path, change.new)))
-            for change, temporary in staged:
-                temporary.replace(change.path)
-                done.append(change)
-        except (OSError, KeyboardInterrupt) as error:
-            _roll_back(done, [t for c, t in staged if c not in done], created)
-            if isinstance(error, KeyboardInterrupt):
-                raise
+            transaction.run()
+        except OSError as error:
+            left = "".join(f"\n  {problem}" for problem in transaction.problems)
             raise NbrefactorError(
-                f"cannot write: {error.strerror or error}; no file was changed",
+                f"cannot write: {error.strerror or error}; no file was changed{left}",
                 path=getattr(error, "filename", None),
             ) from None
-        return [change.path for change in done]
+        return [change.path for change in pending]
+
+
+def _encoded(content: Content) -> bytes:
+    return content.encode("utf-8") if isinstance(content, str) else content
 
 
 def current_content(path: Path) -> str | None:
@@ -136,26 +137,3 @@ def _check_unchanged(change: FileChange) -> None:
         raise NbrefactorError(
             "changed on disk since nbrefactor read it; run the command again", path=change.path
         )
-
-
-def _make_parents(folder: Path) -> list[Path]:
-    missing = [p for p in [folder, *folder.parents] if not p.exists()]
-    folder.mkdir(parents=True, exist_ok=True)
-    return missing
-
-
-def _roll_back(
-    done: Iterable[FileChange], temporaries: Iterable[Path], created: list[Path]
-) -> None:
-    for change in done:
-        if change.old is None:
-            change.path.unlink(missing_ok=True)
-        elif isinstance(change.old, bytes):
-            change.path.write_bytes(change.old)
-        else:
-            change.path.write_text(change.old, encoding="utf-8", newline="")
-    for temporary in temporaries:
-        temporary.unlink(missing_ok=True)
-    for folder in sorted(created, key=lambda p: len(p.parts), reverse=True):
-        with contextlib.suppress(OSError):  # not empty: something else put a file there
-            folder.rmdir()

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from nbrefactor.api.check import check_staged
+from nbrefactor.emit.journal import recover_interrupted
 from nbrefactor.errors import INTERNAL_ERROR, INTERRUPTED, NbrefactorError
 
 
@@ -31,6 +32,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.files:
         return 0
     try:
+        for line in _recovered():  # a killed `nbrefactor extract` left files half written
+            print(f"nbrefactor-duplicates: {line}", file=sys.stderr)
         result = check_staged(args.files, baseline=args.baseline, cache=not args.no_cache)
     except NbrefactorError as error:
         print(f"nbrefactor-duplicates: error: {error}", file=sys.stderr)
@@ -48,6 +51,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if result.exit_code:
         sys.stdout.write(result.render("text"))
     return result.exit_code
+
+
+def _recovered() -> list[str]:
+    try:
+        return recover_interrupted()
+    except OSError as error:
+        return [f"could not undo an interrupted run: {error}"]
 
 
 if __name__ == "__main__":
