@@ -163,6 +163,36 @@ def test_a_name_that_exists_in_the_module_is_refused(work: Path) -> None:
     assert "def n_bad_rows(*, df):" in module.read_text()
 
 
+def test_force_replaces_only_the_clashing_definition(work: Path) -> None:
+    """--force once replaced the whole module, deleting the user's own code beside the
+    clash; it replaces the clashing definition and leaves the rest as the user wrote it."""
+    mine = (
+        '"""Helpers I wrote by hand."""\n\nimport re\n\n\n'
+        "# keeps digits only\n"
+        "def digits(text):\n    return re.sub(r'\\D', '', text)\n\n\n"
+        "# an older copy\n"
+        "def n_bad_rows():\n    return 0\n\n\n"
+        "class Mine:\n    pass\n"
+    )
+    module = existing_project(work, mine)
+    tests = work / "proj/tests/test_cleaning_sales.py"
+    tests.parent.mkdir(parents=True)
+    my_test = "def test_digits():\n    assert cleaning_sales.digits('a1b2') == '12'\n"
+    tests.write_text(f"from sales import cleaning_sales\n\n\n{my_test}")
+    code, _, err = run(
+        "cleaning_sales.ipynb", "--project-dir", "proj", "--package", "sales", "--force"
+    )
+    assert code == 0, err
+    text = module.read_text()
+    assert text.startswith('"""Helpers I wrote by hand."""\n\nimport re\n')
+    kept = "# keeps digits only\ndef digits(text):\n    return re.sub(r'\\D', '', text)\n"
+    assert kept in text and "class Mine:\n    pass\n" in text
+    assert "def n_bad_rows():\n    return 0" not in text and "# an older copy" not in text
+    assert text.count("def n_bad_rows(") == 1 and "def n_bad_rows(*, df):" in text
+    # a test file nbrefactor did not write (it lacks the imports of one) stays as it is
+    assert tests.read_text() == f"from sales import cleaning_sales\n\n\n{my_test}"
+
+
 def test_a_constant_the_module_holds_with_another_value_is_refused(work: Path) -> None:
     existing_project(work, "MIN_QTY = 5\n\n\ndef mine():\n    return MIN_QTY\n")
     before = snapshot(work)

@@ -122,8 +122,8 @@ class _Drafts:
     """The files one run changes: their content on disk, and as the run leaves them.
 
     A module several notebooks of the run put code in is rendered for the first and
-    appended to for the others (``--force`` replaces what is on disk, not what the
-    run itself wrote)."""
+    appended to for the others (``--force`` replaces clashing definitions on disk, not
+    what the run itself wrote)."""
 
     def __init__(self, force: bool) -> None:
         self.force = force
@@ -164,16 +164,17 @@ class _Drafts:
         new, replacing (``--force``, when ``replace``) or appended to what is there."""
         path = project.package_dir / f"{name}.py"
         old = self.read(path)
-        replace_it = old is None or (replace and self.force and path not in self._new)
-        merged = text if replace_it else append_to_module(old or "", text, path, exports)
+        # --force replaces clashing definitions on disk, never what this run wrote
+        forced = replace and self.force and path not in self._new
+        merged = text if old is None else append_to_module(old, text, path, exports, replace=forced)
         self.write(path, merged)
         tests_path = project.tests_dir / f"test_{name}.py"
         tests = render_tests(f"{project.package}.{name}", origin, merged)
         tests_old = self.read(tests_path)
-        if tests_old is None or (self.force and tests_path not in self._new):
+        if tests_old is None:
             self.write(tests_path, tests)
         else:
-            self.write(tests_path, extend_tests(tests_old, tests))
+            self.write(tests_path, extend_tests(tests_old, tests, replace=forced))
 
     def changes(self) -> ChangeSet:
         order = [*self._first, *(p for p in self._new if p not in self._first)]

@@ -3,7 +3,8 @@
 A module nbrefactor appends to may be one it wrote on an earlier run (for another
 notebook, or the same one) or one the user wrote. Nothing in it is changed or removed:
 imports and constants the new code needs go after its own imports, definitions at the
-end; a name it already defines differently is a clash, reported, never replaced.
+end; a name it already defines differently is a clash, reported. Only when asked
+(``--force``) are the clashing definitions replaced, and nothing else.
 """
 
 from __future__ import annotations
@@ -27,9 +28,13 @@ class ModuleExports:
     constants: tuple[str, ...]
 
 
-def append_to_module(old: str, new: str, path: Path, exports: ModuleExports) -> str:
+def append_to_module(
+    old: str, new: str, path: Path, exports: ModuleExports, *, replace: bool = False
+) -> str:
     """Add the new module's imports, constants and definitions to an existing module:
-    imports and constants after the module's own imports, definitions at the end."""
+    imports and constants after the module's own imports, definitions at the end. With
+    ``replace``, the module's own definitions of the names it clashes on go first (with
+    the comments above them); everything else in it stays as it is."""
     try:
         existing = pysource.parse(old)
     except SyntaxError as error:
@@ -37,6 +42,10 @@ def append_to_module(old: str, new: str, path: Path, exports: ModuleExports) -> 
             f"does not parse (line {error.lineno}); not appending to it", path=path
         ) from None
     new_tree = pysource.parse(new)
+    if replace:
+        names = set(exports.names) | {line.split("=", 1)[0].strip() for line in exports.constants}
+        old = _without_definitions(old, existing, names)
+        existing = pysource.parse(old)
     same = {  # already moved by an earlier run: nothing to add, nothing to refuse
         node.name
         for node in existing.body
@@ -62,7 +71,10 @@ def append_to_module(old: str, new: str, path: Path, exports: ModuleExports) -> 
             clash.append(name)
     if clash:
         raise NbrefactorError(
-            f"already defines {', '.join(clash)}; use --force to replace the module", path=path
+            f"already defines {', '.join(clash)}; use --force to replace "
+            + ("it" if len(clash) == 1 else "them")
+            + " (the rest of the module stays)",
+            path=path,
         )
     lines = old.rstrip("\n").splitlines()
     missing = [line for line in (*exports.imports, *exports.constants) if line not in lines]
@@ -76,6 +88,34 @@ def append_to_module(old: str, new: str, path: Path, exports: ModuleExports) -> 
     lines[after:after] = missing
     _name_new_notebooks(lines, existing, new_tree)
     return "\n".join(lines) + "\n\n\n" + _definitions_text(new, new_tree) + "\n"
+
+
+def _without_definitions(module: str, tree: ast.Module, names: set[str]) -> str:
+    """``module`` (parsed as ``tree``) without its top-level functions, classes and
+    ``NAME = value`` assignments of ``names``, and the comment lines right above them."""
+    lines = module.splitlines(keepends=True)
+    dropped: set[int] = set()
+    for node in tree.body:
+        if _defined_name(node) not in names:
+            continue
+        start = pysource.first_line(node) - 1
+        while start > 0 and lines[start - 1].lstrip().startswith("#"):
+            start -= 1
+        dropped.update(range(start, node.end_lineno or node.lineno))
+    kept = [line for number, line in enumerate(lines) if number not in dropped]
+    text = "".join(kept)
+    while "\n\n\n\n" in text:  # two blank lines at most where definitions were
+        text = text.replace("\n\n\n\n", "\n\n\n")
+    return text
+
+
+def _defined_name(node: ast.stmt) -> str | None:
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return node.name
+    if isinstance(node, ast.Assign) and len(node.targets) == 1:
+        target = node.targets[0]
+        return target.id if isinstance(target, ast.Name) else None
+    return None
 
 
 def _name_new_notebooks(lines: list[str], existing: ast.Module, new: ast.Module) -> None:

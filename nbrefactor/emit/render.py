@@ -168,10 +168,11 @@ def render_tests(module: str, origin: str, module_source: str) -> str:
     return checked_python(text, f"the tests of {module}")
 
 
-def extend_tests(old: str, new: str) -> str:
+def extend_tests(old: str, new: str, *, replace: bool = False) -> str:
     """The test file ``old`` with the tests of ``new`` it lacks (those of functions an
-    append added); as it is when it does not parse or lacks ``new``'s imports (not a
-    file nbrefactor wrote)."""
+    append added); with ``replace``, its tests that ``new`` has too are replaced by
+    ``new``'s (their functions were replaced). As it is when it does not parse or lacks
+    ``new``'s imports (not a file nbrefactor wrote)."""
     try:
         have = pysource.parse(old)
     except SyntaxError:
@@ -184,16 +185,22 @@ def extend_tests(old: str, new: str) -> str:
         if isinstance(n, (ast.Import, ast.ImportFrom))
     ):
         return old
-    defined = {n.name for n in have.body if isinstance(n, ast.FunctionDef)}
-    lines = new.splitlines()
-    added = [
-        "\n".join(lines[node.lineno - 1 : node.end_lineno])
+    new_lines = new.splitlines()
+    tests = {
+        node.name: "\n".join(new_lines[node.lineno - 1 : node.end_lineno])
         for node in tree.body
-        if isinstance(node, ast.FunctionDef) and node.name not in defined
-    ]
-    if not added:
+        if isinstance(node, ast.FunctionDef)
+    }
+    old_lines = old.rstrip("\n").splitlines()
+    defined = {n.name: n for n in have.body if isinstance(n, ast.FunctionDef)}
+    if replace:
+        for name in sorted(defined.keys() & tests.keys(), key=lambda n: -defined[n].lineno):
+            node = defined.pop(name)
+            old_lines[node.lineno - 1 : node.end_lineno] = tests[name].splitlines()
+    added = [text for name, text in tests.items() if name not in defined]
+    if not added and not replace:
         return old
-    return old.rstrip("\n") + "\n\n\n" + "\n\n\n".join(added) + "\n"
+    return "\n".join(old_lines) + "".join(f"\n\n\n{text}" for text in added) + "\n"
 
 
 def notebook_edit(
