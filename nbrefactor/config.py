@@ -13,6 +13,7 @@ from typing import Any
 
 from nbrefactor.analysis.clones import CloneSettings
 from nbrefactor.errors import NbrefactorError
+from nbrefactor.fileio import resolved
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -64,7 +65,7 @@ _KEYS: dict[str, tuple[str, Any]] = {
 def find_pyproject(start: Path) -> Path | None:
     """The nearest pyproject.toml at or above ``start``."""
     folder = start if start.is_dir() else start.parent
-    for candidate in [folder.resolve(), *folder.resolve().parents]:
+    for candidate in [resolved(folder), *resolved(folder).parents]:
         path = candidate / "pyproject.toml"
         if path.is_file():
             return path

@@ -1,4 +1,5 @@
-"""Atomic file writes: a file is either the old content or the new one, never half-written."""
+"""Files on disk: atomic writes (a file is either the old content or the new one, never
+half-written), and paths the user gave, made absolute without failing on a link loop."""
 
 from __future__ import annotations
 
@@ -52,6 +53,16 @@ def write_text_atomic(path: Path, text: str) -> None:
     except OSError as error:
         temporary.unlink(missing_ok=True)
         raise NbrefactorError(f"cannot write: {error.strerror or error}", path=path) from None
+
+
+def resolved(path: Path) -> Path:
+    """``path`` absolute, with symbolic links resolved; a link that loops (or a folder
+    that cannot be read) stays as given, made absolute, for reading it to fail with a
+    message (``Path.resolve`` raises RuntimeError on a loop before Python 3.13)."""
+    try:
+        return path.resolve()
+    except (RuntimeError, OSError):
+        return path.absolute()
 
 
 def _umask() -> int:

@@ -25,6 +25,7 @@ from nbrefactor.duplicates.discovery import (
 )
 from nbrefactor.duplicates.loader import FingerprintLoader
 from nbrefactor.errors import BAD_INPUT, NbrefactorError, UsageError
+from nbrefactor.fileio import resolved
 from nbrefactor.notebook.model import Location
 from nbrefactor.report.clones import CheckFormat, render_check
 
@@ -203,20 +204,20 @@ def find_duplicates(
     # one file, one document: `a.ipynb` and `/repo/a.ipynb` are the same file
     files: dict[Path, str] = {}
     for path in report_on:
-        files.setdefault(path.resolve(), str(path))
+        files.setdefault(resolved(path), str(path))
     reported = set(files)
     for path in compare_with:
-        files.setdefault(path.resolve(), _display(path))
+        files.setdefault(resolved(path), _display(path))
     loader = FingerprintLoader(cache)
     documents: list[DocumentPrint] = []
-    for resolved, shown in files.items():
+    for absolute, shown in files.items():
         # a file only compared with must not fail the check: its problems are not reported
-        document = loader.load(Path(shown), report=resolved in reported)
+        document = loader.load(Path(shown), report=absolute in reported)
         if document is not None:
             documents.append(document)
     if cache is not None:
         cache.save()
-    mine = {d for d, doc in enumerate(documents) if Path(doc.path).resolve() in reported}
+    mine = {d for d, doc in enumerate(documents) if resolved(Path(doc.path)) in reported}
     raw = find_raw_clones(documents, config.clones, focus=mine)
     classes = describe(raw, Corpus(documents))
     unparsed = tuple(

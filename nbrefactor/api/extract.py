@@ -9,9 +9,10 @@ or applied all together.
 
 from __future__ import annotations
 
+import ast
 import shutil
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from nbrefactor.emit.merge import names_taken_in
 from nbrefactor.emit.project import Layout, Project, find_project, module_name, new_project
 from nbrefactor.emit.recorded_tests import RecordedTests, recorded_test_files
 from nbrefactor.errors import NbrefactorError, UsageError, combined
+from nbrefactor.fileio import resolved
 from nbrefactor.notebook.reader import read_notebook_text, read_source
 from nbrefactor.planning.planner import plan_notebooks
 from nbrefactor.planning.units import COMMON_MODULE, CommonModule, ExtractionPlan
@@ -198,7 +200,7 @@ def extract_project(notebooks: Sequence[Path], options: ExtractOptions) -> Extra
     """:func:`extract` of ``notebooks``, all of one project."""
     first: dict[Path, Path] = {}
     for path in notebooks:  # the same notebook twice is extracted once
-        first.setdefault(path.resolve(), path)
+        first.setdefault(resolved(path), path)
     paths = list(first.values())
     module, target = options.module, options.output_notebook
     if not paths:
@@ -226,6 +228,8 @@ def extract_project(notebooks: Sequence[Path], options: ExtractOptions) -> Extra
             sources[path] = NotebookSource(path, text, build_graph(read_notebook_text(text, path)))
         except NbrefactorError as error:
             failed.append(error)
+    if project.new:
+        _check_not_imported(project.package, sources.values())
     rendering = RenderOptions(target, options.autoreload, options.force)
     common_path = project.package_dir / f"{COMMON_MODULE}.py"
     while sources:
@@ -253,6 +257,26 @@ def extract_project(notebooks: Sequence[Path], options: ExtractOptions) -> Extra
                 raise NbrefactorError(message, exit_code=error.exit_code) from None
         return result
     raise combined(failed, "no notebook could be extracted")
+
+
+def _check_not_imported(package: str, notebooks: Iterable[NotebookSource]) -> None:
+    """Refuse a new package named like a module a notebook imports: the package would
+    hide it (``import utils`` of a helper next to the notebook, say)."""
+    for source in notebooks:
+        for facts in source.graph.facts.values():
+            tree = facts.tree
+            for node in ast.walk(tree) if tree is not None else ():
+                if isinstance(node, ast.Import):
+                    modules = [alias.name for alias in node.names]
+                elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+                    modules = [node.module]
+                else:
+                    continue
+                if package in {module.split(".")[0] for module in modules}:
+                    raise UsageError(
+                        f"--package {package!r} is the name of a module {source.path} "
+                        "imports, which the package would hide"
+                    )
 
 
 def verify_extraction(

@@ -9,6 +9,8 @@ import subprocess
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
+from nbrefactor.fileio import resolved
+
 #: Folders never searched for notebooks.
 SKIPPED_FOLDERS = frozenset(
     {".git", ".hg", ".ipynb_checkpoints", ".nbrefactor_cache", "node_modules", "__pycache__",
@@ -47,7 +49,7 @@ def is_excluded(path: Path, root: Path, patterns: Sequence[str]) -> bool:
     if not patterns:
         return False
     try:
-        relative = path.resolve().relative_to(root.resolve())
+        relative = resolved(path).relative_to(resolved(root))
     except ValueError:
         return False  # outside the project: its patterns do not apply
     folders = list(relative.parents)[:-1]  # without "."

@@ -3,6 +3,7 @@ the cache; a file that cannot be read is a problem to report, never the end of a
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 
 from nbrefactor.analysis.fingerprints import DocumentPrint, fingerprint_cells
@@ -26,7 +27,12 @@ class FingerprintLoader:
             data = path.read_bytes()
         except OSError as error:
             if report:
-                self.problems.append(file_problem(str(path), f"cannot read: {error.strerror}"))
+                why = (
+                    "is a symbolic link that loops"
+                    if error.errno == errno.ELOOP
+                    else f"cannot read: {error.strerror}"
+                )
+                self.problems.append(file_problem(str(path), why))
             return None
         key = content_key(data)
         if self.cache is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import keyword
 import re
 import sys
@@ -12,7 +13,8 @@ from typing import Literal
 
 from nbrefactor.config import find_pyproject, load_config
 from nbrefactor.emit.render import render
-from nbrefactor.errors import NbrefactorError
+from nbrefactor.errors import NbrefactorError, UsageError
+from nbrefactor.fileio import resolved
 from nbrefactor.planning.units import COMMON_MODULE
 
 Layout = Literal["src", "flat"]
@@ -54,7 +56,7 @@ def find_project(start: Path) -> Project:
     """The project at or above ``start`` (a notebook or a folder): the nearest
     pyproject.toml, and its package (``[tool.nbrefactor] package``, or the one package
     in ``src/`` or at the root)."""
-    pyproject = find_pyproject(start.resolve())
+    pyproject = find_pyproject(resolved(start))
     if pyproject is None:
         raise NbrefactorError(
             "no pyproject.toml above it: create a project with --project-dir DIR --package NAME",
@@ -92,10 +94,33 @@ def find_project(start: Path) -> Project:
 
 
 def new_project(root: Path, package: str, layout: Layout) -> Project:
-    if not package.isidentifier():
-        raise NbrefactorError(f"--package {package!r} is not a valid Python package name")
+    """The project nbrefactor creates in ``root`` for ``package``.
+
+    Raises:
+        UsageError: ``package`` cannot name a package (see :func:`package_name_problem`).
+    """
+    problem = package_name_problem(package)
+    if problem is not None:
+        raise UsageError(f"--package {package!r} {problem}")
     base = root / "src" if layout == "src" else root
     return Project(root, package, base / package, root / "tests", new=True)
+
+
+def package_name_problem(name: str) -> str | None:
+    """Why ``name`` cannot be the package of a new project, or None when it can: it
+    must be an ASCII identifier that is no keyword, and must not hide a module the
+    notebooks or their tests could import (the standard library's, an installed one)."""
+    if not name.isidentifier() or not name.isascii():
+        return "is not a valid package name (ASCII letters, digits and _, not first a digit)"
+    if keyword.iskeyword(name) or keyword.issoftkeyword(name):
+        return "is a Python keyword"
+    if name in sys.stdlib_module_names:
+        return "is a module of the standard library, which the package would hide"
+    if name in _NOT_PACKAGES:
+        return f"is where projects keep their {name}, not a package"
+    if importlib.util.find_spec(name) is not None:
+        return "is the name of an installed module, which the package would hide"
+    return None
 
 
 def project_files(project: Project, imports: Iterable[str]) -> dict[Path, str]:

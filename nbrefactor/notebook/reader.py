@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import re
 import warnings
@@ -71,6 +72,8 @@ def read_source(path: Path) -> str:
     except PermissionError:
         raise NotebookReadError("permission denied", path=path) from None
     except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise NotebookReadError("is a symbolic link that loops", path=path) from None
         raise NotebookReadError(f"cannot read: {error.strerror or error}", path=path) from None
     return decode_source(data, path)
 

@@ -44,12 +44,18 @@ class NotebookEdit:
 
 
 def apply_edit(text: str, path: Path, edit: NotebookEdit) -> str:
-    """The notebook ``text`` (stored at ``path``) with ``edit`` applied."""
+    """The notebook ``text`` (stored at ``path``) with ``edit`` applied, in the line
+    endings it had (a file written on Windows keeps its CRLF)."""
     if edit.empty:
         return text
+    windows = "\r\n" in text
+    if windows:
+        text = text.replace("\r\n", "\n")
     if path.suffix.lower() == ".ipynb":
-        return _edit_ipynb(text, path, edit)
-    return _edit_text_notebook(text, path, edit)
+        edited = _edit_ipynb(text, path, edit)
+    else:
+        edited = _edit_text_notebook(text, path, edit)
+    return edited.replace("\n", "\r\n") if windows else edited
 
 
 def _edit_ipynb(text: str, path: Path, edit: NotebookEdit) -> str:

@@ -1,0 +1,177 @@
+"""Input a new user gives without thinking twice: symbolic links that loop, notebooks
+written on Windows, package names that cannot work, Ctrl-C. Each gets a clear message
+and its exit code, through the real entry points, and never loses a file."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from nbrefactor import cli
+from nbrefactor.hooks.duplicates import main as hook
+from tests.conftest import EXAMPLES, notebook_dict
+
+CELLS = (
+    "import math",
+    "def taxed(price):\n    return round(price * 1.2, 2)",
+    "prices = [3.5, 10.25]\nprint([math.ceil(taxed(p)) for p in prices])",
+)
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli.main, list(args))
+    assert not isinstance(result.exception, RuntimeError), result.exc_info
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture
+def work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+# -- symbolic links that loop ----------------------------------------------------------------
+
+
+@pytest.fixture
+def loops(work: Path) -> Path:
+    (work / "nb.ipynb").write_text(json.dumps(notebook_dict(*CELLS)))
+    (work / "loop.ipynb").symlink_to("loop.ipynb")
+    (work / "here").symlink_to(".")  # a folder that contains itself
+    return work
+
+
+def test_check_names_a_link_that_loops_and_exits_2(loops: Path) -> None:
+    code, out, err = run("check", ".", "--no-cache")
+    assert code == 2, err
+    assert "loop.ipynb: NBR002 is a symbolic link that loops" in out
+    code, out, _ = run("check", "loop.ipynb", "--no-cache")
+    assert code == 2 and "loop.ipynb: NBR002 is a symbolic link that loops" in out
+
+
+def test_extract_and_graph_name_a_link_that_loops(loops: Path) -> None:
+    for command in (
+        ["extract", "loop.ipynb", "--project-dir", "p", "--package", "pkg"],
+        ["graph", "loop.ipynb"],
+    ):
+        code, _, err = run(*command)
+        assert (code, err) == (2, "nbrefactor: error: loop.ipynb: is a symbolic link that loops\n")
+    assert not (loops / "p").exists()
+
+
+def test_the_hook_names_a_staged_link_that_loops(
+    loops: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    subprocess.run(["git", "init", "-q"], cwd=loops, check=True)
+    subprocess.run(["git", "add", "-A"], cwd=loops, check=True)
+    assert hook(["--no-cache", "loop.ipynb", "nb.ipynb"]) == 2
+    out, err = capsys.readouterr()
+    assert "loop.ipynb: NBR002 is a symbolic link that loops" in out
+    assert "internal error" not in err
+
+
+# -- Windows line endings --------------------------------------------------------------------
+
+
+def with_crlf(text: str) -> str:
+    return text.replace("\n", "\r\n")
+
+
+@pytest.mark.parametrize("name", ["nb.ipynb", "nb.py"])
+def test_a_notebook_with_windows_line_endings_is_extracted_and_keeps_them(
+    work: Path, name: str
+) -> None:
+    if name.endswith(".ipynb"):
+        text = json.dumps(notebook_dict(*CELLS), indent=1) + "\n"
+    else:
+        text = "".join(f"# %%\n{cell}\n\n" for cell in CELLS)
+    (work / name).write_bytes(with_crlf(text).encode())
+    code, _, err = run("extract", name, "--project-dir", "p", "--package", "pkg")
+    assert code == 0, err
+    assert "moved taxed to pkg.nb" in err
+    rewritten = (work / name).read_bytes()
+    assert b"from pkg.nb import taxed" in rewritten
+    assert rewritten.count(b"\n") == rewritten.count(b"\r\n")  # every line ends in CRLF
+    code, _, err = run("extract", name, "--project-dir", "p", "--package", "pkg")
+    assert code == 0 and "nothing to extract" in err  # a second run changes nothing
+
+
+# -- package names ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("package", "why"),
+    [
+        ("os", "is a module of the standard library"),
+        ("json", "is a module of the standard library"),
+        ("pandas", "is the name of an installed module"),
+        ("tests", "is where projects keep their tests"),
+        ("class", "is a Python keyword"),
+        ("None", "is a Python keyword"),
+        ("match", "is a Python keyword"),
+        ("données", "is not a valid package name"),
+        ("2020_sales", "is not a valid package name"),
+        ("helpers", "is the name of a module nb.ipynb imports"),
+    ],
+)
+def test_a_package_name_that_cannot_work_is_refused(work: Path, package: str, why: str) -> None:
+    (work / "nb.ipynb").write_text(json.dumps(notebook_dict("import helpers", *CELLS)))
+    before = sorted(work.rglob("*"))
+    code, _, err = run("extract", "nb.ipynb", "--project-dir", "p", "--package", package)
+    assert code == 2
+    assert err.startswith(f"nbrefactor: error: --package {package!r} {why}")
+    assert "bug" not in err
+    assert sorted(work.rglob("*")) == before
+
+
+# -- what the summary says -------------------------------------------------------------------
+
+
+def test_the_summary_counts_every_file_written(work: Path) -> None:
+    """With --verify, the recorded tests and their fixtures count too (they were written
+    apart and left out of the count: "8 files written" when 13 were)."""
+    (work / "nb.ipynb").write_text(json.dumps(notebook_dict(*CELLS)))
+    before = {p for p in work.rglob("*") if p.is_file()}
+    code, _, err = run("extract", "nb.ipynb", "--project-dir", "p", "--package", "pkg", "--verify")
+    assert code == 0, err
+    assert "recorded tests: 2 passed" in err
+    changed = {p for p in work.rglob("*") if p.is_file()} - before | {work / "nb.ipynb"}
+    assert len(changed) == 11  # 8 as without --verify, a test module and 2 fixtures
+    assert f"{len(changed)} files written" in err
+
+
+# -- Ctrl-C ----------------------------------------------------------------------------------
+
+
+def test_ctrl_c_exits_130_not_1(tmp_path: Path) -> None:
+    """1 means findings (or outputs that differ): an interrupted run must not say so."""
+    script = (
+        "import time, nbrefactor.api.check as job\n"
+        "def slow(*args, **kwargs):\n"
+        "    print('started', flush=True)\n"
+        "    time.sleep(60)\n"
+        "job.check_paths = slow\n"
+        "from nbrefactor.cli import main\n"
+        f"main(['check', {str(EXAMPLES)!r}])\n"
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-c", script],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    assert process.stdout.readline() == "started\n"
+    time.sleep(0.2)
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 130
+    assert err == "nbrefactor: interrupted\n"
