@@ -501,7 +501,14 @@ def extract(
         if result.outputs_differ:
             codes.append(1)
             if not force:
-                click.echo("outputs differ: nothing was written (--force writes)", err=True)
+                said = "outputs differ: nothing was written (--force writes)"
+                if result.run_changes:
+                    said = (
+                        "outputs differ: nbrefactor wrote nothing (--force writes), but running "
+                        "the notebooks changed files of yours:\n"
+                        + "\n".join(f"  {line}" for line in result.run_changes)
+                    )
+                click.echo(said, err=True)
                 continue
         codes.append(_write_or_show(result, dry_run))
     if max(codes):

@@ -156,6 +156,35 @@ def test_extract_verify_stops_when_the_original_fails(work: Path, write_notebook
     assert "same outputs" in err
 
 
+def test_a_failed_verification_names_the_files_the_runs_wrote(
+    work: Path, write_notebook: Write, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The notebook writes a file of its own when it runs: after a failed verification
+    the user is told which files changed, and that nbrefactor wrote none of them."""
+    import nbrefactor.emit.changes
+
+    (work / "old.csv").write_text("x\n1\n")
+    write_notebook(
+        "import csv",
+        "def report(rows):\n    with open('report.csv', 'w') as f:\n"
+        "        csv.writer(f).writerows(rows)\n    return len(rows)",
+        "print(report([[1, 2], [3, 4]]))\nopen('old.csv', 'a').write('2\\n')",
+        name="nb.ipynb",
+    )
+    render = nbrefactor.emit.changes.render_module
+
+    def changed(*args: object, **kwargs: object) -> str:  # an extraction bug, injected
+        return render(*args, **kwargs).replace("return len(rows)", "return len(rows) + 1")  # type: ignore[arg-type]
+
+    monkeypatch.setattr(nbrefactor.emit.changes, "render_module", changed)
+    code, _, err = run("extract", "nb.ipynb", "--project-dir", "p", "--package", "pkg", "--verify")
+    assert code == 1
+    assert "nbrefactor wrote nothing (--force writes), but running the notebooks" in err
+    assert f"  created {work / 'report.csv'}\n" in err
+    assert f"  changed {work / 'old.csv'}\n" in err
+    assert not (work / "p").exists()
+
+
 def test_recorded_tests_pass_and_catch_a_changed_function(
     work: Path, write_notebook: Write
 ) -> None:

@@ -28,7 +28,13 @@ from nbrefactor.notebook.reader import read_notebook_text, read_source
 from nbrefactor.planning.planner import plan_notebooks
 from nbrefactor.planning.units import COMMON_MODULE, CommonModule, ExtractionPlan
 from nbrefactor.verification.execute import RunOptions
-from nbrefactor.verification.proof import Verification, compare_rewrite, stage_package
+from nbrefactor.verification.proof import (
+    Verification,
+    compare_rewrite,
+    folder_changes,
+    folder_state,
+    stage_package,
+)
 from nbrefactor.verification.recording import Recorder, Recording, RecordSettings
 from nbrefactor.verification.replay import failing_tests, pytest_missing
 
@@ -53,6 +59,9 @@ class ExtractionResult:
     notebooks: tuple[tuple[Path, Path], ...] = ()
     verifications: tuple[Verification, ...] = ()
     recorded: RecordedTests | None = None
+    #: What running the notebooks to verify them created, changed or removed in their
+    #: folders ("created data/out.csv"): their own doing, not nbrefactor's.
+    run_changes: tuple[str, ...] = ()
 
     def rewritten(self, index: int) -> str | None:
         """The rewritten text of the ``index``-th notebook; None when it is unchanged."""
@@ -252,6 +261,8 @@ def extract_project(notebooks: Sequence[Path], options: ExtractOptions) -> Extra
         if options.verify is not None and changes:
             try:
                 result = verify_extraction(result, options.verify, options.record)
+            except RunsChangedFiles:
+                raise
             except NbrefactorError as error:
                 message = f"{error}; nothing was written"
                 raise NbrefactorError(message, exit_code=error.exit_code) from None
@@ -301,29 +312,53 @@ def verify_extraction(
         )
         recorder = Recorder(work / "calls", record) if record is not None else None
         preamble = recorder.preamble(_moved_functions(result)) if recorder is not None else ""
+        # the notebooks may write files of their own: say which, nbrefactor wrote none
+        folders = {original.resolve().parent for original, _ in result.notebooks}
+        before = {folder: folder_state(folder) for folder in folders}
         verifications = []
-        for index, (plan, (original, _)) in enumerate(
-            zip(result.plans, result.notebooks, strict=True)
-        ):
-            text = result.rewritten(index)
-            if plan.empty or text is None:
-                continue
-            verifications.append(
-                compare_rewrite(
-                    original,
-                    text,
-                    options,
-                    label=f"its extraction into {project.package}",
-                    python_path=[package_root],
-                    preamble=preamble,
+        try:
+            for index, (plan, (original, _)) in enumerate(
+                zip(result.plans, result.notebooks, strict=True)
+            ):
+                text = result.rewritten(index)
+                if plan.empty or text is None:
+                    continue
+                verifications.append(
+                    compare_rewrite(
+                        original,
+                        text,
+                        options,
+                        label=f"its extraction into {project.package}",
+                        python_path=[package_root],
+                        preamble=preamble,
+                    )
                 )
-            )
-        result = replace(result, verifications=tuple(verifications))
+        except NbrefactorError as error:
+            changes = [line for f in sorted(folders) for line in folder_changes(f, before[f])]
+            if changes:
+                raise RunsChangedFiles(error, changes) from None
+            raise
+        run_changes = tuple(line for f in sorted(folders) for line in folder_changes(f, before[f]))
+        result = replace(result, verifications=tuple(verifications), run_changes=run_changes)
         if recorder is None:
             return result
         recordings = recorder.recordings()
         tests, recorded = _recorded_tests(recordings, result, package_root, work / "tests")
     return replace(result, changes=result.changes + tests, recorded=recorded)
+
+
+class RunsChangedFiles(NbrefactorError):
+    """Verification failed (``error``), and running the notebooks left ``changes`` in
+    their folders: the user must know those are not nbrefactor's doing."""
+
+    def __init__(self, error: NbrefactorError, changes: Sequence[str]) -> None:
+        listed = "\n".join(f"  {line}" for line in changes)
+        super().__init__(
+            f"{error}; nbrefactor wrote nothing, but running the notebooks changed files "
+            f"of yours:\n{listed}",
+            exit_code=error.exit_code,
+        )
+        self.changes = tuple(changes)
 
 
 def _moved_functions(result: ExtractionResult) -> Mapping[str, Sequence[str]]:

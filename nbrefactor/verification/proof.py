@@ -75,7 +75,7 @@ def run_original(path: Path, options: RunOptions) -> tuple[CellRun, ...]:
     not "Overwriting"; a listing shows the same files).
     """
     folder = path.resolve().parent
-    before = _listing(folder)
+    before = folder_state(folder)
     try:
         return execute_notebook(path, options)
     except ExecutionFailed as error:
@@ -87,27 +87,54 @@ def run_original(path: Path, options: RunOptions) -> tuple[CellRun, ...]:
             _remove_created(folder, before)
 
 
-#: Folders with more entries than this are not restored after the original's run.
+#: Folders with more entries than this are not watched.
 _MAX_ENTRIES = 20_000
 
+#: What a folder holds: each entry under it (hidden ones and caches left out), with the
+#: size and modification time of a file (None for a folder).
+FolderState = dict[str, tuple[int, int] | None]
 
-def _listing(folder: Path) -> set[str] | None:
-    """The files and folders under ``folder`` (hidden ones and caches left out); None
-    when there are too many to keep track of."""
-    found: set[str] = set()
+
+def folder_state(folder: Path) -> FolderState | None:
+    """What ``folder`` holds now; None when it holds too much to keep track of."""
+    found: FolderState = {}
     for root, folders, files in os.walk(folder):
         folders[:] = [f for f in folders if not f.startswith(".") and f != "__pycache__"]
         base = Path(root).relative_to(folder)
-        found.update(str(base / name) for name in (*folders, *files) if not name.startswith("."))
+        found.update((str(base / name), None) for name in folders)
+        for name in files:
+            if not name.startswith("."):
+                with contextlib.suppress(OSError):  # gone already, or a broken link
+                    stat = (Path(root) / name).stat()
+                    found[str(base / name)] = (stat.st_size, stat.st_mtime_ns)
         if len(found) > _MAX_ENTRIES:
             return None
     return found
 
 
-def _remove_created(folder: Path, before: set[str]) -> None:
-    """Remove what is under ``folder`` now and was not in the listing ``before``."""
-    now = _listing(folder) or set()
-    for name in sorted(now - before, key=lambda n: -n.count(os.sep)):  # deepest first
+def folder_changes(folder: Path, before: FolderState | None) -> list[str]:
+    """What changed under ``folder`` since ``before``: ``created a.csv``, ``changed
+    b.csv``, ``removed c.csv``, a line each (files only)."""
+    after = folder_state(folder)
+    if before is None or after is None:
+        return []
+    files_before = {k: v for k, v in before.items() if v is not None}
+    files_after = {k: v for k, v in after.items() if v is not None}
+    return [
+        *(f"created {folder / k}" for k in sorted(files_after.keys() - files_before.keys())),
+        *(
+            f"changed {folder / k}"
+            for k in sorted(files_after.keys() & files_before.keys())
+            if files_after[k] != files_before[k]
+        ),
+        *(f"removed {folder / k}" for k in sorted(files_before.keys() - files_after.keys())),
+    ]
+
+
+def _remove_created(folder: Path, before: FolderState) -> None:
+    """Remove what is under ``folder`` now and was not there ``before``."""
+    now = folder_state(folder) or {}
+    for name in sorted(now.keys() - before.keys(), key=lambda n: -n.count(os.sep)):  # deepest first
         path = folder / name
         with contextlib.suppress(OSError):  # in use, or not empty: leave it
             if path.is_dir() and not path.is_symlink():
