@@ -1,47 +1,48 @@
-"""Fuzz the whole pipeline: does any notebook, however odd or broken, make nbrefactor crash?
+"""Fuzz the whole pipeline: can any notebook, however odd or broken, make nbrefactor crash?
 
 Generates notebooks with Hypothesis and feeds each through the real entry points, in
 this process: ``nbrefactor graph NB`` (text and ``--format json``), ``check NB
 --no-cache``, ``check FOLDER --no-cache`` on a folder holding NB and a second generated
-notebook, ``extract NB --dry-run --project-dir <tmp>/proj --package pkg`` (through
+notebook, ``extract NB --dry-run --project-dir <tmp>/proj --package pkg`` (all through
 ``click.testing.CliRunner``), and the pre-commit hook ``nbrefactor.hooks.duplicates.main``
-in a temporary git repository where both notebooks are staged.
+in a temporary git repository where both notebooks are staged (``--no-hook`` skips it;
+it costs about 15 ms a notebook, mostly git).
 
-The promise under test: bad input exits 2 with a message, and only a bug exits 123. A
-run is an **internal error** when it exits 123, when the runner caught an exception
-other than ``SystemExit``, or when a traceback appears in its output (and not in the
-notebook). Also reported, apart: entry points that took longer than ``--timeout``, an
-``extract --dry-run`` that wrote something, and warnings that reached the user.
+The promise under test: bad input exits 2 with a message; only a bug exits 123. A run is
+an **internal error** when it exits 123, when the runner caught an exception other than
+``SystemExit``, or when a traceback appears in its output (and not in the notebook).
+Reported apart: entry points slower than ``--slow`` or killed after ``--timeout``
+seconds, an ``extract --dry-run`` that wrote a file, warnings that reached the user.
 
-What is generated (see the strategies below): nbformat 4 JSON with and without cell ids,
-sources as strings or lists of lines, every kind of output, execution counts in and out
-of order, markdown and raw cells; corrupted documents (a wrong type in any field, bad
-nbformat versions, truncated JSON, non-UTF-8 bytes, BOM, CRLF, empty files, non-Python
-kernels, nbformat 3); jupytext text notebooks (``py:percent``, ``py:light``, plain
-scripts, Markdown). Cell sources mix a grammar of realistic data-science code, IPython
-syntax of every kind, blocks pasted with renamed variables (within a notebook and across
-the two), syntax errors, extreme nesting, random text, and random valid Python from
-``hypothesmith``.
+What is generated: nbformat 4 JSON with and without cell ids, sources as strings or lists
+of lines, every kind of output, execution counts in and out of order, markdown and raw
+cells; documents with a wrong type in any field, bad nbformat versions, nbformat 3,
+truncated JSON, non-UTF-8 bytes, a BOM, CRLF, empty files, non-Python kernels; jupytext
+text notebooks (py:percent, py:light, plain scripts, Markdown). Code cells mix a grammar
+of realistic data-science code, IPython syntax of every kind, blocks pasted with renamed
+variables (within a notebook and across the two), syntax errors, extreme nesting, random
+text, and random valid Python from hypothesmith (one notebook in 40).
 
-Each run is split into batches of ``--batch`` notebooks, one Hypothesis run per batch
-with a seed derived from ``--seed`` and the batch number, shared between ``--jobs``
-processes: a run is reproducible and a batch can be replayed alone. Each distinct
-internal error (exception class and innermost nbrefactor frame) is then shrunk by
-replaying its batch until the failing notebook comes up and letting Hypothesis shrink
-it (for at most ``--shrink-seconds``), and written to ``--out``::
+A run is split into batches of ``--batch`` notebooks, one Hypothesis run per batch with a
+seed made from ``--seed`` and the batch number, shared out between ``--jobs`` processes:
+the same arguments give the same notebooks. Each distinct internal error (exception class
+and innermost nbrefactor frame) is then shrunk: its batch is replayed up to the notebook
+that showed it, and Hypothesis shrinks that one through the same entry point for at most
+``--shrink-seconds``. What is written to ``--out``::
 
-    <out>/summary.json
-    <out>/bug-01-<Exception>-<function>/nb.ipynb (or nb.py)  the minimal notebook
-                                       /partner.ipynb        the second notebook
-                                       /original/...         as first generated
-                                       /traceback.txt, reproduce.sh
+    summary.json                      the figures printed, as JSON
+    bug-01-<Exception>-<function>/    nb.ipynb (or nb.py, nb.md): the minimal notebook,
+                                      partner.ipynb, original/ (as first generated),
+                                      traceback.txt, reproduce.sh
+    slow-<entry point>/, timeout-NN-<entry point>/   the same, for slow notebooks
 
 Run from the repository root with nbrefactor installed::
 
     python benchmarks/fuzz_pipeline.py --examples 10000 --seed 0
     python benchmarks/fuzz_pipeline.py --examples 500 --no-hook --jobs 1
 
-Exit code: 0 when there was no internal error, 1 otherwise.
+Exit code: 0 when no run had an internal error, 1 otherwise. ``tests/test_fuzz.py`` runs
+the same generators, a few hundred notebooks, as part of the test suite.
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ import argparse
 import base64
 import contextlib
 import dataclasses
+import functools
 import hashlib
 import io
 import json
@@ -68,10 +70,10 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from click.testing import CliRunner, Result
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, Verbosity, given, settings
 from hypothesis import seed as hypothesis_seed
 from hypothesis import strategies as st
 
@@ -79,66 +81,76 @@ from nbrefactor import cli
 from nbrefactor.errors import INTERNAL_ERROR
 from nbrefactor.hooks import duplicates as duplicates_hook
 
+T = TypeVar("T")
+
+# ============================================================================ strategy helpers
+# Strategies are built once and reused: building one per draw (and Hypothesis validating
+# it) made generation ten times slower than running the notebooks.
+
+
+@functools.cache
+def _integers(low: int, high: int) -> st.SearchStrategy[int]:
+    return st.integers(low, high)
+
+
+def pick(draw: st.DrawFn, values: tuple[T, ...]) -> T:
+    """One of ``values``; shrinks towards the first."""
+    return values[number(draw, 0, len(values) - 1)]
+
+
+def number(draw: st.DrawFn, low: int, high: int) -> int:
+    """An integer in [low, high]; shrinks towards ``low``."""
+    return draw(_integers(low, high))
+
+
+def rarely(draw: st.DrawFn, one_in: int) -> bool:
+    """True once in ``one_in`` draws; shrinks towards False."""
+    return number(draw, 1, one_in) == one_in
+
+
+def flip(draw: st.DrawFn) -> bool:
+    return rarely(draw, 2)
+
+
 # ============================================================================ code cells
 
-#: Names that cells define and read, so cells depend on each other.
+# fmt: off
+#: Names cells define and read, so that cells depend on each other.
 VARIABLES = (
     "df", "data", "x", "y", "total", "items", "result", "rows", "counts", "scores",
     "summary", "frame", "cfg", "path", "THRESHOLD", "N_BINS", "model", "fig", "ax", "i",
-)  # fmt: skip
+)
 FUNCTIONS = ("load", "clean", "helper", "transform", "score", "plot_hist", "main", "step")
 CLASSES = ("Record", "Model", "Pipeline", "Config")
 MODULES = ("np", "pd", "plt", "os", "json", "math", "re", "sns")
-_CALLEES = (
+CALLEES = (
     *FUNCTIONS, *CLASSES, "len", "print", "sorted", "sum", "max", "min", "list", "dict",
     "range", "enumerate", "zip", "round", "abs", "isinstance", "open", "pd.read_csv",
     "np.array", "np.mean", "plt.plot", "os.path.join", "json.dumps", "math.sqrt",
-)  # fmt: skip
-_METHODS = (
+)
+METHODS = (
     "sum", "mean", "dropna", "copy", "head", "groupby", "apply", "fillna", "astype",
     "reset_index", "items", "append", "plot", "sort_values", "describe", "agg", "get",
-)  # fmt: skip
-_ATTRIBUTES = ("shape", "columns", "values", "index", "T", "dtype", "name", "loc", "iloc")
-_IMPORTS = (
-    "import numpy as np",
-    "import pandas as pd",
-    "import matplotlib.pyplot as plt",
-    "import os, sys",
-    "import json",
-    "import math",
-    "import re",
-    "import seaborn as sns",
-    "import os.path",
-    "import xml.etree.ElementTree as ET",
-    "from typing import *",
-    "from math import *",
-    "from pandas import *",
-    "from collections import Counter, defaultdict",
-    "from pathlib import Path",
-    "from functools import lru_cache, partial",
-    "from dataclasses import dataclass, field",
-    "from math import sqrt as root",
-    "from . import helpers",
-    "from .utils import load",
-    "from __future__ import annotations",
-    "import importlib; importlib.reload(np)",
-    "helpers = __import__('helpers')",
+)
+ATTRIBUTES = ("shape", "columns", "values", "index", "T", "dtype", "name", "loc", "iloc")
+IMPORTS = (
+    "import numpy as np", "import pandas as pd", "import matplotlib.pyplot as plt",
+    "import os, sys", "import json", "import math", "import re", "import seaborn as sns",
+    "import os.path", "import xml.etree.ElementTree as ET", "from typing import *",
+    "from math import *", "from pandas import *", "from collections import Counter, defaultdict",
+    "from pathlib import Path", "from functools import lru_cache, partial",
+    "from dataclasses import dataclass, field", "from math import sqrt as root",
+    "from . import helpers", "from .utils import load", "from __future__ import annotations",
+    "import importlib; importlib.reload(np)", "helpers = __import__('helpers')",
     "from sklearn.model_selection import (\n    train_test_split,\n    KFold,\n)",
 )
-_DECORATORS = (
-    "@lru_cache(maxsize=None)",
-    "@staticmethod",
-    "@property",
-    "@dataclass",
-    "@np.vectorize",
-    "@register('step')",
-    "@contextlib.contextmanager",
-    "@timer",
-    "@functools.wraps(load)",
+DECORATORS = (
+    "@lru_cache(maxsize=None)", "@staticmethod", "@property", "@dataclass", "@np.vectorize",
+    "@register('step')", "@contextlib.contextmanager", "@timer", "@functools.wraps(load)",
     "@(lambda f: f)",
 )
 #: Parameter lists, and the names they bind.
-_PARAMETERS = {
+PARAMETERS = {
     "": (),
     "df": ("df",),
     "df, column='x'": ("df", "column"),
@@ -148,25 +160,43 @@ _PARAMETERS = {
     "x=[]": ("x",),
     "self": ("self",),
 }
-_TYPES = ("int", "float", "str", "list[int]", "pd.DataFrame", "dict[str, Any]", "'Record'", "None")
-_BINARY = ("+", "-", "*", "/", "//", "%", "**", "@", "&", "|", "^", "<<", ">>")
-_COMPARE = ("<", ">", "==", "!=", "<=", ">=", "in", "not in", "is", "is not")
-_FSTRINGS = (
-    "f'{{{0}}}'",
-    'f"{{{0}!r:>10}}"',
-    "f'{{{0}:{{N_BINS}}}}'",
-    "f\"{{{0}['k']}}\"",
-    "f'{{{0}=}}'",
-    "f'{{{{literal}}}} {{{0}}}'",
-    "rf'\\d+{{{0}}}'",
-    "f'{{f\"{{{0}}}\"}}'",
+TYPES = ("int", "float", "str", "list[int]", "pd.DataFrame", "dict[str, Any]", "'Record'", "None")
+BINARY = ("+", "-", "*", "/", "//", "%", "**", "@", "&", "|", "^", "<<", ">>")
+COMPARE = ("<", ">", "==", "!=", "<=", ">=", "in", "not in", "is", "is not")
+FSTRINGS = (
+    "f'{{{0}}}'", "f\"{{{0}!r:>10}}\"", "f'{{{0}:{{N_BINS}}}}'", "f\"{{{0}['k']}}\"",
+    "f'{{{0}=}}'", "f'{{{{literal}}}} {{{0}}}'", "rf'\\d+{{{0}}}'", "f'{{f\"{{{0}}}\"}}'",
     "f'''{{{0}}}\nsecond line'''",
 )
-_LITERALS = (
+LITERALS = (
     "None", "True", "False", "...", "1j", "0x1F", "1_000_000", "b'raw'", "r'\\d+'",
     "'''multi\nline'''", '"\\u00e9"', "'\\N{BULLET}'", "'%d items' % 3", "'a' 'b'",
-    "10**6", "-0.0", "1e-9", "'# %%'", "'!ls'", "'%time'", "'it''s'",
-)  # fmt: skip
+    "10**6", "-0.0", "1e-9", "'# %%'", "'!ls'", "'%time'", "'it''s'", "'\\\\'",
+)
+SUBSCRIPTS = ("expression", "1:3", ":, 0", "'col'", "mask", "::-1")
+COMPREHENSIONS = (
+    "[{e} for {v} in {s}{c}]", "{{{e} for {v} in {s}}}", "{{{k}: {e} for {v} in {s}{c}}}",
+    "sum({e} for {v} in {s})", "[[{e} for w in {v}] for {v} in {s}]",
+)
+CONTAINERS = (
+    "[{}, {}]", "({}, {})", "{{{}: {}}}", "{{{}, {}}}", "[*{}, *{}]", "{{**{}, 'k': {}}}",
+    "()", "{{}}",
+)
+TARGETS = ("{n}, {m}", "{n}, *{m}", "{n}['col']", "{n}.attr", "{n} = {m}", "({n}, {m})", "[{n}]")
+DELETIONS = ("del {n}", "del {n}['col']", "del {n}, {m}", "del {n}[0]")
+DYNAMIC = ("exec('{n} = 1')", "globals()['{n}'] = 2", "eval('{n}')", "vars()['{n}'] = 3")
+MANAGERS = (
+    "open({}) as fh", "pd.option_context('x', {})", "warnings.catch_warnings(), timer({}) as t",
+)
+HANDLERS = ("ValueError", "(KeyError, IndexError) as err", "Exception as e", "")
+PATTERNS = (
+    "0", "'a' | 'b'", "[x, *rest]", "{{'k': v}}", "Record(x=0, y=yy)", "str() as s", "(a, b)",
+    "None", "_", "{n} if {n}",
+)
+BASES = ("", "(object)", "(Model)", "(pd.DataFrame, metaclass=ABCMeta)")
+LINE_ENDINGS_OF_CELLS = ("", ";", "  ;", "  # comment", ";  # hide the output")
+EXTRA_LINES = ("", "# a comment", "    ", "# %%", "#!/usr/bin/env python", "# nbrefactor: ignore")
+# fmt: on
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,7 +205,7 @@ class Scope:
 
     depth: int = 2
     function: bool = False
-    nested: bool = False  # a function inside a function: nonlocal is legal
+    nested: bool = False  # in a function inside a function: nonlocal is legal
     loop: bool = False
     coroutine: bool = False
     names: tuple[str, ...] = VARIABLES
@@ -194,250 +224,198 @@ def indent(lines: Sequence[str], by: str = "    ") -> list[str]:
 
 @st.composite
 def literals(draw: st.DrawFn) -> str:
-    kind = draw(st.integers(0, 4))
+    kind = number(draw, 0, 4)
     if kind == 0:
-        return str(draw(st.integers(-(10**6), 10**6)))
+        return str(number(draw, -(10**6), 10**6))
     if kind == 1:
         return repr(draw(st.floats(allow_nan=False, allow_infinity=False)))
     if kind == 2:
         return repr(draw(st.text(max_size=12)))
-    return draw(st.sampled_from(_LITERALS))
+    return pick(draw, LITERALS)
+
+
+LITERAL = literals()
+
+
+@functools.cache
+def expressions(scope: Scope = TOP_LEVEL, depth: int = 2) -> st.SearchStrategy[str]:
+    """A Python expression over the scope's names, nested at most ``depth`` deep."""
+    return _expressions(scope, depth)
 
 
 @st.composite
-def expressions(draw: st.DrawFn, scope: Scope = TOP_LEVEL, depth: int = 2) -> str:
-    """A Python expression over the scope's names, nested at most ``depth`` deep."""
+def _expressions(draw: st.DrawFn, scope: Scope, depth: int) -> str:
     names = scope.names
-    if depth <= 0 or draw(st.integers(0, 3)) == 0:
-        return draw(st.one_of(st.sampled_from(names), literals()))
+    if depth <= 0 or number(draw, 0, 3) == 0:
+        return pick(draw, names) if flip(draw) else draw(LITERAL)
 
     def sub() -> str:
         return draw(expressions(scope, depth - 1))
 
-    kind = draw(st.integers(0, 17))
-    name = draw(st.sampled_from(names))
+    name = pick(draw, names)
+    kind = number(draw, 0, 16)
     if kind == 0:
-        arguments = [sub() for _ in range(draw(st.integers(0, 3)))]
-        extra = draw(st.sampled_from(["", "key={}", "*{}", "**{}", "axis=1"]))
+        arguments = [sub() for _ in range(number(draw, 0, 3))]
+        extra = pick(draw, ("", "key={}", "*{}", "**{}", "axis=1"))
         if extra:
-            arguments.append(extra.format(draw(st.sampled_from(names))))
-        return f"{draw(st.sampled_from(_CALLEES))}({', '.join(arguments)})"
+            arguments.append(extra.format(pick(draw, names)))
+        return f"{pick(draw, CALLEES)}({', '.join(arguments)})"
     if kind == 1:
-        return f"{sub()}.{draw(st.sampled_from(_METHODS))}({sub() if draw(st.booleans()) else ''})"
+        return f"{sub()}.{pick(draw, METHODS)}({sub() if flip(draw) else ''})"
     if kind == 2:
-        return f"{name}.{draw(st.sampled_from(_ATTRIBUTES))}"
+        return f"{name}.{pick(draw, ATTRIBUTES)}"
     if kind == 3:
-        index = draw(st.sampled_from(["expression", "1:3", ":, 0", "'col'", "mask", "::-1"]))
+        index = pick(draw, SUBSCRIPTS)
         if index == "expression":
             index = sub()
         elif index == "mask":
             index = f"{name}['a'] > {sub()}, 'b'"
         return f"{name}[{index}]"
     if kind == 4:
-        return f"({sub()} {draw(st.sampled_from(_BINARY))} {sub()})"
+        return f"({sub()} {pick(draw, BINARY)} {sub()})"
     if kind == 5:
-        return f"{sub()} {draw(st.sampled_from(_COMPARE))} {sub()}"
+        return f"{sub()} {pick(draw, COMPARE)} {sub()}"
     if kind == 6:
-        return f"({sub()} {draw(st.sampled_from(['and', 'or']))} not {sub()})"
+        return f"({sub()} {pick(draw, ('and', 'or'))} not {sub()})"
     if kind == 7:
-        parameter = draw(st.sampled_from(["v", "row", "_", "x", "*a, **k", "v=THRESHOLD"]))
+        parameter = pick(draw, ("v", "row", "_", "x", "*a, **k", "v=THRESHOLD"))
         return f"(lambda {parameter}: {sub()})"
     if kind == 8:
-        variable = draw(st.sampled_from(["v", "row", "i", "x", "k, v"]))
-        shape = draw(st.sampled_from(["[{e} for {v} in {s}{c}]", "{{{e} for {v} in {s}}}",
-                                      "{{{v}: {e} for {v} in {s}{c}}}", "sum({e} for {v} in {s})",
-                                      "[[{e} for w in {v}] for {v} in {s}]"]))  # fmt: skip
+        variable = pick(draw, ("v", "row", "i", "x", "k, v"))
         key = variable.split(",")[0]
-        condition = (
-            f" if {key} {draw(st.sampled_from(_COMPARE))} {sub()}" if draw(st.booleans()) else ""
-        )
-        return shape.format(e=sub(), v=variable, s=sub(), c=condition).replace("{k, v}:", "{k:")
+        condition = f" if {key} {pick(draw, COMPARE)} {sub()}" if flip(draw) else ""
+        shape = pick(draw, COMPREHENSIONS)
+        return shape.format(e=sub(), v=variable, s=sub(), c=condition, k=key)
     if kind == 9:
         return f"({sub()} if {sub()} else {sub()})"
     if kind == 10:
-        return f"({draw(st.sampled_from(['n', 'm', name]))} := {sub()})"
+        return f"({pick(draw, ('n', 'm', name))} := {sub()})"
     if kind == 11:
-        shape = draw(st.sampled_from(["[{}, {}]", "({}, {})", "{{{}: {}}}", "{{{}, {}}}",
-                                      "[*{}, *{}]", "{{**{}, 'k': {}}}", "()", "{{}}"]))  # fmt: skip
-        return shape.format(sub(), sub())
+        return pick(draw, CONTAINERS).format(sub(), sub())
     if kind == 12:
-        return draw(st.sampled_from(_FSTRINGS)).format(sub())
-    if kind == 13 and scope.coroutine:
-        return f"(await {sub()})"
+        return pick(draw, FSTRINGS).format(sub())
+    if kind == 13:
+        return f"(await {sub()})" if scope.coroutine else f"{name}.{pick(draw, ATTRIBUTES)}"
     if kind == 14:
-        return f"{draw(st.sampled_from(MODULES))}.{draw(st.sampled_from(_METHODS))}({sub()})"
+        return f"{pick(draw, MODULES)}.{pick(draw, METHODS)}({sub()})"
     if kind == 15:
-        return f"-{sub()}" if draw(st.booleans()) else f"~{sub()}"
-    if kind == 16:
-        return f"{name}.{draw(st.sampled_from(_METHODS))}().{draw(st.sampled_from(_METHODS))}()"
-    return name
+        return f"-{sub()}" if flip(draw) else f"~{sub()}"
+    return f"{name}.{pick(draw, METHODS)}().{pick(draw, METHODS)}()"
 
 
 def _block(draw: st.DrawFn, scope: Scope, low: int = 1, high: int = 3) -> list[str]:
     body: list[str] = []
-    for _ in range(draw(st.integers(low, high))):
+    for _ in range(number(draw, low, high)):
         body.extend(draw(statements(scope)))
     return body or ["pass"]
 
 
+@functools.cache
+def statements(scope: Scope = TOP_LEVEL) -> st.SearchStrategy[list[str]]:
+    """One statement legal in ``scope``: its lines, not indented."""
+    return _statements(scope)
+
+
 @st.composite
-def statements(draw: st.DrawFn, scope: Scope = TOP_LEVEL) -> list[str]:
-    """One statement (its lines, not indented) legal in ``scope``."""
+def _statements(draw: st.DrawFn, scope: Scope) -> list[str]:
+    if scope.depth > 0 and rarely(draw, 4):
+        return _compound_statement(draw, scope)
     names = scope.names
-    name = draw(st.sampled_from(names))
+    name = pick(draw, names)
+    other = pick(draw, names)
 
     def expression(depth: int = 2) -> str:
         return draw(expressions(scope, depth))
 
-    compound = scope.depth > 0 and draw(st.integers(0, 3)) == 3
-    if not compound:
-        kind = draw(st.integers(0, 22))
-        if kind == 0:
-            return [f"{name} = {expression()}"]
-        if kind == 1:
-            target = draw(st.sampled_from(["{n}, {m}", "{n}, *{m}", "{n}['col']", "{n}.attr",
-                                           "{n} = {m}", "({n}, {m})", "[{n}]"]))  # fmt: skip
-            other = draw(st.sampled_from(names))
-            return [f"{target.format(n=name, m=other)} = {expression()}"]
-        if kind == 2:
-            return [f"{name} {draw(st.sampled_from(_BINARY))}= {expression()}"]
-        if kind == 3:
-            value = f" = {expression()}" if draw(st.booleans()) else ""
-            return [f"{name}: {draw(st.sampled_from(_TYPES))}{value}"]
-        if kind == 4:
-            return [f"{name}[{expression(1)}] = {expression()}"]
-        if kind == 5:
-            end = draw(st.sampled_from(["", "", ";", "  # comment", ";  # hide output"]))
-            return [f"{expression()}{end}"]
-        if kind == 6:
-            return [f"print({expression()}, sep='')"]
-        if kind == 7:
-            return draw(st.sampled_from(_IMPORTS)).split("\n")
-        if kind == 8:
-            form = draw(
-                st.sampled_from(["del {n}", "del {n}['col']", "del {n}, {m}", "del {n}[0]"])
-            )
-            return [form.format(n=name, m=draw(st.sampled_from(names)))]
-        if kind == 9:
-            return [draw(st.sampled_from(["pass", f"assert {name}", f"assert {name}, 'empty'"]))]
-        if kind == 10 and scope.function:
-            return [f"return {expression()}" if draw(st.booleans()) else "return"]
-        if kind == 11 and scope.function:
-            keyword = draw(st.sampled_from(["global", "nonlocal" if scope.nested else "global"]))
-            return [f"{keyword} {name}", f"{name} = {expression()}"]
-        if kind == 12 and scope.function:
-            return [draw(st.sampled_from([f"yield {name}", f"yield from {name}", "yield"]))]
-        if kind == 13 and scope.loop:
-            return [draw(st.sampled_from(["break", "continue"]))]
-        if kind == 14:
-            return [f"{name} = lambda v, k=THRESHOLD: v * k + {expression(1)}"]
-        if kind == 15:
-            return [f"if ({name} := {expression()}) is not None:", f"    print({name})"]
-        if kind == 16:
-            return [draw(st.sampled_from([f"exec('{name} = 1')", f"globals()['{name}'] = 2",
-                                          f"eval('{name}')", f"vars()['{name}'] = 3"]))]  # fmt: skip
-        if kind == 17:
-            return [f"{name} = {expression()}; {draw(st.sampled_from(names))} = {expression(1)}"]
-        if kind == 18:
-            return [f"raise ValueError({expression(1)})"]
-        if kind == 19:
-            return [f"await {expression(1)}"]  # IPython runs top-level await
-        if kind == 20:
-            return [draw(st.sampled_from(["global " + name, "# nbrefactor: ignore", "# In[3]:"]))]
-        return [f"{name} = {expression()}"]
+    kind = number(draw, 0, 21)
+    if kind == 1:
+        return [f"{pick(draw, TARGETS).format(n=name, m=other)} = {expression()}"]
+    if kind == 2:
+        return [f"{name} {pick(draw, BINARY)}= {expression()}"]
+    if kind == 3:
+        value = f" = {expression()}" if flip(draw) else ""
+        return [f"{name}: {pick(draw, TYPES)}{value}"]
+    if kind == 4:
+        return [f"{name}[{expression(1)}] = {expression()}"]
+    if kind == 5:
+        return [f"{expression()}{pick(draw, LINE_ENDINGS_OF_CELLS)}"]
+    if kind == 6:
+        return [f"print({expression()}, sep='')"]
+    if kind == 7:
+        return pick(draw, IMPORTS).split("\n")
+    if kind == 8:
+        return [pick(draw, DELETIONS).format(n=name, m=other)]
+    if kind == 9:
+        return [pick(draw, ("pass", f"assert {name}", f"assert {name}, 'empty'"))]
+    if kind == 10 and scope.function:
+        return [f"return {expression()}" if flip(draw) else "return"]
+    if kind == 11 and scope.function:
+        keyword = "nonlocal" if scope.nested and flip(draw) else "global"
+        return [f"{keyword} {name}", f"{name} = {expression()}"]
+    if kind == 12 and scope.function:
+        return [pick(draw, (f"yield {name}", f"yield from {name}", "yield"))]
+    if kind == 13 and scope.loop:
+        return [pick(draw, ("break", "continue"))]
+    if kind == 14:
+        return [f"{name} = lambda v, k=THRESHOLD: v * k + {expression(1)}"]
+    if kind == 15:
+        return [f"if ({name} := {expression()}) is not None:", f"    print({name})"]
+    if kind == 16:
+        return [pick(draw, DYNAMIC).format(n=name)]
+    if kind == 17:
+        return [f"{name} = {expression()}; {other} = {expression(1)}"]
+    if kind == 18:
+        return [f"raise ValueError({expression(1)})"]
+    if kind == 19:
+        return [f"await {expression(1)}"]  # IPython runs top-level await
+    if kind == 20:
+        return [f"global {name}"]
+    return [f"{name} = {expression()}"]
+
+
+def _compound_statement(draw: st.DrawFn, scope: Scope) -> list[str]:
     inner = scope.inner()
-    kind = draw(st.integers(0, 10))
+    name = pick(draw, scope.names)
+
+    def expression(depth: int = 2) -> str:
+        return draw(expressions(scope, depth))
+
+    kind = number(draw, 0, 9)
     if kind == 0:
         lines = [f"if {expression()}:", *indent(_block(draw, inner))]
-        if draw(st.booleans()):
+        if flip(draw):
             lines += [f"elif {expression(1)}:", *indent(_block(draw, inner, 1, 1))]
-        if draw(st.booleans()):
+        if flip(draw):
             lines += ["else:", *indent(_block(draw, inner, 1, 2))]
         return lines
-    if kind == 1:
-        loop = inner.inner(depth=inner.depth, loop=True)
-        target = draw(st.sampled_from(["v", "i", "row", "k, v", "(a, b)", name]))
-        head = "async for" if scope.coroutine and draw(st.booleans()) else "for"
+    if kind in (1, 2):
+        loop = dataclasses.replace(inner, loop=True)
+        if kind == 2:
+            return [f"while {expression()}:", *indent(_block(draw, loop)), "    break"]
+        target = pick(draw, ("v", "i", "row", "k, v", "(a, b)", name))
+        head = "async for" if scope.coroutine and flip(draw) else "for"
         lines = [f"{head} {target} in {expression()}:", *indent(_block(draw, loop))]
-        if draw(st.booleans()):
+        if flip(draw):
             lines += ["else:", *indent(_block(draw, inner, 1, 1))]
         return lines
-    if kind == 2:
-        loop = inner.inner(depth=inner.depth, loop=True)
-        return [f"while {expression()}:", *indent(_block(draw, loop)), "    break"]
     if kind == 3:
-        manager = draw(st.sampled_from(["open({}) as fh", "pd.option_context('x', {})",
-                                        "warnings.catch_warnings(), timer({}) as t"]))  # fmt: skip
-        head = "async with" if scope.coroutine and draw(st.booleans()) else "with"
-        return [f"{head} {manager.format(expression(1))}:", *indent(_block(draw, inner))]
+        head = "async with" if scope.coroutine and flip(draw) else "with"
+        manager = pick(draw, MANAGERS).format(expression(1))
+        return [f"{head} {manager}:", *indent(_block(draw, inner))]
     if kind == 4:
-        star = draw(st.booleans()) and draw(st.booleans())
-        clause = "except*" if star else "except"
-        lines = ["try:", *indent(_block(draw, inner))]
-        for caught in draw(st.lists(st.sampled_from(
-            ["ValueError", "(KeyError, IndexError) as err", "Exception as e", ""]
-        ), min_size=1 if not star else 1, max_size=2)):  # fmt: skip
-            if not caught and star:
-                caught = "TypeError"
-            lines += [f"{clause} {caught}:".replace(" :", ":"), *indent(_block(draw, inner, 1, 1))]
-        if draw(st.booleans()):
-            lines += ["else:", *indent(_block(draw, inner, 1, 1))]
-        if draw(st.booleans()):
-            lines += ["finally:", *indent(_block(draw, inner, 1, 1))]
-        return lines
-    if kind in (5, 6, 7):
-        coroutine = kind == 7
-        function_name = draw(st.sampled_from(FUNCTIONS))
-        parameters = draw(st.sampled_from(sorted(_PARAMETERS)))
-        body_scope = Scope(
-            depth=inner.depth,
-            function=True,
-            nested=scope.function,
-            coroutine=coroutine,
-            names=(*names, *_PARAMETERS[parameters]),
-        )
-        decorators = draw(st.lists(st.sampled_from(_DECORATORS), max_size=2))
-        head = f"{'async ' if coroutine else ''}def {function_name}({parameters})"
-        annotation = f" -> {draw(st.sampled_from(_TYPES))}" if draw(st.booleans()) else ""
-        body = _block(draw, body_scope, 1, 4)
-        if draw(st.booleans()):
-            body.insert(0, '"""Docstring: reads globals."""')
-        if draw(st.booleans()):
-            body.append(f"return {draw(expressions(body_scope, 2))}")
-        return [*decorators, f"{head}{annotation}:", *indent(body)]
+        return _try_statement(draw, inner)
+    if kind in (5, 6):
+        return _function(draw, scope, coroutine=kind == 6)
+    if kind == 7:
+        return _class(draw, scope)
     if kind == 8:
-        class_name = draw(st.sampled_from(CLASSES))
-        base = draw(
-            st.sampled_from(["", "(object)", "(Model)", "(pd.DataFrame, metaclass=ABCMeta)"])
-        )
-        members: list[str] = []
-        for _ in range(draw(st.integers(1, 3))):
-            member = draw(st.integers(0, 3))
-            if member == 0:
-                members.append(
-                    f"{draw(st.sampled_from(['unit', 'scale', name]))} = {expression(1)}"
-                )
-            elif member == 1:
-                method_scope = Scope(depth=inner.depth, function=True, names=(*names, "self"))
-                members += [f"def {draw(st.sampled_from(['__init__', 'run', 'fit']))}(self, value=None):",
-                            *indent(_block(draw, method_scope, 1, 3))]  # fmt: skip
-            elif member == 2:
-                members += ["@property", "def size(self):", f"    return len(self.{name})"]
-            else:
-                members.append('"""A class that reads module globals."""')
-        decorators = ["@dataclass"] if draw(st.booleans()) and draw(st.booleans()) else []
-        return [*decorators, f"class {class_name}{base}:", *indent(members)]
-    if kind == 9:
         lines = [f"match {expression(1)}:"]
-        for pattern in draw(st.lists(st.sampled_from([
-            "0", "'a' | 'b'", "[x, *rest]", "{'k': v}", "Record(x=0, y=yy)", "str() as s",
-            "(a, b)", "None", "_", f"{name} if {name}",
-        ]), min_size=1, max_size=3)):  # fmt: skip
+        for _ in range(number(draw, 1, 3)):
+            pattern = pick(draw, PATTERNS).format(n=name)
             lines += [f"    case {pattern}:", *indent(_block(draw, inner, 1, 2), "        ")]
         return lines
-    outer = draw(st.sampled_from(FUNCTIONS))
     return [
-        f"def {outer}():",
+        f"def {pick(draw, FUNCTIONS)}():",
         f"    {name} = 0",
         "    def inner():",
         f"        nonlocal {name}",
@@ -447,180 +425,230 @@ def statements(draw: st.DrawFn, scope: Scope = TOP_LEVEL) -> list[str]:
     ]
 
 
+def _try_statement(draw: st.DrawFn, inner: Scope) -> list[str]:
+    star = rarely(draw, 4)
+    lines = ["try:", *indent(_block(draw, inner))]
+    for _ in range(number(draw, 1, 2)):
+        caught = pick(draw, HANDLERS) or ("TypeError" if star else "")
+        clause = f"except* {caught}" if star else f"except {caught}".rstrip()
+        lines += [f"{clause}:", *indent(_block(draw, inner, 1, 1))]
+    if flip(draw):
+        lines += ["else:", *indent(_block(draw, inner, 1, 1))]
+    if flip(draw):
+        lines += ["finally:", *indent(_block(draw, inner, 1, 1))]
+    return lines
+
+
+def _function(draw: st.DrawFn, scope: Scope, *, coroutine: bool) -> list[str]:
+    parameters = pick(draw, tuple(PARAMETERS))
+    body_scope = Scope(
+        depth=scope.depth - 1,
+        function=True,
+        nested=scope.function,
+        coroutine=coroutine,
+        names=(*scope.names, *PARAMETERS[parameters]),
+    )
+    decorators = [pick(draw, DECORATORS) for _ in range(number(draw, 0, 2))]
+    annotation = f" -> {pick(draw, TYPES)}" if flip(draw) else ""
+    head = f"{'async ' if coroutine else ''}def {pick(draw, FUNCTIONS)}({parameters}){annotation}:"
+    body = _block(draw, body_scope, 1, 4)
+    if flip(draw):
+        body.insert(0, '"""Reads module globals."""')
+    if flip(draw):
+        body.append(f"return {draw(expressions(body_scope, 2))}")
+    return [*decorators, head, *indent(body)]
+
+
+def _class(draw: st.DrawFn, scope: Scope) -> list[str]:
+    members: list[str] = []
+    for _ in range(number(draw, 1, 3)):
+        member = number(draw, 0, 3)
+        if member == 0:
+            attribute = pick(draw, ("unit", "scale", *scope.names))
+            members.append(f"{attribute} = {draw(expressions(scope, 1))}")
+        elif member == 1:
+            method = pick(draw, ("__init__", "run", "fit"))
+            method_scope = Scope(depth=scope.depth - 1, function=True, names=(*scope.names, "self"))
+            members += [f"def {method}(self, value=None):", *indent(_block(draw, method_scope))]
+        elif member == 2:
+            members += ["@property", "def size(self):", f"    return len(self.{scope.names[0]})"]
+        else:
+            members.append('"""A class that reads module globals."""')
+    decorators = ["@dataclass"] if rarely(draw, 4) else []
+    head = f"class {pick(draw, CLASSES)}{pick(draw, BASES)}:"
+    return [*decorators, head, *indent(members)]
+
+
 @st.composite
 def python_cells(draw: st.DrawFn) -> str:
     """A cell of plausible data-science Python: a few statements, comments, blank lines."""
     lines: list[str] = []
-    for _ in range(draw(st.integers(1, 6))):
+    for _ in range(number(draw, 1, 6)):
         lines.extend(draw(statements()))
-        if draw(st.integers(0, 5)) == 0:
-            lines.append(
-                draw(st.sampled_from(["", "# a comment", "    ", "# %%", "#!/usr/bin/env python"]))
-            )
-    if draw(st.booleans()):
-        lines.append(f"{draw(st.sampled_from(VARIABLES))}{draw(st.sampled_from(['', ';', '  ;']))}")
+        if rarely(draw, 6):
+            lines.append(pick(draw, EXTRA_LINES))
+    if flip(draw):  # a last expression, shown or hidden with ;
+        lines.append(f"{pick(draw, VARIABLES)}{pick(draw, ('', ';', '  ;'))}")
     return "\n".join(lines)
 
 
+PYTHON_CELLS = python_cells()
+
 # -- IPython syntax --------------------------------------------------------------------------
 
-_LINE_MAGICS = (
-    "%time {s}", "%timeit {e}", "%timeit -n1 -r1 {e}", "%matplotlib inline", "%load_ext autoreload",
-    "%autoreload 2", "%run other.ipynb", "%run -i helpers.py", "%config InlineBackend.figure_format = 'retina'",
-    "%env DATA_DIR=/tmp", "%pip install pandas", "%who", "%store {n}", "%reset -f", "%cd /tmp",
-    "{n} = %pwd", "{n} = %sx ls", "%prun {e}", "%debug", "%%", "%", "%time \\\n    {s}",
-    "%precision 3", "%xmode Minimal", "%alias ll ls -l", "%%time {s}", "%lsmagic",
-)  # fmt: skip
-_SHELL = (
-    "!ls -la", "!pip install numpy", "{n} = !ls *.csv", "!echo {{{n}}} $HOME", "!!ls", "! wc -l $path",
-    "{n} = !!date", "!cat data.csv | head -n 5", "!", "!{{sys.executable}} -m pip list",
-)  # fmt: skip
-_HELP = ("{n}?", "{n}??", "?{n}", "{n}.{m}?", "%time?", "{n}.*?", "??{n}")
-_CELL_MAGICS = (
+# fmt: off
+LINE_MAGICS = (
+    "%time {s}", "%timeit {e}", "%timeit -n1 -r1 {e}", "%matplotlib inline",
+    "%load_ext autoreload", "%autoreload 2", "%run other.ipynb", "%run -i helpers.py",
+    "%config InlineBackend.figure_format = 'retina'", "%env DATA_DIR=/tmp",
+    "%pip install pandas", "%who", "%store {n}", "%reset -f", "%cd /tmp", "{n} = %pwd",
+    "{n} = %sx ls", "%prun {e}", "%debug", "%%", "%", "%time \\\n    {s}", "%precision 3",
+    "%xmode Minimal", "%alias ll ls -l", "%%time {s}", "%lsmagic", "%time {s}; {s}",
+)
+SHELL = (
+    "!ls -la", "!pip install numpy", "{n} = !ls *.csv", "!echo {{{n}}} $HOME", "!!ls",
+    "! wc -l $path", "{n} = !!date", "!cat data.csv | head -n 5", "!",
+    "!{{sys.executable}} -m pip list", "{n}: list = !ls",
+)
+HELP = ("{n}?", "{n}??", "?{n}", "{n}.{m}?", "%time?", "{n}.*?", "??{n}", "{n}.{m}(?")
+#: Cell magics, and what their body is.
+CELL_MAGICS = (
     ("%%time", "python"), ("%%capture out", "python"), ("%%timeit -n1", "python"),
     ("%%capture --no-stderr cap", "python"), ("%%writefile helpers.py", "python"),
     ("%%writefile -a notes.txt", "text"), ("%%bash", "shell"), ("%%sh", "shell"),
-    ("%%html", "text"), ("%%javascript", "text"), ("%%latex", "text"), ("%%markdown", "text"),
-    ("%%script python", "python"), ("%%prun -s cumulative", "python"), ("%%file f.py", "python"),
-    ("%%sql", "text"), ("%%", "text"), ("%%time\n%%capture", "python"),
-)  # fmt: skip
+    ("%%html", "text"), ("%%javascript", "text"), ("%%latex", "text"),
+    ("%%markdown", "text"), ("%%script python", "python"), ("%%prun -s cumulative", "python"),
+    ("%%file f.py", "python"), ("%%sql", "text"), ("%%", "text"),
+    ("%%time\n%%capture", "python"), ("  %%time", "python"),
+)
+SHELL_BODIES = ("echo hello", "for f in *.csv; do wc -l $f; done", "ls | grep {x}", "")
+IPYTHON_TEMPLATES = (*LINE_MAGICS, *SHELL, *HELP)
+TEXT_BODIES = ("<b>bold</b>", "$x^2$", "SELECT * FROM t", "", "console.log(1)", "%%time")
+# fmt: on
+
+
+@st.composite
+def ipython_lines(draw: st.DrawFn) -> str:
+    template = pick(draw, IPYTHON_TEMPLATES)
+    return template.format(
+        s="\n".join(draw(statements(Scope(depth=0)))),
+        e=draw(expressions(TOP_LEVEL, 1)),
+        n=pick(draw, VARIABLES),
+        m=pick(draw, METHODS),
+    )
+
+
+IPYTHON_LINES = ipython_lines()
 
 
 @st.composite
 def ipython_cells(draw: st.DrawFn) -> str:
-    """A cell with IPython syntax: line and cell magics, shell escapes, help, magics in blocks."""
-    kind = draw(st.integers(0, 3))
-    name = draw(st.sampled_from(VARIABLES))
-
-    def line() -> str:
-        template = draw(st.sampled_from((*_LINE_MAGICS, *_SHELL, *_HELP)))
-        return (
-            template.format(
-                s=draw(statements(Scope(depth=0))),
-                e=draw(expressions(Scope(), 1)),
-                n=name,
-                m=draw(st.sampled_from(_METHODS)),
-            )
-            .replace("['", "[")
-            .replace("']", "]")
-        )
-
-    if kind == 0:  # a cell magic and its body
-        header, language = draw(st.sampled_from(_CELL_MAGICS))
+    """A cell with IPython syntax: line and cell magics, shell escapes, help, magics in
+    indented blocks."""
+    kind = number(draw, 0, 3)
+    name = pick(draw, VARIABLES)
+    if kind == 0:
+        header, language = pick(draw, CELL_MAGICS)
         if language == "python":
-            body = draw(python_cells())
+            body = draw(PYTHON_CELLS)
         elif language == "shell":
-            body = "echo hello\nfor f in *.csv; do wc -l $f; done\nls | grep {x}"
+            body = "\n".join(pick(draw, SHELL_BODIES) for _ in range(number(draw, 1, 3)))
         else:
-            body = draw(
-                st.sampled_from(["<b>bold</b>", "$x^2$", "SELECT * FROM t", "", "console.log(1)"])
-            )
+            body = pick(draw, TEXT_BODIES)
         return f"{header}\n{body}"
-    if kind == 1:  # magics among Python lines, and inside indented blocks
+    if kind == 1:
         lines: list[str] = []
-        for _ in range(draw(st.integers(1, 5))):
-            lines.extend(draw(statements(Scope(depth=0))) if draw(st.booleans()) else [line()])
-        if draw(st.booleans()):
-            lines += [f"for {name} in range(3):", f"    {line()}", f"    print({name})"]
-        if draw(st.booleans()):
-            lines += [
-                "def helper():",
-                f"    {name} = !ls",
-                f"    %time {name} = 1",
-                f"    return {name}",
-            ]
+        for _ in range(number(draw, 1, 5)):
+            lines.extend(draw(statements(Scope(depth=0))) if flip(draw) else [draw(IPYTHON_LINES)])
+        if flip(draw):
+            magic = draw(IPYTHON_LINES).replace("\n", "\n    ")
+            lines += [f"for {name} in range(3):", f"    {magic}", f"    print({name})"]
+        if flip(draw):
+            lines += ["def helper():", f"    {name} = !ls", f"    %time {name} = 1", "    return 1"]
         return "\n".join(lines)
-    if kind == 2:
-        return line()
-    return "\n".join(line() for _ in range(draw(st.integers(1, 4))))
+    return "\n".join(draw(IPYTHON_LINES) for _ in range(number(draw, 1, 4)))
 
 
-# -- cells that do not parse, and extreme ones ---------------------------------------------
+# -- cells that do not parse, extreme cells, random text -------------------------------------
 
-_BROKEN = (
+# fmt: off
+BROKEN = (
     "def f(:\n    pass", "print 'hello'", "x = = 1", "if x\n    y = 1", "return 5", "yield x",
-    "break", "nonlocal x", "class:", "f(**x, *y)", "x = (1,\n", "'unterminated", '"""never closed',
-    "else:\n  pass", "  indented = 1", "x = 1\n\ty = 2\n  z = 3", "lambda: (yield)", "a = 1 +",
-    "from __future__ import braces", "import", "@decorator\n", "f'{'", "x := 1", "0 = x",
-    "None = 1", "def f(x, x): pass", "*a = 1", "del f()", "x = 1\x00", "\ufeffx = 1",
-    "async def f():\n    yield from g()", "for x in 1,2,3:\nprint(x)", "}{", "type X = int",
-    "def f():\n\treturn 1\n        return 2", "x = 0777", "é = 1\nprint(é)", "ﬁle = 1\nprint(file)",
-    "print(f'{x!z}')", "case = 1\nmatch = 2\n_ = case + match", "a = [\n", "\\", "x = 1 \\",
+    "break", "nonlocal x", "class:", "f(**x, *y)", "x = (1,\n", "'unterminated",
+    '"""never closed', "else:\n  pass", "  indented = 1", "x = 1\n\ty = 2\n  z = 3",
+    "lambda: (yield)", "a = 1 +", "from __future__ import braces", "import", "@decorator\n",
+    "f'{'", "x := 1", "0 = x", "None = 1", "def f(x, x): pass", "*a = 1", "del f()",
+    "x = 1\x00", "\ufeffx = 1", "async def f():\n    yield from g()",
+    "for x in 1,2,3:\nprint(x)", "}{", "type X = int", "def f():\n\treturn 1\n        return 2",
+    "x = 0777", "é = 1\nprint(é)", "ﬁle = 1\nprint(file)", "print(f'{x!z}')",
+    "case = 1\nmatch = 2\n_ = case + match", "a = [\n", "\\", "x = 1 \\",
     "def f[T](x: T) -> T: return x", "with (open('a') as f, open('b') as g): pass",
-)  # fmt: skip
+    "x = 1\r\ny = 2\rz = 3", "if True:\n    pass\n  else:\n    pass", "def f():\n    global f\n    f = 1",
+)
+DAMAGE_INSERTS = ("(", ":", ")", "'", '"""', "\t", "\n  ", "%", "!", "\\\n")
+TEXT_PIECES = (
+    "%", "%%", "!", "?", "=", "x", "df", "(", ")", "[", "]", "{", "}", "'", '"', '"""', "\\",
+    "#", ":", "if", "for", "def", "lambda", "    ", "\t", "\n", "\r", "\r\n", "\x0c", "\u2028",
+    "\x00", "\ud800", "é", "$", ";", "time", "capture", "bash", "async", "await", "match",
+)
+# fmt: on
 
 
 @st.composite
 def broken_cells(draw: st.DrawFn) -> str:
-    """Code that does not parse (or parses but does not compile)."""
-    if draw(st.booleans()):
-        return draw(st.sampled_from(_BROKEN))
-    source = draw(st.one_of(python_cells(), ipython_cells()))
-    if not source:
-        return "("
-    position = draw(st.integers(0, len(source)))
-    damage = draw(st.sampled_from(["truncate", "insert", "delete", "indent"]))
-    if damage == "truncate":
+    """Code that does not parse, or parses and does not compile."""
+    if flip(draw):
+        return pick(draw, BROKEN)
+    source = draw(PYTHON_CELLS) if flip(draw) else draw(IPYTHON_CELLS)
+    position = number(draw, 0, len(source))
+    damage = number(draw, 0, 3)
+    if damage == 0:
         return source[:position] or ")"
-    if damage == "insert":
-        return (
-            source[:position]
-            + draw(st.sampled_from(["(", ":", ")", "'", '"""', "\t", "\n  "]))
-            + source[position:]
-        )
-    if damage == "delete":
+    if damage == 1:
+        return source[:position] + pick(draw, DAMAGE_INSERTS) + source[position:]
+    if damage == 2:
         return source[:position] + source[position + 1 :]
     lines = source.split("\n")
     row = min(position, len(lines) - 1)
-    lines[row] = draw(st.sampled_from([" ", "  ", "\t", "        "])) + lines[row]
+    lines[row] = pick(draw, (" ", "  ", "\t", "        ")) + lines[row]
     return "\n".join(lines)
 
 
 @st.composite
 def extreme_cells(draw: st.DrawFn) -> str:
-    """Deep nesting and very long code: what real generated code sometimes looks like."""
-    n = draw(st.integers(10, 400))
-    kind = draw(st.integers(0, 7))
+    """Deep nesting and long code, as generated code sometimes has."""
+    n = number(draw, 10, 300)
+    kind = number(draw, 0, 7)
     if kind == 0:
         return "x = " + "(" * n + "1" + ")" * n
     if kind == 1:
-        return "total = " + " + ".join(["a"] * (n * 10))
+        return "total = " + " + ".join(["a"] * (n * 5))
     if kind == 2:
         return "x = " + "[" * n + "]" * n
     if kind == 3:
-        depth = min(n, 120)
-        return (
-            "\n".join("    " * level + f"if x{level}:" for level in range(depth))
-            + "\n"
-            + "    " * depth
-            + "pass"
+        depth = min(n, 110)
+        return "\n".join(
+            [*("    " * level + f"if x{level}:" for level in range(depth)), "    " * depth + "pass"]
         )
     if kind == 4:
-        return "df = df" + "".join(f".step{k}()" for k in range(n * 5))
+        return "df = df" + "".join(f".step{k}()" for k in range(n * 3))
     if kind == 5:
-        return "\n".join(f"x{k} = {k}" for k in range(n * 10))
+        return "\n".join(f"x{k} = {k}" for k in range(n * 5))
     if kind == 6:
-        return "data = [" + ", ".join(str(k) for k in range(n * 50)) + "]"
+        return "data = [" + ", ".join(str(k) for k in range(n * 10)) + "]"
     return "y = " + "not " * (n * 3) + "x"
-
-
-_TEXT_PIECES = st.sampled_from(
-    ["%", "%%", "!", "?", "=", "x", "df", "(", ")", "[", "]", "{", "}", "'", '"', '"""', "\\",
-     "#", ":", "if", "for", "def", "lambda", "    ", "\t", "\n", "\r", "\r\n", "\x0c", "\u2028",
-     "\x00", "\ud800", "é", "$", ";", "time", "capture", "bash", "async", "await", "match"]
-)  # fmt: skip
 
 
 @st.composite
 def random_text_cells(draw: st.DrawFn) -> str:
     """Text that is rarely Python: odd pieces, control characters, lone surrogates."""
-    if draw(st.booleans()):
-        return "".join(draw(st.lists(_TEXT_PIECES, max_size=20)))
+    if flip(draw):
+        return "".join(pick(draw, TEXT_PIECES) for _ in range(number(draw, 0, 20)))
     return draw(st.text(max_size=60))
 
 
 def _hypothesmith_programs() -> st.SearchStrategy[str]:
-    """Random valid Python from hypothesmith (slow to generate: ~0.1 s each), or a plain
+    """Random valid Python from hypothesmith (about 0.1 s each to generate), or a plain
     statement when hypothesmith is not installed."""
     try:
         import hypothesmith
@@ -630,11 +658,14 @@ def _hypothesmith_programs() -> st.SearchStrategy[str]:
 
 
 HYPOTHESMITH = st.deferred(_hypothesmith_programs)
-
+IPYTHON_CELLS = ipython_cells()
+BROKEN_CELLS = broken_cells()
+EXTREME_CELLS = extreme_cells()
+RANDOM_TEXT_CELLS = random_text_cells()
 
 # -- blocks pasted in several places ---------------------------------------------------------
 
-_PASTE_LINES = (
+PASTE_LINES = (
     "{a} = pd.read_csv({s1!r})",
     "{a} = {a}.dropna(subset=[{s2!r}])",
     "{a}[{s2!r}] = {a}[{s2!r}].astype(float) * {n1}",
@@ -653,412 +684,400 @@ _PASTE_LINES = (
     "{c} = helper({a}, column={s2!r})",
     "del {c}",
     "{e} = {{k: len(v) for k, v in {a}.items()}}",
+    "global {d}",
 )
-_PASTE_NAMES = (
-    "df",
-    "sales",
-    "frame",
-    "result",
-    "summary",
-    "totals",
-    "vals",
-    "mean_value",
-    "row",
-    "k",
-)
+PASTE_NAMES = ("df", "sales", "frame", "result", "summary", "totals", "vals", "avg", "row", "k")
+FIRST_COPY = {
+    **{"a": "df", "b": "summary", "c": "big", "d": "avg", "e": "i"},
+    **{"s1": "sales.csv", "s2": "price", "s3": "region", "n1": 5, "n2": 100},
+}
 
 
 @dataclass(frozen=True, slots=True)
 class PastedBlock:
-    """A block of statements pasted in several places, with the names and literals of
-    each copy; ``dropped`` is the line a near copy left out."""
+    """Statements pasted in several places: each copy has its names and literals, may
+    leave one line out (a near copy) and may sit in a function of its own."""
 
     lines: tuple[int, ...]
-    copies: tuple[tuple[dict[str, Any], int | None, bool], ...]  # values, dropped line, in a def
+    copies: tuple[tuple[tuple[tuple[str, Any], ...], int | None, bool], ...]
 
     def render(self, copy: int) -> str:
-        values, dropped, in_function = self.copies[copy]
+        pairs, dropped, in_function = self.copies[copy]
+        values = dict(pairs)
         lines = [
-            _PASTE_LINES[line].format(**values)
+            PASTE_LINES[line].format(**values)
             for position, line in enumerate(self.lines)
             if position != dropped
         ]
         if not in_function:
             return "\n".join(lines)
-        body = indent(lines)
         return "\n".join(
-            [f"def process_{copy}({values['a']}):", *body, f"    return {values['b']}"]
+            [f"def process_{copy}({values['a']}):", *indent(lines), f"    return {values['b']}"]
         )
 
 
 @st.composite
 def pasted_blocks(draw: st.DrawFn) -> PastedBlock:
-    lines = tuple(draw(st.lists(st.integers(0, len(_PASTE_LINES) - 1), min_size=3, max_size=8)))
-    first = {
-        "a": "df", "b": "summary", "c": "big", "d": "avg", "e": "i",
-        "s1": "sales.csv", "s2": "price", "s3": "region", "n1": 5, "n2": 100,
-    }  # fmt: skip
-    copies: list[tuple[dict[str, Any], int | None, bool]] = [(first, None, False)]
-    for _ in range(draw(st.integers(1, 3))):
-        values = dict(first)
-        change = draw(st.sampled_from(["exact", "rename", "literals", "near", "all"]))
+    lines = tuple(number(draw, 0, len(PASTE_LINES) - 1) for _ in range(number(draw, 3, 8)))
+    copies = [(tuple(FIRST_COPY.items()), None, False)]
+    for _ in range(number(draw, 1, 3)):
+        values = dict(FIRST_COPY)
+        change = pick(draw, ("exact", "rename", "literals", "near", "all"))
         if change in ("rename", "all"):
-            for key in ("a", "b", "c", "d", "e"):
-                if draw(st.booleans()):
-                    values[key] = draw(st.sampled_from(_PASTE_NAMES))
+            for key in "abcde":
+                if flip(draw):
+                    values[key] = pick(draw, PASTE_NAMES)
         if change in ("literals", "all"):
-            values["s1"] = draw(st.sampled_from(["sales_2024.csv", "other.csv", "q1.csv"]))
-            values["n1"] = draw(st.integers(0, 50))
-        dropped = draw(st.integers(0, len(lines) - 1)) if change in ("near", "all") else None
-        copies.append((values, dropped, draw(st.booleans()) and draw(st.booleans())))
+            values["s1"] = pick(draw, ("sales_2024.csv", "other.csv", "q1.csv"))
+            values["n1"] = number(draw, 0, 50)
+        dropped = number(draw, 0, len(lines) - 1) if change in ("near", "all") else None
+        copies.append((tuple(values.items()), dropped, rarely(draw, 4)))
     return PastedBlock(lines, tuple(copies))
-
-
-# ============================================================================ notebooks
 
 
 @st.composite
 def code_sources(draw: st.DrawFn) -> str:
-    """The source of one code cell, from any of the generators above but hypothesmith."""
-    kind = draw(st.integers(0, 12))
+    """The source of one code cell, from any generator above but hypothesmith's."""
+    kind = number(draw, 0, 12)
     if kind <= 4:
-        return draw(python_cells())
+        return draw(PYTHON_CELLS)
     if kind <= 7:
-        return draw(ipython_cells())
+        return draw(IPYTHON_CELLS)
     if kind <= 9:
-        return draw(broken_cells())
+        return draw(BROKEN_CELLS)
     if kind == 10:
-        return draw(random_text_cells())
+        return draw(RANDOM_TEXT_CELLS)
     if kind == 11:
-        return draw(extreme_cells())
+        return draw(EXTREME_CELLS)
     return ""
 
 
-_MARKDOWN = (
-    "# Sales analysis", "## Section {n}", "### Cleaning\n\nDrop the **bad** rows.", "Notes:\n- one\n- two",
-    "```python\nx = 1\n```", "<h2>HTML heading</h2>", "Title\n=====", "#NoSpace", "$$x^2$$", "",
-    "# Heading with `code` and [link](http://example.invalid)", "####### too deep", "# ", "\u2028# odd",
-)  # fmt: skip
+CODE_SOURCES = code_sources()
+
+# ============================================================================ notebooks
+
+# fmt: off
+MARKDOWN = (
+    "# Sales analysis", "## Section {n}", "### Cleaning\n\nDrop the **bad** rows.",
+    "Notes:\n- one\n- two", "```python\nx = 1\n```", "<h2>HTML heading</h2>", "Title\n=====",
+    "#NoSpace", "$$x^2$$", "", "# Heading with `code` and [a link](http://example.invalid)",
+    "####### too deep", "# ", "\u2028# odd", "# Title {n}\n## Sub {n}",
+)
+RAW = ("raw text", "%%bash", "", "x = 1", "{{ jinja }}")
+PYTHON_KERNEL = {"display_name": "Python 3", "language": "python", "name": "python3"}
+LANGUAGE_INFO = {"name": "python", "version": "3.11.7", "pygments_lexer": "ipython3"}
+OTHER_KERNELSPECS = (
+    {"display_name": "R", "language": "R", "name": "ir"},
+    {"display_name": "Julia 1.9", "language": "julia", "name": "julia-1.9"},
+    {"display_name": "Python 3", "language": "", "name": "python3"},
+    {"name": "python3"},
+    {"display_name": "Python 3", "language": "Python", "name": "python3"},
+)
+CELL_METADATA = (
+    {"tags": ["parameters"]}, {"tags": ["raises-exception"]}, {"collapsed": True},
+    {"jupyter": {"source_hidden": True}}, {"scrolled": "auto"}, {"tags": ["nbrefactor:ignore"]},
+    {"execution": {"iopub.execute_input": "2024-01-01T00:00:00Z"}},
+)
+OUTPUT_TEXTS = ("42\n", "done\n", "", "a\nb\n", "   col\n0  1.5\n", "\x1b[31mred\x1b[0m", "é\n")
+# fmt: on
 
 
 @st.composite
 def cell_lists(
     draw: st.DrawFn,
     block: PastedBlock | None = None,
-    copies: Sequence[int] = (),
+    copies: tuple[int, ...] = (),
     hypothesmith: bool | None = False,
 ) -> list[tuple[str, str]]:
     """``(cell type, source)`` pairs: code cells from :func:`code_sources`, markdown
-    headings and text, raw cells, and the given copies of ``block``. ``hypothesmith``:
-    one cell of random Python from hypothesmith (True), none (False), or in one list of
-    40 (None)."""
+    headings and text, raw cells, and the ``copies`` of ``block``. ``hypothesmith``: add a
+    cell of random Python from hypothesmith (True), not (False), or in one list in 40 (None)."""
     cells: list[tuple[str, str]] = []
-    for position in range(draw(st.integers(0, 9))):
-        kind = draw(st.integers(0, 6))
+    for position in range(number(draw, 0, 9)):
+        kind = number(draw, 0, 6)
         if kind == 5:
-            cells.append(("markdown", draw(st.sampled_from(_MARKDOWN)).format(n=position)))
-        elif kind == 6 and draw(st.booleans()):
-            cells.append(("raw", draw(st.sampled_from(["raw text", "%%bash", "", "x = 1"]))))
+            cells.append(("markdown", pick(draw, MARKDOWN).format(n=position)))
+        elif kind == 6 and flip(draw):
+            cells.append(("raw", pick(draw, RAW)))
         else:
-            cells.append(("code", draw(code_sources())))
-    if block is not None:
-        for copy in copies:
-            source = block.render(copy)
-            at = draw(st.integers(0, len(cells)))
-            if at < len(cells) and cells[at][0] == "code" and draw(st.booleans()):
-                cells[at] = ("code", cells[at][1] + "\n" + source)  # pasted into a bigger cell
-            else:
-                cells.insert(at, ("code", source))
-    if hypothesmith is None:
-        hypothesmith = draw(st.integers(0, 39)) == 39
-    if hypothesmith:
-        cells.insert(draw(st.integers(0, len(cells))), ("code", draw(HYPOTHESMITH)))
+            cells.append(("code", draw(CODE_SOURCES)))
+    for copy in copies if block else ():
+        source = block.render(copy)  # type: ignore[union-attr]
+        at = number(draw, 0, len(cells))
+        if at < len(cells) and cells[at][0] == "code" and flip(draw):
+            cells[at] = ("code", cells[at][1] + "\n" + source)  # pasted into a bigger cell
+        else:
+            cells.insert(at, ("code", source))
+    if hypothesmith or (hypothesmith is None and rarely(draw, 40)):
+        cells.insert(number(draw, 0, len(cells)), ("code", draw(HYPOTHESMITH)))
     return cells
-
-
-_PYTHON_KERNEL = {"display_name": "Python 3", "language": "python", "name": "python3"}
 
 
 @st.composite
 def notebook_metadata(draw: st.DrawFn) -> dict[str, Any]:
-    kind = draw(st.integers(0, 9))
+    kind = number(draw, 0, 9)
     if kind <= 4:
-        return {
-            "kernelspec": dict(_PYTHON_KERNEL),
-            "language_info": {"name": "python", "version": "3.11.7", "pygments_lexer": "ipython3"},
-        }
+        return {"kernelspec": dict(PYTHON_KERNEL), "language_info": dict(LANGUAGE_INFO)}
     if kind == 5:
         return {}
     if kind == 6:
-        return {"language_info": {"name": draw(st.sampled_from(["python", "ipython3", "Python"]))}}
+        return {"language_info": {"name": pick(draw, ("python", "ipython3", "Python", "R"))}}
     if kind == 7:
-        return {
-            "kernelspec": draw(st.sampled_from([
-                {"display_name": "R", "language": "R", "name": "ir"},
-                {"display_name": "Julia 1.9", "language": "julia", "name": "julia-1.9"},
-                {"display_name": "Python 3", "language": "", "name": "python3"},
-                {"name": "python3"},
-            ])),
-        }  # fmt: skip
+        return {"kernelspec": dict(pick(draw, OTHER_KERNELSPECS))}
     if kind == 8:
         return {
-            "kernelspec": dict(_PYTHON_KERNEL),
-            "jupytext": {
-                "formats": "ipynb,py:percent",
-                "text_representation": {"extension": ".py"},
-            },
+            "kernelspec": dict(PYTHON_KERNEL),
+            "jupytext": {"formats": "ipynb,py:percent"},
             "widgets": {"application/vnd.jupyter.widget-state+json": {"state": {}}},
         }
-    return {"kernelspec": dict(_PYTHON_KERNEL), "toc": {"nav_menu": {}}, "celltoolbar": "Tags"}
+    return {"kernelspec": dict(PYTHON_KERNEL), "toc": {"nav_menu": {}}, "celltoolbar": "Tags"}
+
+
+def as_lines(draw: st.DrawFn, text: str) -> str | list[str]:
+    """Text the way notebooks store it: a string, a list of lines, or arbitrary chunks."""
+    form = number(draw, 0, 3)
+    if form == 0 or not text:
+        return text
+    if form < 3:
+        return text.splitlines(keepends=True)
+    cut = number(draw, 0, len(text))
+    return [text[:cut], text[cut:]]
 
 
 @st.composite
 def outputs(draw: st.DrawFn, count: int | None) -> list[dict[str, Any]]:
     found: list[dict[str, Any]] = []
-    for _ in range(draw(st.integers(0, 3))):
-        kind = draw(st.integers(0, 5))
-        text = draw(
-            st.sampled_from(
-                ["42\n", "done\n", "", "a\nb\n", "   col\n0  1.5\n", "\x1b[31mred\x1b[0m"]
-            )
-        )
+    for _ in range(number(draw, 0, 3)):
+        kind = number(draw, 0, 5)
+        text = pick(draw, OUTPUT_TEXTS)
         if kind == 0:
-            found.append({"output_type": "stream", "name": draw(st.sampled_from(["stdout", "stderr"])),
-                          "text": _as_lines(draw, text)})  # fmt: skip
+            name = pick(draw, ("stdout", "stderr"))
+            found.append({"output_type": "stream", "name": name, "text": as_lines(draw, text)})
         elif kind == 1:
-            found.append({"output_type": "execute_result", "execution_count": count, "metadata": {},
-                          "data": {"text/plain": _as_lines(draw, text or "0"),
-                                   "text/html": ["<table>\n", "</table>"]}})  # fmt: skip
+            data = {"text/plain": as_lines(draw, text or "0"), "text/html": ["<table>\n", "</table>"]}
+            found.append(
+                {"output_type": "execute_result", "execution_count": count, "metadata": {}, "data": data}
+            )
         elif kind == 2:
-            found.append({"output_type": "display_data", "metadata": {"image/png": {"width": 640}},
-                          "data": {"image/png": base64.b64encode(b"\x89PNG fake").decode(),
-                                   "text/plain": ["<Figure size 640x480 with 1 Axes>"]}})  # fmt: skip
+            data = {
+                "image/png": base64.b64encode(b"\x89PNG fake").decode(),
+                "text/plain": ["<Figure size 640x480 with 1 Axes>"],
+            }
+            found.append({"output_type": "display_data", "metadata": {}, "data": data})
         elif kind == 3:
-            found.append({"output_type": "error", "ename": "KeyError", "evalue": "'price'",
-                          "traceback": ["\x1b[0;31m-----------------------------------\x1b[0m",
-                                        "\x1b[0;31mKeyError\x1b[0m: 'price'"]})  # fmt: skip
+            lines = ["\x1b[0;31m------------------------\x1b[0m", "\x1b[0;31mKeyError\x1b[0m: 'price'"]
+            found.append(
+                {"output_type": "error", "ename": "KeyError", "evalue": "'price'", "traceback": lines}
+            )
         elif kind == 4:
-            found.append({"output_type": "display_data", "metadata": {},
-                          "data": {"application/json": {"a": [1, 2]},
-                                   "application/vnd.plotly.v1+json": {"data": []},
-                                   "text/markdown": "**bold**"}})  # fmt: skip
+            data = {
+                "application/json": {"a": [1, 2]},
+                "application/vnd.plotly.v1+json": {"data": []},
+                "text/markdown": "**bold**",
+            }
+            found.append({"output_type": "display_data", "metadata": {}, "data": data})
         else:
-            found.append({"output_type": "update_display_data", "data": {}, "metadata": {},
-                          "transient": {"display_id": "x"}})  # fmt: skip
+            transient = {"display_id": "x"}
+            found.append(
+                {"output_type": "update_display_data", "data": {}, "metadata": {}, "transient": transient}
+            )
     return found
-
-
-def _as_lines(draw: st.DrawFn, text: str) -> str | list[str]:
-    """Text the way notebooks store it: a string, a list of lines, or arbitrary chunks."""
-    form = draw(st.integers(0, 3))
-    if form == 0 or not text:
-        return text
-    if form in (1, 2):
-        return text.splitlines(keepends=True)
-    cut = draw(st.integers(0, len(text)))
-    return [text[:cut], text[cut:]]
 
 
 @st.composite
 def notebook_documents(draw: st.DrawFn, cells: list[tuple[str, str]]) -> dict[str, Any]:
     """A valid nbformat 4 document holding ``cells``."""
-    ids = draw(st.sampled_from(["all", "all", "none", "some", "duplicate"]))
-    counts_style = draw(st.sampled_from(["in order", "none", "shuffled", "gaps", "restarted"]))
-    line_ending = draw(st.sampled_from(["\n", "\n", "\r\n", "\r"]))
+    ids = pick(draw, ("all", "none", "some", "duplicate"))
+    counts_style = pick(draw, ("in order", "none", "shuffled", "gaps", "restarted"))
+    line_ending = pick(draw, ("\n", "\r\n", "\r"))
     code_positions = [n for n, (kind, _) in enumerate(cells) if kind == "code"]
     counts: list[int | None] = list(range(1, len(code_positions) + 1))
     if counts_style == "none":
         counts = [None] * len(counts)
     elif counts_style == "shuffled":
-        counts = draw(st.permutations(counts))
+        counts = list(draw(st.permutations(counts)))
     elif counts_style == "gaps":
-        counts = [c if draw(st.booleans()) else None for c in counts]
+        counts = [None if flip(draw) else c for c in counts]
     elif counts_style == "restarted":
-        counts = [c % 3 + 1 for c in counts]
+        counts = [c % 3 + 1 for c in counts if c is not None]
     built: list[dict[str, Any]] = []
-    for number, (kind, source) in enumerate(cells):
-        if line_ending != "\n":
-            source = source.replace("\n", line_ending)
-        cell: dict[str, Any] = {
-            "cell_type": kind,
-            "metadata": {},
-            "source": _as_lines(draw, source),
-        }
-        if ids == "all" or (ids == "some" and draw(st.booleans())):
-            cell["id"] = (
-                f"c{number:04d}-{hashlib.sha1(source.encode('utf-8', 'replace')).hexdigest()[:6]}"
-            )
+    for position, (kind, source) in enumerate(cells):
+        source = source.replace("\n", line_ending) if line_ending != "\n" else source
+        cell: dict[str, Any] = {"cell_type": kind, "metadata": {}, "source": as_lines(draw, source)}
+        if ids == "all" or (ids == "some" and flip(draw)):
+            cell["id"] = f"cell-{position}"
         elif ids == "duplicate":
             cell["id"] = "same-id"
-        if draw(st.integers(0, 5)) == 0:
-            cell["metadata"] = draw(st.sampled_from([
-                {"tags": ["parameters"]}, {"tags": ["raises-exception"]}, {"collapsed": True},
-                {"jupyter": {"source_hidden": True}}, {"scrolled": "auto"}, {"tags": ["nbrefactor:ignore"]},
-            ]))  # fmt: skip
+        if rarely(draw, 6):
+            cell["metadata"] = json.loads(json.dumps(pick(draw, CELL_METADATA)))
         if kind == "code":
-            count = counts[code_positions.index(number)]
+            count = counts[code_positions.index(position)]
             cell["execution_count"] = count
-            cell["outputs"] = (
-                draw(outputs(count)) if count is not None or draw(st.booleans()) else []
-            )
-        elif kind == "markdown" and draw(st.integers(0, 7)) == 0:
+            cell["outputs"] = draw(outputs(count)) if count is not None or flip(draw) else []
+        elif kind == "markdown" and rarely(draw, 8):
             cell["attachments"] = {"image.png": {"image/png": "iVBORw0KGgo="}}
         built.append(cell)
-    return {
-        "cells": built,
-        "metadata": draw(notebook_metadata()),
-        "nbformat": 4,
-        "nbformat_minor": 5 if ids in ("all", "duplicate") else draw(st.sampled_from([4, 5, 2, 0])),
-    }
+    minor = 5 if ids in ("all", "duplicate") else pick(draw, (4, 5, 2, 0))
+    return {"cells": built, "metadata": draw(notebook_metadata()), "nbformat": 4, "nbformat_minor": minor}
 
 
-def _to_json(document: Any, indent_by: int | None, ascii_only: bool) -> bytes:
+def to_json(document: Any, indent_by: int | None = 1, ascii_only: bool = True) -> bytes:
+    """JSON bytes as a tool might have written them; a lone surrogate in a string, with
+    ``ascii_only`` False, gives bytes that are not UTF-8."""
     text = json.dumps(document, indent=indent_by, ensure_ascii=ascii_only) + "\n"
-    return text.encode("utf-8", "surrogatepass")  # a lone surrogate gives bytes that are not UTF-8
+    return text.encode("utf-8", "surrogatepass")
 
 
 @st.composite
 def serialized(draw: st.DrawFn, document: Any) -> bytes:
-    """``document`` as JSON bytes, written the way some tool might have written it."""
-    data = _to_json(document, draw(st.sampled_from([1, None, 2])), draw(st.booleans()))
-    form = draw(st.integers(0, 6))
-    if form == 4:
+    data = to_json(document, pick(draw, (1, None, 2)), flip(draw))
+    form = number(draw, 0, 6)
+    if form == 5:
         data = b"\xef\xbb\xbf" + data
-    elif form == 5:
+    elif form == 6:
         data = data.replace(b"\n", b"\r\n")
     return data
 
 
-# -- corrupting documents --------------------------------------------------------------------
+# -- corrupted documents ---------------------------------------------------------------------
 
-_WRONG_VALUES = (
+# fmt: off
+WRONG_VALUES = (
     None, 0, 1, -1, 3.5, True, False, "", "x", "4", [], [1, "a"], [None], {}, {"a": 1}, [[]],
-    {"cells": []}, ["line\n", 3], float("nan"), 10**30, "\ud800",
-)  # fmt: skip
+    {"cells": []}, ["line\n", 3], float("nan"), 10**30, "\ud800", {"": None}, [{}],
+)
+NBFORMATS = (3, 5, "4", 4.0, None, 2, -4, True, [4], 4.5, 1e400)
+BAD_KERNELSPECS = ("python3", ["python"], None, {"language": ["python"]}, {"language": 3},
+                   {"name": {}}, {}, {"language": {"name": "python"}})
+BAD_LANGUAGE_INFOS = ("python", None, {"name": None}, [1], {"name": 3.11}, {"name": ["python"]})
+RENAMED_KEYS = ("Cells", "source ", "output_type", "id", "extra", "worksheets", "")
+# fmt: on
 
 
-def _paths(value: Any, prefix: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
+def json_paths(value: Any, prefix: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
     """Every key and index path in a JSON value, outermost first."""
     if isinstance(value, dict):
         for key, item in value.items():
             yield (*prefix, key)
-            yield from _paths(item, (*prefix, key))
+            yield from json_paths(item, (*prefix, key))
     elif isinstance(value, list):
         for index, item in enumerate(value):
             yield (*prefix, index)
-            yield from _paths(item, (*prefix, index))
+            yield from json_paths(item, (*prefix, index))
 
 
 @st.composite
 def corrupted_documents(draw: st.DrawFn, document: dict[str, Any]) -> Any:
-    """``document`` with one to three fields given a wrong value, deleted or renamed; or
-    a special case (nbformat versions, nbformat 3, whole document of the wrong type)."""
-    document = json.loads(json.dumps(document))  # a copy: sampled values are shared
-    special = draw(st.integers(0, 9))
-    if special == 0:
-        document["nbformat"] = draw(st.sampled_from([3, 5, "4", 4.0, None, 2, -4, True, [4]]))
-        return document
+    """``document`` with one to three fields given a wrong value, deleted or renamed; or a
+    bad nbformat version, odd kernel metadata, nbformat 3, a document of the wrong type."""
+    document = json.loads(json.dumps(document))  # a copy: the values picked are shared
+    special = number(draw, 0, 9)
     if special == 1:
-        return draw(st.sampled_from([[], "notebook", None, 4, [document], {"nbformat": 4}]))
-    if special == 2:
-        return nbformat3(document, draw)
-    if special == 3:
-        document["metadata"] = {
-            "kernelspec": draw(st.sampled_from(["python3", ["python"], None, {"language": ["python"]},
-                                                {"language": 3}, {"name": {}}, {}])),
-            "language_info": draw(st.sampled_from(["python", None, {"name": None}, [1], {"name": 3.11}])),
-        }  # fmt: skip
+        document["nbformat"] = pick(draw, NBFORMATS)
         return document
-    for _ in range(draw(st.integers(1, 3))):
-        paths = list(_paths(document))
+    if special == 2:
+        return pick(draw, ((), "notebook", None, 4, (document,), {"nbformat": 4}))
+    if special == 3:
+        return nbformat3(draw, document)
+    if special == 4:
+        document["metadata"] = {
+            "kernelspec": pick(draw, BAD_KERNELSPECS),
+            "language_info": pick(draw, BAD_LANGUAGE_INFOS),
+        }
+        return json.loads(json.dumps(document))
+    for _ in range(number(draw, 1, 3)):
+        paths = list(json_paths(document))
         if not paths:
             break
-        path = draw(st.sampled_from(paths))
+        path = paths[number(draw, 0, len(paths) - 1)]
         parent = document
         for key in path[:-1]:
             parent = parent[key]
-        action = draw(st.integers(0, 4))
-        if action == 0 and isinstance(parent, dict):
+        action = number(draw, 0, 4)
+        if action == 1 and isinstance(parent, dict):
             del parent[path[-1]]
-        elif action == 1 and isinstance(parent, dict):
-            parent[draw(st.sampled_from(["Cells", "source ", "output_type", "id", "extra"]))] = (
-                parent.pop(path[-1])
-            )
+        elif action == 2 and isinstance(parent, dict):
+            parent[pick(draw, RENAMED_KEYS)] = parent.pop(path[-1])
         else:
-            wrong = draw(st.sampled_from(_WRONG_VALUES))
-            parent[path[-1]] = json.loads(json.dumps(wrong)) if wrong == wrong else wrong
+            wrong = pick(draw, WRONG_VALUES)
+            parent[path[-1]] = wrong if isinstance(wrong, float) else json.loads(json.dumps(wrong))
     return document
 
 
-def nbformat3(document: dict[str, Any], draw: st.DrawFn) -> dict[str, Any]:
+def nbformat3(draw: st.DrawFn, document: dict[str, Any]) -> dict[str, Any]:
     """The cells of ``document`` in an nbformat 3 document (worksheets, ``input``,
     ``prompt_number``), sometimes with a wrong type in its own fields."""
-    cells = []
-    for cell in document.get("cells", []):
-        if cell.get("cell_type") == "code":
-            cells.append({"cell_type": "code", "collapsed": False, "input": cell["source"],
-                          "language": "python", "metadata": {}, "outputs": [],
-                          "prompt_number": cell.get("execution_count")})  # fmt: skip
-        else:
+    cells: list[Any] = []
+    for cell in document["cells"]:
+        if cell["cell_type"] == "code":
             cells.append(
-                {"cell_type": cell.get("cell_type"), "metadata": {}, "source": cell["source"]}
+                {
+                    "cell_type": "code",
+                    "collapsed": False,
+                    "input": cell["source"],
+                    "language": "python",
+                    "metadata": {},
+                    "outputs": [],
+                    "prompt_number": cell.get("execution_count"),
+                }
             )
+        else:
+            cells.append({"cell_type": cell["cell_type"], "metadata": {}, "source": cell["source"]})
     worksheets: Any = [{"cells": cells, "metadata": {}}]
-    damage = draw(st.integers(0, 4))
+    damage = number(draw, 0, 4)
     if damage == 1:
-        worksheets = draw(st.sampled_from([{"cells": cells}, [1], [{"cells": 3}], "ws", None]))
+        worksheets = pick(draw, ({"cells": cells}, [1], [{"cells": 3}], "ws", None, [None]))
     elif damage == 2 and cells:
-        cells[0] = draw(st.sampled_from(["cell", 3, None, {"cell_type": "heading", "level": "x"}]))
-    return {
-        "metadata": {"name": "old"},
-        "nbformat": 3,
-        "nbformat_minor": 0,
-        "worksheets": worksheets,
-    }
+        cells[0] = pick(draw, ("cell", 3, None, {"cell_type": "heading", "level": "x"}))
+    return {"metadata": {"name": "old"}, "nbformat": 3, "nbformat_minor": 0, "worksheets": worksheets}
+
+
+# fmt: off
+BAD_BYTES = (b"\xff", b"\xc3(", b"\x80", b"\xed\xa0\x80", b"\x00", b"\xef\xbb\xbf")
+WHOLE_FILES = (
+    b"", b" \n", b"null", b"[]", b"{}", b"\xef\xbb\xbf", b'{"nbformat": 4}',
+    b"\xef\xbb\xbf\xef\xbb\xbf{}", b"\x00\x00", b'{"nbformat": 4, "nbformat_minor": 5, "cells": {}}',
+)
+TRAILERS = (b"\n{}", b"garbage", b"\x00", b"]", b"\n\n\n")
+# fmt: on
 
 
 @st.composite
 def corrupted_bytes(draw: st.DrawFn, data: bytes) -> bytes:
-    """``data`` damaged as files get damaged: cut short, bad bytes, wrong encodings."""
-    damage = draw(st.integers(0, 10))
-    position = draw(st.integers(0, len(data)))
+    """``data`` damaged the way files get damaged: cut short, bad bytes, other encodings."""
+    damage = number(draw, 0, 10)
+    position = number(draw, 0, len(data))
     if damage == 0:
         return data[:position]
     if damage == 1:
-        return (
-            data[:position]
-            + draw(st.sampled_from([b"\xff", b"\xc3(", b"\x80", b"\xed\xa0\x80", b"\x00"]))
-            + data[position:]
-        )
+        return data[:position] + pick(draw, BAD_BYTES) + data[position:]
     if damage == 2:
         return data.decode("utf-8", "replace").encode("utf-16")
     if damage == 3:
         return data.decode("utf-8", "replace").encode("latin-1", "replace") + "é".encode("latin-1")
     if damage == 4:
-        return draw(st.sampled_from([b"", b" \n", b"null", b"[]", b"{}", b"\xef\xbb\xbf", b'{"nbformat": 4}',
-                                     b"\xef\xbb\xbf\xef\xbb\xbf{}", b"\x00\x00"]))  # fmt: skip
+        return pick(draw, WHOLE_FILES)
     if damage == 5 and data:
         index = min(position, len(data) - 1)
-        return data[:index] + bytes([data[index] ^ draw(st.integers(1, 255))]) + data[index + 1 :]
+        return data[:index] + bytes([data[index] ^ number(draw, 1, 255)]) + data[index + 1 :]
     if damage == 6:
         return data.replace(b'"execution_count": 1', b'"execution_count": NaN').replace(
             b'"nbformat_minor": 5', b'"nbformat_minor": Infinity'
         )
     if damage == 7:
-        depth = draw(st.integers(100, 200_000))
-        return data.replace(
-            b'"metadata": {', b'"metadata": {"deep": ' + b"[" * depth + b"]" * depth + b", ", 1
-        )
+        depth = number(draw, 100, 100_000)
+        deep = b'"metadata": {"deep": ' + b"[" * depth + b"]" * depth + b", "
+        return data.replace(b'"metadata": {', deep, 1)
     if damage == 8:
         return data.replace(b'"nbformat": 4', b'"nbformat": 4, "nbformat": 5', 1)
     if damage == 9:
-        return data + draw(st.sampled_from([b"\n{}", b"garbage", b"\x00", b"]"]))
+        return data + pick(draw, TRAILERS)
     return data[position:]
 
 
 # -- text notebooks --------------------------------------------------------------------------
 
-_PERCENT_HEADER = """\
+TEXT_HEADER = """\
 # ---
 # jupyter:
 #   jupytext:
@@ -1072,70 +1091,65 @@ _PERCENT_HEADER = """\
 #     name: {name}
 # ---
 """
+BROKEN_HEADER = "# ---\n# jupyter:\n#   kernelspec: [\n# ---\n"
+PERCENT_MARKERS = ("# %%", "#%%", "# %% Title", '# %% tags=["x"]', "# %%   ")
+TEXT_STYLES = ("percent", "light", "script", "markdown")
 
 
-def _commented(source: str) -> str:
+def commented(source: str) -> str:
     return "\n".join(f"# {line}" if line else "#" for line in source.split("\n"))
 
 
 @st.composite
 def text_notebooks(draw: st.DrawFn, cells: list[tuple[str, str]]) -> tuple[str, bytes]:
-    """``cells`` as a jupytext text notebook: the file name and its bytes."""
-    style = draw(st.sampled_from(["percent", "percent", "light", "script", "markdown"]))
-    comment_magics = draw(st.booleans())
+    """``cells`` as a jupytext text notebook: its file name and bytes."""
+    style = pick(draw, TEXT_STYLES)
+    comment_magics = flip(draw)
 
     def code(source: str) -> str:
-        if not comment_magics:
-            return source
-        return re.sub(r"(?m)^(\s*)([%!?])", r"\1# \2", source)
+        return re.sub(r"(?m)^(\s*)([%!?])", r"\1# \2", source) if comment_magics else source
 
     parts: list[str] = []
-    header = draw(st.integers(0, 4))
-    if header in (0, 1) and style != "markdown":
-        parts.append(_PERCENT_HEADER.format(display="Python 3", language="python", name="python3"))
-    elif header == 2 and style != "markdown":
-        parts.append(_PERCENT_HEADER.format(display="R", language="R", name="ir"))
+    header = number(draw, 0, 4)
+    if style == "markdown":
+        pass
+    elif header in (1, 2):
+        parts.append(TEXT_HEADER.format(display="Python 3", language="python", name="python3"))
     elif header == 3:
-        parts.append("# ---\n# jupyter:\n#   kernelspec: [\n# ---\n")
-    name = "nb.md" if style == "markdown" else "nb.py"
+        parts.append(TEXT_HEADER.format(display="R", language="R", name="ir"))
+    elif header == 4:
+        parts.append(BROKEN_HEADER)
     for kind, source in cells:
         if style == "percent":
-            marker = draw(
-                st.sampled_from(["# %%", "#%%", "# %% Title", '# %% tags=["x"]', "# %% [markdown]"])
-            )
-            if kind == "code":
-                parts.append(f"{marker if '[markdown]' not in marker else '# %%'}\n{code(source)}")
-            else:
-                parts.append(f"# %% [{kind}]\n{_commented(source)}")
+            marker = pick(draw, PERCENT_MARKERS) if kind == "code" else f"# %% [{kind}]"
+            parts.append(f"{marker}\n{code(source) if kind == 'code' else commented(source)}")
         elif style == "light":
-            if kind == "code":
-                parts.append(f"# +\n{code(source)}\n# -" if draw(st.booleans()) else code(source))
+            if kind != "code":
+                parts.append(commented(source))
             else:
-                parts.append(_commented(source))
+                parts.append(f"# +\n{code(source)}\n# -" if flip(draw) else code(source))
         elif style == "script":
-            parts.append(code(source) if kind == "code" else _commented(source))
-        elif kind == "code":
-            parts.append(f"```python\n{source}\n```")
+            parts.append(code(source) if kind == "code" else commented(source))
         else:
-            parts.append(source)
-    text = "\n\n".join(parts) + draw(st.sampled_from(["\n", "", "\n\n\n"]))
-    if draw(st.integers(0, 5)) == 0:
+            parts.append(f"```python\n{source}\n```" if kind == "code" else source)
+    text = "\n\n".join(parts) + pick(draw, ("\n", "", "\n\n\n"))
+    if rarely(draw, 6):
         text = text.replace("\n", "\r\n")
     data = text.encode("utf-8", "surrogatepass")
-    if draw(st.integers(0, 7)) == 0:
+    if rarely(draw, 8):
         data = b"\xef\xbb\xbf" + data
-    if draw(st.integers(0, 11)) == 0:
+    if rarely(draw, 12):
         data = draw(corrupted_bytes(data))
-    return name, data
+    return ("nb.md" if style == "markdown" else "nb.py"), data
 
 
-# -- the cases -------------------------------------------------------------------------------
+# -- cases -----------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
 class Case:
-    """One generated input: the notebook under test and a second notebook beside it
-    (the folder ``check`` is run on, the repository the hook compares with)."""
+    """One generated input: the notebook under test and a second notebook beside it (in
+    the folder ``check`` runs on, and in the repository the hook compares with)."""
 
     kind: str
     name: str  # nb.ipynb, nb.py or nb.md
@@ -1144,69 +1158,72 @@ class Case:
 
     @property
     def digest(self) -> str:
-        return hashlib.sha256(
-            b"%s\0%s\0%s" % (self.name.encode(), self.data, self.partner)
-        ).hexdigest()
+        return hashlib.sha256(b"\0".join([self.name.encode(), self.data, self.partner])).hexdigest()
+
+    @property
+    def size(self) -> int:
+        return len(self.data) + len(self.partner)
 
     def text(self) -> str:
         return (self.data + b"\n" + self.partner).decode("utf-8", "replace")
 
 
-KINDS = ("ipynb", "ipynb-corrupt-fields", "ipynb-corrupt-bytes", "text")
-#: The kinds' shares of a run, out of 20.
-_KIND_WEIGHTS = {"ipynb": 11, "ipynb-corrupt-fields": 4, "ipynb-corrupt-bytes": 2, "text": 3}
+#: What the notebook under test is, and each kind's share of the cases (out of 20).
+KINDS = {"ipynb": 11, "ipynb-corrupt-fields": 4, "ipynb-corrupt-bytes": 2, "text": 3}
+
+
+@functools.cache
+def cases(
+    kinds: tuple[str, ...] = tuple(KINDS), hypothesmith: bool | None = None
+) -> st.SearchStrategy[Case]:
+    """Cases whose notebook is one of ``kinds``; ``hypothesmith`` adds a cell of random
+    Python from hypothesmith to it (True), never (False), or to one in 40 (None)."""
+    return _cases(tuple(kind for kind in kinds for _ in range(KINDS[kind])), hypothesmith)
 
 
 @st.composite
-def cases(draw: st.DrawFn, kinds: Sequence[str] = KINDS, hypothesmith: bool | None = None) -> Case:
-    """A notebook under test and its partner; ``kinds`` limits what the first one is,
-    ``hypothesmith`` forces (True) or forbids (False) a cell of random Python from
-    hypothesmith (by default, one notebook in 40 has one)."""
-    weighted = [kind for kind in kinds for _ in range(_KIND_WEIGHTS[kind])]
-    kind = draw(st.sampled_from(weighted))
-    block = draw(pasted_blocks()) if draw(st.integers(0, 2)) else None
-    copies = range(len(block.copies)) if block else range(0)
-    here = [c for c in copies if c == 0 or draw(st.booleans())]
-    there = [c for c in copies if c not in here or draw(st.integers(0, 3)) == 0]
+def _cases(draw: st.DrawFn, weighted_kinds: tuple[str, ...], hypothesmith: bool | None) -> Case:
+    kind = pick(draw, weighted_kinds)
+    block = draw(pasted_blocks()) if number(draw, 0, 2) else None
+    every_copy = range(len(block.copies)) if block else range(0)
+    here = tuple(c for c in every_copy if c == 0 or flip(draw))
+    there = [c for c in every_copy if c not in here or rarely(draw, 4)]
     cells = draw(cell_lists(block, here, hypothesmith))
     if kind == "text":
         name, data = draw(text_notebooks(cells))
     else:
-        document = draw(notebook_documents(cells))
         name = "nb.ipynb"
+        document = draw(notebook_documents(cells))
         if kind == "ipynb-corrupt-fields":
-            data = _to_json(draw(corrupted_documents(document)), 1, draw(st.booleans()))
+            data = to_json(draw(corrupted_documents(document)), 1, flip(draw))
         else:
             data = draw(serialized(document))
         if kind == "ipynb-corrupt-bytes":
             data = draw(corrupted_bytes(data))
-    partner_kind = draw(st.integers(0, 9))
-    if partner_kind == 0 and name == "nb.ipynb":
+    partner_kind = number(draw, 0, 9)
+    if partner_kind == 8 and name == "nb.ipynb":
         partner = data  # the same notebook twice
-    elif partner_kind == 1:
-        partner = draw(corrupted_bytes(_to_json(draw(notebook_documents([])), 1, True)))
+    elif partner_kind == 9:
+        partner = draw(corrupted_bytes(to_json(draw(notebook_documents([])))))
     else:
         partner_cells = [("code", block.render(c)) for c in there] if block else []
-        partner_cells += [("code", draw(python_cells())) for _ in range(draw(st.integers(0, 2)))]
+        partner_cells += [("code", draw(PYTHON_CELLS)) for _ in range(number(draw, 0, 2))]
         partner = draw(serialized(draw(notebook_documents(partner_cells))))
     return Case(kind, name, data, partner)
 
 
-# ============================================================================ running
-
+# ============================================================================ running cases
 
 ENTRY_POINTS = ("graph", "graph-json", "check", "check-folder", "extract", "hook")
-#: Cheapest first: the entry point a crash is shrunk through.
-_SHRINK_ORDER = ("graph", "graph-json", "check", "check-folder", "hook", "extract")
+#: The entry point a crash is shrunk through: the cheapest that shows it.
+SHRINK_ORDER = ("graph", "graph-json", "check", "check-folder", "hook", "extract")
 TRACEBACK = "Traceback (most recent call last)"
-_FRAME = re.compile(
-    r'^  File "(?P<file>.+)", line (?P<line>\d+), in (?P<function>.+)$', re.MULTILINE
-)
+FRAME = re.compile(r'^  File "(?P<file>.+)", line (?P<line>\d+), in (?P<function>.+)$', re.MULTILINE)
 
 
 class EntryPointTimeout(BaseException):
-    """Raised by the alarm when an entry point runs too long; a BaseException so that
-    nbrefactor's ``except Exception`` cannot turn it into an exit code."""
+    """Raised by the alarm when an entry point runs too long: a BaseException, so that
+    nbrefactor's ``except Exception`` does not turn it into an exit code."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -1214,56 +1231,69 @@ class Outcome:
     """What one entry point made of one case."""
 
     entry: str
-    exit_code: int | None  # None: timed out
+    exit_code: int | None  # None: timed out, or the hook raised
     internal: bool
     seconds: float
     traceback: str = ""  # of an internal error
-    exception: str = ""  # its last line: "ValueError: message"
-    frame: str = ""  # innermost nbrefactor frame: "nbrefactor/x.py:12 in f"
-    wrote: tuple[str, ...] = ()  # files a dry run created or changed
+    wrote: tuple[str, ...] = ()  # what a dry run created or changed
     warnings: tuple[str, ...] = ()
-    output: str = ""
+
+    @property
+    def timed_out(self) -> bool:
+        return self.exit_code is None and not self.internal
+
+    @property
+    def exception(self) -> str:
+        """The ``Class: message`` line that ends the traceback."""
+        return exception_line(self.traceback)
+
+    @property
+    def frame(self) -> str:
+        """The innermost nbrefactor frame: ``nbrefactor/x.py:12 in f``."""
+        own = [f for f in frames_of(self.traceback) if f[0].startswith("nbrefactor/")]
+        file, line, function = (own or frames_of(self.traceback) or [("?", "?", "?")])[-1]
+        return f"{file}:{line} in {function}"
 
     @property
     def bug(self) -> tuple[str, str]:
-        """What tells two internal errors apart: exception class and where it was raised."""
-        return self.exception.split(":")[0], self.frame
+        """What tells internal errors apart: the exception class and where it was raised.
+        A RecursionError is placed by the functions that recurse, without line numbers:
+        where the limit strikes depends on how deep the caller's stack was."""
+        exception = self.exception.split(":")[0]
+        if exception != "RecursionError":
+            return exception, self.frame
+        own = [(f, fn) for f, _, fn in frames_of(self.traceback) if f.startswith("nbrefactor/")]
+        repeated = sorted(f"{f} in {fn}" for (f, fn), n in Counter(own).items() if n >= 3)
+        return exception, " / ".join(repeated) or self.frame.split(":")[0]
 
 
 def short_path(file: str) -> str:
-    for marker in ("/nbrefactor/", "/site-packages/", "/lib/python3."):
+    for marker in ("/nbrefactor/", "/site-packages/"):
         at = file.rfind(marker)
         if at >= 0:
-            rest = file[at + 1 :]
-            return rest.split("/", 1)[1] if marker == "/lib/python3." else rest
-    return Path(file).name
+            return file[at + 1 :]
+    match = re.search(r"/lib/python3\.\d+/(.+)$", file)
+    return match[1] if match else Path(file).name
 
 
-def frames_of(text: str) -> list[str]:
-    return [
-        f"{short_path(m['file'])}:{m['line']} in {m['function']}" for m in _FRAME.finditer(text)
-    ]
+def frames_of(text: str) -> list[tuple[str, str, str]]:
+    """(file, line, function) of each frame of a printed traceback, outermost first."""
+    return [(short_path(m["file"]), m["line"], m["function"]) for m in FRAME.finditer(text)]
 
 
 def exception_line(text: str) -> str:
-    """The ``Class: message`` line that ends a traceback (or an internal-error message)."""
-    frames = list(_FRAME.finditer(text))
+    """The ``Class: message`` line ending a traceback (the last one, when chained)."""
+    frames = list(FRAME.finditer(text))
     rest = text[frames[-1].end() :] if frames else text
-    candidates = [line for line in rest.splitlines() if line and not line.startswith((" ", "\t"))]
-    if not frames:
-        candidates = [line for line in candidates if not line.startswith("nbrefactor")]
-    return candidates[0] if candidates else text.strip().splitlines()[-1] if text.strip() else ""
-
-
-def innermost_own_frame(text: str) -> str:
-    frames = frames_of(text)
-    own = [frame for frame in frames if frame.startswith("nbrefactor/")]
-    return (own or frames or [""])[-1]
+    lines = [line for line in rest.splitlines() if line and not line.startswith((" ", "\t"))]
+    lines = [line for line in lines if not line.startswith("nbrefactor")]
+    return lines[0] if lines else ""
 
 
 @contextlib.contextmanager
-def _alarm(seconds: float) -> Iterator[None]:
-    if seconds <= 0 or not hasattr(signal, "SIGALRM"):
+def alarm(seconds: float) -> Iterator[None]:
+    """Raise :class:`EntryPointTimeout` after ``seconds`` (0: never)."""
+    if seconds <= 0 or not hasattr(signal, "setitimer"):
         yield
         return
 
@@ -1280,7 +1310,7 @@ def _alarm(seconds: float) -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def _working_directory(path: Path) -> Iterator[None]:
+def working_directory(path: Path) -> Iterator[None]:
     before = Path.cwd()
     os.chdir(path)
     try:
@@ -1289,44 +1319,34 @@ def _working_directory(path: Path) -> Iterator[None]:
         os.chdir(before)
 
 
-def _git_env() -> dict[str, str]:
+def git_env() -> dict[str, str]:
+    """The environment for git, without the variables of a hook that may be running us
+    or the user's configuration."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
-    env["GIT_CONFIG_GLOBAL"] = os.devnull
-    env["GIT_CONFIG_NOSYSTEM"] = "1"
-    return env
-
-
-def _git(repo: Path, *args: str) -> None:
-    subprocess.run(
-        ["git", *args], cwd=repo, env=_git_env(), check=True, capture_output=True, timeout=60
-    )
+    return {**env, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
 
 
 class Pipeline:
-    """Runs cases through the entry points in a work folder of its own.
+    """Runs cases through the entry points, in a work folder of its own.
 
-    ``hook`` runs the pre-commit hook in a git repository made once (about 15 ms a case
-    more, for ``git add`` and the hook's own two git calls).
+    The hook runs in a git repository made on first use, where both notebooks are staged
+    (``git add``) before each run, as pre-commit would see them.
     """
 
     def __init__(
-        self, root: Path, *, entries: Sequence[str] = ENTRY_POINTS, timeout: float = 60.0
+        self, root: Path, *, entries: Sequence[str] = ENTRY_POINTS, timeout: float = 0.0
     ) -> None:
         self.root = root
         self.timeout = timeout
         self.entries = tuple(entries)
-        if "hook" in self.entries and shutil.which("git") is None:
-            self.entries = tuple(e for e in self.entries if e != "hook")
         self.runner = CliRunner()
         self.case_dir = root / "case"
         self.repo = root / "repo"
-        self._env = _git_env()
-
-    # -- one case ----------------------------------------------------------------------
+        self.env = git_env()
 
     def run(self, case: Case, entries: Sequence[str] | None = None) -> list[Outcome]:
         self.write(case)
-        return [self.run_entry(case, entry) for entry in (entries or self.entries)]
+        return [self.run_entry(case, entry) for entry in entries or self.entries]
 
     def write(self, case: Case) -> None:
         shutil.rmtree(self.case_dir, ignore_errors=True)
@@ -1336,61 +1356,44 @@ class Pipeline:
         (folder / case.name).write_bytes(case.data)
         (folder / "partner.ipynb").write_bytes(case.partner)
 
-    def run_entry(self, case: Case, entry: str, *, debug: bool = False) -> Outcome:
-        """Run one entry point on ``case`` (already written by :meth:`run`)."""
+    def arguments(self, case: Case, entry: str) -> list[str]:
         notebook = str(self.case_dir / case.name)
-        if entry == "hook":
-            return self._hook(case)
-        arguments = {
+        project = str(self.case_dir / "proj")
+        return {
             "graph": ["graph", notebook],
             "graph-json": ["graph", notebook, "--format", "json"],
             "check": ["check", notebook, "--no-cache"],
             "check-folder": ["check", str(self.case_dir / "folder"), "--no-cache"],
-            "extract": [
-                "extract",
-                notebook,
-                "--dry-run",
-                "--project-dir",
-                str(self.case_dir / "proj"),
-                "--package",
-                "pkg",
-            ],  # fmt: skip
+            "extract": ["extract", notebook, "--dry-run", "--project-dir", project, "--package", "pkg"],
         }[entry]
+
+    def run_entry(self, case: Case, entry: str, *, debug: bool = False) -> Outcome:
+        """One entry point on ``case``, written by :meth:`write`; with ``debug``, the
+        command runs with ``--debug`` (a bug raises instead of exiting 123)."""
+        if entry == "hook":
+            return self._hook(case)
+        arguments = self.arguments(case, entry)
         started = time.perf_counter()
         try:
-            with _alarm(self.timeout), warnings.catch_warnings(record=True) as caught:
+            with alarm(self.timeout), warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")
-                result = self.runner.invoke(
-                    cli.main, ["--debug", *arguments] if debug else arguments
-                )
+                result = self.runner.invoke(cli.main, ["--debug", *arguments] if debug else arguments)
         except EntryPointTimeout:
             return Outcome(entry, None, False, time.perf_counter() - started)
         seconds = time.perf_counter() - started
         seen = tuple(sorted({f"{w.category.__name__}: {w.message}" for w in caught}))
         wrote = self._dry_run_writes(case) if entry == "extract" else ()
-        output = result.output
         crashed = result.exception is not None and not isinstance(result.exception, SystemExit)
-        leaked = TRACEBACK in output and TRACEBACK not in case.text()
+        leaked = TRACEBACK in result.output and TRACEBACK not in case.text()
         if not (result.exit_code == INTERNAL_ERROR or crashed or leaked):
             return Outcome(entry, result.exit_code, False, seconds, wrote=wrote, warnings=seen)
-        text = self._traceback(result) or output
-        if not crashed and not debug:  # the handler printed one line: rerun for the traceback
-            text = self._traceback(self.runner.invoke(cli.main, ["--debug", *arguments])) or output
-        return Outcome(
-            entry, result.exit_code, True, seconds, text, exception_line(text),
-            innermost_own_frame(text), wrote, seen, output,
-        )  # fmt: skip
-
-    @staticmethod
-    def _traceback(result: Result) -> str:
-        if result.exc_info is None or isinstance(result.exception, SystemExit):
-            return ""
-        return "".join(traceback.format_exception(*result.exc_info))
+        text = _traceback(result)
+        if not text and not debug:  # the handler printed one line: rerun for the traceback
+            text = _traceback(self.runner.invoke(cli.main, ["--debug", *arguments]))
+        return Outcome(entry, result.exit_code, True, seconds, text or result.output, wrote, seen)
 
     def _dry_run_writes(self, case: Case) -> tuple[str, ...]:
-        changed = []
-        if (self.case_dir / "proj").exists():
-            changed.append("proj/")
+        changed = ["proj/"] if (self.case_dir / "proj").exists() else []
         if (self.case_dir / case.name).read_bytes() != case.data:
             changed.append(case.name)
         return tuple(changed)
@@ -1398,24 +1401,22 @@ class Pipeline:
     def _hook(self, case: Case) -> Outcome:
         if not self.repo.exists():
             self.repo.mkdir(parents=True)
-            _git(self.repo, "init", "-q")
+            self._git("init", "-q")
         for child in self.repo.iterdir():
             if child.name != ".git":
                 shutil.rmtree(child) if child.is_dir() else child.unlink()
         (self.repo / case.name).write_bytes(case.data)
         (self.repo / "partner.ipynb").write_bytes(case.partner)
-        subprocess.run(
-            ["git", "add", "-A"], cwd=self.repo, env=self._env, check=True, capture_output=True
-        )
+        self._git("add", "-A")
         out, err = io.StringIO(), io.StringIO()
         started = time.perf_counter()
         text = ""
-        code: int | None
+        code: int | None = None
         try:
             with (
-                _alarm(self.timeout),
+                alarm(self.timeout),
                 warnings.catch_warnings(record=True) as caught,
-                _working_directory(self.repo),
+                working_directory(self.repo),
                 contextlib.redirect_stdout(out),
                 contextlib.redirect_stderr(err),
             ):
@@ -1424,18 +1425,25 @@ class Pipeline:
         except EntryPointTimeout:
             return Outcome("hook", None, False, time.perf_counter() - started)
         except Exception:  # the hook's own handler missed it
-            code, text = None, traceback.format_exc()
+            text = traceback.format_exc()
         seconds = time.perf_counter() - started
         seen = tuple(sorted({f"{w.category.__name__}: {w.message}" for w in caught}))
         output = out.getvalue() + err.getvalue()
         leaked = TRACEBACK in output and TRACEBACK not in case.text()
         if code != INTERNAL_ERROR and not text and not leaked:
             return Outcome("hook", code, False, seconds, warnings=seen)
-        text = text or output
-        return Outcome(
-            "hook", code, True, seconds, text, exception_line(text), innermost_own_frame(text),
-            (), seen, output,
-        )  # fmt: skip
+        return Outcome("hook", code, True, seconds, text or output, (), seen)
+
+    def _git(self, *args: str) -> None:
+        subprocess.run(
+            ["git", *args], cwd=self.repo, env=self.env, check=True, capture_output=True, timeout=60
+        )
+
+
+def _traceback(result: Result) -> str:
+    if result.exc_info is None or isinstance(result.exception, SystemExit):
+        return ""
+    return "".join(traceback.format_exception(*result.exc_info))
 
 
 # ============================================================================ the run
@@ -1443,12 +1451,12 @@ class Pipeline:
 
 @dataclass
 class Found:
-    """An internal error as first seen: where to replay it from, and what it was."""
+    """An outcome worth reporting, with the case and where to replay it from."""
 
     outcome: Outcome
     case: Case
     batch: int
-    index: int  # the call of the batch's test function that produced it
+    index: int  # the call of the batch's test function that made the case
 
 
 @dataclass
@@ -1457,11 +1465,27 @@ class BatchReport:
     kinds: Counter[str] = field(default_factory=Counter)
     exit_codes: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
     seconds: Counter[str] = field(default_factory=Counter)
-    slowest: dict[str, tuple[float, int, int]] = field(default_factory=dict)
+    slowest: dict[str, Found] = field(default_factory=dict)
     errors: list[Found] = field(default_factory=list)
     timeouts: list[Found] = field(default_factory=list)
     dry_run_writes: list[Found] = field(default_factory=list)
     warnings: Counter[str] = field(default_factory=Counter)
+
+    def add(self, found: Found) -> None:
+        outcome = found.outcome
+        code = "timeout" if outcome.timed_out else str(outcome.exit_code)
+        self.exit_codes[outcome.entry][code] += 1
+        self.seconds[outcome.entry] += outcome.seconds
+        slowest = self.slowest.get(outcome.entry)
+        if slowest is None or outcome.seconds > slowest.outcome.seconds:
+            self.slowest[outcome.entry] = found
+        self.warnings.update(f"{outcome.entry}: {warning}" for warning in outcome.warnings)
+        if outcome.internal:
+            self.errors.append(found)
+        elif outcome.timed_out:
+            self.timeouts.append(found)
+        if outcome.wrote:
+            self.dry_run_writes.append(found)
 
     def merge(self, other: BatchReport) -> None:
         self.examples += other.examples
@@ -1469,9 +1493,10 @@ class BatchReport:
         for entry, codes in other.exit_codes.items():
             self.exit_codes[entry].update(codes)
         self.seconds.update(other.seconds)
-        for entry, slow in other.slowest.items():
-            if entry not in self.slowest or slow[0] > self.slowest[entry][0]:
-                self.slowest[entry] = slow
+        for entry, found in other.slowest.items():
+            slowest = self.slowest.get(entry)
+            if slowest is None or found.outcome.seconds > slowest.outcome.seconds:
+                self.slowest[entry] = found
         self.errors += other.errors
         self.timeouts += other.timeouts
         self.dry_run_writes += other.dry_run_writes
@@ -1482,7 +1507,7 @@ def batch_seed(seed: int, batch: int) -> int:
     return seed * 1_000_003 + batch
 
 
-def _settings(examples: int, phases: Sequence[Phase]) -> settings:
+def fuzz_settings(examples: int, phases: Sequence[Phase]) -> settings:
     return settings(
         max_examples=examples,
         deadline=None,
@@ -1491,17 +1516,19 @@ def _settings(examples: int, phases: Sequence[Phase]) -> settings:
         phases=phases,
         report_multiple_bugs=False,
         suppress_health_check=list(HealthCheck),
+        verbosity=Verbosity.quiet,
         print_blob=False,
     )
 
 
-_PIPELINE: Pipeline | None = None  # one per worker process
+_PIPELINE: Pipeline | None = None  # one per process
 
 
-def _worker_pipeline(root: Path, entries: Sequence[str], timeout: float) -> Pipeline:
+def process_pipeline(root: Path, timeout: float) -> Pipeline:
     global _PIPELINE
     if _PIPELINE is None:
-        _PIPELINE = Pipeline(Path(tempfile.mkdtemp(dir=root)), entries=entries, timeout=timeout)
+        _PIPELINE = Pipeline(Path(tempfile.mkdtemp(dir=root)))
+    _PIPELINE.timeout = timeout
     return _PIPELINE
 
 
@@ -1516,37 +1543,23 @@ class BatchJob:
 
 
 def run_batch(job: BatchJob) -> BatchReport:
-    """One Hypothesis run of ``job.examples`` cases through every entry point."""
-    pipeline = _worker_pipeline(job.root, job.entries, job.timeout)
+    """One Hypothesis run of ``job.examples`` cases through the entry points."""
+    pipeline = process_pipeline(job.root, job.timeout)
     report = BatchReport()
 
     @hypothesis_seed(batch_seed(job.seed, job.batch))
-    @_settings(job.examples, [Phase.generate])
+    @fuzz_settings(job.examples, [Phase.generate])
     @given(cases())
     def fuzz(case: Case) -> None:
         index = report.examples
         report.examples += 1
         report.kinds[case.kind] += 1
-        for outcome in pipeline.run(case):
-            code = (
-                "timeout"
-                if outcome.exit_code is None and not outcome.internal
-                else str(outcome.exit_code)
-            )
-            report.exit_codes[outcome.entry][code] += 1
-            report.seconds[outcome.entry] += outcome.seconds
-            if outcome.seconds > report.slowest.get(outcome.entry, (0.0, 0, 0))[0]:
-                report.slowest[outcome.entry] = (outcome.seconds, job.batch, index)
-            report.warnings.update(f"{outcome.entry}: {w}" for w in outcome.warnings)
-            found = Found(outcome, case, job.batch, index)
-            if outcome.internal:
-                report.errors.append(found)
-            elif outcome.exit_code is None:
-                report.timeouts.append(found)
-            if outcome.wrote:
-                report.dry_run_writes.append(found)
+        for outcome in pipeline.run(case, job.entries):
+            report.add(Found(outcome, case, job.batch, index))
 
-    fuzz()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SyntaxWarning)  # hypothesmith compiles odd code
+        fuzz()
     return report
 
 
@@ -1561,60 +1574,68 @@ class ShrinkJob:
 
 @dataclass(frozen=True, slots=True)
 class Shrunk:
-    case: Case | None  # None: the batch did not replay to the same notebook
-    calls: int
+    case: Case | None  # None: not reproduced (the batch replayed differently, or no crash)
+    replayed: bool  # the batch came back to the same case
+    runs: int
 
 
 def shrink(job: ShrinkJob) -> Shrunk:
-    """Replay the batch that found ``job.found`` up to the failing case, then let
-    Hypothesis shrink it, keeping cases that fail the same way (same exception class
-    and innermost nbrefactor frame) through the same entry point."""
+    """Replay the batch that found ``job.found`` up to its case, then let Hypothesis shrink
+    that case, keeping the cases that fail the same way (:attr:`Outcome.bug`) through
+    the same entry point, for at most ``job.seconds``."""
     found = job.found
-    pipeline = _worker_pipeline(job.root, (found.outcome.entry,), 0.0)
-    state: dict[str, Any] = {"calls": 0, "start": None, "best": None, "diverged": False}
+    pipeline = process_pipeline(job.root, 0.0)
+    state: dict[str, Any] = {"calls": 0, "start": None, "best": None, "replayed": False, "runs": 0}
     failing: set[str] = set()
 
     @hypothesis_seed(batch_seed(job.seed, found.batch))
-    @_settings(job.examples, [Phase.generate, Phase.shrink])
+    @fuzz_settings(job.examples, [Phase.generate, Phase.shrink])
     @given(cases())
     def replay(case: Case) -> None:
         call = state["calls"]
         state["calls"] += 1
         if state["start"] is None:
-            if call < found.index or state["diverged"]:
-                return
-            if case.digest != found.case.digest:
-                state["diverged"] = True
+            if call != found.index:
                 return
             state["start"] = time.monotonic()
+            state["replayed"] = case.digest == found.case.digest
+        if not state["replayed"]:
+            return
+        if case.digest not in failing and time.monotonic() - state["start"] > job.seconds:
+            return  # out of time: nothing new fails, so the shrinker stops
+        state["runs"] += 1
         pipeline.write(case)
         outcome = pipeline.run_entry(case, found.outcome.entry, debug=True)
         if not outcome.internal or outcome.bug != found.outcome.bug:
             return
-        if case.digest not in failing and time.monotonic() - state["start"] > job.seconds:
-            return  # out of time: accept nothing new, so the shrinker stops
         failing.add(case.digest)
         best = state["best"]
-        if best is None or len(case.data) + len(case.partner) <= len(best.data) + len(best.partner):
+        if best is None or case.size <= best.size:
             state["best"] = case
-        raise AssertionError("reproduced")
+        raise AssertionError("the same internal error")
 
-    with contextlib.suppress(Exception):
+    with warnings.catch_warnings(), contextlib.suppress(Exception):
+        warnings.simplefilter("ignore")
         replay()
-    return Shrunk(state["best"], state["calls"])
+    return Shrunk(state["best"], state["replayed"], state["runs"])
 
 
 # ============================================================================ reporting
 
+REPRODUCE = {
+    "graph": "nbrefactor --debug graph {nb}",
+    "graph-json": "nbrefactor --debug graph {nb} --format json",
+    "check": "nbrefactor --debug check {nb} --no-cache",
+    "check-folder": "mkdir -p folder && cp {nb} partner.ipynb folder/ && "
+    "nbrefactor --debug check folder --no-cache",
+    "extract": "nbrefactor --debug extract {nb} --dry-run --project-dir proj --package pkg",
+    "hook": "rm -rf repo && mkdir repo && cp {nb} partner.ipynb repo/ && (cd repo && git init -q "
+    "&& git add -A && nbrefactor-duplicates {nb} --no-cache)",
+}
 
-def _slug(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_.]+", "-", text).strip("-")[:40]
 
-
-def write_reproducer(
-    folder: Path, found: Found, minimal: Case | None, entries: Sequence[str]
-) -> Path:
-    """The files of one internal error; returns the minimal notebook's path."""
+def write_reproducer(folder: Path, found: Found, minimal: Case | None, entries: Sequence[str]) -> Path:
+    """The files of one finding; returns the path of the (minimal) notebook."""
     shutil.rmtree(folder, ignore_errors=True)
     (folder / "original").mkdir(parents=True)
     case = minimal or found.case
@@ -1623,214 +1644,190 @@ def write_reproducer(
     (folder / "original" / found.case.name).write_bytes(found.case.data)
     (folder / "original" / "partner.ipynb").write_bytes(found.case.partner)
     (folder / "traceback.txt").write_text(found.outcome.traceback, encoding="utf-8")
-    name = case.name
-    commands = {
-        "graph": f"nbrefactor --debug graph {name}",
-        "graph-json": f"nbrefactor --debug graph {name} --format json",
-        "check": f"nbrefactor --debug check {name} --no-cache",
-        "check-folder": f"mkdir -p folder && cp {name} partner.ipynb folder/ && "
-        "nbrefactor --debug check folder --no-cache",
-        "extract": f"nbrefactor --debug extract {name} --dry-run --project-dir proj --package pkg",
-        "hook": f"mkdir -p repo && cp {name} partner.ipynb repo/ && cd repo && git init -q && "
-        f"git add -A && nbrefactor-duplicates {name} --no-cache",
-    }
-    lines = ["#!/bin/sh", "# internal errors reproduced by each of these (run from this folder)"]
-    lines += [commands[entry] for entry in entries]
+    lines = ["#!/bin/sh", "# run from this folder; each line shows the finding", "set -x"]
+    lines += [REPRODUCE[entry].format(nb=case.name) for entry in entries]
     (folder / "reproduce.sh").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return folder / name
+    return folder / case.name
 
 
-def _format_counts(counts: Counter[str]) -> str:
-    order = sorted(counts, key=lambda c: (not c.isdigit(), int(c) if c.isdigit() else 0, c))
-    return "  ".join(f"{code}: {counts[code]}" for code in order)
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.]+", "-", text).strip("-")[:40]
 
 
-def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--examples", type=int, default=2000, help="notebooks to generate")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--out", type=Path, default=Path(tempfile.gettempdir()) / "nbrefactor-fuzz")
-    parser.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1))
-    parser.add_argument("--batch", type=int, default=200, help="notebooks per Hypothesis run")
-    parser.add_argument("--no-hook", action="store_true", help="skip the pre-commit hook")
-    parser.add_argument(
-        "--timeout", type=float, default=60.0, help="seconds an entry point may run"
-    )
-    parser.add_argument("--shrink-seconds", type=float, default=60.0, help="per distinct error")
-    parser.add_argument("--json", action="store_true", help="print the summary as JSON")
-    return parser.parse_args(argv)
-
-
-def _pool_map(
-    jobs: int, function: Callable[[Any], Any], items: Sequence[Any], progress: Callable[[Any], None]
-) -> list[Any]:
+def _pool_map(jobs: int, function: Callable[[Any], T], items: Sequence[Any], progress: Callable[[T], None]) -> list[T]:
+    results: list[T] = []
     if jobs <= 1 or len(items) <= 1:
-        results = []
         for item in items:
             results.append(function(item))
             progress(results[-1])
         return results
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    results = []
-    with context.Pool(jobs, maxtasksperchild=None) as pool:
+    with context.Pool(jobs) as pool:
         for result in pool.imap(function, items):
             results.append(result)
             progress(result)
     return results
 
 
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument("--examples", type=int, default=2000, help="notebooks to generate [2000]")
+    parser.add_argument("--seed", type=int, default=0, help="[0]")
+    parser.add_argument(
+        "--out", type=Path, default=Path(tempfile.gettempdir()) / "nbrefactor-fuzz",
+        help="folder for the reproducers and summary.json [/tmp/nbrefactor-fuzz]",
+    )  # fmt: skip
+    parser.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1), help="[2]")
+    parser.add_argument("--batch", type=int, default=200, help="notebooks per Hypothesis run [200]")
+    parser.add_argument("--no-hook", action="store_true", help="do not run the pre-commit hook")
+    parser.add_argument("--timeout", type=float, default=120.0, help="stop an entry point [120 s]")
+    parser.add_argument("--slow", type=float, default=5.0, help="report entry points slower [5 s]")
+    parser.add_argument("--shrink-seconds", type=float, default=60.0, help="per error [60]")
+    parser.add_argument("--json", action="store_true", help="print the summary as JSON")
+    return parser.parse_args(argv)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-    warnings.filterwarnings("ignore", category=SyntaxWarning)  # hypothesmith compiles odd code
     entries = tuple(e for e in ENTRY_POINTS if not (args.no_hook and e == "hook"))
     if "hook" in entries and shutil.which("git") is None:
-        print("git not found: the hook is skipped", file=sys.stderr)
+        print("git not found: the hook is not run", file=sys.stderr)
         entries = tuple(e for e in entries if e != "hook")
     args.out.mkdir(parents=True, exist_ok=True)
     root = Path(tempfile.mkdtemp(prefix="nbrefactor-fuzz-work-"))
     started = time.perf_counter()
-    sizes = [args.batch] * (args.examples // args.batch)
-    if args.examples % args.batch:
-        sizes.append(args.examples % args.batch)
-    batch_jobs = [
-        BatchJob(args.seed, n, size, root, entries, args.timeout) for n, size in enumerate(sizes)
-    ]
+    sizes = [args.batch] * (args.examples // args.batch) + [args.examples % args.batch]
+    sizes = [size for size in sizes if size]
+    batches = [BatchJob(args.seed, n, size, root, entries, args.timeout) for n, size in enumerate(sizes)]
     report = BatchReport()
 
     def progress(batch: BatchReport) -> None:
         report.merge(batch)
+        elapsed = time.perf_counter() - started
         print(
-            f"  {report.examples} notebooks, {len(report.errors)} internal errors, "
-            f"{time.perf_counter() - started:.0f} s",
+            f"  {report.examples} notebooks, {len(report.errors)} internal errors, {elapsed:.0f} s",
             file=sys.stderr,
             flush=True,
         )
 
     try:
-        _pool_map(args.jobs, run_batch, batch_jobs, progress)
+        _pool_map(args.jobs, run_batch, batches, progress)
         fuzz_seconds = time.perf_counter() - started
         bugs: dict[tuple[str, str], list[Found]] = defaultdict(list)
         for found in report.errors:
             bugs[found.outcome.bug].append(found)
         firsts = []
         for seen in bugs.values():
-            entries_seen = {f.outcome.entry for f in seen}
-            entry = next(e for e in _SHRINK_ORDER if e in entries_seen)
-            firsts.append(
-                min((f for f in seen if f.outcome.entry == entry), key=lambda f: (f.batch, f.index))
-            )
-        shrink_jobs = [
-            ShrinkJob(args.seed, found, sizes[found.batch], root, args.shrink_seconds)
-            for found in firsts
-        ]
-        if shrink_jobs:
-            print(f"shrinking {len(shrink_jobs)} distinct internal errors", file=sys.stderr)
-        shrunk = _pool_map(args.jobs, shrink, shrink_jobs, lambda _: None)
+            entry = next(e for e in SHRINK_ORDER if any(f.outcome.entry == e for f in seen))
+            firsts.append(min((f for f in seen if f.outcome.entry == entry), key=lambda f: (f.batch, f.index)))
+        jobs = [ShrinkJob(args.seed, f, sizes[f.batch], root, args.shrink_seconds) for f in firsts]
+        if jobs:
+            print(f"shrinking {len(jobs)} distinct internal errors", file=sys.stderr, flush=True)
+        shrunk = _pool_map(args.jobs, shrink, jobs, lambda _: None)
     finally:
         shutil.rmtree(root, ignore_errors=True)
-    total_seconds = time.perf_counter() - started
-    summary = _summary(args, report, bugs, firsts, shrunk, fuzz_seconds, total_seconds, entries)
+    seconds = {"fuzzing": round(fuzz_seconds, 1), "total": round(time.perf_counter() - started, 1)}
+    summary = summarise(args, entries, report, bugs, list(zip(firsts, shrunk, strict=True)), seconds)
     (args.out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
-    if args.json:
-        print(json.dumps(summary, indent=2))
-    else:
-        _print_summary(summary, report)
+    print(json.dumps(summary, indent=2) if args.json else render(summary))
     return 1 if bugs else 0
 
 
-def _summary(
+def summarise(
     args: argparse.Namespace,
+    entries: Sequence[str],
     report: BatchReport,
     bugs: dict[tuple[str, str], list[Found]],
-    firsts: list[Found],
-    shrunk: list[Shrunk],
-    fuzz_seconds: float,
-    total_seconds: float,
-    entries: Sequence[str],
+    shrunk: list[tuple[Found, Shrunk]],
+    seconds: dict[str, float],
 ) -> dict[str, Any]:
-    distinct = []
-    for number, (found, result) in enumerate(zip(firsts, shrunk, strict=True), start=1):
+    """The figures of a run, as JSON; writes the reproducers to ``args.out``."""
+    for old in args.out.glob("*/"):
+        if old.name.startswith(("bug-", "slow-", "timeout-")):
+            shutil.rmtree(old)
+    errors = []
+    for number_, (found, result) in enumerate(shrunk, start=1):
         seen = bugs[found.outcome.bug]
         by_entry = Counter(f.outcome.entry for f in seen)
-        exception = found.outcome.exception.split(":")[0]
-        function = found.outcome.frame.rsplit(" in ", 1)[-1]
-        folder = args.out / f"bug-{number:02d}-{_slug(exception)}-{_slug(function)}"
-        path = write_reproducer(
-            folder, found, result.case, sorted(by_entry, key=ENTRY_POINTS.index)
+        exception, function = found.outcome.bug[0], found.outcome.frame.rsplit(" in ", 1)[-1]
+        folder = args.out / f"bug-{number_:02d}-{_slug(exception)}-{_slug(function)}"
+        path = write_reproducer(folder, found, result.case, sorted(by_entry, key=ENTRY_POINTS.index))
+        errors.append(
+            {
+                "exception": found.outcome.exception,
+                "where": found.outcome.bug[1],
+                "last_frames": [f"{f}:{n} in {fn}" for f, n, fn in frames_of(found.outcome.traceback)[-4:]],
+                "entry_points": {e: by_entry[e] for e in ENTRY_POINTS if e in by_entry},
+                "notebooks": len({(f.batch, f.index) for f in seen}),
+                "first_seen": {"batch": found.batch, "index": found.index, "kind": found.case.kind},
+                "shrunk": result.case is not None and result.case.size < found.case.size,
+                "replayed": result.replayed,
+                "bytes": {"original": found.case.size, "minimal": (result.case or found.case).size},
+                "reproducer": str(path),
+            }
         )
-        distinct.append({
-            "exception": found.outcome.exception,
-            "frame": found.outcome.frame,
-            "last_frames": frames_of(found.outcome.traceback)[-4:],
-            "entry_points": dict(by_entry),
-            "notebooks": len({(f.batch, f.index) for f in seen}),
-            "first_seen": {"batch": found.batch, "index": found.index, "kind": found.case.kind},
-            "shrunk": result.case is not None,
-            "bytes": {"original": len(found.case.data), "minimal": len((result.case or found.case).data)},
-            "reproducer": str(path),
-        })  # fmt: skip
+    slow = {}
+    for entry, found in report.slowest.items():
+        if found.outcome.seconds >= args.slow:
+            path = write_reproducer(args.out / f"slow-{entry}", found, None, [entry])
+            slow[entry] = {"seconds": round(found.outcome.seconds, 1), "reproducer": str(path)}
     timeouts = []
-    for number, found in enumerate(report.timeouts, start=1):
-        folder = args.out / f"timeout-{number:02d}-{found.outcome.entry}"
+    for number_, found in enumerate(report.timeouts, start=1):
+        folder = args.out / f"timeout-{number_:02d}-{found.outcome.entry}"
         path = write_reproducer(folder, found, None, [found.outcome.entry])
-        timeouts.append(
-            {"entry_point": found.outcome.entry, "kind": found.case.kind, "reproducer": str(path)}
-        )
+        timeouts.append({"entry_point": found.outcome.entry, "kind": found.case.kind, "reproducer": str(path)})
     return {
         "examples": report.examples,
         "seed": args.seed,
         "jobs": args.jobs,
-        "entry_points": list(entries),
-        "seconds": {"fuzzing": round(fuzz_seconds, 1), "total": round(total_seconds, 1)},
-        "kinds": dict(report.kinds),
-        "exit_codes": {entry: dict(report.exit_codes[entry]) for entry in entries},
-        "entry_point_seconds": {entry: round(report.seconds[entry], 1) for entry in entries},
-        "slowest": {e: round(s[0], 2) for e, s in report.slowest.items()},
-        "internal_errors": distinct,
+        "seconds": seconds,
+        "kinds": dict(sorted(report.kinds.items())),
+        "exit_codes": {e: dict(sorted(report.exit_codes[e].items(), key=_code_order)) for e in entries},
+        "entry_point_seconds": {e: round(report.seconds[e], 1) for e in entries},
+        "internal_errors": errors,
+        "slow": slow,
         "timeouts": timeouts,
-        "dry_run_writes": [
-            {"wrote": list(f.outcome.wrote), "kind": f.case.kind} for f in report.dry_run_writes
-        ],
+        "dry_run_writes": [{"wrote": list(f.outcome.wrote), "kind": f.case.kind} for f in report.dry_run_writes],
         "warnings": dict(report.warnings.most_common(20)),
     }
 
 
-def _print_summary(summary: dict[str, Any], report: BatchReport) -> None:
-    print(
+def _code_order(item: tuple[str, int]) -> tuple[bool, int, str]:
+    code = item[0]
+    return (not code.isdigit(), int(code) if code.isdigit() else 0, code)
+
+
+def render(summary: dict[str, Any]) -> str:
+    seconds = summary["seconds"]
+    lines = [
         f"nbrefactor fuzz: {summary['examples']} notebooks generated (seed {summary['seed']}, "
-        f"{summary['jobs']} jobs) in {summary['seconds']['fuzzing']} s; "
-        f"{summary['seconds']['total']} s with shrinking"
-    )
-    print(
-        "kinds: " + ", ".join(f"{kind} {count}" for kind, count in sorted(summary["kinds"].items()))
-    )
-    print("exit codes per entry point (seconds spent, slowest run):")
-    for entry in summary["entry_points"]:
-        print(
-            f"  {entry:<13} {_format_counts(report.exit_codes[entry])}"
-            f"   ({summary['entry_point_seconds'][entry]} s, slowest {summary['slowest'].get(entry, 0)} s)"
-        )
+        f"{summary['jobs']} jobs) in {seconds['fuzzing']} s, {seconds['total']} s with shrinking",
+        "notebooks under test: " + ", ".join(f"{k} {n}" for k, n in summary["kinds"].items()),
+        "exit codes per entry point (and the time spent in it):",
+    ]
+    for entry, codes in summary["exit_codes"].items():
+        counts = "  ".join(f"{code}: {count}" for code, count in codes.items())
+        lines.append(f"  {entry:<13} {counts}   ({summary['entry_point_seconds'][entry]} s)")
     errors = summary["internal_errors"]
-    print(f"internal errors: {len(errors)} distinct")
-    for number, bug in enumerate(errors, start=1):
-        entries = ", ".join(f"{e} ({n})" for e, n in bug["entry_points"].items())
-        print(f"  {number}. {bug['exception']}")
-        print(f"     at {bug['frame']}; {bug['notebooks']} notebooks; through {entries}")
-        for frame in bug["last_frames"]:
-            print(f"       {frame}")
-        shrunk = "shrunk" if bug["shrunk"] else "not shrunk"
-        print(f"     reproducer ({shrunk}, {bug['bytes']['minimal']} bytes): {bug['reproducer']}")
-    if summary["timeouts"]:
-        print(f"timeouts: {len(summary['timeouts'])}")
-        for timeout in summary["timeouts"]:
-            print(f"  {timeout['entry_point']}: {timeout['reproducer']}")
+    lines.append(f"internal errors: {len(errors)} distinct")
+    for n, bug in enumerate(errors, start=1):
+        through = ", ".join(f"{e} {count}" for e, count in bug["entry_points"].items())
+        lines.append(f"  {n}. {bug['exception'][:200]}")
+        lines.append(f"     at {bug['where']} ({bug['notebooks']} notebooks; runs: {through})")
+        lines += [f"       {frame}" for frame in bug["last_frames"]]
+        state = "shrunk" if bug["shrunk"] else "not shrunk" if bug["replayed"] else "not replayed"
+        lines.append(f"     reproducer ({state}, {bug['bytes']['minimal']} bytes): {bug['reproducer']}")
+    for entry, slow in summary["slow"].items():
+        lines.append(f"slowest {entry}: {slow['seconds']} s: {slow['reproducer']}")
+    for timeout in summary["timeouts"]:
+        lines.append(f"timed out: {timeout['entry_point']}: {timeout['reproducer']}")
     if summary["dry_run_writes"]:
-        print(f"extract --dry-run wrote files: {len(summary['dry_run_writes'])} times")
+        lines.append(f"extract --dry-run wrote files {len(summary['dry_run_writes'])} times")
     if summary["warnings"]:
-        print("warnings that reached the user (most common):")
-        for warning, count in summary["warnings"].items():
-            print(f"  {count:>6}  {warning[:150]}")
+        lines.append("warnings that reached the user (most common):")
+        lines += [f"  {n:>6}  {w[:150]}" for w, n in summary["warnings"].items()]
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ from nbrefactor.analysis.facts import DefFacts
 from nbrefactor.analysis.graph import CellGraph, is_output_history
 from nbrefactor.notebook.model import Cell
 from nbrefactor.planning.definitions import BindingsByName, changed_names, classify_name
+from nbrefactor.planning.foreign import ForeignNames, foreign_names
 
 
 class Later:
@@ -67,10 +68,12 @@ class NotebookContext:
     later: Later = field(init=False)
     staying: dict[str, DefFacts] = field(init=False)
     changed: frozenset[str] = field(init=False)
+    foreign: ForeignNames = field(init=False)
 
     def __post_init__(self) -> None:
         self.later = Later(self.graph, self.moved)
         self.changed = changed_names(self.graph)
+        self.foreign = foreign_names(self.graph)
         self.staying = {
             d.name: d
             for facts in self.graph.facts.values()
@@ -139,6 +142,12 @@ def block_flow(
     parameters: list[str] = []
     imports: dict[str, str] = {}
     for name in dict.fromkeys([*walker.reads, *(p for p in passed if p not in walker.reads)]):
+        if name not in context.bindings and name in context.foreign.provided:
+            imports[name] = context.foreign.provided[name]  # `from typing import *`
+            continue
+        source = context.foreign.source_of(name) if name not in context.bindings else None
+        if source is not None:  # the module would not have it
+            return Unsafe("NBR213", f"'{name}' may come from {source}")
         if name not in context.bindings or name in moved:
             continue  # a builtin, never defined (a NameError either way), or moved
         if name not in earlier and not context.bound_before(name, first_cell):

@@ -13,20 +13,31 @@ import ast
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass
+from types import MappingProxyType
 
 from nbrefactor.analysis.bindings import DYNAMIC_CALLS, Binding, DefFacts, names_bound_in
 from nbrefactor.analysis.cell_walker import CellWalker
-from nbrefactor.analysis.graph import BUILTIN_NAMES, CellGraph, is_output_history
+from nbrefactor.analysis.graph import CellGraph, is_output_history
 from nbrefactor.diagnostics import Diagnostic, not_extracted
 from nbrefactor.notebook.magics import Magic
+from nbrefactor.planning.foreign import ForeignNames, foreign_names
 from nbrefactor.planning.units import ExtractionPlan, MovedDefinition
 
 
 @dataclass(frozen=True, slots=True)
 class _Candidate:
+    """A ``def`` or ``class`` at the top of a cell. ``evaluated`` are the names its
+    statement reads when it runs (decorators, annotations, defaults, bases)."""
+
     facts: DefFacts
     cell: int
     node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
+    evaluated: frozenset[str]
+
+    @property
+    def reads(self) -> frozenset[str]:
+        """Every module-level name it needs: when it is defined, and when it runs."""
+        return self.facts.globals_read | self.evaluated
 
 
 def plan_definitions(
@@ -52,9 +63,9 @@ def plan_definitions(
         location = notebook.location(candidate.cell, candidate.node.lineno)
         skipped.setdefault(name, not_extracted(code, name, location, detail))
 
-    star_imports = any(f.star_imports for f in graph.facts.values())
+    foreign = foreign_names(graph)
     for candidate in candidates:
-        _check(candidate, graph, bindings, skip, star_imports)
+        _check(candidate, graph, bindings, skip, foreign)
     changed = changed_names(graph)
     passed_around = _non_call_uses(trees)
     by_name = {c.facts.name: c for c in candidates}
@@ -65,7 +76,7 @@ def plan_definitions(
     while True:
         skipped_before = len(skipped)
         imports, constants, parameters = _reads_of_moved(
-            candidates, graph, trees, bindings, changed, skipped, skip
+            candidates, graph, trees, bindings, changed, skipped, skip, foreign
         )
         for candidate in candidates:
             name = candidate.facts.name
@@ -99,9 +110,7 @@ def plan_definitions(
         if c.facts.name not in skipped
     )
     moved_now = {d.name for d in definitions}
-    read_by_moved = {
-        n for c in candidates if c.facts.name in moved_now for n in c.facts.globals_read
-    }
+    read_by_moved = {n for c in candidates if c.facts.name in moved_now for n in c.reads}
     constant_names = sorted(n for n in constants if n in read_by_moved)
     return ExtractionPlan(
         notebook=str(notebook.path),
@@ -154,7 +163,7 @@ def _candidates(graph: CellGraph, trees: Mapping[int, ast.Module]) -> Iterator[_
         for definition in facts.defs:
             node = nodes.get(definition.name)
             if node is not None:
-                yield _Candidate(definition, index, node)
+                yield _Candidate(definition, index, node, _definition_time_reads(node))
 
 
 # -- safety ------------------------------------------------------------------------------------
@@ -165,9 +174,11 @@ def _check(
     graph: CellGraph,
     bindings: BindingsByName,
     report: Callable[..., None],
-    star_imports: bool,
+    foreign: ForeignNames,
 ) -> None:
-    """Report the first reason ``candidate`` cannot move, if any."""
+    """Report the first reason ``candidate`` cannot move that does not depend on what
+    else moves, if any (the others: :func:`_reads_of_moved`)."""
+    unknown = sorted(n for n in candidate.reads if n not in bindings and foreign.source_of(n))
     facts, cell = candidate.facts, graph.facts[candidate.cell]
     if len(bindings.get(facts.name, ())) > 1:
         report(candidate, "NBR203")
@@ -177,20 +188,12 @@ def _check(
         cell.masked.leading_indent or _has_magics(candidate.node, cell.masked.magics)
     ):
         report(candidate, "NBR204")
-    elif _is_dynamic(candidate.node) or (
-        star_imports
-        and any(n not in BUILTIN_NAMES and n not in bindings for n in facts.globals_read)
-    ):
+    elif _is_dynamic(candidate.node):
         report(candidate, "NBR205")
+    elif unknown:
+        report(candidate, "NBR205", f"'{unknown[0]}' may come from {foreign.source_of(unknown[0])}")
     elif any(is_output_history(name) for name in facts.globals_read):
         report(candidate, "NBR206")
-    else:
-        evaluated = _definition_time_reads(candidate.node)
-        notebook_values = {
-            n for n in evaluated if n in bindings and not _bound_only_by_imports(n, bindings)
-        }
-        if notebook_values:
-            report(candidate, "NBR208", ", ".join(f"'{n}'" for n in sorted(notebook_values)))
 
 
 def _has_magics(node: ast.stmt, magics: tuple[Magic, ...]) -> bool:
@@ -206,12 +209,14 @@ def _is_dynamic(node: ast.AST) -> bool:
     )
 
 
-def _definition_time_reads(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> set[str]:
+def _definition_time_reads(
+    node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef,
+) -> frozenset[str]:
     """Names a ``def``/``class`` statement evaluates when it runs (decorators, defaults,
     annotations, bases), not when it is called."""
     walker = CellWalker(frozenset())
     walker.statements([node])
-    return set(walker.reads)
+    return frozenset(walker.reads)
 
 
 def _may_leave(name: str, bindings: BindingsByName, graph: CellGraph, moved: Set[str]) -> bool:
@@ -237,11 +242,6 @@ def import_position(graph: CellGraph) -> int:
     return next(iter(graph.facts), len(graph.notebook.cells))
 
 
-def _bound_only_by_imports(name: str, bindings: BindingsByName) -> bool:
-    found = bindings.get(name, [])
-    return bool(found) and all(binding.kind == "import" for _, binding in found)
-
-
 # -- what a definition needs -------------------------------------------------------------------
 
 
@@ -252,11 +252,15 @@ def classify_name(
     trees: Mapping[int, ast.Module],
     moved: set[str],
     changed: frozenset[str],
+    provided: Mapping[str, str] = MappingProxyType({}),
 ) -> tuple[str, str] | None:
     """How the module gets ``name``: None (builtin or moved), an import, a constant, or
-    a notebook variable (``("parameter", name)``). ``changed`` is :func:`changed_names`."""
+    a notebook variable (``("parameter", name)``). ``changed`` is :func:`changed_names`;
+    ``provided`` the names star imports give (:class:`ForeignNames`)."""
     found = bindings.get(name, [])
     if not found:
+        if name in provided:
+            return ("import", provided[name])
         return None  # a builtin, or a name no cell defines: the module behaves the same
     if name in moved:
         return None
@@ -326,9 +330,14 @@ def _reads_of_moved(
     changed: frozenset[str],
     skipped: Mapping[str, Diagnostic],
     skip: Callable[[_Candidate, str, str], None],
+    foreign: ForeignNames,
 ) -> tuple[dict[str, str], dict[str, str], dict[str, set[str]]]:
     """What the moved candidates read: imports to copy, constants to copy, and the
-    notebook variables each function receives as parameters (callees' included)."""
+    notebook variables each function receives as parameters (callees' included).
+
+    What a ``def``/``class`` evaluates when it runs (decorators, annotations, defaults,
+    bases) comes with it as an import or a constant; a notebook variable there cannot
+    be a parameter (NBR208)."""
     moved_names = {c.facts.name for c in candidates} - set(skipped)
     imports: dict[str, str] = {}
     constants: dict[str, str] = {}
@@ -337,14 +346,18 @@ def _reads_of_moved(
         name = candidate.facts.name
         if name in skipped:
             continue
-        for read in sorted(candidate.facts.globals_read - {name}):
-            kind = classify_name(read, bindings, graph, trees, moved_names, changed)
+        for read in sorted(candidate.reads - {name}):
+            kind = classify_name(
+                read, bindings, graph, trees, moved_names, changed, foreign.provided
+            )
             if kind is None:
                 continue
             if kind[0] == "import":
                 imports[read] = kind[1]
             elif kind[0] == "constant":
                 constants[read] = kind[1]
+            elif read in candidate.evaluated:
+                skip(candidate, "NBR208", f"'{read}'")
             elif candidate.facts.kind == "class":
                 skip(candidate, "NBR207", f"'{read}'")
             else:

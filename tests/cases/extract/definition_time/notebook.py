@@ -1,0 +1,34 @@
+# %% [markdown]
+# What a `def` or `class` evaluates when it runs (decorators, annotations, defaults,
+# base classes) moves with it: the imports and constants it needs go to the module.
+
+# %%
+from functools import lru_cache
+from typing import *
+import collections.abc as cabc
+
+LIMIT = 10
+
+# %%
+@lru_cache(maxsize=None)
+def fib(n: int) -> int:
+    return n if n < 2 else fib(n - 1) + fib(n - 2)
+
+# %%
+def first_lines(text: str) -> List[str]:
+    return text.splitlines()[:LIMIT]
+
+# %%
+class Pairs(cabc.Sized):
+    def __init__(self, items: Sequence[int] = ()):
+        self.items = list(items)
+
+    def __len__(self) -> int:
+        return len(self.items) // 2
+
+# %%
+def scaled(values, factor: float = 2.0 * LIMIT) -> List[float]:
+    return [v * factor for v in values]
+
+# %%
+print(fib(20), first_lines("a\nb"), len(Pairs([1, 2, 3, 4])), scaled([1]))
