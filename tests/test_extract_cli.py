@@ -163,6 +163,30 @@ def test_a_name_that_exists_in_the_module_is_refused(work: Path) -> None:
     assert "def n_bad_rows(*, df):" in module.read_text()
 
 
+def test_generated_code_that_does_not_import_is_never_written(
+    work: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every module is imported in a fresh interpreter before anything is written; one
+    that fails (here a bug, injected) leaves its notebook as it is, saying why."""
+    import nbrefactor.emit.changes
+
+    render = nbrefactor.emit.changes.render_module
+
+    def broken(*args: object, **kwargs: object) -> str:
+        return render(*args, **kwargs) + "\nSPEED = DISTANCE / 2\n"  # type: ignore[arg-type]
+
+    monkeypatch.setattr(nbrefactor.emit.changes, "render_module", broken)
+    before = snapshot(work)
+    code, _, err = run("cleaning_sales.ipynb", "--project-dir", "proj", "--package", "sales")
+    assert code == 2
+    assert (
+        "cleaning_sales.ipynb: the code nbrefactor generated does not import: "
+        "sales.cleaning_sales: NameError: name 'DISTANCE' is not defined (line "
+    ) in err
+    assert "the notebook is left as it is" in err
+    assert snapshot(work) == before
+
+
 def test_force_replaces_only_the_clashing_definition(work: Path) -> None:
     """--force once replaced the whole module, deleting the user's own code beside the
     clash; it replaces the clashing definition and leaves the rest as the user wrote it."""

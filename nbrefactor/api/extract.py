@@ -26,8 +26,9 @@ from nbrefactor.errors import NbrefactorError, UsageError, combined
 from nbrefactor.fileio import resolved
 from nbrefactor.notebook.reader import read_notebook_text, read_source
 from nbrefactor.planning.planner import plan_notebooks
-from nbrefactor.planning.units import COMMON_MODULE, CommonModule, ExtractionPlan
+from nbrefactor.planning.units import COMMON_MODULE, BatchPlan, CommonModule, ExtractionPlan
 from nbrefactor.verification.execute import RunOptions
+from nbrefactor.verification.imports import failing_imports
 from nbrefactor.verification.proof import (
     Verification,
     compare_rewrite,
@@ -250,6 +251,7 @@ def extract_project(notebooks: Sequence[Path], options: ExtractOptions) -> Extra
         )
         try:
             changes = render_changes(batch, list(sources.values()), project, rendering)
+            _check_imports(changes, project, batch, list(sources))
         except NotebookFailed as failure:  # plan again without it: shared code may change
             failed.append(failure.error)
             del sources[failure.notebook]
@@ -268,6 +270,49 @@ def extract_project(notebooks: Sequence[Path], options: ExtractOptions) -> Extra
                 raise NbrefactorError(message, exit_code=error.exit_code) from None
         return result
     raise combined(failed, "no notebook could be extracted")
+
+
+def _check_imports(
+    changes: ChangeSet, project: Project, batch: BatchPlan, notebooks: Sequence[Path]
+) -> None:
+    """Import every module ``changes`` writes, staged in a temporary folder, in a fresh
+    interpreter (run from the first notebook's folder, the notebooks' folders on its
+    path for their helper modules): what does not import is never written.
+
+    Raises:
+        NotebookFailed: a notebook's module does not import (plan again without it).
+        NbrefactorError: the shared module does not import.
+    """
+    written = [
+        change
+        for change in changes.changes
+        if isinstance(change.new, str)
+        and change.path.suffix == ".py"
+        and change.path.is_relative_to(project.package_dir)
+        and change.new != change.old
+    ]
+    modules = [
+        ".".join(c.path.relative_to(project.import_root).with_suffix("").parts) for c in written
+    ]
+    modules = [m.removesuffix(".__init__") for m in modules]
+    if not modules:
+        return
+    folders = list(dict.fromkeys(path.resolve().parent for path in notebooks))
+    with tempfile.TemporaryDirectory(prefix="nbrefactor-import-") as scratch:
+        staged = stage_package(
+            project.import_root,
+            project.package,
+            ((c.path, str(c.new)) for c in written),
+            Path(scratch),
+        )
+        failures = failing_imports(modules, python_path=[staged, *folders], cwd=folders[0])
+    for failure in failures:
+        said = f"the code nbrefactor generated does not import: {failure.module}: {failure.error}"
+        for path, plan in zip(notebooks, batch.notebooks, strict=True):
+            if plan.module == failure.module:
+                error = NbrefactorError(f"{said}; the notebook is left as it is", path=path)
+                raise NotebookFailed(path, error)
+        raise NbrefactorError(f"{said}; nothing was written")
 
 
 def _check_not_imported(package: str, notebooks: Iterable[NotebookSource]) -> None:
