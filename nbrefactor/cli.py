@@ -351,6 +351,12 @@ def _write_or_show(result: ExtractionResult, dry_run: bool) -> int:
         click.echo(f"{plan.notebook}: {verb} {moved}", err=True)
     if written:
         click.echo(f"{len(written)} file{'' if len(written) == 1 else 's'} written", err=True)
+        if not result.verifications:
+            click.echo(
+                "the notebooks were not run: with --verify, extract runs them before and "
+                "after and writes only when every cell shows the same outputs",
+                err=True,
+            )
     if result.recorded is not None:
         click.echo(result.recorded.summary(), err=True)
     return 0

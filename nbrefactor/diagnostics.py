@@ -75,6 +75,17 @@ CODES: dict[str, Code] = {
         "info", "binds a name that a notebook function it calls reads as a global", _STAYS
     ),
     "NBR215": Code("info", "is duplicated, but its copies cannot share one function", _STAYS),
+    "NBR216": Code(
+        "info", "reads a notebook name that a function it calls assigns through global", _STAYS
+    ),
+    "NBR217": Code(
+        "info", "is decorated, and would need new parameters its decorator would see", _STAYS
+    ),
+    "NBR218": Code("info", "reads __name__, which is the module's name once moved", _STAYS),
+    "NBR219": Code(
+        "info", "shows the notebook's variables or more than each cell's last value", _STAYS
+    ),
+    "NBR220": Code("info", "shows a warning, which may change once its code is moved", _STAYS),
 }
 
 

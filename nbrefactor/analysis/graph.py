@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import builtins
 import re
 from collections.abc import Iterator, Mapping
@@ -97,6 +98,18 @@ class CellGraph:
     def readers_of(self, name: str) -> tuple[int, ...]:
         """Cells that read ``name`` from an earlier cell, in notebook order."""
         return self._readers.get(name, ())
+
+    def imported_modules(self) -> frozenset[str]:
+        """The top-level modules the notebook imports (``scipy`` for ``import
+        scipy.stats as st``), relative imports left out."""
+        found: set[str] = set()
+        for facts in self.facts.values():
+            for node in ast.walk(facts.tree) if facts.tree is not None else ():
+                if isinstance(node, ast.Import):
+                    found.update(alias.name.split(".")[0] for alias in node.names)
+                elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+                    found.add(node.module.split(".")[0])
+        return frozenset(found)
 
     def notebook_reads(self, cell: int) -> tuple[str, ...]:
         """The names cell ``cell`` reads, less builtins that no cell redefines."""

@@ -9,7 +9,6 @@ or applied all together.
 
 from __future__ import annotations
 
-import ast
 import shutil
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
@@ -20,7 +19,7 @@ from nbrefactor.analysis.graph import build_graph
 from nbrefactor.emit.changes import NotebookFailed, NotebookSource, RenderOptions, render_changes
 from nbrefactor.emit.changeset import ChangeSet, current_content
 from nbrefactor.emit.merge import names_taken_in
-from nbrefactor.emit.project import Layout, Project, find_project, module_name, new_project
+from nbrefactor.emit.project import Layout, Project, find_project, module_names, new_project
 from nbrefactor.emit.recorded_tests import RecordedTests, recorded_test_files
 from nbrefactor.errors import NbrefactorError, UsageError, combined
 from nbrefactor.fileio import resolved
@@ -243,7 +242,7 @@ def extract_project(notebooks: Sequence[Path], options: ExtractOptions) -> Extra
     rendering = RenderOptions(target, options.autoreload, options.force)
     common_path = project.package_dir / f"{COMMON_MODULE}.py"
     while sources:
-        modules = {path: module or module_name(path) for path in sources}
+        modules = dict.fromkeys(sources, module) if module else module_names(list(sources))
         batch = plan_notebooks(
             [(s.graph, f"{project.package}.{modules[p]}") for p, s in sources.items()],
             f"{project.package}.{COMMON_MODULE}",
@@ -319,20 +318,11 @@ def _check_not_imported(package: str, notebooks: Iterable[NotebookSource]) -> No
     """Refuse a new package named like a module a notebook imports: the package would
     hide it (``import utils`` of a helper next to the notebook, say)."""
     for source in notebooks:
-        for facts in source.graph.facts.values():
-            tree = facts.tree
-            for node in ast.walk(tree) if tree is not None else ():
-                if isinstance(node, ast.Import):
-                    modules = [alias.name for alias in node.names]
-                elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
-                    modules = [node.module]
-                else:
-                    continue
-                if package in {module.split(".")[0] for module in modules}:
-                    raise UsageError(
-                        f"--package {package!r} is the name of a module {source.path} "
-                        "imports, which the package would hide"
-                    )
+        if package in source.graph.imported_modules():
+            raise UsageError(
+                f"--package {package!r} is the name of a module {source.path} imports, "
+                "which the package would hide"
+            )
 
 
 def verify_extraction(

@@ -6,7 +6,9 @@ import importlib.util
 import keyword
 import re
 import sys
-from collections.abc import Iterable
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -42,14 +44,46 @@ class Project:
         return self.package_dir.parents[len(self.package.split(".")) - 1]
 
 
-def module_name(notebook: Path) -> str:
-    """A valid module name from a notebook's file name (``01 Clean-Data.ipynb`` ->
-    ``clean_data``); never ``common``, the module of code shared by notebooks."""
-    stem = re.sub(r"\W+", "_", notebook.stem.lower()).strip("_")
-    stem = re.sub(r"^\d+_?", "", stem) or "notebook"
+def module_name(notebook: Path, *, keep_number: bool = False) -> str:
+    """A valid module name from a notebook's file name, in snake case without its
+    leading number (``02.01-Clean Data.ipynb`` -> ``clean_data``), or with it at the
+    end (``clean_data_02_01``) when ``keep_number``; never ``common``, the module of code
+    shared by notebooks, nor a keyword (``nb_class``)."""
+    ascii_stem = unicodedata.normalize("NFKD", notebook.stem).encode("ascii", "ignore").decode()
+    stem = re.sub(r"\W+", "_", ascii_stem.lower()).strip("_")
+    number = re.match(r"(\d+_)+", stem)
+    if number is not None and number.end() < len(stem):
+        stem = stem[number.end() :]
+        if keep_number:
+            stem = f"{stem}_{number.group(0).rstrip('_')}"
     if stem.isidentifier() and not keyword.iskeyword(stem) and stem != COMMON_MODULE:
         return stem
-    return f"nb_{stem}"
+    return f"nb_{stem or 'notebook'}"
+
+
+def module_names(notebooks: Sequence[Path]) -> dict[Path, str]:
+    """:func:`module_name` of each of ``notebooks``, extracted together: two that would
+    share a module keep their numbers (``1_intro`` -> ``intro_1``).
+
+    Raises:
+        UsageError: two of them would share one all the same (``a/intro.ipynb`` and
+            ``b/intro.ipynb``).
+    """
+    names = {path: module_name(path) for path in notebooks}
+    counts = Counter(names.values())
+    names = {
+        path: module_name(path, keep_number=True) if counts[name] > 1 else name
+        for path, name in names.items()
+    }
+    seen: dict[str, Path] = {}
+    for path, name in names.items():
+        if name in seen:
+            raise UsageError(
+                f"{seen[name]} and {path} would both go to module {name}; extract them "
+                "one at a time, naming a module for each with --module"
+            )
+        seen[name] = path
+    return names
 
 
 def find_project(start: Path) -> Project:

@@ -20,6 +20,7 @@ from nbrefactor.analysis.graph import CellGraph, is_output_history
 from nbrefactor.notebook.model import Cell
 from nbrefactor.planning.definitions import BindingsByName, changed_names, classify_name
 from nbrefactor.planning.foreign import ForeignNames, foreign_names
+from nbrefactor.planning.side_effects import global_writes, rebinding
 
 
 class Later:
@@ -69,8 +70,10 @@ class NotebookContext:
     staying: dict[str, DefFacts] = field(init=False)
     changed: frozenset[str] = field(init=False)
     foreign: ForeignNames = field(init=False)
+    writes: dict[str, frozenset[str]] = field(init=False)
 
     def __post_init__(self) -> None:
+        self.writes = global_writes(self.graph)
         self.later = Later(self.graph, self.moved)
         self.changed = changed_names(self.graph)
         self.foreign = foreign_names(self.graph)
@@ -124,6 +127,8 @@ def block_flow(
     if walker.dynamic or walker.star_imports or history:
         found = sorted(set(walker.dynamic) | history)
         return Unsafe("NBR213", ", ".join(found) or "a star import")
+    if "__name__" in walker.reads:  # `if __name__ == "__main__":` would never run
+        return Unsafe("NBR218", "'__name__'")
     earlier = set(bound_earlier)
     deleted = [n for n in walker.deletes if n in earlier or context.bound_before(n, first_cell)]
     if deleted:  # its own temporaries may go; a notebook name may not
@@ -163,6 +168,11 @@ def block_flow(
             imports[name] = kind[1]
         else:  # settings too: the notebook stays the place to change them
             parameters.append(name)
+    # a function it calls may assign a name it receives: the notebook would read the new
+    # value, a parameter keeps the old one (`[boot() for _ in range(300)]; print(n_boot)`)
+    stale = rebinding(parameters, walker.uses | set(passed), context.writes)
+    if stale is not None:
+        return Unsafe("NBR216", f"'{stale[0]}', assigned by {stale[1]}()")
     after = set(read_after)
     bound = tuple(dict.fromkeys(b.name for b in walker.bindings))
     returns = [n for n in bound if n in after or context.later.needs(n, last_cell)]
@@ -179,7 +189,7 @@ def displays_value(cell: Cell, statement: ast.stmt, rebound: Container[str] = ()
     or was silenced with ``;``: inside a function it shows nothing either. Without
     outputs to prove it (never run, or outputs cleared), any expression may show one.
     """
-    if not isinstance(statement, ast.Expr):
+    if not isinstance(statement, ast.Expr) or _silenced(cell.source, statement):
         return False
     value = statement.value
     if not isinstance(value, ast.Call):
@@ -189,6 +199,17 @@ def displays_value(cell: Cell, statement: ast.stmt, rebound: Container[str] = ()
     if cell.execution_count is None:
         return True
     return any(output.get("output_type") == "execute_result" for output in cell.outputs)
+
+
+def _silenced(source: str, statement: ast.stmt) -> bool:
+    """Whether ``statement`` (the last of the cell ``source``) ends with ``;``, which
+    tells IPython not to show its value."""
+    lines = source.splitlines()
+    end = statement.end_lineno or statement.lineno
+    if end > len(lines):
+        return False
+    after = lines[end - 1].encode()[statement.end_col_offset or 0 :].decode(errors="replace")
+    return after.lstrip().startswith(";")
 
 
 def names_read(statements: Sequence[ast.stmt]) -> set[str]:

@@ -21,6 +21,7 @@ from nbrefactor.analysis.graph import CellGraph, is_output_history
 from nbrefactor.diagnostics import Diagnostic, not_extracted
 from nbrefactor.notebook.magics import Magic
 from nbrefactor.planning.foreign import ForeignNames, foreign_names
+from nbrefactor.planning.side_effects import global_writes, rebinding
 from nbrefactor.planning.units import ExtractionPlan, MovedDefinition
 
 
@@ -68,6 +69,7 @@ def plan_definitions(
         _check(candidate, graph, bindings, skip, foreign)
     changed = changed_names(graph)
     passed_around = _non_call_uses(trees)
+    writes = global_writes(graph)
     by_name = {c.facts.name: c for c in candidates}
     # its parameters too; computed once: the loop below may run several times
     local = {c.facts.name: names_bound_in(ast.iter_child_nodes(c.node)) for c in candidates}
@@ -97,6 +99,12 @@ def plan_definitions(
                 bad = passed_around.get(name)
                 if bad is not None:
                     skip(candidate, "NBR202", f"cell {bad[0]} line {bad[1]} passes it on")
+                stale = rebinding(parameters[name], candidate.facts.globals_read, writes)
+                if stale is not None:
+                    skip(candidate, "NBR216", f"'{stale[0]}', assigned by {stale[1]}()")
+                if candidate.node.decorator_list:  # @lru_cache would hash a DataFrame
+                    new = ", ".join(f"'{n}'" for n in sorted(parameters[name]))
+                    skip(candidate, "NBR217", new)
         if len(skipped) == skipped_before:
             break
     definitions = tuple(
@@ -194,6 +202,8 @@ def _check(
         report(candidate, "NBR205", f"'{unknown[0]}' may come from {foreign.source_of(unknown[0])}")
     elif any(is_output_history(name) for name in facts.globals_read):
         report(candidate, "NBR206")
+    elif "__name__" in candidate.reads:
+        report(candidate, "NBR218")
 
 
 def _has_magics(node: ast.stmt, magics: tuple[Magic, ...]) -> bool:

@@ -53,6 +53,8 @@ def plan_notebooks(
     ``common_has`` and imports ``common_imports`` (name -> statement) (a pure function)."""
     notebooks = [_prepare(graph, module) for graph, module in targets]
     taken = {n for nb in notebooks for n in (*nb.context.bindings, *nb.context.moved)}
+    # a function named `numpy` beside `import numpy as np` reads as the module
+    taken |= {m for nb in notebooks for m in nb.context.graph.imported_modules()}
     taken |= common_has | common_imports.keys()
     shared = (
         plan_shared_duplicates(

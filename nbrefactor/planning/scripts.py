@@ -28,6 +28,7 @@ from nbrefactor.planning.dataflow import (
     names_read,
 )
 from nbrefactor.planning.naming import Names
+from nbrefactor.planning.observers import namespace_watcher, warned_cells
 from nbrefactor.planning.units import ScriptFunction
 from nbrefactor.pysource import first_line, indent
 
@@ -65,11 +66,18 @@ def plan_scripts(
     what an earlier run put in ``modules`` (the notebook's module, the shared one) stay
     as they are."""
     graph = context.graph
+    watcher = namespace_watcher(graph)
+    if watcher is not None:  # %whos would list other names once variables move
+        return ScriptPlan((), {}, (watcher,))
     extracted = _imported_from(context.trees, modules)
     cells = _script_cells(context, extracted, busy)
     functions: list[ScriptFunction] = []
     imports: dict[str, str] = {}
     skipped: list[Diagnostic] = []
+    for index, warning in warned_cells(graph).items():
+        if cells.pop(index, None) is not None:  # it stays, and so the cells around it
+            location = graph.notebook.location(index)
+            skipped.append(not_extracted("NBR220", f"cell {index}", location, warning))
     for run in _runs(graph, cells):
         if count_statements(s for cell in run for s in cell.body) < _MIN_STATEMENTS:
             continue  # one line is clearer where it is than behind a function call
