@@ -109,8 +109,7 @@ class _Writer:
         name, read = self.new(_FUNCTIONS), self.number()
         self.functions.append(name)
         return (
-            f"def {name}(x):\n    def inner(y):\n        return y + {read}\n"
-            "    return inner(x) * 2"
+            f"def {name}(x):\n    def inner(y):\n        return y + {read}\n    return inner(x) * 2"
         )
 
     def _decorated(self) -> str:

@@ -187,6 +187,41 @@ def test_generated_code_that_does_not_import_is_never_written(
     assert snapshot(work) == before
 
 
+def test_a_helper_module_beside_the_notebook_is_imported_as_the_notebook_does(
+    work: Path,
+) -> None:
+    """`import helpers` (helpers.py next to the notebook) was listed as a dependency to
+    install from PyPI, and the generated tests could not import it."""
+    import json
+    import subprocess
+    import sys
+
+    from tests.conftest import notebook_dict
+
+    (work / "nbs").mkdir()
+    (work / "nbs/helpers.py").write_text("def double(x):\n    return 2 * x\n")
+    cells = (
+        "import helpers\nfrom mpl_toolkits import mplot3d",
+        "def quadruple(x):\n    return helpers.double(helpers.double(x)), mplot3d.__name__",
+        "print(quadruple(2))",
+    )
+    (work / "nbs/nb.ipynb").write_text(json.dumps(notebook_dict(*cells)))
+    code, _, err = run("nbs/nb.ipynb", "--project-dir", "proj", "--package", "quads")
+    assert code == 0, err
+    pyproject = (work / "proj/pyproject.toml").read_text()
+    assert 'dependencies = [\n    "matplotlib",\n]' in pyproject  # mpl_toolkits ships with it
+    assert 'pythonpath = ["../nbs"]' in pyproject
+    tests = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"],
+        cwd=work / "proj",
+        env={"PYTHONPATH": str(work / "proj/src"), "PATH": ""},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert tests.returncode == 0, tests.stdout
+
+
 def test_force_replaces_only_the_clashing_definition(work: Path) -> None:
     """--force once replaced the whole module, deleting the user's own code beside the
     clash; it replaces the clashing definition and leaves the rest as the user wrote it."""

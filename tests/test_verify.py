@@ -56,6 +56,23 @@ def test_cells_without_ids_pair_in_order_of_what_they_show() -> None:
     assert [(old and old.index, new and new.index) for old, new in pairs] == [(1, 2), (3, 3)]
 
 
+def test_cells_whose_source_did_not_change_anchor_the_pairing() -> None:
+    """Without ids, one lost output once shifted every later pair by one: each later
+    cell was reported as different."""
+
+    def cell(index: int, source: str, text: str) -> CellRun:
+        return CellRun(index, None, source, (Output("stream", "stdout", text),))
+
+    before = [cell(0, "print(1)", "1\n"), cell(1, "f()", "2\n"), cell(2, "print(3)", "3\n")]
+    before.append(cell(3, "print(4)", "4\n"))
+    after = [CellRun(0, None, "from pkg import f", ())]
+    after += [cell(1, "print(1)", "1\n"), CellRun(2, None, "f()", ())]
+    after += [cell(3, "print(3)", "3\n"), cell(4, "print(4)", "4\n")]
+    assert [(d.cell, d.message) for d in compare_runs(before, after)] == [
+        (1, "0 outputs instead of 1")
+    ]
+
+
 def test_differences_render_as_json() -> None:
     (difference,) = compare_runs([run(2, SHOWN, cell_id="x")], [run(2, cell_id="x")])
     assert difference.as_dict() == {

@@ -113,7 +113,8 @@ def render_changes(
         )
     if project.new and files:
         imports = [*common.imports, *(i for plan in batch.notebooks for i in plan.imports)]
-        for path, content in project_files(project, imports).items():
+        folders = [source.path.parent for source in notebooks]
+        for path, content in project_files(project, imports, folders).items():
             files.write(path, content, first=True)
     return files.changes()
 

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import importlib.util
 import keyword
+import os
 import re
 import sys
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Literal
 
@@ -25,6 +28,8 @@ _NOT_PACKAGES = frozenset({"tests", "test", "docs", "examples", "benchmarks", "n
 _DISTRIBUTIONS = {
     "sklearn": "scikit-learn", "cv2": "opencv-python", "PIL": "pillow", "yaml": "pyyaml",
     "bs4": "beautifulsoup4", "skimage": "scikit-image", "dateutil": "python-dateutil",
+    "mpl_toolkits": "matplotlib", "pylab": "matplotlib", "IPython": "ipython",
+    "attr": "attrs", "dotenv": "python-dotenv", "Bio": "biopython", "jwt": "PyJWT",
 }  # fmt: skip
 
 
@@ -157,14 +162,30 @@ def package_name_problem(name: str) -> str | None:
     return None
 
 
-def project_files(project: Project, imports: Iterable[str]) -> dict[Path, str]:
-    """The files of a new project (pyproject.toml, README, package __init__, ...)."""
+def project_files(
+    project: Project, imports: Iterable[str], notebook_folders: Iterable[Path] = ()
+) -> dict[Path, str]:
+    """The files of a new project (pyproject.toml, README, package __init__, ...) whose
+    code has ``imports`` (statements) and comes from notebooks in ``notebook_folders``.
+
+    A module the code imports from a notebook's folder (``import helpers`` with
+    helpers.py beside the notebook) is imported as the notebook imports it: it is no
+    dependency, and the tests find it through pytest's ``pythonpath``.
+    """
+    statements = list(imports)
+    local = local_modules(statements, notebook_folders)
     distribution = project.package.replace("_", "-")
     values = {
         "distribution": distribution,
         "package": project.package,
         "package_path": project.package_dir.relative_to(project.root).as_posix(),
-        "dependencies": dependencies(imports, project.package),
+        "dependencies": dependencies(statements, project.package, set(local)),
+        "test_paths": sorted(
+            {
+                Path(os.path.relpath(folder, project.root.absolute())).as_posix()
+                for folder in local.values()
+            }
+        ),
     }
     return {
         project.root / "pyproject.toml": render("pyproject.toml.jinja", **values),
@@ -175,14 +196,53 @@ def project_files(project: Project, imports: Iterable[str]) -> dict[Path, str]:
     }
 
 
-def dependencies(imports: Iterable[str], package: str) -> list[str]:
-    """Distributions the imports need: third-party top-level modules, mapped to names
-    on PyPI where they differ."""
+def _top_module(statement: str) -> str:
+    """The top-level module an import statement imports from (``''`` if relative)."""
+    words = statement.split()
+    module = words[1] if len(words) > 1 and words[0] in ("import", "from") else ""
+    return module.split(".")[0]
+
+
+def _relative(folder: Path, root: Path) -> str:
+    return Path(os.path.relpath(folder, root)).as_posix()
+
+
+def local_modules(imports: Iterable[str], folders: Iterable[Path]) -> dict[str, Path]:
+    """The modules among ``imports`` that are files or packages in one of ``folders``
+    (a notebook's own helpers), with the folder."""
+    found: dict[str, Path] = {}
+    for folder in folders:
+        for statement in imports:
+            top = _top_module(statement)
+            if top and (
+                (folder / f"{top}.py").is_file() or (folder / top / "__init__.py").is_file()
+            ):
+                found.setdefault(top, folder.absolute())
+    return found
+
+
+def dependencies(imports: Iterable[str], package: str, local: Set[str] = frozenset()) -> list[str]:
+    """Distributions the imports need: third-party top-level modules (not the standard
+    library's, not the package's, not ``local`` ones), by their name on PyPI: the
+    distribution installed here that provides the module, else a known name."""
     found: set[str] = set()
     for statement in imports:
-        words = statement.split()
-        module = words[1] if words[0] in ("import", "from") else ""
-        top = module.split(".")[0]
-        if top and top != package and top not in sys.stdlib_module_names:
-            found.add(_DISTRIBUTIONS.get(top, top))
+        top = _top_module(statement)
+        if top and top != package and top not in sys.stdlib_module_names and top not in local:
+            found.add(_distribution(top))
     return sorted(found)
+
+
+def _distribution(module: str) -> str:
+    installed = _installed_distributions().get(module)
+    if installed:
+        return installed[0]
+    return _DISTRIBUTIONS.get(module, module)
+
+
+@cache
+def _installed_distributions() -> Mapping[str, list[str]]:
+    try:
+        return importlib.metadata.packages_distributions()
+    except Exception:  # a broken installation's metadata: fall back to the table
+        return {}

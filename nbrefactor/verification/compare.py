@@ -9,6 +9,8 @@ that showed something and has no partner is a difference too.
 
 from __future__ import annotations
 
+import difflib
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -52,9 +54,10 @@ class Difference:
 def pair_cells(
     before: Sequence[CellRun], after: Sequence[CellRun]
 ) -> list[tuple[CellRun | None, CellRun | None]]:
-    """The cells of two runs paired, in the original's order: by id, then the others in
-    order among those that showed something. Unpaired cells that showed nothing are
-    left out."""
+    """The cells of two runs paired, in the original's order: by id; then cells whose
+    source did not change, in order (they anchor the rest); then, between two anchors,
+    the others in order among those that showed something. Unpaired cells that showed
+    nothing are left out."""
     by_id = {run.cell_id: run for run in after if run.cell_id is not None}
     paired: dict[int, CellRun] = {}  # original index -> refactored run
     taken: set[int] = set()
@@ -63,17 +66,51 @@ def pair_cells(
         if new is not None and new.index not in taken:
             paired[old.index] = new
             taken.add(new.index)
-    rest_before = [run for run in before if run.index not in paired and run.outputs]
-    rest_after = [run for run in after if run.index not in taken and run.outputs]
-    for old, new in zip(rest_before, rest_after, strict=False):
-        paired[old.index] = new
+    rest_before = [run for run in before if run.index not in paired]
+    rest_after = [run for run in after if run.index not in taken]
+    matcher = difflib.SequenceMatcher(
+        a=_anchors(rest_before, rest_after, "before"),
+        b=_anchors(rest_after, rest_before, "after"),
+        autojunk=False,
+    )
+    start_before = start_after = 0
+    for block in matcher.get_matching_blocks():  # the last one is empty: the tail
+        _pair_in_order(
+            rest_before[start_before : block.a], rest_after[start_after : block.b], paired
+        )
+        for offset in range(block.size):
+            paired[rest_before[block.a + offset].index] = rest_after[block.b + offset]
+        start_before, start_after = block.a + block.size, block.b + block.size
+    partners = {run.index for run in paired.values()}
     pairs: list[tuple[CellRun | None, CellRun | None]] = []
     for old in before:
         partner = paired.get(old.index)
         if partner is not None or old.outputs:
             pairs.append((old, partner))
-    pairs += [(None, new) for new in rest_after[len(rest_before) :]]
+    pairs += [(None, new) for new in after if new.index not in partners and new.outputs]
     return pairs
+
+
+def _anchors(runs: Sequence[CellRun], others: Sequence[CellRun], side: str) -> list[object]:
+    """What to match ``runs`` by: a source found once in each run (a cell the refactoring
+    left as it was); anything else matches nothing."""
+    mine = Counter(run.source for run in runs)
+    theirs = Counter(run.source for run in others)
+    return [
+        run.source
+        if run.source.strip() and mine[run.source] == 1 and theirs[run.source] == 1
+        else (side, run.index)
+        for run in runs
+    ]
+
+
+def _pair_in_order(
+    before: Sequence[CellRun], after: Sequence[CellRun], paired: dict[int, CellRun]
+) -> None:
+    """Pair the cells that showed something, in order."""
+    showing_after = [run for run in after if run.outputs]
+    for old, new in zip((run for run in before if run.outputs), showing_after, strict=False):
+        paired[old.index] = new
 
 
 def compare_runs(before: Sequence[CellRun], after: Sequence[CellRun]) -> tuple[Difference, ...]:
