@@ -1,0 +1,241 @@
+"""Does a plain ``extract`` keep the outputs of real notebooks, and how much does it move?
+
+For each notebook of a corpus folder (real notebooks that run offline; see
+benchmarks/README.md for how one was gathered), in a copy of its folder: run it, run
+``nbrefactor extract NB --project-dir P --package extracted`` (no ``--verify``), run the
+rewritten notebook with the package importable, and compare every cell's outputs. Each
+notebook ends up
+
+* **preserved**: rewritten, and every cell shows the same;
+* **reported**: not rewritten, and extract said why (an error, or units kept back with
+  their reason codes), or rewritten and the differences are ones extract warned of;
+* **broken**: rewritten and some cell shows something else, without a word;
+* **unchanged**: nothing to extract and nothing to say (no code it could move).
+
+It also measures the share of the notebook's statements that moved. With ``--before
+REV``, the same runs use the nbrefactor of a git worktree of REV too, in the same run,
+so the two can be compared on the same machine state (each notebook's original run is
+shared). Run from the repository root::
+
+    python benchmarks/extract_real.py /work/realcorpus --before 5863925 --jobs 2
+
+Figures and the notebooks that broke are printed; ``--json FILE`` keeps every row.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from measure import moved_ratio  # benchmarks/measure.py, next to this script
+
+from nbrefactor.errors import NbrefactorError
+from nbrefactor.notebook.reader import read_notebook
+from nbrefactor.verification.compare import compare_runs
+from nbrefactor.verification.execute import CellRun, RunOptions, execute_notebook
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class Outcome:
+    """What one nbrefactor did to one notebook."""
+
+    verdict: str = ""  # preserved, reported, broken, unchanged, or "error: ..."
+    moved: float = 0.0  # share of the statements that left the notebook
+    reasons: dict[str, int] = field(default_factory=dict)  # NBRxxx codes extract reported
+    said: str = ""  # extract's error, when it refused
+    differences: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+@dataclass
+class Row:
+    notebook: str
+    outcomes: dict[str, Outcome] = field(default_factory=dict)  # per tree
+    skipped: str = ""  # why the notebook was not measured (it does not run here)
+
+
+def notebooks_in(folder: Path) -> list[Path]:
+    return sorted(
+        path
+        for path in folder.rglob("*.ipynb")
+        if ".ipynb_checkpoints" not in path.parts and "nbr-work" not in path.parts
+    )
+
+
+def measure(notebook: Path, corpus: Path, trees: dict[str, Path], timeout: float) -> Row:
+    """Run ``notebook`` once, then extract and rerun it with each tree's nbrefactor."""
+    row = Row(str(notebook.relative_to(corpus)))
+    options = RunOptions(timeout=timeout, allow_errors=False)
+    with tempfile.TemporaryDirectory(prefix="nbr-real-") as scratch:
+        original = _copy(notebook, Path(scratch) / "original")
+        try:
+            before = execute_notebook(original, options)
+        except NbrefactorError as error:
+            row.skipped = f"does not run here: {error.message.splitlines()[0][:120]}"
+            return row
+        for name, tree in trees.items():
+            started = time.perf_counter()
+            outcome = _extract_and_compare(notebook, Path(scratch) / name, tree, before, options)
+            outcome.seconds = time.perf_counter() - started
+            row.outcomes[name] = outcome
+    return row
+
+
+def _copy(notebook: Path, to: Path) -> Path:
+    """A copy of the notebook's folder (its data files with it); the copied notebook."""
+    shutil.copytree(
+        notebook.parent, to, ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__")
+    )
+    return to / notebook.name
+
+
+def _extract_and_compare(
+    notebook: Path, work: Path, tree: Path, before: tuple[CellRun, ...], options: RunOptions
+) -> Outcome:
+    copy = _copy(notebook, work)
+    project = work.parent / f"{work.name}-project"
+    env = dict(os.environ, PYTHONPATH=str(tree), MPLBACKEND="Agg")
+    done = subprocess.run(
+        [sys.executable, "-m", "nbrefactor", "extract", copy.name, "--project-dir",
+         str(project), "--package", "extracted"],
+        cwd=copy.parent, env=env, capture_output=True, text=True, timeout=900, check=False,
+    )  # fmt: skip
+    said = done.stderr
+    reasons = Counter(word for line in said.splitlines() for word in line.split() if _is_code(word))
+    outcome = Outcome(reasons=dict(reasons))
+    if done.returncode not in (0, 1):
+        errors = [line for line in said.splitlines() if "error" in line]
+        outcome.said = (errors or said.splitlines() or ["?"])[-1][:200]
+        outcome.verdict = "error: internal" if done.returncode == 123 else "reported"
+        return outcome
+    rewritten = read_notebook(copy)
+    original = read_notebook(notebook)
+    if rewritten.cells == original.cells:
+        outcome.verdict = "reported" if reasons else "unchanged"
+        return outcome
+    outcome.moved = moved_ratio(original, rewritten)
+    src = project / "src"
+    try:
+        after = execute_notebook(
+            copy, RunOptions(options.timeout, allow_errors=True), python_path=[src]
+        )
+    except NbrefactorError as error:
+        outcome.verdict = "broken"
+        outcome.differences = [f"the rewritten notebook does not run: {error.message[:200]}"]
+        return outcome
+    differences = compare_runs(before, after)
+    outcome.verdict = "broken" if differences else "preserved"
+    outcome.differences = [str(d)[:400] for d in differences[:3]]
+    return outcome
+
+
+def _is_code(word: str) -> bool:
+    return len(word) == 6 and word.startswith("NBR") and word[3:].isdigit()
+
+
+def summary(rows: list[Row], trees: list[str]) -> str:
+    measured = [row for row in rows if not row.skipped]
+    lines = [
+        f"{len(rows)} notebooks, {len(measured)} run here "
+        f"({len(rows) - len(measured)} do not: skipped)",
+        "",
+        "| nbrefactor | preserved | reported | broken | unchanged | internal errors "
+        "| rewritten kept | median moved (quartiles) |",
+        "|---|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for tree in trees:
+        outcomes = [row.outcomes[tree] for row in measured if tree in row.outcomes]
+        verdicts = Counter(o.verdict for o in outcomes)
+        rewritten = verdicts["preserved"] + verdicts["broken"]
+        moved = sorted(o.moved for o in outcomes)
+        quartiles = statistics.quantiles(moved, n=4) if len(moved) > 1 else [0.0, 0.0, 0.0]
+        kept = f"{verdicts['preserved'] / rewritten:.0%}" if rewritten else "-"
+        lines.append(
+            f"| {tree} | {verdicts['preserved']} | {verdicts['reported']} "
+            f"| {verdicts['broken']} | {verdicts['unchanged']} | {verdicts['error: internal']} "
+            f"| {kept} | {quartiles[1]:.0%} ({quartiles[0]:.0%} / {quartiles[2]:.0%}) |"
+        )
+    for tree in trees:
+        reasons: Counter[str] = Counter()
+        for row in measured:
+            if tree in row.outcomes:
+                reasons.update(row.outcomes[tree].reasons)
+        top = ", ".join(f"{code} {n}" for code, n in reasons.most_common(8))
+        lines.append(f"\nreasons reported by {tree}: {top or 'none'}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("corpus", type=Path, help="a folder of notebooks that run offline")
+    parser.add_argument("--before", help="also measure the nbrefactor of this git revision")
+    parser.add_argument("--jobs", type=int, default=1, help="notebooks measured at once")
+    parser.add_argument("--timeout", type=float, default=300, help="seconds a cell may run")
+    parser.add_argument("--limit", type=int, help="measure the first N notebooks only")
+    parser.add_argument("--json", type=Path, help="write every row to this file")
+    args = parser.parse_args(argv)
+    notebooks = notebooks_in(args.corpus)[: args.limit]
+    with tempfile.TemporaryDirectory(prefix="nbr-real-trees-") as scratch:
+        trees = {"now": ROOT}
+        if args.before:
+            before = Path(scratch) / "before"
+            subprocess.run(
+                ["git", "worktree", "add", "--detach", "--quiet", str(before), args.before],
+                cwd=ROOT,
+                check=True,
+            )
+            trees = {f"before ({args.before})": before, "now": ROOT}
+        try:
+            rows = _measure_all(notebooks, args.corpus, trees, args.timeout, args.jobs)
+        finally:
+            if args.before:
+                subprocess.run(
+                    ["git", "worktree", "remove", "--force", str(Path(scratch) / "before")],
+                    cwd=ROOT,
+                    check=False,
+                )
+    print(summary(rows, list(trees)))
+    for row in rows:
+        for tree, outcome in row.outcomes.items():
+            if outcome.verdict in ("broken", "error: internal"):
+                detail = "\n  ".join(outcome.differences) or outcome.said
+                print(f"\n{row.notebook} ({tree}): {outcome.verdict}\n  {detail}")
+    if args.json:
+        args.json.write_text(json.dumps([asdict(row) for row in rows], indent=1))
+    return 0
+
+
+def _measure_all(
+    notebooks: list[Path], corpus: Path, trees: dict[str, Path], timeout: float, jobs: int
+) -> list[Row]:
+    rows: dict[Path, Row] = {}
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        futures = {pool.submit(measure, nb, corpus, trees, timeout): nb for nb in notebooks}
+        for done, future in enumerate(as_completed(futures), 1):
+            notebook = futures[future]
+            try:
+                row = future.result()
+            except Exception as error:  # the harness itself failed on this one
+                row = Row(str(notebook.relative_to(corpus)), skipped=f"harness: {error!r}")
+            rows[notebook] = row
+            verdicts = ", ".join(f"{t}: {o.verdict} {o.moved:.0%}" for t, o in row.outcomes.items())
+            print(f"[{done}/{len(notebooks)}] {row.notebook}: {row.skipped or verdicts}",
+                  file=sys.stderr, flush=True)  # fmt: skip
+    return [rows[nb] for nb in notebooks]
+
+
+if __name__ == "__main__":
+    sys.exit(main())
