@@ -329,6 +329,8 @@ def _write_or_show(result: ExtractionResult, dry_run: bool) -> int:
     for plan in result.plans:
         for skipped in plan.skipped:
             click.echo(str(skipped), err=True)
+    for warning in result.warnings:
+        click.echo(str(warning), err=True)
     written: list[Path] = []
     if dry_run:
         click.echo(result.changes.diff(), nl=False)

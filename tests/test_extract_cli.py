@@ -222,6 +222,21 @@ def test_a_helper_module_beside_the_notebook_is_imported_as_the_notebook_does(
     assert tests.returncode == 0, tests.stdout
 
 
+def test_a_listing_of_the_folder_that_gets_the_project_is_reported(work: Path) -> None:
+    import json
+
+    from tests.conftest import notebook_dict
+
+    cells = ("import os\ndef area(r):\n    return 3 * r * r", "print(area(2))", "!ls")
+    (work / "nb.ipynb").write_text(json.dumps(notebook_dict(*cells, "os.listdir('.')")))
+    code, _, err = run("nb.ipynb", "--project-dir", "proj", "--package", "shapes")
+    assert code == 0, err
+    assert "nb.ipynb:cell_2:1:1: NBR221 lists files of the notebook's folder" in err
+    assert "nb.ipynb:cell_3:1:1: NBR221" in err
+    code, _, err = run("nb.ipynb", "--project-dir", "../elsewhere", "--package", "shapes")
+    assert "NBR221" not in err  # a project outside the folder changes no listing
+
+
 def test_force_replaces_only_the_clashing_definition(work: Path) -> None:
     """--force once replaced the whole module, deleting the user's own code beside the
     clash; it replaces the clashing definition and leaves the rest as the user wrote it."""

@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from nbrefactor.analysis.graph import build_graph
+from nbrefactor.diagnostics import CODES, Diagnostic
 from nbrefactor.emit.changes import NotebookFailed, NotebookSource, RenderOptions, render_changes
 from nbrefactor.emit.changeset import ChangeSet, current_content
 from nbrefactor.emit.merge import names_taken_in
@@ -24,6 +25,7 @@ from nbrefactor.emit.recorded_tests import RecordedTests, recorded_test_files
 from nbrefactor.errors import NbrefactorError, UsageError, combined
 from nbrefactor.fileio import resolved
 from nbrefactor.notebook.reader import read_notebook_text, read_source
+from nbrefactor.planning.observers import folder_listings
 from nbrefactor.planning.planner import plan_notebooks
 from nbrefactor.planning.units import COMMON_MODULE, BatchPlan, CommonModule, ExtractionPlan
 from nbrefactor.verification.execute import RunOptions
@@ -57,6 +59,8 @@ class ExtractionResult:
     failed: tuple[NbrefactorError, ...] = ()
     #: Per plan, the notebook read and where its rewritten version goes.
     notebooks: tuple[tuple[Path, Path], ...] = ()
+    #: What the rewritten notebooks may show differently, that no plan can avoid.
+    warnings: tuple[Diagnostic, ...] = ()
     verifications: tuple[Verification, ...] = ()
     recorded: RecordedTests | None = None
     #: What running the notebooks to verify them created, changed or removed in their
@@ -256,8 +260,9 @@ def extract_project(notebooks: Sequence[Path], options: ExtractOptions) -> Extra
             del sources[failure.notebook]
             continue
         targets = tuple((path, target or path) for path in sources)
+        warnings = _listing_warnings(project, sources.values(), batch)
         result = ExtractionResult(
-            batch.notebooks, batch.common, project, changes, tuple(failed), targets
+            batch.notebooks, batch.common, project, changes, tuple(failed), targets, warnings
         )
         if options.verify is not None and changes:
             try:
@@ -269,6 +274,24 @@ def extract_project(notebooks: Sequence[Path], options: ExtractOptions) -> Extra
                 raise NbrefactorError(message, exit_code=error.exit_code) from None
         return result
     raise combined(failed, "no notebook could be extracted")
+
+
+def _listing_warnings(
+    project: Project, sources: Iterable[NotebookSource], batch: BatchPlan
+) -> tuple[Diagnostic, ...]:
+    """A new project inside a notebook's folder changes what the notebook's listings of
+    that folder show (NBR221)."""
+    if not project.new:
+        return ()
+    root = resolved(project.root)
+    found = []
+    for source, plan in zip(sources, batch.notebooks, strict=True):
+        if plan.empty or not root.is_relative_to(resolved(source.path.parent)):
+            continue
+        for index in folder_listings(source.graph):
+            message = f"{CODES['NBR221'].summary} ({project.root}): what it shows may change"
+            found.append(Diagnostic("NBR221", message, source.graph.notebook.location(index)))
+    return tuple(found)
 
 
 def _check_imports(

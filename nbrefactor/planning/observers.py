@@ -58,3 +58,33 @@ def warned_cells(graph: CellGraph) -> dict[int, str]:
                     found[index] = match.group(0)
                     break
     return found
+
+
+#: Shell commands and calls that list a folder.
+_LISTING_COMMANDS = frozenset({"ls", "dir", "find", "tree"})
+_LISTING_CALLS = frozenset({"listdir", "scandir", "walk", "glob", "iglob", "iterdir", "rglob"})
+
+
+def folder_listings(graph: CellGraph) -> tuple[int, ...]:
+    """Code cells that list files (``!ls``, ``%ls``, ``os.listdir``, ``glob``): what they
+    show changes when a project appears in the notebook's folder."""
+    found = []
+    for index, facts in graph.facts.items():
+        masked = facts.masked
+        commands = [
+            magic.original.split("!", 1)[1].split()[:1]
+            if magic.kind in ("shell", "shell_assign")
+            else [magic.name]
+            for magic in (masked.magics if masked is not None else ())
+            if magic.kind in ("shell", "shell_assign", "line_magic")
+        ]
+        calls = (
+            node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+            for node in (ast.walk(facts.tree) if facts.tree is not None else ())
+            if isinstance(node, ast.Call)
+        )
+        if any(c[:1] and c[0] in _LISTING_COMMANDS for c in commands) or any(
+            call in _LISTING_CALLS for call in calls
+        ):
+            found.append(index)
+    return tuple(found)
