@@ -111,6 +111,19 @@ def test_a_last_expression_silenced_by_a_semicolon_stays_silent(tmp_path: Path) 
     assert differences == []
 
 
+def test_a_last_value_of_a_cell_whose_outputs_were_cleared_stays_shown(tmp_path: Path) -> None:
+    """The cell ran (it has an execution count) but its outputs were cleared: nothing
+    proves `counts.keys()` shows nothing, so it stays after the call (it was lost)."""
+    err, differences = extract(
+        tmp_path,
+        ("code", "counts = dict.fromkeys('abc', 1)\nfor key in list(counts):\n"
+         "    counts[key] += len(key)\ncounts.keys()", 4),
+        "print(counts)",
+    )  # fmt: skip
+    assert differences == []
+    assert "moved" in err
+
+
 def test_names_from_a_star_import_of_a_local_module_keep_code_back(tmp_path: Path) -> None:
     (tmp_path / "helpers.py").write_text("def double(x):\n    return 2 * x\n")
     sys.path.insert(0, str(tmp_path))

@@ -185,9 +185,10 @@ def block_flow(
 def displays_value(cell: Cell, statement: ast.stmt, rebound: Container[str] = ()) -> bool:
     """Whether ``statement``, the last of ``cell``, may show a value (``Out[n]``).
 
-    A call the cell ran without showing anything returned None (``plt.tight_layout()``)
-    or was silenced with ``;``: inside a function it shows nothing either. Without
-    outputs to prove it (never run, or outputs cleared), any expression may show one.
+    A call the cell ran showing something else but no value returned None
+    (``plt.tight_layout()`` after a plot): inside a function it shows nothing either.
+    A value silenced with ``;`` shows nothing. Without outputs to prove it (never run,
+    or outputs cleared even if the execution count stayed), any expression may show one.
     """
     if not isinstance(statement, ast.Expr) or _silenced(cell.source, statement):
         return False
@@ -196,7 +197,7 @@ def displays_value(cell: Cell, statement: ast.stmt, rebound: Container[str] = ()
         return True
     if isinstance(value.func, ast.Name) and value.func.id == "print" and "print" not in rebound:
         return False  # print() returns None
-    if cell.execution_count is None:
+    if cell.execution_count is None or not cell.outputs:
         return True
     return any(output.get("output_type") == "execute_result" for output in cell.outputs)
 
