@@ -86,6 +86,7 @@ CODES: dict[str, Code] = {
         "info", "shows the notebook's variables or more than each cell's last value", _STAYS
     ),
     "NBR220": Code("info", "shows a warning, which may change once its code is moved", _STAYS),
+    "NBR222": Code("info", "is inspected where it is defined (doctest, inspect)", _STAYS),
     # what extract cannot keep the same, and says (``extract``)
     "NBR221": Code(
         "warning", "lists files of the notebook's folder, which now holds the project", _STAYS

@@ -124,6 +124,20 @@ def test_a_last_value_of_a_cell_whose_outputs_were_cleared_stays_shown(tmp_path:
     assert "moved" in err
 
 
+def test_a_function_doctest_runs_stays_where_doctest_says_it_is(tmp_path: Path) -> None:
+    """A failing doctest prints the file of the function: the module's once moved."""
+    err, differences = extract(
+        tmp_path,
+        "from doctest import run_docstring_examples\n"
+        "def run_doctests(func):\n    run_docstring_examples(func, globals(), name=func.__name__)",
+        'def has_duplicates(t):\n    """>>> has_duplicates(\'aa\')\n    True\n    """\n'
+        "    return None",
+        "run_doctests(has_duplicates)",
+    )
+    assert differences == []
+    assert "NBR222 'has_duplicates' not extracted" in err
+
+
 def test_names_from_a_star_import_of_a_local_module_keep_code_back(tmp_path: Path) -> None:
     (tmp_path / "helpers.py").write_text("def double(x):\n    return 2 * x\n")
     sys.path.insert(0, str(tmp_path))

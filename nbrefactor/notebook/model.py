@@ -83,6 +83,12 @@ class Notebook:
     def code_cells(self) -> tuple[Cell, ...]:
         return tuple(cell for cell in self.cells if cell.is_code)
 
+    @property
+    def outputs_kept(self) -> bool:
+        """Whether the file keeps its outputs: some code cell has one. When none has,
+        they were cleared, and a cell without outputs may still show something."""
+        return any(cell.outputs for cell in self.cells if cell.is_code)
+
     def location(self, cell_index: int | None, line: int = 1, col: int = 1) -> Location:
         """A :class:`Location` in this notebook."""
         return Location(str(self.path), cell_index, line, col)

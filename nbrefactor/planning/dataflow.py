@@ -182,13 +182,15 @@ def block_flow(
     return Flow(tuple(parameters), tuple(returns), imports, bound)
 
 
-def displays_value(cell: Cell, statement: ast.stmt, rebound: Container[str] = ()) -> bool:
+def displays_value(
+    cell: Cell, statement: ast.stmt, rebound: Container[str] = (), *, outputs_kept: bool = True
+) -> bool:
     """Whether ``statement``, the last of ``cell``, may show a value (``Out[n]``).
 
-    A call the cell ran showing something else but no value returned None
-    (``plt.tight_layout()`` after a plot): inside a function it shows nothing either.
-    A value silenced with ``;`` shows nothing. Without outputs to prove it (never run,
-    or outputs cleared even if the execution count stayed), any expression may show one.
+    A call the cell ran without showing a value returned None (``plt.tight_layout()``):
+    inside a function it shows nothing either. A value silenced with ``;`` shows
+    nothing. Without outputs to prove it (never run, or the notebook's outputs cleared:
+    ``outputs_kept`` is false), any expression may show one.
     """
     if not isinstance(statement, ast.Expr) or _silenced(cell.source, statement):
         return False
@@ -197,7 +199,7 @@ def displays_value(cell: Cell, statement: ast.stmt, rebound: Container[str] = ()
         return True
     if isinstance(value.func, ast.Name) and value.func.id == "print" and "print" not in rebound:
         return False  # print() returns None
-    if cell.execution_count is None or not cell.outputs:
+    if cell.execution_count is None or not outputs_kept:
         return True
     return any(output.get("output_type") == "execute_result" for output in cell.outputs)
 

@@ -250,7 +250,8 @@ def _trimmed(copies: list[_Copy]) -> list[_Copy] | None:
 def _displays(copy: _Copy) -> bool:
     """Whether the cell's last statement (part of the copy) may show a value."""
     cell = copy.context.graph.notebook.cells[copy.cell]
-    return displays_value(cell, copy.body[-1], copy.context.bindings)
+    kept = copy.context.graph.notebook.outputs_kept
+    return displays_value(cell, copy.body[-1], copy.context.bindings, outputs_kept=kept)
 
 
 def _is_import(statement: ast.stmt) -> bool:

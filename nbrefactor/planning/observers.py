@@ -88,3 +88,43 @@ def folder_listings(graph: CellGraph) -> tuple[int, ...]:
         ):
             found.append(index)
     return tuple(found)
+
+
+#: Calls that show where a function is defined (its file, its source): doctest's
+#: runners, inspect's readers.
+_INSPECTING = frozenset(
+    {"run_docstring_examples", "testmod", "testfile", "getsource", "getsourcelines",
+     "getsourcefile", "getfile", "getmodule", "findsource", "getcomments"}
+)  # fmt: skip
+
+
+def inspected_functions(graph: CellGraph) -> dict[str, int]:
+    """Names passed to a call that shows where a function is defined (``doctest``'s
+    runners, ``inspect.getsource``), directly or through a notebook function that
+    makes such a call, with the cell of the first such call: moved into a module, their
+    file and source would show as the module's."""
+    inspecting = set(_INSPECTING)
+    trees = {index: facts.tree for index, facts in graph.facts.items() if facts.tree is not None}
+    for tree in trees.values():  # `def run_doctests(f): run_docstring_examples(f, ...)`
+        for node in tree.body:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(
+                _called(call) in _INSPECTING
+                for call in ast.walk(node)
+                if isinstance(call, ast.Call)
+            ):
+                inspecting.add(node.name)
+    found: dict[str, int] = {}
+    for index, tree in trees.items():
+        for call in ast.walk(tree):
+            if isinstance(call, ast.Call) and _called(call) in inspecting:
+                for argument in call.args:
+                    if isinstance(argument, ast.Name):
+                        found.setdefault(argument.id, index)
+    return found
+
+
+def _called(call: ast.Call) -> str:
+    function = call.func
+    if isinstance(function, ast.Attribute):
+        return function.attr
+    return function.id if isinstance(function, ast.Name) else ""

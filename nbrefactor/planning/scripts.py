@@ -136,13 +136,15 @@ def _script_cells(
         if 2 * sum(_is_setting(s) for s in body) >= len(body):
             continue  # settings cells (`SEED = 42`) stay where people tune them
         cell = graph.notebook.cells[index]
-        last = body[-1] if displays_value(cell, body[-1], context.bindings) else None
+        kept = graph.notebook.outputs_kept
+        shown = displays_value(cell, body[-1], context.bindings, outputs_kept=kept)
+        last = body[-1] if shown else None
         if last is not None:
             body = body[:-1]
         if _shares_lines(body, [s for s in tree.body if s not in body]):
             continue  # `LIMIT = 5; y = f()`: the moved code is cut out by whole lines
         shows = bool(cell.outputs) or last is not None
-        if cell.execution_count is None and not shows:  # never run: it may print
+        if (cell.execution_count is None or not kept) and not shows:  # it may print
             shows = _may_print(body, own)
         found[index] = _Cell(index, facts, tree, body, imports, last, shows, header or "")
     return found
