@@ -39,7 +39,8 @@ from typing import Any
 
 import common  # benchmarks/common.py, next to this script
 
-from nbrefactor.api.extract import ExtractionResult, extract
+from nbrefactor.api.extract import extract
+from nbrefactor.api.results import ExtractionResult
 
 DEFAULT_SIZES = (50, 500, 5_000)
 #: A cell reads names defined in at most this many preceding cells (bounded fan-in).

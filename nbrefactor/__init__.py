@@ -23,7 +23,7 @@ _WHERE = {
     "DuplicateReport": "nbrefactor.api.check",
     "Edge": "nbrefactor.analysis.graph",
     "ExecutionFailed": "nbrefactor.errors",
-    "ExtractionResult": "nbrefactor.api.extract",
+    "ExtractionResult": "nbrefactor.api.results",
     "Location": "nbrefactor.notebook.model",
     "MaskedCell": "nbrefactor.notebook.magics",
     "NbrefactorError": "nbrefactor.errors",
@@ -96,7 +96,8 @@ if TYPE_CHECKING:
     from nbrefactor.analysis.facts import CellFacts, DefFacts, analyse_source
     from nbrefactor.analysis.graph import CellGraph, Edge, build_graph
     from nbrefactor.api.check import DuplicateReport, find_duplicates
-    from nbrefactor.api.extract import ExtractionResult, extract
+    from nbrefactor.api.extract import extract
+    from nbrefactor.api.results import ExtractionResult
     from nbrefactor.api.verify import verify
     from nbrefactor.config import Config, load_config
     from nbrefactor.diagnostics import Diagnostic

@@ -20,7 +20,7 @@ from nbrefactor.verification.execute import RunOptions
 from nbrefactor.verification.recording import CALLS, MAX_BYTES, RecordSettings
 
 if TYPE_CHECKING:  # the jobs are imported by the commands that run them
-    from nbrefactor.api.extract import ExtractionResult
+    from nbrefactor.api.results import ExtractionResult
     from nbrefactor.emit.project import Layout
 
 P = ParamSpec("P")

@@ -9,91 +9,29 @@ or applied all together.
 
 from __future__ import annotations
 
-import shutil
 import tempfile
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from nbrefactor.analysis.graph import build_graph
+from nbrefactor.api.proof import RunsChangedFiles, verify_extraction
+from nbrefactor.api.results import ExtractionResult, ExtractionRun
 from nbrefactor.diagnostics import CODES, Diagnostic
 from nbrefactor.emit.changes import NotebookFailed, NotebookSource, RenderOptions, render_changes
 from nbrefactor.emit.changeset import ChangeSet, current_content
 from nbrefactor.emit.merge import names_taken_in
 from nbrefactor.emit.project import Layout, Project, find_project, module_names, new_project
-from nbrefactor.emit.recorded_tests import RecordedTests, recorded_test_files
 from nbrefactor.errors import NbrefactorError, UsageError, combined
 from nbrefactor.fileio import resolved
 from nbrefactor.notebook.reader import read_notebook_text, read_source
 from nbrefactor.planning.observers import folder_listings
 from nbrefactor.planning.planner import plan_notebooks
-from nbrefactor.planning.units import COMMON_MODULE, BatchPlan, CommonModule, ExtractionPlan
+from nbrefactor.planning.units import COMMON_MODULE, BatchPlan
 from nbrefactor.verification.execute import RunOptions
 from nbrefactor.verification.imports import failing_imports
-from nbrefactor.verification.proof import (
-    Verification,
-    compare_rewrite,
-    folder_changes,
-    folder_state,
-    stage_package,
-)
-from nbrefactor.verification.recording import Recorder, Recording, RecordSettings
-from nbrefactor.verification.replay import failing_tests, pytest_missing
-
-
-@dataclass(frozen=True, slots=True)
-class ExtractionResult:
-    """What one ``extract`` call plans and the files it would change.
-
-    ``plans`` has one plan per notebook extracted, in the order given; ``common`` the
-    functions made of blocks copied across them; ``failed`` the errors of notebooks left
-    out of the run (each names its file). With verification, ``verifications`` has one
-    per rewritten notebook and ``recorded`` says what the recorded calls became (their
-    tests are in ``changes``).
-    """
-
-    plans: tuple[ExtractionPlan, ...]
-    common: CommonModule
-    project: Project
-    changes: ChangeSet
-    failed: tuple[NbrefactorError, ...] = ()
-    #: Per plan, the notebook read and where its rewritten version goes.
-    notebooks: tuple[tuple[Path, Path], ...] = ()
-    #: What the rewritten notebooks may show differently, that no plan can avoid.
-    warnings: tuple[Diagnostic, ...] = ()
-    verifications: tuple[Verification, ...] = ()
-    recorded: RecordedTests | None = None
-    #: What running the notebooks to verify them created, changed or removed in their
-    #: folders ("created data/out.csv"): their own doing, not nbrefactor's.
-    run_changes: tuple[str, ...] = ()
-
-    def rewritten(self, index: int) -> str | None:
-        """The rewritten text of the ``index``-th notebook; None when it is unchanged."""
-        target = self.notebooks[index][1]
-        for change in self.changes.changes:
-            if change.path == target and change.new != change.old and isinstance(change.new, str):
-                return change.new
-        return None
-
-    @property
-    def plan(self) -> ExtractionPlan:
-        """The first notebook's plan: the only one when extracting one notebook."""
-        return self.plans[0]
-
-    @property
-    def outputs_differ(self) -> bool:
-        """Whether verification found a notebook whose outputs changed."""
-        return not all(v.same for v in self.verifications)
-
-
-@dataclass(frozen=True, slots=True)
-class ExtractionRun:
-    """An ``extract`` of notebooks from one or more projects: one result per project
-    (in the order their first notebook was given), and the errors of the projects that
-    could not be extracted at all."""
-
-    results: tuple[ExtractionResult, ...] = ()
-    errors: tuple[NbrefactorError, ...] = ()
+from nbrefactor.verification.proof import stage_package
+from nbrefactor.verification.recording import RecordSettings
 
 
 def project_for(
@@ -346,143 +284,3 @@ def _check_not_imported(package: str, notebooks: Iterable[NotebookSource]) -> No
                 f"--package {package!r} is the name of a module {source.path} imports, "
                 "which the package would hide"
             )
-
-
-def verify_extraction(
-    result: ExtractionResult, options: RunOptions, record: RecordSettings | None = None
-) -> ExtractionResult:
-    """``result`` with the verification of every notebook it rewrites and, with
-    ``record``, the recorded calls' tests added to its changes. The package is staged
-    in a temporary folder; nothing of the user's is written.
-
-    Raises:
-        ExecutionFailed: the original does not run, or the refactored one cannot start.
-        NbrefactorError: the package cannot be staged, or pytest cannot run.
-    """
-    with tempfile.TemporaryDirectory(prefix="nbrefactor-verify-") as scratch:
-        work = Path(scratch)
-        project = result.project
-        package_root = stage_package(
-            project.import_root,
-            project.package,
-            ((c.path, c.new) for c in result.changes.changes if isinstance(c.new, str)),
-            work / "package",
-        )
-        recorder = Recorder(work / "calls", record) if record is not None else None
-        preamble = recorder.preamble(_moved_functions(result)) if recorder is not None else ""
-        # the notebooks may write files of their own: say which, nbrefactor wrote none
-        folders = {original.resolve().parent for original, _ in result.notebooks}
-        before = {folder: folder_state(folder) for folder in folders}
-        verifications = []
-        try:
-            for index, (plan, (original, _)) in enumerate(
-                zip(result.plans, result.notebooks, strict=True)
-            ):
-                text = result.rewritten(index)
-                if plan.empty or text is None:
-                    continue
-                verifications.append(
-                    compare_rewrite(
-                        original,
-                        text,
-                        options,
-                        label=f"its extraction into {project.package}",
-                        python_path=[package_root],
-                        preamble=preamble,
-                    )
-                )
-        except NbrefactorError as error:
-            changes = [line for f in sorted(folders) for line in folder_changes(f, before[f])]
-            if changes:
-                raise RunsChangedFiles(error, changes) from None
-            raise
-        run_changes = tuple(line for f in sorted(folders) for line in folder_changes(f, before[f]))
-        result = replace(result, verifications=tuple(verifications), run_changes=run_changes)
-        if recorder is None:
-            return result
-        recordings = recorder.recordings()
-        tests, recorded = _recorded_tests(recordings, result, package_root, work / "tests")
-    return replace(result, changes=result.changes + tests, recorded=recorded)
-
-
-class RunsChangedFiles(NbrefactorError):
-    """Verification failed (``error``), and running the notebooks left ``changes`` in
-    their folders: the user must know those are not nbrefactor's doing."""
-
-    def __init__(self, error: NbrefactorError, changes: Sequence[str]) -> None:
-        listed = "\n".join(f"  {line}" for line in changes)
-        super().__init__(
-            f"{error}; nbrefactor wrote nothing, but running the notebooks changed files "
-            f"of yours:\n{listed}",
-            exit_code=error.exit_code,
-        )
-        self.changes = tuple(changes)
-
-
-def _moved_functions(result: ExtractionResult) -> Mapping[str, Sequence[str]]:
-    """The functions the extraction moves, by the dotted name of their module."""
-    modules: dict[str, list[str]] = {}
-    for plan in result.plans:
-        if plan.exported:
-            modules.setdefault(plan.module, []).extend(plan.exported)
-    if result.common.functions:
-        modules[result.common.module] = list(result.common.exported)
-    return modules
-
-
-def _recorded_tests(
-    recordings: Sequence[Recording],
-    result: ExtractionResult,
-    package_root: Path,
-    staging: Path,
-) -> tuple[ChangeSet, RecordedTests]:
-    """Tests replaying ``recordings``, those that pass: each is run first from
-    ``staging`` (the project's test setting, beside the staged package ``package_root``),
-    and the ones that fail are left out."""
-    if not recordings:
-        return ChangeSet(), RecordedTests()
-    if pytest_missing():
-        problem = "pytest is not installed, so they could not be checked"
-        return ChangeSet(), RecordedTests(problem=problem)
-    project = result.project
-    _stage_test_setting(project, result.changes, staging)
-    tests_dir = staging / project.tests_dir.relative_to(project.root)
-    failed: set[str] = set()
-    for _ in range(2):  # the second run checks that what is left passes
-        staged = recorded_test_files(recordings, tests_dir, leave_out=failed)
-        for change in staged:
-            change.path.parent.mkdir(parents=True, exist_ok=True)
-            if isinstance(change.new, bytes):
-                change.path.write_bytes(change.new)
-            else:
-                change.path.write_text(change.new, encoding="utf-8")
-        modules = [c.path for c in staged if c.path.suffix == ".py"]
-        still = failing_tests(modules, cwd=staging, python_path=[package_root])
-        if not still:
-            break
-        if failed:
-            return ChangeSet(), RecordedTests(
-                problem=f"tests still fail after dropping: {', '.join(sorted(still))}"
-            )
-        failed = still
-        for change in staged:
-            change.path.unlink()
-    changes = recorded_test_files(recordings, project.tests_dir, leave_out=failed)
-    written = tuple(c.path for c in changes if c.path.suffix == ".py")
-    summary = RecordedTests(written, len(recordings) - len(failed), tuple(sorted(failed)))
-    return ChangeSet(tuple(changes)), summary
-
-
-def _stage_test_setting(project: Project, changes: ChangeSet, staging: Path) -> None:
-    """What pytest reads around a project's tests, as ``changes`` leave it, copied into
-    ``staging``: the project's pyproject.toml (its pytest settings) and the tests'
-    conftest.py."""
-    new = {change.path: change.new for change in changes.changes}
-    for path in (project.root / "pyproject.toml", project.tests_dir / "conftest.py"):
-        target = staging / path.relative_to(project.root)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        content = new.get(path)
-        if isinstance(content, str):
-            target.write_text(content, encoding="utf-8")
-        elif path.is_file():
-            shutil.copyfile(path, target)

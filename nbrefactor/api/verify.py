@@ -7,7 +7,8 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from nbrefactor.api.extract import extract, project_for, verify_extraction
+from nbrefactor.api.extract import extract, project_for
+from nbrefactor.api.proof import verify_extraction
 from nbrefactor.emit.project import find_project
 from nbrefactor.errors import NbrefactorError
 from nbrefactor.verification.execute import RunOptions
