@@ -168,7 +168,10 @@ class Transaction:
 
     def _begin(self) -> None:
         self.journal.parent.mkdir(parents=True, exist_ok=True)
-        handle = self.journal.open("x", encoding="utf-8")
+        # written and locked under another name, then renamed: another nbrefactor never
+        # sees a journal it could take for a dead run's (the lock stays with the file)
+        writing = self.journal.with_suffix(".writing")
+        handle = writing.open("x", encoding="utf-8")
         if _LOCKS:
             fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         json.dump(
@@ -185,6 +188,7 @@ class Transaction:
         )
         handle.flush()
         os.fsync(handle.fileno())
+        writing.replace(self.journal)
         _sync_folder(self.journal.parent)
         self._lock = handle
 
