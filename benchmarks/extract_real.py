@@ -17,7 +17,7 @@ REV``, the same runs use the nbrefactor of a git worktree of REV too, in the sam
 so the two can be compared on the same machine state (each notebook's original run is
 shared). Run from the repository root::
 
-    python benchmarks/extract_real.py /work/realcorpus --before 5863925 --jobs 2
+    python benchmarks/extract_real.py /work/realcorpus --before 5863925 --after HEAD --jobs 2
 
 Figures and the notebooks that broke are printed; ``--json FILE`` keeps every row.
 """
@@ -194,6 +194,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("corpus", type=Path, help="a folder of notebooks that run offline")
     parser.add_argument("--before", help="also measure the nbrefactor of this git revision")
+    parser.add_argument(
+        "--after",
+        help="measure this git revision instead of the checkout (which then may change "
+        "while a long run goes on)",
+    )
     parser.add_argument("--jobs", type=int, default=1, help="notebooks measured at once")
     parser.add_argument("--timeout", type=float, default=300, help="seconds a cell may run")
     parser.add_argument("--limit", type=int, help="measure the first N notebooks only")
@@ -201,24 +206,28 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     notebooks = notebooks_in(args.corpus)[: args.limit]
     with tempfile.TemporaryDirectory(prefix="nbr-real-trees-") as scratch:
-        trees = {"now": ROOT}
-        if args.before:
-            before = Path(scratch) / "before"
+        revisions = {"before": args.before, "now": args.after}
+        trees = {}
+        for name, revision in revisions.items():
+            if revision is None:
+                if name == "now":
+                    trees[name] = ROOT
+                continue
+            tree = Path(scratch) / name
             subprocess.run(
-                ["git", "worktree", "add", "--detach", "--quiet", str(before), args.before],
+                ["git", "worktree", "add", "--detach", "--quiet", str(tree), revision],
                 cwd=ROOT,
                 check=True,
             )
-            trees = {f"before ({args.before})": before, "now": ROOT}
+            trees[f"{name} ({revision})"] = tree
         try:
             rows = _measure_all(notebooks, args.corpus, trees, args.timeout, args.jobs)
         finally:
-            if args.before:
-                subprocess.run(
-                    ["git", "worktree", "remove", "--force", str(Path(scratch) / "before")],
-                    cwd=ROOT,
-                    check=False,
-                )
+            for tree in trees.values():
+                if tree != ROOT:
+                    subprocess.run(
+                        ["git", "worktree", "remove", "--force", str(tree)], cwd=ROOT, check=False
+                    )
     print(summary(rows, list(trees)))
     for row in rows:
         for tree, outcome in row.outcomes.items():
