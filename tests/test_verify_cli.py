@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from nbrefactor import cli
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, notebook_dict
 
 pytest.importorskip("nbclient")
 pytest.importorskip("ipykernel")
@@ -60,6 +60,25 @@ def test_verify_compares_a_notebook_with_its_extraction(work: Path) -> None:
     assert report["cells"] > 10
     written = set(snapshot(work)) - set(before)
     assert all(name.startswith("data/") for name in written)  # only what the notebook writes
+
+
+def test_the_project_puts_only_its_package_before_the_notebooks_own_modules(
+    work: Path, write_notebook: Write
+) -> None:
+    """A flat project whose root holds a `helpers` module, and a notebook in a folder of
+    it importing its own helpers.py: the refactored run imported the root's (its folder
+    went on PYTHONPATH, before the notebook's folder)."""
+    (work / "pyproject.toml").write_text('[tool.nbrefactor]\npackage = "pkg"\n')
+    (work / "pkg").mkdir()
+    (work / "pkg/__init__.py").write_text("")
+    (work / "helpers.py").write_text("WHO = 'the root'\n")
+    (work / "nbs").mkdir()
+    (work / "nbs/helpers.py").write_text("WHO = 'the notebook folder'\n")
+    notebook = work / "nbs/nb.ipynb"
+    notebook.write_text(json.dumps(notebook_dict("import helpers\nprint(helpers.WHO)")))
+    code, out, err = run("verify", "nbs/nb.ipynb", "nbs/nb.ipynb")
+    assert code == 0, out + err
+    assert "same outputs" in out
 
 
 def test_a_broken_refactoring_is_a_difference(

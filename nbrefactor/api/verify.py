@@ -9,10 +9,10 @@ from pathlib import Path
 
 from nbrefactor.api.extract import extract, project_for
 from nbrefactor.api.proof import verify_extraction
-from nbrefactor.emit.project import find_project
+from nbrefactor.emit.project import Project, find_project
 from nbrefactor.errors import NbrefactorError
 from nbrefactor.verification.execute import RunOptions
-from nbrefactor.verification.proof import Verification, compare_files
+from nbrefactor.verification.proof import Verification, compare_files, expose_package
 
 
 def verify(
@@ -41,10 +41,14 @@ def verify(
     if refactored is not None:
         refactored = Path(refactored)
         if folder is not None:  # the user named it: it must be a project
-            python_path = [find_project(folder).import_root]
+            project: Project | None = find_project(folder)
         else:
-            python_path = _project_path(refactored)
-        return [compare_files(original, refactored, options, python_path=python_path)]
+            project = _project_of(refactored)
+        with tempfile.TemporaryDirectory(prefix="nbrefactor-package-") as scratch:
+            python_path = []
+            if project is not None:  # the package alone: not what sits beside it
+                python_path = [expose_package(project.import_root, project.package, Path(scratch))]
+            return [compare_files(original, refactored, options, python_path=python_path)]
     with tempfile.TemporaryDirectory(prefix="nbrefactor-project-") as scratch:
         if folder is None and package is None:
             try:
@@ -57,11 +61,9 @@ def verify(
         return list(verify_extraction(result, options).verifications)
 
 
-def _project_path(notebook: Path) -> list[Path]:
-    """Where the package of the project ``notebook`` is in gets imported from (so it
-    need not be installed); nothing when it is in no project."""
+def _project_of(notebook: Path) -> Project | None:
+    """The project ``notebook`` is in, whose package it may import; None outside one."""
     try:
-        project = find_project(notebook)
+        return find_project(notebook)
     except NbrefactorError:
-        return []
-    return [project.import_root]
+        return None

@@ -180,6 +180,19 @@ def compare_rewrite(
     return Verification(original, label, len(before), compare_runs(before, after))
 
 
+def expose_package(import_root: Path, package: str, folder: Path) -> Path:
+    """A folder to put on ``PYTHONPATH`` that holds the top-level package of ``package``
+    (a link to it, in ``folder``) and nothing else: the folder it is imported from may
+    hold modules that would hide the notebook's own (a ``helpers/`` beside
+    ``helpers.py``), since ``PYTHONPATH`` comes before the notebook's folder."""
+    top = package.split(".")[0]
+    try:
+        (folder / top).symlink_to(import_root.resolve() / top, target_is_directory=True)
+    except OSError:  # no symbolic links here: a copy does too
+        return stage_package(import_root, package, (), folder)
+    return folder
+
+
 def stage_package(
     import_root: Path, package: str, files: Iterable[tuple[Path, str]], folder: Path
 ) -> Path:
