@@ -13,6 +13,8 @@ an **internal error** when it exits 123, when the runner caught an exception oth
 ``SystemExit``, or when a traceback appears in its output (and not in the notebook).
 Reported apart: entry points slower than ``--slow`` or killed after ``--timeout``
 seconds, an ``extract --dry-run`` that wrote a file, warnings that reached the user.
+Each entry point runs with the stack room of a real ``nbrefactor`` process (Hypothesis
+raises the recursion limit, which would hide the crashes deep nesting causes).
 
 What is generated: nbformat 4 JSON with and without cell ids, sources as strings or lists
 of lines, every kind of output, execution counts in and out of order, markdown and raw
@@ -28,7 +30,10 @@ seed made from ``--seed`` and the batch number, shared out between ``--jobs`` pr
 the same arguments give the same notebooks. Each distinct internal error (exception class
 and innermost nbrefactor frame) is then shrunk: its batch is replayed up to the notebook
 that showed it, and Hypothesis shrinks that one through the same entry point for at most
-``--shrink-seconds``. What is written to ``--out``::
+``--shrink-seconds``; the minimal notebook is then run once more as a user would, in a
+fresh process without ``--debug`` and with the code as it is by then (the summary says
+whether it still exits 123: code edited during a run can make a finding stale). What is
+written to ``--out``::
 
     summary.json                      the figures printed, as JSON
     bug-01-<Exception>-<function>/    nb.ipynb (or nb.py, nb.md): the minimal notebook,
@@ -53,10 +58,12 @@ import contextlib
 import dataclasses
 import functools
 import hashlib
+import importlib
 import io
 import json
 import multiprocessing
 import os
+import pkgutil
 import re
 import shutil
 import signal
@@ -583,7 +590,8 @@ BROKEN = (
     "x = 0777", "é = 1\nprint(é)", "ﬁle = 1\nprint(file)", "print(f'{x!z}')",
     "case = 1\nmatch = 2\n_ = case + match", "a = [\n", "\\", "x = 1 \\",
     "def f[T](x: T) -> T: return x", "with (open('a') as f, open('b') as g): pass",
-    "x = 1\r\ny = 2\rz = 3", "if True:\n    pass\n  else:\n    pass", "def f():\n    global f\n    f = 1",
+    "x = 1\r\ny = 2\rz = 3", "if True:\n    pass\n  else:\n    pass",
+    "def f():\n    global f\n    f = 1",
 )
 DAMAGE_INSERTS = ("(", ":", ")", "'", '"""', "\t", "\n  ", "%", "!", "\\\n")
 TEXT_PIECES = (
@@ -688,8 +696,16 @@ PASTE_LINES = (
 )
 PASTE_NAMES = ("df", "sales", "frame", "result", "summary", "totals", "vals", "avg", "row", "k")
 FIRST_COPY = {
-    **{"a": "df", "b": "summary", "c": "big", "d": "avg", "e": "i"},
-    **{"s1": "sales.csv", "s2": "price", "s3": "region", "n1": 5, "n2": 100},
+    "a": "df",
+    "b": "summary",
+    "c": "big",
+    "d": "avg",
+    "e": "i",
+    "s1": "sales.csv",
+    "s2": "price",
+    "s3": "region",
+    "n1": 5,
+    "n2": 100,
 }
 
 
@@ -719,6 +735,7 @@ class PastedBlock:
 @st.composite
 def pasted_blocks(draw: st.DrawFn) -> PastedBlock:
     lines = tuple(number(draw, 0, len(PASTE_LINES) - 1) for _ in range(number(draw, 3, 8)))
+    copies: list[tuple[tuple[tuple[str, Any], ...], int | None, bool]]
     copies = [(tuple(FIRST_COPY.items()), None, False)]
     for _ in range(number(draw, 1, 3)):
         values = dict(FIRST_COPY)
@@ -738,17 +755,17 @@ def pasted_blocks(draw: st.DrawFn) -> PastedBlock:
 @st.composite
 def code_sources(draw: st.DrawFn) -> str:
     """The source of one code cell, from any generator above but hypothesmith's."""
-    kind = number(draw, 0, 12)
-    if kind <= 4:
+    kind = number(draw, 0, 39)
+    if kind < 16:
         return draw(PYTHON_CELLS)
-    if kind <= 7:
+    if kind < 26:
         return draw(IPYTHON_CELLS)
-    if kind <= 9:
+    if kind < 33:
         return draw(BROKEN_CELLS)
-    if kind == 10:
+    if kind < 37:
         return draw(RANDOM_TEXT_CELLS)
-    if kind == 11:
-        return draw(EXTREME_CELLS)
+    if kind < 39:
+        return draw(EXTREME_CELLS)  # slow to run: one cell in 20
     return ""
 
 
@@ -854,9 +871,17 @@ def outputs(draw: st.DrawFn, count: int | None) -> list[dict[str, Any]]:
             name = pick(draw, ("stdout", "stderr"))
             found.append({"output_type": "stream", "name": name, "text": as_lines(draw, text)})
         elif kind == 1:
-            data = {"text/plain": as_lines(draw, text or "0"), "text/html": ["<table>\n", "</table>"]}
+            data: dict[str, Any] = {
+                "text/plain": as_lines(draw, text or "0"),
+                "text/html": ["<table>\n", "</table>"],
+            }
             found.append(
-                {"output_type": "execute_result", "execution_count": count, "metadata": {}, "data": data}
+                {
+                    "output_type": "execute_result",
+                    "execution_count": count,
+                    "metadata": {},
+                    "data": data,
+                }
             )
         elif kind == 2:
             data = {
@@ -865,9 +890,17 @@ def outputs(draw: st.DrawFn, count: int | None) -> list[dict[str, Any]]:
             }
             found.append({"output_type": "display_data", "metadata": {}, "data": data})
         elif kind == 3:
-            lines = ["\x1b[0;31m------------------------\x1b[0m", "\x1b[0;31mKeyError\x1b[0m: 'price'"]
+            lines = [
+                "\x1b[0;31m------------------------\x1b[0m",
+                "\x1b[0;31mKeyError\x1b[0m: 'price'",
+            ]
             found.append(
-                {"output_type": "error", "ename": "KeyError", "evalue": "'price'", "traceback": lines}
+                {
+                    "output_type": "error",
+                    "ename": "KeyError",
+                    "evalue": "'price'",
+                    "traceback": lines,
+                }
             )
         elif kind == 4:
             data = {
@@ -879,7 +912,12 @@ def outputs(draw: st.DrawFn, count: int | None) -> list[dict[str, Any]]:
         else:
             transient = {"display_id": "x"}
             found.append(
-                {"output_type": "update_display_data", "data": {}, "metadata": {}, "transient": transient}
+                {
+                    "output_type": "update_display_data",
+                    "data": {},
+                    "metadata": {},
+                    "transient": transient,
+                }
             )
     return found
 
@@ -918,7 +956,12 @@ def notebook_documents(draw: st.DrawFn, cells: list[tuple[str, str]]) -> dict[st
             cell["attachments"] = {"image.png": {"image/png": "iVBORw0KGgo="}}
         built.append(cell)
     minor = 5 if ids in ("all", "duplicate") else pick(draw, (4, 5, 2, 0))
-    return {"cells": built, "metadata": draw(notebook_metadata()), "nbformat": 4, "nbformat_minor": minor}
+    return {
+        "cells": built,
+        "metadata": draw(notebook_metadata()),
+        "nbformat": 4,
+        "nbformat_minor": minor,
+    }
 
 
 def to_json(document: Any, indent_by: int | None = 1, ascii_only: bool = True) -> bytes:
@@ -942,14 +985,18 @@ def serialized(draw: st.DrawFn, document: Any) -> bytes:
 # -- corrupted documents ---------------------------------------------------------------------
 
 # fmt: off
-WRONG_VALUES = (
+WRONG_VALUES: tuple[Any, ...] = (
     None, 0, 1, -1, 3.5, True, False, "", "x", "4", [], [1, "a"], [None], {}, {"a": 1}, [[]],
     {"cells": []}, ["line\n", 3], float("nan"), 10**30, "\ud800", {"": None}, [{}],
 )
-NBFORMATS = (3, 5, "4", 4.0, None, 2, -4, True, [4], 4.5, 1e400)
-BAD_KERNELSPECS = ("python3", ["python"], None, {"language": ["python"]}, {"language": 3},
-                   {"name": {}}, {}, {"language": {"name": "python"}})
-BAD_LANGUAGE_INFOS = ("python", None, {"name": None}, [1], {"name": 3.11}, {"name": ["python"]})
+NBFORMATS: tuple[Any, ...] = (3, 5, "4", 4.0, None, 2, -4, True, [4], 4.5, 1e400)
+BAD_KERNELSPECS: tuple[Any, ...] = (
+    "python3", ["python"], None, {"language": ["python"]}, {"language": 3}, {"name": {}}, {},
+    {"language": {"name": "python"}},
+)
+BAD_LANGUAGE_INFOS: tuple[Any, ...] = (
+    "python", None, {"name": None}, [1], {"name": 3.11}, {"name": ["python"]},
+)
 RENAMED_KEYS = ("Cells", "source ", "output_type", "id", "extra", "worksheets", "")
 # fmt: on
 
@@ -1029,14 +1076,20 @@ def nbformat3(draw: st.DrawFn, document: dict[str, Any]) -> dict[str, Any]:
         worksheets = pick(draw, ({"cells": cells}, [1], [{"cells": 3}], "ws", None, [None]))
     elif damage == 2 and cells:
         cells[0] = pick(draw, ("cell", 3, None, {"cell_type": "heading", "level": "x"}))
-    return {"metadata": {"name": "old"}, "nbformat": 3, "nbformat_minor": 0, "worksheets": worksheets}
+    return {
+        "metadata": {"name": "old"},
+        "nbformat": 3,
+        "nbformat_minor": 0,
+        "worksheets": worksheets,
+    }
 
 
 # fmt: off
 BAD_BYTES = (b"\xff", b"\xc3(", b"\x80", b"\xed\xa0\x80", b"\x00", b"\xef\xbb\xbf")
 WHOLE_FILES = (
     b"", b" \n", b"null", b"[]", b"{}", b"\xef\xbb\xbf", b'{"nbformat": 4}',
-    b"\xef\xbb\xbf\xef\xbb\xbf{}", b"\x00\x00", b'{"nbformat": 4, "nbformat_minor": 5, "cells": {}}',
+    b"\xef\xbb\xbf\xef\xbb\xbf{}", b"\x00\x00",
+    b'{"nbformat": 4, "nbformat_minor": 5, "cells": {}}',
 )
 TRAILERS = (b"\n{}", b"garbage", b"\x00", b"]", b"\n\n\n")
 # fmt: on
@@ -1218,7 +1271,10 @@ ENTRY_POINTS = ("graph", "graph-json", "check", "check-folder", "extract", "hook
 #: The entry point a crash is shrunk through: the cheapest that shows it.
 SHRINK_ORDER = ("graph", "graph-json", "check", "check-folder", "hook", "extract")
 TRACEBACK = "Traceback (most recent call last)"
-FRAME = re.compile(r'^  File "(?P<file>.+)", line (?P<line>\d+), in (?P<function>.+)$', re.MULTILINE)
+_COMPREHENSION = re.compile(r"<(listcomp|setcomp|dictcomp|genexpr)>")
+FRAME = re.compile(
+    r'^  File "(?P<file>.+)", line (?P<line>\d+), in (?P<function>.+)$', re.MULTILINE
+)
 
 
 class EntryPointTimeout(BaseException):
@@ -1249,9 +1305,11 @@ class Outcome:
 
     @property
     def frame(self) -> str:
-        """The innermost nbrefactor frame: ``nbrefactor/x.py:12 in f``."""
-        own = [f for f in frames_of(self.traceback) if f[0].startswith("nbrefactor/")]
-        file, line, function = (own or frames_of(self.traceback) or [("?", "?", "?")])[-1]
+        """The innermost nbrefactor frame, comprehensions left out (Python 3.12 inlines
+        them): ``nbrefactor/x.py:12 in f``."""
+        frames = [f for f in frames_of(self.traceback) if not _COMPREHENSION.match(f[2])]
+        own = [f for f in frames if f[0].startswith("nbrefactor/")]
+        file, line, function = (own or frames or [("?", "?", "?")])[-1]
         return f"{file}:{line} in {function}"
 
     @property
@@ -1264,7 +1322,15 @@ class Outcome:
             return exception, self.frame
         own = [(f, fn) for f, _, fn in frames_of(self.traceback) if f.startswith("nbrefactor/")]
         repeated = sorted(f"{f} in {fn}" for (f, fn), n in Counter(own).items() if n >= 3)
-        return exception, " / ".join(repeated) or self.frame.split(":")[0]
+        file, _, function = self.frame.partition(" in ")
+        return exception, " / ".join(repeated) or f"{file.split(':')[0]} in {function}"
+
+    @property
+    def site(self) -> tuple[str, str]:
+        """:attr:`bug` without line numbers: what a test can name that stays true while
+        the code around the bug changes."""
+        exception, where = self.bug
+        return exception, re.sub(r":\d+ in ", " in ", where)
 
 
 def short_path(file: str) -> str:
@@ -1307,6 +1373,29 @@ def alarm(seconds: float) -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+#: CPython's default recursion limit: what ``nbrefactor`` on the command line runs with.
+RECURSION_LIMIT = 1000
+
+
+@contextlib.contextmanager
+def real_stack() -> Iterator[None]:
+    """Give the code run here the stack room a real ``nbrefactor`` process has.
+
+    Hypothesis raises the recursion limit while a test runs; left so, a RecursionError
+    that the command hits on a deeply nested notebook would go unseen (or show as a slow
+    run). The frames below this one (Hypothesis, pytest) are not counted against it.
+    """
+    depth, frame = 0, sys._getframe()
+    while frame.f_back is not None:
+        depth, frame = depth + 1, frame.f_back
+    previous = sys.getrecursionlimit()
+    sys.setrecursionlimit(depth + RECURSION_LIMIT)
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(previous)
 
 
 @contextlib.contextmanager
@@ -1364,7 +1453,15 @@ class Pipeline:
             "graph-json": ["graph", notebook, "--format", "json"],
             "check": ["check", notebook, "--no-cache"],
             "check-folder": ["check", str(self.case_dir / "folder"), "--no-cache"],
-            "extract": ["extract", notebook, "--dry-run", "--project-dir", project, "--package", "pkg"],
+            "extract": [
+                "extract",
+                notebook,
+                "--dry-run",
+                "--project-dir",
+                project,
+                "--package",
+                "pkg",
+            ],
         }[entry]
 
     def run_entry(self, case: Case, entry: str, *, debug: bool = False) -> Outcome:
@@ -1375,9 +1472,15 @@ class Pipeline:
         arguments = self.arguments(case, entry)
         started = time.perf_counter()
         try:
-            with alarm(self.timeout), warnings.catch_warnings(record=True) as caught:
+            with (
+                alarm(self.timeout),
+                warnings.catch_warnings(record=True) as caught,
+                real_stack(),
+            ):
                 warnings.simplefilter("always")
-                result = self.runner.invoke(cli.main, ["--debug", *arguments] if debug else arguments)
+                result = self.runner.invoke(
+                    cli.main, ["--debug", *arguments] if debug else arguments
+                )
         except EntryPointTimeout:
             return Outcome(entry, None, False, time.perf_counter() - started)
         seconds = time.perf_counter() - started
@@ -1389,7 +1492,8 @@ class Pipeline:
             return Outcome(entry, result.exit_code, False, seconds, wrote=wrote, warnings=seen)
         text = _traceback(result)
         if not text and not debug:  # the handler printed one line: rerun for the traceback
-            text = _traceback(self.runner.invoke(cli.main, ["--debug", *arguments]))
+            with real_stack():
+                text = _traceback(self.runner.invoke(cli.main, ["--debug", *arguments]))
         return Outcome(entry, result.exit_code, True, seconds, text or result.output, wrote, seen)
 
     def _dry_run_writes(self, case: Case) -> tuple[str, ...]:
@@ -1419,6 +1523,7 @@ class Pipeline:
                 working_directory(self.repo),
                 contextlib.redirect_stdout(out),
                 contextlib.redirect_stderr(err),
+                real_stack(),
             ):
                 warnings.simplefilter("always")
                 code = duplicates_hook.main([case.name, "--no-cache"])
@@ -1462,9 +1567,10 @@ class Found:
 @dataclass
 class BatchReport:
     examples: int = 0
+    cpu_seconds: float = 0.0
     kinds: Counter[str] = field(default_factory=Counter)
     exit_codes: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
-    seconds: Counter[str] = field(default_factory=Counter)
+    seconds: dict[str, float] = field(default_factory=lambda: defaultdict(float))
     slowest: dict[str, Found] = field(default_factory=dict)
     errors: list[Found] = field(default_factory=list)
     timeouts: list[Found] = field(default_factory=list)
@@ -1489,10 +1595,12 @@ class BatchReport:
 
     def merge(self, other: BatchReport) -> None:
         self.examples += other.examples
+        self.cpu_seconds += other.cpu_seconds
         self.kinds.update(other.kinds)
         for entry, codes in other.exit_codes.items():
             self.exit_codes[entry].update(codes)
-        self.seconds.update(other.seconds)
+        for entry, seconds in other.seconds.items():
+            self.seconds[entry] += seconds
         for entry, found in other.slowest.items():
             slowest = self.slowest.get(entry)
             if slowest is None or found.outcome.seconds > slowest.outcome.seconds:
@@ -1524,6 +1632,33 @@ def fuzz_settings(examples: int, phases: Sequence[Phase]) -> settings:
 _PIPELINE: Pipeline | None = None  # one per process
 
 
+@functools.cache
+def import_everything() -> None:
+    """Import every nbrefactor module, and what reading a text notebook imports, before
+    generating anything.
+
+    Hypothesis mixes constants found in the local modules loaded so far (nbrefactor's,
+    here) into what it draws; a module nbrefactor imports lazily halfway through a batch
+    would change what a seed generates, and a replay would not come back to the same
+    notebook. jupytext's first import also takes seconds (jsonschema's format checkers
+    build a grammar), which would otherwise be blamed on the first text notebook.
+    """
+    import nbrefactor
+
+    for module in pkgutil.walk_packages(nbrefactor.__path__, "nbrefactor."):
+        with contextlib.suppress(Exception):  # an optional dependency may be missing
+            importlib.import_module(module.name)
+    for name in ("jupytext", "nbformat", "libcst"):
+        with contextlib.suppress(Exception):
+            importlib.import_module(name)
+    # Read the constants now, once: Hypothesis reads them from the source files, which
+    # may have been edited by the time a replay runs.
+    with contextlib.suppress(Exception):
+        from hypothesis.internal.conjecture import providers
+
+        providers._get_local_constants()
+
+
 def process_pipeline(root: Path, timeout: float) -> Pipeline:
     global _PIPELINE
     if _PIPELINE is None:
@@ -1544,6 +1679,7 @@ class BatchJob:
 
 def run_batch(job: BatchJob) -> BatchReport:
     """One Hypothesis run of ``job.examples`` cases through the entry points."""
+    import_everything()
     pipeline = process_pipeline(job.root, job.timeout)
     report = BatchReport()
 
@@ -1557,9 +1693,11 @@ def run_batch(job: BatchJob) -> BatchReport:
         for outcome in pipeline.run(case, job.entries):
             report.add(Found(outcome, case, job.batch, index))
 
+    cpu = time.process_time()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SyntaxWarning)  # hypothesmith compiles odd code
         fuzz()
+    report.cpu_seconds = time.process_time() - cpu
     return report
 
 
@@ -1570,6 +1708,12 @@ class ShrinkJob:
     examples: int
     root: Path
     seconds: float
+
+
+class ShrinkingTimeUp(KeyboardInterrupt):
+    """Stops Hypothesis at once (it re-raises KeyboardInterrupt, where it would go on
+    trying candidates that are all rejected). Raised by the replay itself, between runs
+    of nbrefactor, never inside one: nbrefactor turns Ctrl-C into exit 130."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -1583,10 +1727,10 @@ def shrink(job: ShrinkJob) -> Shrunk:
     """Replay the batch that found ``job.found`` up to its case, then let Hypothesis shrink
     that case, keeping the cases that fail the same way (:attr:`Outcome.bug`) through
     the same entry point, for at most ``job.seconds``."""
+    import_everything()
     found = job.found
     pipeline = process_pipeline(job.root, 0.0)
     state: dict[str, Any] = {"calls": 0, "start": None, "best": None, "replayed": False, "runs": 0}
-    failing: set[str] = set()
 
     @hypothesis_seed(batch_seed(job.seed, found.batch))
     @fuzz_settings(job.examples, [Phase.generate, Phase.shrink])
@@ -1601,20 +1745,19 @@ def shrink(job: ShrinkJob) -> Shrunk:
             state["replayed"] = case.digest == found.case.digest
         if not state["replayed"]:
             return
-        if case.digest not in failing and time.monotonic() - state["start"] > job.seconds:
-            return  # out of time: nothing new fails, so the shrinker stops
+        if time.monotonic() - state["start"] > job.seconds:
+            raise ShrinkingTimeUp
         state["runs"] += 1
         pipeline.write(case)
         outcome = pipeline.run_entry(case, found.outcome.entry, debug=True)
         if not outcome.internal or outcome.bug != found.outcome.bug:
             return
-        failing.add(case.digest)
         best = state["best"]
         if best is None or case.size <= best.size:
             state["best"] = case
         raise AssertionError("the same internal error")
 
-    with warnings.catch_warnings(), contextlib.suppress(Exception):
+    with warnings.catch_warnings(), contextlib.suppress(Exception, ShrinkingTimeUp):
         warnings.simplefilter("ignore")
         replay()
     return Shrunk(state["best"], state["replayed"], state["runs"])
@@ -1634,7 +1777,9 @@ REPRODUCE = {
 }
 
 
-def write_reproducer(folder: Path, found: Found, minimal: Case | None, entries: Sequence[str]) -> Path:
+def write_reproducer(
+    folder: Path, found: Found, minimal: Case | None, entries: Sequence[str]
+) -> Path:
     """The files of one finding; returns the path of the (minimal) notebook."""
     shutil.rmtree(folder, ignore_errors=True)
     (folder / "original").mkdir(parents=True)
@@ -1650,11 +1795,32 @@ def write_reproducer(folder: Path, found: Found, minimal: Case | None, entries: 
     return folder / case.name
 
 
+def confirm(path: Path, entry: str) -> int | None:
+    """Run the reproducer ``path`` through ``entry`` as a user would: in a fresh process,
+    without ``--debug``, with the code as it is now (it may have changed during the run).
+    The exit code (123: the bug is there); None when it could not be run."""
+    command = REPRODUCE[entry].format(nb=path.name).replace("--debug ", "")
+    bin_dir = Path(sys.executable).parent  # where the venv's nbrefactor commands are
+    env = {**git_env(), "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"}
+    with tempfile.TemporaryDirectory() as scratch:
+        for name in (path.name, "partner.ipynb"):
+            shutil.copy(path.parent / name, scratch)
+        try:
+            done = subprocess.run(
+                ["sh", "-c", command], cwd=scratch, env=env, capture_output=True, timeout=600
+            )
+        except (OSError, subprocess.SubprocessError):
+            return None
+    return done.returncode
+
+
 def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.]+", "-", text).strip("-")[:40]
 
 
-def _pool_map(jobs: int, function: Callable[[Any], T], items: Sequence[Any], progress: Callable[[T], None]) -> list[T]:
+def _pool_map(
+    jobs: int, function: Callable[[Any], T], items: Sequence[Any], progress: Callable[[T], None]
+) -> list[T]:
     results: list[T] = []
     if jobs <= 1 or len(items) <= 1:
         for item in items:
@@ -1695,11 +1861,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("git not found: the hook is not run", file=sys.stderr)
         entries = tuple(e for e in entries if e != "hook")
     args.out.mkdir(parents=True, exist_ok=True)
+    import_everything()  # once, before the worker processes are forked
     root = Path(tempfile.mkdtemp(prefix="nbrefactor-fuzz-work-"))
     started = time.perf_counter()
     sizes = [args.batch] * (args.examples // args.batch) + [args.examples % args.batch]
     sizes = [size for size in sizes if size]
-    batches = [BatchJob(args.seed, n, size, root, entries, args.timeout) for n, size in enumerate(sizes)]
+    batches = [
+        BatchJob(args.seed, n, size, root, entries, args.timeout) for n, size in enumerate(sizes)
+    ]
     report = BatchReport()
 
     def progress(batch: BatchReport) -> None:
@@ -1720,15 +1889,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         firsts = []
         for seen in bugs.values():
             entry = next(e for e in SHRINK_ORDER if any(f.outcome.entry == e for f in seen))
-            firsts.append(min((f for f in seen if f.outcome.entry == entry), key=lambda f: (f.batch, f.index)))
+            firsts.append(
+                min((f for f in seen if f.outcome.entry == entry), key=lambda f: (f.batch, f.index))
+            )
         jobs = [ShrinkJob(args.seed, f, sizes[f.batch], root, args.shrink_seconds) for f in firsts]
         if jobs:
             print(f"shrinking {len(jobs)} distinct internal errors", file=sys.stderr, flush=True)
         shrunk = _pool_map(args.jobs, shrink, jobs, lambda _: None)
     finally:
         shutil.rmtree(root, ignore_errors=True)
-    seconds = {"fuzzing": round(fuzz_seconds, 1), "total": round(time.perf_counter() - started, 1)}
-    summary = summarise(args, entries, report, bugs, list(zip(firsts, shrunk, strict=True)), seconds)
+    seconds = {
+        "fuzzing": round(fuzz_seconds, 1),
+        "fuzzing_cpu": round(report.cpu_seconds, 1),
+        "total": round(time.perf_counter() - started, 1),
+    }
+    summary = summarise(
+        args, entries, report, bugs, list(zip(firsts, shrunk, strict=True)), seconds
+    )
     (args.out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(summary, indent=2) if args.json else render(summary))
     return 1 if bugs else 0
@@ -1752,19 +1929,25 @@ def summarise(
         by_entry = Counter(f.outcome.entry for f in seen)
         exception, function = found.outcome.bug[0], found.outcome.frame.rsplit(" in ", 1)[-1]
         folder = args.out / f"bug-{number_:02d}-{_slug(exception)}-{_slug(function)}"
-        path = write_reproducer(folder, found, result.case, sorted(by_entry, key=ENTRY_POINTS.index))
+        path = write_reproducer(
+            folder, found, result.case, sorted(by_entry, key=ENTRY_POINTS.index)
+        )
         errors.append(
             {
                 "exception": found.outcome.exception,
                 "where": found.outcome.bug[1],
-                "last_frames": [f"{f}:{n} in {fn}" for f, n, fn in frames_of(found.outcome.traceback)[-4:]],
+                "last_frames": [
+                    f"{f}:{n} in {fn}" for f, n, fn in frames_of(found.outcome.traceback)[-4:]
+                ],
                 "entry_points": {e: by_entry[e] for e in ENTRY_POINTS if e in by_entry},
                 "notebooks": len({(f.batch, f.index) for f in seen}),
                 "first_seen": {"batch": found.batch, "index": found.index, "kind": found.case.kind},
                 "shrunk": result.case is not None and result.case.size < found.case.size,
                 "replayed": result.replayed,
+                "shrink_runs": result.runs,
                 "bytes": {"original": found.case.size, "minimal": (result.case or found.case).size},
                 "reproducer": str(path),
+                "exit_code_now": confirm(path, found.outcome.entry),
             }
         )
     slow = {}
@@ -1776,19 +1959,25 @@ def summarise(
     for number_, found in enumerate(report.timeouts, start=1):
         folder = args.out / f"timeout-{number_:02d}-{found.outcome.entry}"
         path = write_reproducer(folder, found, None, [found.outcome.entry])
-        timeouts.append({"entry_point": found.outcome.entry, "kind": found.case.kind, "reproducer": str(path)})
+        timeouts.append(
+            {"entry_point": found.outcome.entry, "kind": found.case.kind, "reproducer": str(path)}
+        )
     return {
         "examples": report.examples,
         "seed": args.seed,
         "jobs": args.jobs,
         "seconds": seconds,
         "kinds": dict(sorted(report.kinds.items())),
-        "exit_codes": {e: dict(sorted(report.exit_codes[e].items(), key=_code_order)) for e in entries},
+        "exit_codes": {
+            e: dict(sorted(report.exit_codes[e].items(), key=_code_order)) for e in entries
+        },
         "entry_point_seconds": {e: round(report.seconds[e], 1) for e in entries},
         "internal_errors": errors,
         "slow": slow,
         "timeouts": timeouts,
-        "dry_run_writes": [{"wrote": list(f.outcome.wrote), "kind": f.case.kind} for f in report.dry_run_writes],
+        "dry_run_writes": [
+            {"wrote": list(f.outcome.wrote), "kind": f.case.kind} for f in report.dry_run_writes
+        ],
         "warnings": dict(report.warnings.most_common(20)),
     }
 
@@ -1802,7 +1991,8 @@ def render(summary: dict[str, Any]) -> str:
     seconds = summary["seconds"]
     lines = [
         f"nbrefactor fuzz: {summary['examples']} notebooks generated (seed {summary['seed']}, "
-        f"{summary['jobs']} jobs) in {seconds['fuzzing']} s, {seconds['total']} s with shrinking",
+        f"{summary['jobs']} jobs) in {seconds['fuzzing']} s ({seconds['fuzzing_cpu']} s of CPU), "
+        f"{seconds['total']} s with shrinking",
         "notebooks under test: " + ", ".join(f"{k} {n}" for k, n in summary["kinds"].items()),
         "exit codes per entry point (and the time spent in it):",
     ]
@@ -1816,8 +2006,17 @@ def render(summary: dict[str, Any]) -> str:
         lines.append(f"  {n}. {bug['exception'][:200]}")
         lines.append(f"     at {bug['where']} ({bug['notebooks']} notebooks; runs: {through})")
         lines += [f"       {frame}" for frame in bug["last_frames"]]
-        state = "shrunk" if bug["shrunk"] else "not shrunk" if bug["replayed"] else "not replayed"
-        lines.append(f"     reproducer ({state}, {bug['bytes']['minimal']} bytes): {bug['reproducer']}")
+        state = "not replayed"
+        if bug["replayed"]:
+            state = f"{'shrunk' if bug['shrunk'] else 'not shrunk'} in {bug['shrink_runs']} runs"
+        lines.append(
+            f"     reproducer ({state}, {bug['bytes']['minimal']} bytes): {bug['reproducer']}"
+        )
+        now = bug["exit_code_now"]
+        lines.append(
+            "     in a fresh process with the code as it is now: "
+            + ("exits 123" if now == INTERNAL_ERROR else f"exits {now}: NOT reproduced")
+        )
     for entry, slow in summary["slow"].items():
         lines.append(f"slowest {entry}: {slow['seconds']} s: {slow['reproducer']}")
     for timeout in summary["timeouts"]:
