@@ -202,9 +202,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=1, help="notebooks measured at once")
     parser.add_argument("--timeout", type=float, default=300, help="seconds a cell may run")
     parser.add_argument("--limit", type=int, help="measure the first N notebooks only")
+    parser.add_argument(
+        "--only",
+        type=Path,
+        help="measure only the notebooks this file lists, one path a line (relative to the "
+        "corpus; text after a tab is ignored, so a corpus's MANIFEST.tsv column works)",
+    )
     parser.add_argument("--json", type=Path, help="write every row to this file")
     args = parser.parse_args(argv)
-    notebooks = notebooks_in(args.corpus)[: args.limit]
+    notebooks = notebooks_in(args.corpus)
+    if args.only:
+        listed = args.only.read_text(encoding="utf-8").splitlines()
+        wanted = {args.corpus / line.split("\t")[0] for line in listed if line.strip()}
+        notebooks = [notebook for notebook in notebooks if notebook in wanted]
+    notebooks = notebooks[: args.limit]
     with tempfile.TemporaryDirectory(prefix="nbr-real-trees-") as scratch:
         revisions = {"before": args.before, "now": args.after}
         trees = {}

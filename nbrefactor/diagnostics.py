@@ -37,7 +37,11 @@ CODES: dict[str, Code] = {
     "NBR001": Code("warning", "duplicated block of code", f"{_CHECK}#what-counts-as-a-copy"),
     "NBR002": Code("error", "file could not be checked", f"{_CHECK}#output-formats"),
     # the cell graph (``graph``, ``check --check hidden-state``)
-    "NBR100": Code("error", "cell does not parse as Python (after masking IPython syntax)", _GRAPH),
+    "NBR100": Code(
+        "error",
+        "cell does not parse as Python (after masking IPython syntax) or nests too deeply",
+        _GRAPH,
+    ),
     "NBR101": Code("warning", "name used before the cell that defines it (hidden state)", _GRAPH),
     "NBR102": Code("warning", "name never defined in the notebook", _GRAPH),
     "NBR103": Code("warning", "cell executed out of order", _GRAPH),

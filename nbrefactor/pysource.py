@@ -29,6 +29,15 @@ def parse(code: str, mode: Literal["exec", "eval"] = "exec") -> ast.Module | ast
     return tree
 
 
+def check_compiles(tree: ast.Module) -> None:
+    """Raise the :class:`SyntaxError` Python raises when it compiles ``tree``, a cell's
+    code, as IPython runs it (top-level ``await`` allowed): ``return`` outside a
+    function, a bare ``except:`` before another handler, ... parse but do not run."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        compile(tree, "<cell>", "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT, dont_inherit=True)
+
+
 def symbol_table(code: str) -> symtable.SymbolTable:
     """:func:`symtable.symtable` of module code, with compile-time warnings silenced."""
     with warnings.catch_warnings():

@@ -104,8 +104,8 @@ def test_star_import_and_dynamic_code() -> None:
 
 def test_imports() -> None:
     facts = analyse_source(
-        "import os.path\nimport numpy as np\nfrom collections import Counter as C\n"
         "from __future__ import annotations\n"
+        "import os.path\nimport numpy as np\nfrom collections import Counter as C\n"
     )
     assert facts.imports == ("os", "np", "C")
     assert facts.defines == ("os", "np", "C")

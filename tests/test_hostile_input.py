@@ -147,6 +147,59 @@ def test_the_summary_counts_every_file_written(work: Path) -> None:
     assert f"{len(changed)} files written" in err
 
 
+# -- notebooks that are odd inside (found by tests/test_fuzz.py) -----------------------------
+
+
+@pytest.mark.parametrize(
+    ("document", "message"),
+    [
+        ({"metadata": {"kernelspec": "python3"}}, "metadata's 'kernelspec' is not an object"),
+        ({"cells": [{"cell_type": ["code"], "source": ""}]}, "cell 0's cell_type is not text"),
+        ({"cells": [{"cell_type": "code", "id": 7, "source": ""}]}, "cell 0's id is not text"),
+        ({"cells": [{"cell_type": "code", "source": "s = '\ud800'"}]}, "lone surrogate (\\ud800)"),
+    ],
+    ids=["kernelspec", "cell type", "cell id", "lone surrogate"],
+)
+def test_a_malformed_notebook_is_named_with_what_is_wrong(
+    work: Path, document: dict[str, object], message: str
+) -> None:
+    (work / "nb.ipynb").write_text(json.dumps({"nbformat": 4, "nbformat_minor": 5, **document}))
+    extract = ["extract", "--dry-run", "--project-dir", "p", "--package", "pkg"]
+    for command in (["graph"], ["check", "--no-cache"], extract):
+        code, out, err = run(*command, "nb.ipynb")
+        assert code == 2, (command, out, err)
+        assert "nb.ipynb: " in out + err and message in out + err, (command, out, err)
+
+
+def test_a_cell_that_parses_but_cannot_run_is_reported_and_left(work: Path) -> None:
+    """ast accepts a bare ``except:`` before another handler and ``return`` outside a
+    function; Python refuses to compile them (and libcst to read the first)."""
+    handlers = "try:\n    pass\nexcept:\n    pass\nexcept ValueError:\n    pass"
+    cells = [*CELLS, handlers, "return 1"]
+    (work / "nb.ipynb").write_text(json.dumps(notebook_dict(*cells)))
+    code, out, _ = run("graph", "nb.ipynb")
+    assert code == 0
+    assert "cell_3:3:1: NBR100 cell does not parse: default 'except:' must be last" in out
+    assert "cell_4:1:1: NBR100 cell does not parse: 'return' outside function" in out
+    code, _, err = run("extract", "nb.ipynb", "--project-dir", "p", "--package", "pkg")
+    assert code == 0, err
+    assert handlers in (work / "nb.ipynb").read_text(encoding="utf-8").replace("\\n", "\n")
+
+
+def test_a_cell_nested_too_deeply_to_analyse_keeps_the_notebook_as_it_is(work: Path) -> None:
+    """A kernel runs a sum of 1500 terms; nbrefactor, its stack deeper, cannot compile or
+    walk it within Python's recursion limit. The cell may define any name: nothing moves."""
+    deep = "total = " + " + ".join(["1"] * 1500)
+    (work / "nb.ipynb").write_text(json.dumps(notebook_dict(*CELLS, deep)))
+    before = (work / "nb.ipynb").read_bytes()
+    code, out, _ = run("graph", "nb.ipynb")
+    assert code == 0 and "cell_3:1:1: NBR100 cell cannot be analysed: its code nests" in out
+    code, _, err = run("extract", "nb.ipynb", "--project-dir", "p", "--package", "pkg")
+    assert code == 2
+    assert "nb.ipynb: cell 3 cannot be analysed: its code nests deeper than nbrefactor" in err
+    assert (work / "nb.ipynb").read_bytes() == before and not (work / "p").exists()
+
+
 # -- Ctrl-C ----------------------------------------------------------------------------------
 
 

@@ -20,7 +20,8 @@ def parse_errors(notebook: Notebook, facts: Mapping[int, CellFacts]) -> Iterator
         if error is not None:
             yield Diagnostic(
                 "NBR100",
-                f"cell does not parse: {error.message}; it is left untouched",
+                f"cell {'cannot be analysed' if error.runs else 'does not parse'}: "
+                f"{error.message}; it is left untouched",
                 notebook.location(index, error.line, error.col),
             )
 

@@ -21,11 +21,14 @@ __all__ = ["Binding", "CellFacts", "DefFacts", "ParseError", "analyse_masked", "
 
 @dataclass(frozen=True, slots=True)
 class ParseError:
-    """Why a cell could not be analysed; ``line``/``col`` are 1-based in the cell."""
+    """Why a cell could not be analysed; ``line``/``col`` are 1-based in the cell.
+    ``runs`` is True when Python runs the cell all the same (its code nests deeper than
+    nbrefactor's walk can follow): it may then read and define any name."""
 
     message: str
     line: int
     col: int
+    runs: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,16 +90,22 @@ def analyse_masked(masked: MaskedCell) -> CellFacts:
     """Facts of an already masked cell."""
     try:
         tree = pysource.parse(masked.code)
+        pysource.check_compiles(tree)
         table = pysource.symbol_table(masked.code)
+        walker = CellWalker(masked.isolated_lines)
+        walker.statements(tree.body)
+        defs = tuple(def_facts(tree, table))
     except SyntaxError as error:
         return CellFacts(
             parse_error=ParseError(error.msg, error.lineno or 1, error.offset or 1), masked=masked
         )
-    except (ValueError, RecursionError) as error:  # null bytes, absurd nesting
+    except ValueError as error:  # null bytes
         return CellFacts(parse_error=ParseError(str(error), 1, 1), masked=masked)
-    walker = CellWalker(masked.isolated_lines)
-    walker.statements(tree.body)
-    defs = tuple(def_facts(tree, table))
+    except RecursionError:
+        # Parsing, compiling and walking recurse as deep as the code nests, from deeper in
+        # the stack here than in a kernel: the cell may well run there.
+        message = "its code nests deeper than nbrefactor follows"
+        return CellFacts(parse_error=ParseError(message, 1, 1, runs=True), masked=masked)
     for magic in masked.magics:
         if magic.dynamic:
             walker.dynamic.append(f"%{magic.name}")

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from nbrefactor.analysis.graph import build_graph
+from nbrefactor.analysis.graph import CellGraph, build_graph
 from nbrefactor.api.proof import RunsChangedFiles, verify_extraction
 from nbrefactor.api.results import ExtractionResult, ExtractionRun
 from nbrefactor.diagnostics import CODES, Diagnostic
@@ -176,7 +176,9 @@ def extract_project(notebooks: Sequence[Path], options: ExtractOptions) -> Extra
                         path=path,
                     )
             text = read_source(path)
-            sources[path] = NotebookSource(path, text, build_graph(read_notebook_text(text, path)))
+            graph = build_graph(read_notebook_text(text, path))
+            _check_analysed(graph)
+            sources[path] = NotebookSource(path, text, graph)
         except NbrefactorError as error:
             failed.append(error)
     if project.new:
@@ -212,6 +214,18 @@ def extract_project(notebooks: Sequence[Path], options: ExtractOptions) -> Extra
                 raise NbrefactorError(message, exit_code=error.exit_code) from None
         return result
     raise combined(failed, "no notebook could be extracted")
+
+
+def _check_analysed(graph: CellGraph) -> None:
+    """Refuse a notebook with a cell that runs but that nbrefactor could not analyse:
+    it may read or define any name, so no code of the notebook can safely move."""
+    for index, facts in graph.facts.items():
+        error = facts.parse_error
+        if error is not None and error.runs:
+            raise NbrefactorError(
+                f"cell {index} cannot be analysed: {error.message}; nothing is extracted from it",
+                path=graph.notebook.path,
+            )
 
 
 def _listing_warnings(

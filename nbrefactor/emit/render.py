@@ -75,7 +75,15 @@ class CellTrees:
         if tree is None:
             masked = self.graph.facts[index].masked
             assert masked is not None
-            tree = self._trees[index] = cst.parse_module(masked.code)
+            try:
+                tree = self._trees[index] = cst.parse_module(masked.code)
+            except (cst.ParserSyntaxError, cst.CSTValidationError, RecursionError) as error:
+                # Python runs the cell; libcst, which has its own grammar, cannot read it
+                message = str(error).splitlines()[0] if str(error) else type(error).__name__
+                raise NbrefactorError(
+                    f"cell {index} cannot be rewritten: libcst cannot read it ({message})",
+                    path=self.graph.notebook.path,
+                ) from None
         return tree
 
 

@@ -22,7 +22,7 @@ _TEXT_EXTENSIONS = {
     ".mystnb": "myst",
     ".mnb": "myst",
 }
-_CELL_TYPES: frozenset[str] = frozenset({"code", "markdown", "raw"})
+_CELL_TYPES: dict[str, CellType] = {"code": "code", "markdown": "markdown", "raw": "raw"}
 _PYTHON_LANGUAGES = frozenset({"python", "python3", "ipython", "ipython3", ""})
 
 
@@ -124,9 +124,9 @@ def _code_cells_of_json(text: str) -> dict[int | None, str] | None:
     """The code cells of an nbformat 4 Python notebook; None for anything unusual."""
     try:
         data = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
-    if not isinstance(data, dict) or data.get("nbformat") != 4:
+    if not isinstance(data, dict) or data.get("nbformat") != 4 or _lone_surrogate(text, data):
         return None
     metadata = data.get("metadata", {})
     kernelspec = metadata.get("kernelspec", {}) if isinstance(metadata, dict) else None
@@ -136,13 +136,10 @@ def _code_cells_of_json(text: str) -> dict[int | None, str] | None:
         return None
     found: dict[int | None, str] = {}
     for index, cell in enumerate(cells):
-        if not isinstance(cell, dict):
-            return None
+        if not isinstance(cell, dict) or _cell_problem(cell):
+            return None  # the reader says what is wrong
         if cell.get("cell_type") == "code":
-            source = _joined(cell.get("source", ""))
-            if source is None:
-                return None
-            found[index] = source
+            found[index] = _joined(cell.get("source", "")) or ""
     return found
 
 
@@ -151,6 +148,8 @@ def _from_ipynb(path: Path, text: str) -> Notebook:
         raise NotebookReadError("is empty, not a notebook", path=path)
     try:
         raw = json.loads(text)
+    except RecursionError:
+        raise NotebookReadError("is JSON nested too deeply to be a notebook", path=path) from None
     except json.JSONDecodeError as error:
         # A string that runs to the end of the file is reported where it starts.
         truncated = error.pos >= len(text.rstrip()) or error.msg.startswith("Unterminated string")
@@ -162,6 +161,13 @@ def _from_ipynb(path: Path, text: str) -> Notebook:
         ) from None
     if not isinstance(raw, dict) or "nbformat" not in raw:
         raise NotebookReadError("is JSON but not a Jupyter notebook (no 'nbformat' key)", path=path)
+    surrogate = _lone_surrogate(text, raw)
+    if surrogate:
+        raise NotebookReadError(
+            f"is not a valid notebook: it holds a lone surrogate ({surrogate}), "
+            "which is not text (UTF-8 cannot encode it)",
+            path=path,
+        )
     version = raw.get("nbformat")
     if version not in (3, 4):
         raise UnsupportedNotebookError(
@@ -174,6 +180,18 @@ def _from_ipynb(path: Path, text: str) -> Notebook:
     return _build(path, node, "ipynb", keep_ids=had_ids, version=(4, _minor(node)))
 
 
+def _lone_surrogate(text: str, data: Any) -> str | None:
+    """The first lone surrogate (a JSON escape such as ``\\ud800`` without its pair) in
+    ``data``, read from the JSON ``text``, as an escape; None when there is none."""
+    if "\\ud" not in text.lower():  # the only way JSON text can hold one
+        return None
+    try:
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError as error:
+        return error.object[error.start : error.end].encode("unicode_escape").decode("ascii")
+    return None
+
+
 def _joined_v4(raw: dict[str, Any], path: Path) -> dict[str, Any]:
     """An nbformat 4 notebook as read from JSON, with multi-line strings (stored as
     lists of lines) joined, as nbformat would; its shape checked where nbrefactor
@@ -182,19 +200,24 @@ def _joined_v4(raw: dict[str, Any], path: Path) -> dict[str, Any]:
     cells = raw.get("cells", [])
     if not isinstance(cells, list):
         raise NotebookReadError("is not a valid notebook: 'cells' is not a list", path=path)
-    if not isinstance(raw.get("metadata", {}), dict):
+    metadata = raw.get("metadata", {})
+    if not isinstance(metadata, dict):
         raise NotebookReadError("is not a valid notebook: 'metadata' is not an object", path=path)
+    for key in ("kernelspec", "language_info"):
+        if not isinstance(metadata.get(key, {}), dict):
+            raise NotebookReadError(
+                f"is not a valid notebook: metadata's {key!r} is not an object", path=path
+            )
     for index, cell in enumerate(cells):
         if not isinstance(cell, dict):
             raise NotebookReadError(
                 f"is not a valid notebook: cell {index} is not an object", path=path
             )
-        source = _joined(cell.get("source", ""))
+        problem = _cell_problem(cell)
+        if problem:
+            raise NotebookReadError(f"is not a valid notebook: cell {index}'s {problem}", path=path)
+        cell["source"] = _joined(cell.get("source", ""))
         outputs = cell.get("outputs", [])
-        if source is None or not isinstance(outputs, list):
-            what = "source is not text" if source is None else "outputs are not a list"
-            raise NotebookReadError(f"is not a valid notebook: cell {index}'s {what}", path=path)
-        cell["source"] = source
         for output in outputs:
             if not isinstance(output, dict):
                 raise NotebookReadError(
@@ -203,6 +226,22 @@ def _joined_v4(raw: dict[str, Any], path: Path) -> dict[str, Any]:
                 )
             _join_output(output)
     return raw
+
+
+def _cell_problem(cell: dict[str, Any]) -> str | None:
+    """What is wrong with the fields of an nbformat 4 cell nbrefactor relies on, if
+    anything ("source is not text", ...)."""
+    if _joined(cell.get("source", "")) is None:
+        return "source is not text"
+    if not isinstance(cell.get("outputs", []), list):
+        return "outputs are not a list"
+    if not isinstance(cell.get("cell_type", ""), str):
+        return "cell_type is not text"
+    if not isinstance(cell.get("id", ""), (str, type(None))):
+        return "id is not text"
+    if not isinstance(cell.get("metadata", {}), (dict, type(None))):  # null is read as {}
+        return "metadata is not an object"
+    return None
 
 
 def _joined(value: Any) -> str | None:
@@ -283,7 +322,13 @@ def guess_text_format(text: str, suffix: str) -> str:
 def _raw_cells(raw: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     cells = raw.get("cells")
     if cells is None:  # nbformat 3 keeps cells in worksheets
-        cells = [c for ws in raw.get("worksheets") or [] for c in ws.get("cells") or []]
+        worksheets = raw.get("worksheets")
+        cells = [
+            cell
+            for sheet in (worksheets if isinstance(worksheets, list) else [])
+            if isinstance(sheet, Mapping) and isinstance(sheet.get("cells"), list)
+            for cell in sheet["cells"]
+        ]
     return [c for c in cells if isinstance(c, Mapping)] if isinstance(cells, list) else []
 
 
@@ -301,9 +346,8 @@ def _build(
     heading_texts: tuple[str, ...] = ()
     heading_levels: tuple[int, ...] = ()
     for index, raw_cell in enumerate(node.get("cells") or []):
-        cell_type: CellType = (
-            raw_cell.get("cell_type") if raw_cell.get("cell_type") in _CELL_TYPES else "raw"
-        )
+        kind = raw_cell.get("cell_type")
+        cell_type = _CELL_TYPES.get(kind, "raw") if isinstance(kind, str) else "raw"
         source = raw_cell.get("source") or ""
         if isinstance(source, list):
             source = "".join(source)
@@ -330,6 +374,11 @@ def _build(
 def _check_language(path: Path, metadata: Mapping[str, Any]) -> None:
     kernelspec = metadata.get("kernelspec") or {}
     language_info = metadata.get("language_info") or {}
+    if not isinstance(kernelspec, Mapping) or not isinstance(language_info, Mapping):
+        raise NotebookReadError(
+            "is not a valid notebook: its kernelspec or language_info is not an object",
+            path=path,
+        )
     language = kernelspec.get("language") or language_info.get("name") or ""
     if str(language).lower() not in _PYTHON_LANGUAGES:
         kernel = kernelspec.get("display_name") or kernelspec.get("name") or language
