@@ -192,8 +192,11 @@ def test_nbformat3_worksheets_that_are_not_objects(pipeline: Pipeline) -> None:
     assert_no_internal_error(pipeline, to_json(document))
 
 
-def test_deeply_nested_json(pipeline: Pipeline) -> None:
-    nested = "[" * 5000 + "]" * 5000
+@pytest.mark.parametrize("depth", [900, 950, 5000])
+def test_deeply_nested_json(pipeline: Pipeline, depth: int) -> None:
+    """Too deep for json.loads, or just deep enough for it and too deep for what reads
+    its result deeper in the stack."""
+    nested = "[" * depth + "]" * depth
     text = f'{{"nbformat": 4, "nbformat_minor": 5, "metadata": {{"x": {nested}}}, "cells": []}}'
     assert_no_internal_error(pipeline, text.encode())
 

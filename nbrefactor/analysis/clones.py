@@ -220,16 +220,16 @@ def _grow(corpus: Corpus, members: list[Span], length: int) -> Iterator[RawClone
 
 
 def _as_class(corpus: Corpus, members: list[Span], length: int) -> RawClone | None:
-    spans = _without_overlaps(
-        [Span(m.document, m.sequence, m.start, m.start + length) for m in members]
-    )
-    if len(spans) < 2:
-        return None
-    first = corpus.statements(spans[0])
+    # the members have the same shapes: what the first one is, they all are
+    first = corpus.statements(Span(members[0].document, members[0].sequence,
+                                   members[0].start, members[0].start + length))  # fmt: skip
     if len({st.shape for st in first}) == 1 and len(first) > 1:
         return None  # a run of one repeated line (`ax.plot(...)` six times) is not a clone
     if all(st.is_constant or st.is_import for st in first):
         return None  # settings (`SEED = 42`, `COLS = [...]`) differ by value, not by copying
+    spans = _without_overlaps(
+        [Span(m.document, m.sequence, m.start, m.start + length) for m in members]
+    )
     spans = [s for s in spans if not corpus.statements(s)[0].suppressed]
     if len(spans) < 2:
         return None

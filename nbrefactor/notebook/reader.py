@@ -177,7 +177,10 @@ def _from_ipynb(path: Path, text: str) -> Notebook:
     raw_cells = _raw_cells(raw)
     had_ids = version == 4 and bool(raw_cells) and all("id" in c for c in raw_cells)
     node = _upgraded(raw, path) if version == 3 else _joined_v4(raw, path)
-    return _build(path, node, "ipynb", keep_ids=had_ids, version=(4, _minor(node)))
+    try:
+        return _build(path, node, "ipynb", keep_ids=had_ids, version=(4, _minor(node)))
+    except RecursionError:  # json.loads was called from less deep in the stack
+        raise NotebookReadError("is JSON nested too deeply to be a notebook", path=path) from None
 
 
 def _lone_surrogate(text: str, data: Any) -> str | None:
