@@ -147,6 +147,19 @@ def test_opaque_cell_magic_hides_its_body() -> None:
     assert "x = 1" not in masked.code
 
 
+def test_the_body_of_a_cell_magic_nbrefactor_does_not_know_may_read_names() -> None:
+    """ThinkPython's ``%%expect NameError`` runs its body as Python: ``y = y + 1`` reads
+    the notebook's ``y`` (moved into a function, it was gone: NameError)."""
+    masked = mask("%%expect NameError\ny = y + 1\nprint(total)\n")
+    assert masked.opaque
+    assert masked.magics[0].reads == ("y", "print", "total")
+
+
+def test_the_body_of_a_cell_magic_of_another_language_reads_nothing() -> None:
+    for source in ("%%writefile job.py\nimport os\nprint(os.getcwd())\n", "%%bash\nx\n"):
+        assert mask(source).magics[0].reads == ()
+
+
 def test_capture_binds_its_variable() -> None:
     masked = mask("%%capture --no-stderr out\nprint(1)\n")
     assert not masked.opaque

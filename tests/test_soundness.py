@@ -138,6 +138,54 @@ def test_a_function_doctest_runs_stays_where_doctest_says_it_is(tmp_path: Path) 
     assert "NBR222 'has_duplicates' not extracted" in err
 
 
+def test_functions_a_doctest_example_calls_stay_unchanged(tmp_path: Path) -> None:
+    """doctest runs ``shifted(1)`` in the notebook's namespace: moved with the new
+    parameter ``offset``, the example's call (which nbrefactor cannot rewrite) failed."""
+    err, differences = extract(
+        tmp_path,
+        "from doctest import run_docstring_examples\n"
+        "def run_doctests(func):\n    run_docstring_examples(func, globals(), name=func.__name__)",
+        "offset = len('abc')",
+        "def shifted(x):\n    return x + offset",
+        'def check(x):\n    """>>> shifted(1)\n    4\n    """\n    return shifted(x)',
+        "run_doctests(check)",
+    )
+    assert differences == []
+    assert "NBR222 'shifted' not extracted" in err
+
+
+def test_a_class_shown_with_its_module_stays(tmp_path: Path) -> None:
+    """``type(lunch)`` shows ``<class '__main__.Time'>``; moved, the package's module.
+    The outputs were cleared: the cells that show it say so."""
+    err, differences = extract(
+        tmp_path,
+        "class Time:\n    pass",
+        "lunch = Time()",
+        "type(lunch)",
+        "class Date:\n    def __repr__(self):\n        return 'Date()'",
+        "print(Date())",
+    )
+    assert differences == []
+    assert "NBR223 'Time' not extracted" in err
+    assert "NBR223 'Date'" not in err and "moved Date" in err
+
+
+def test_a_name_the_stored_outputs_show_with_its_module_stays(tmp_path: Path) -> None:
+    document = notebook_dict("def area(w, h):\n    return w * h", "area", "area(2, 3)")
+    document["cells"][1]["outputs"] = [
+        {"output_type": "execute_result", "execution_count": 2, "metadata": {},
+         "data": {"text/plain": "<function __main__.area(w, h)>"}}
+    ]  # fmt: skip
+    (tmp_path / "nb.ipynb").write_text(json.dumps(document), encoding="utf-8")
+    result = CliRunner().invoke(
+        cli.main, ["extract", str(tmp_path / "nb.ipynb"), "--project-dir", str(tmp_path / "p"),
+                   "--package", "pkg", "--dry-run"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "NBR223 'area' not extracted" in result.stderr
+    assert "'__main__.area' in cell 1" in result.stderr
+
+
 def test_names_from_a_star_import_of_a_local_module_keep_code_back(tmp_path: Path) -> None:
     (tmp_path / "helpers.py").write_text("def double(x):\n    return 2 * x\n")
     sys.path.insert(0, str(tmp_path))

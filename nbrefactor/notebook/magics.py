@@ -30,6 +30,14 @@ MagicKind = Literal[
 #: Cell magics whose body is Python that runs in the notebook's namespace (or, for
 #: timeit, in a scope of its own).
 PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun"})
+#: Cell magics whose body is not run as Python in the notebook's namespace: another
+#: language, a file's text, or Python in a process of its own. The body of any other cell
+#: magic (``%%expect``, one a notebook registers) may run as Python and read its names.
+NOT_PYTHON_CELL_MAGICS = frozenset(
+    {"bash", "sh", "script", "html", "HTML", "javascript", "js", "latex", "markdown", "svg",
+     "writefile", "file", "perl", "ruby", "python", "python2", "python3", "pypy", "sx",
+     "system", "sql", "R", "debug"}
+)  # fmt: skip
 #: Line magics whose argument (after options) is a Python statement.
 _PYTHON_LINE_MAGICS: dict[str, frozenset[str]] = {
     # magic name -> options that take a value
@@ -314,7 +322,11 @@ class _Masker:
             if name in ISOLATED_MAGICS:
                 self.isolated.update(range(first + 1, len(self.lines) + 1))
         else:
-            self._replace(first, len(self.lines) - 1, "cell_magic", name, reads=_interpolated(args))
+            reads = _interpolated(args)
+            if name not in NOT_PYTHON_CELL_MAGICS:  # names its body may read as Python
+                body = "".join(self.lines[first + 1 :])
+                reads = tuple(dict.fromkeys((*reads, *_names_read(body))))
+            self._replace(first, len(self.lines) - 1, "cell_magic", name, reads=reads)
         self._done_until = first + 1 if name in PYTHON_CELL_MAGICS else len(self.lines)
 
     # -- line-level syntax -------------------------------------------------------------
@@ -528,7 +540,7 @@ def _names_read(code: str) -> tuple[str, ...]:
     """Names a snippet loads, less those its comprehensions bind (for placeholder reads)."""
     try:
         tree = pysource.parse(code)
-    except SyntaxError:
+    except (SyntaxError, ValueError, RecursionError):  # not Python, null bytes, too deep
         return ()
     bound = {
         n.id

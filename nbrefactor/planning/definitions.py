@@ -21,7 +21,7 @@ from nbrefactor.analysis.graph import CellGraph, is_output_history
 from nbrefactor.diagnostics import Diagnostic, not_extracted
 from nbrefactor.notebook.magics import Magic
 from nbrefactor.planning.foreign import ForeignNames, foreign_names
-from nbrefactor.planning.observers import inspected_functions
+from nbrefactor.planning.observers import inspected_functions, shown_with_their_module
 from nbrefactor.planning.side_effects import global_writes, rebinding
 from nbrefactor.planning.units import ExtractionPlan, MovedDefinition
 
@@ -67,10 +67,14 @@ def plan_definitions(
 
     foreign = foreign_names(graph)
     inspected = inspected_functions(graph)
+    shown = shown_with_their_module(graph)
     for candidate in candidates:
         _check(candidate, graph, bindings, skip, foreign)
-        if candidate.facts.name in inspected:  # doctest would name the module's file
-            skip(candidate, "NBR222", f"in cell {inspected[candidate.facts.name]}")
+        name = candidate.facts.name
+        if name in inspected:  # doctest would name the module's file
+            skip(candidate, "NBR222", f"in cell {inspected[name]}")
+        if name in shown:
+            skip(candidate, "NBR223", f"'__main__.{name}' in cell {shown[name]}")
     changed = changed_names(graph)
     passed_around = _non_call_uses(trees)
     writes = global_writes(graph)
