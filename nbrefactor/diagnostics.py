@@ -90,7 +90,7 @@ CODES: dict[str, Code] = {
         "info", "shows the notebook's variables or more than each cell's last value", _STAYS
     ),
     "NBR220": Code("info", "shows a warning, which may change once its code is moved", _STAYS),
-    "NBR222": Code("info", "is inspected where it is defined (doctest, inspect)", _STAYS),
+    "NBR222": Code("info", "is inspected where it is defined (doctest, inspect, help)", _STAYS),
     "NBR223": Code("info", "shows its module in the outputs, which would name the package", _STAYS),
     # what extract cannot keep the same, and says (``extract``)
     "NBR221": Code(

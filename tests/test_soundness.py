@@ -170,6 +170,29 @@ def test_a_class_shown_with_its_module_stays(tmp_path: Path) -> None:
     assert "NBR223 'Date'" not in err and "moved Date" in err
 
 
+def test_an_instance_an_f_string_prints_shows_its_class_with_its_module(tmp_path: Path) -> None:
+    err, differences = extract(
+        tmp_path,
+        "class Person:\n    def __init__(self, name):\n        self.name = name",
+        "me = Person('Ada')\nprint(f'me: {me}, a {type(me)}')",
+    )
+    assert differences == []
+    assert "NBR223 'Person' not extracted" in err
+
+
+@pytest.mark.parametrize("asking", ["help(area)", "area?", "?area", "area??"])
+def test_a_function_help_is_asked_about_stays(tmp_path: Path, asking: str) -> None:
+    """``help(area)`` prints "Help on function area in module __main__"."""
+    document = notebook_dict("def area(w, h):\n    return w * h", asking, "area(2, 3)")
+    (tmp_path / "nb.ipynb").write_text(json.dumps(document), encoding="utf-8")
+    result = CliRunner().invoke(
+        cli.main, ["extract", str(tmp_path / "nb.ipynb"), "--project-dir", str(tmp_path / "p"),
+                   "--package", "pkg", "--dry-run"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "NBR222 'area' not extracted" in result.stderr
+
+
 def test_a_name_the_stored_outputs_show_with_its_module_stays(tmp_path: Path) -> None:
     document = notebook_dict("def area(w, h):\n    return w * h", "area", "area(2, 3)")
     document["cells"][1]["outputs"] = [

@@ -368,7 +368,7 @@ class _Masker:
         if first == "%":
             return self._line_magic(i, end, text)
         if first == "?":
-            self._replace(i, end, "help", "?")
+            self._replace(i, end, "help", "?", reads=_names_read(stripped.strip("?").strip()))
             return end
         if first in "/,;" and re.match(r"[/,;]\s*[A-Za-z_]", stripped):
             callee = re.match(r"[/,;]\s*([A-Za-z_]\w*)", stripped)
@@ -384,7 +384,7 @@ class _Masker:
                 self._magic_assign(i, end, target, "%" + rest)
             return end
         if end == i and _is_help_suffix(stripped):
-            self._replace(i, end, "help", "?")
+            self._replace(i, end, "help", "?", reads=_names_read(stripped.strip("?").strip()))
             return end
         return None
 

@@ -127,7 +127,7 @@ _REPRS = frozenset({"__repr__", "__str__"})
 
 def _shown_values(tree: ast.Module) -> list[ast.expr]:
     """What a cell shows of its top-level code: its last expression, and what its
-    ``print()`` calls print."""
+    ``print()`` calls print (the values an f-string formats among them)."""
     shown: list[ast.expr] = [
         argument
         for statement in tree.body
@@ -137,7 +137,11 @@ def _shown_values(tree: ast.Module) -> list[ast.expr]:
     ]
     if tree.body and isinstance(tree.body[-1], ast.Expr):
         shown.append(tree.body[-1].value)
-    return shown
+    return [  # what an f-string formats shows too: f"made {lunch}"
+        inner.value if isinstance(inner, ast.FormattedValue) else inner
+        for value in shown
+        for inner in (value.values if isinstance(value, ast.JoinedStr) else [value])
+    ]
 
 
 def _output_text(output: Mapping[str, Any]) -> str:
@@ -181,21 +185,22 @@ def folder_listings(graph: CellGraph) -> tuple[int, ...]:
     return tuple(found)
 
 
-#: Calls that show where a function is defined (its file, its source): doctest's
-#: runners, inspect's readers.
+#: Calls that show where a function is defined (its file, its source, its module):
+#: doctest's runners, inspect's readers, ``help()``.
 _INSPECTING = frozenset(
     {"run_docstring_examples", "testmod", "testfile", "getsource", "getsourcelines",
-     "getsourcefile", "getfile", "getmodule", "findsource", "getcomments"}
+     "getsourcefile", "getfile", "getmodule", "findsource", "getcomments", "help"}
 )  # fmt: skip
 
 
 def inspected_functions(graph: CellGraph) -> dict[str, int]:
     """Names passed to a call that shows where a function is defined (``doctest``'s
-    runners, ``inspect.getsource``), directly or through a notebook function that
-    makes such a call, with the cell of the first such call: moved into a module, their
-    file and source would show as the module's. The names their docstring examples
-    read count too: doctest runs those in the notebook's namespace, where a moved
-    function given new parameters is called without them."""
+    runners, ``inspect.getsource``, ``help``), directly or through a notebook function
+    that makes such a call, or asked about (``area?``), with the cell of the first such
+    call: moved into a module, their file, module and source would show as the module's.
+    The names their docstring examples read count too: doctest runs those in the
+    notebook's namespace, where a moved function given new parameters is called
+    without them."""
     inspecting = set(_INSPECTING)
     trees = {index: facts.tree for index, facts in graph.facts.items() if facts.tree is not None}
     for tree in trees.values():  # `def run_doctests(f): run_docstring_examples(f, ...)`
@@ -208,6 +213,11 @@ def inspected_functions(graph: CellGraph) -> dict[str, int]:
                 inspecting.add(node.name)
     found: dict[str, int] = {}
     for index, tree in trees.items():
+        masked = graph.facts[index].masked
+        for magic in masked.magics if masked is not None else ():
+            if magic.kind == "help":  # `area?` shows the file, `area??` the source too
+                for name in magic.reads:
+                    found.setdefault(name, index)
         for call in ast.walk(tree):
             if isinstance(call, ast.Call) and _called(call) in inspecting:
                 for argument in call.args:
