@@ -73,6 +73,25 @@ def test_through_a_function_it_calls_too(tmp_path: Path) -> None:
     assert "NBR216" in err
 
 
+def test_a_block_binding_a_name_a_function_it_calls_reads_stays(tmp_path: Path) -> None:
+    """ThinkBayes2's bandit: ``counter = Counter()`` then a loop calling a function that
+    calls ``play``, which counts in the global ``counter``. In a function, ``counter``
+    was a local: ``play`` counted in the old one and the table showed NaN. ``play`` is
+    defined twice: the first definition is the one that reads ``counter``."""
+    err, differences = extract(
+        tmp_path,
+        "from collections import Counter\ncounter = Counter()\n"
+        "def play(i):\n    counter[i] += 1\n    return i",
+        "def play_round(n):\n    return [play(i % 2) for i in range(n)]",
+        "counter = Counter()\nfor _ in range(2):\n    play_round(2)\n"
+        "print(sorted(counter.items()))",
+        "def play(a, b):\n    return a + b",
+        "print(play(1, 2))",
+    )
+    assert differences == []
+    assert "NBR214" in err and "'counter', read by play" in err
+
+
 def test_a_decorated_function_that_would_gain_parameters_stays(tmp_path: Path) -> None:
     """@lru_cache hashes its arguments: a Counter passed as a new keyword raised
     TypeError: unhashable type."""

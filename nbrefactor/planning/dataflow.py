@@ -15,12 +15,11 @@ from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from nbrefactor.analysis.cell_walker import CellWalker
-from nbrefactor.analysis.facts import DefFacts
 from nbrefactor.analysis.graph import CellGraph, is_output_history
 from nbrefactor.notebook.model import Cell
 from nbrefactor.planning.definitions import BindingsByName, changed_names, classify_name
 from nbrefactor.planning.foreign import ForeignNames, foreign_names
-from nbrefactor.planning.side_effects import global_writes, rebinding
+from nbrefactor.planning.side_effects import global_reads, global_writes, rebinding
 
 
 class Later:
@@ -67,7 +66,7 @@ class NotebookContext:
     bindings: BindingsByName
     moved: Mapping[str, tuple[str, ...]]
     later: Later = field(init=False)
-    staying: dict[str, DefFacts] = field(init=False)
+    reads: dict[str, frozenset[str]] = field(init=False)
     changed: frozenset[str] = field(init=False)
     foreign: ForeignNames = field(init=False)
     writes: dict[str, frozenset[str]] = field(init=False)
@@ -77,12 +76,7 @@ class NotebookContext:
         self.later = Later(self.graph, self.moved)
         self.changed = changed_names(self.graph)
         self.foreign = foreign_names(self.graph)
-        self.staying = {
-            d.name: d
-            for facts in self.graph.facts.values()
-            for d in facts.defs
-            if d.name not in self.moved
-        }
+        self.reads = global_reads(self.graph)
 
     def bound_before(self, name: str, cell: int) -> bool:
         return any(bound < cell for bound, _ in self.bindings.get(name, ()))
@@ -140,10 +134,11 @@ def block_flow(
     # calls of moved functions that gained parameters pass them: the block reads them too
     passed = [p for f in sorted(walker.uses & moved.keys()) for p in moved[f]]
     for name in sorted(walker.uses | set(passed)):  # a staying function may be passed
-        definition = context.staying.get(name)
-        if definition is not None and definition.globals_read & bound_here:
-            hidden = _quoted(sorted(definition.globals_read & bound_here))
-            return Unsafe("NBR214", f"{hidden}, read by {name}()")
+        # what it reads, or the functions it calls do (any definition of each: `play`
+        # defined twice, the call may reach either)
+        read = context.reads.get(name, frozenset()) if name not in moved else frozenset()
+        if read & bound_here:
+            return Unsafe("NBR214", f"{_quoted(sorted(read & bound_here))}, read by {name}()")
     parameters: list[str] = []
     imports: dict[str, str] = {}
     for name in dict.fromkeys([*walker.reads, *(p for p in passed if p not in walker.reads)]):

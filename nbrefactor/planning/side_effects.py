@@ -1,5 +1,5 @@
-"""What calling a notebook function may rebind: the notebook names it assigns through
-``global``, itself or through the notebook functions it calls.
+"""What calling a notebook function may rebind, and read: the notebook names it assigns
+through ``global`` or reads, itself or through the notebook functions it calls.
 
 A moved block or function receives notebook names as parameters, read once, when it
 is called. If something it calls assigns one of them meanwhile, the notebook's code
@@ -8,8 +8,9 @@ would have read the new value and the moved code reads the old one: such code st
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
+from nbrefactor.analysis.facts import DefFacts
 from nbrefactor.analysis.graph import CellGraph
 
 
@@ -17,22 +18,36 @@ def global_writes(graph: CellGraph) -> dict[str, frozenset[str]]:
     """For each function or class the notebook defines, the notebook names calling it
     may assign (through ``global``, in it or in what it calls); only those that assign
     some are listed."""
-    direct: dict[str, set[str]] = {}
+    writes = _through_calls(graph, lambda definition: definition.globals_written)
+    return {name: names for name, names in writes.items() if names}
+
+
+def global_reads(graph: CellGraph) -> dict[str, frozenset[str]]:
+    """For each function or class the notebook defines, the notebook names calling it
+    may read (in it or in what it calls), every definition of the name together."""
+    return _through_calls(graph, lambda definition: definition.globals_read)
+
+
+def _through_calls(
+    graph: CellGraph, direct: Callable[[DefFacts], frozenset[str]]
+) -> dict[str, frozenset[str]]:
+    """``direct`` names of each definition, with those of the notebook functions it
+    calls, to a fixed point."""
+    found: dict[str, set[str]] = {}
     calls: dict[str, set[str]] = {}
     for facts in graph.facts.values():
         for definition in facts.defs:
-            direct.setdefault(definition.name, set()).update(definition.globals_written)
+            found.setdefault(definition.name, set()).update(direct(definition))
             calls.setdefault(definition.name, set()).update(definition.globals_read)
-    writes = {name: set(names) for name, names in direct.items()}
     changed = True
-    while changed:  # through the functions each calls, to a fixed point
+    while changed:
         changed = False
         for name, callees in calls.items():
-            for callee in callees & writes.keys():
-                if not writes[callee] <= writes[name]:
-                    writes[name] |= writes[callee]
+            for callee in callees & found.keys():
+                if not found[callee] <= found[name]:
+                    found[name] |= found[callee]
                     changed = True
-    return {name: frozenset(names) for name, names in writes.items() if names}
+    return {name: frozenset(names) for name, names in found.items()}
 
 
 def rebinding(
