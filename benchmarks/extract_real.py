@@ -17,7 +17,8 @@ REV``, the same runs use the nbrefactor of a git worktree of REV too, in the sam
 so the two can be compared on the same machine state (each notebook's original run is
 shared). Run from the repository root::
 
-    python benchmarks/extract_real.py /work/realcorpus --before 5863925 --after HEAD --jobs 2
+    python benchmarks/extract_real.py /work/realcorpus --before 5863925 --after HEAD \
+        --kernel python3 --jobs 2
 
 Figures and the notebooks that broke are printed; ``--json FILE`` keeps every row.
 """
@@ -75,10 +76,12 @@ def notebooks_in(folder: Path) -> list[Path]:
     )
 
 
-def measure(notebook: Path, corpus: Path, trees: dict[str, Path], timeout: float) -> Row:
+def measure(
+    notebook: Path, corpus: Path, trees: dict[str, Path], timeout: float, kernel: str | None
+) -> Row:
     """Run ``notebook`` once, then extract and rerun it with each tree's nbrefactor."""
     row = Row(str(notebook.relative_to(corpus)))
-    options = RunOptions(timeout=timeout, allow_errors=False)
+    options = RunOptions(timeout=timeout, kernel=kernel, allow_errors=False)
     with tempfile.TemporaryDirectory(prefix="nbr-real-") as scratch:
         original = _copy(notebook, Path(scratch) / "original")
         try:
@@ -130,7 +133,9 @@ def _extract_and_compare(
     src = project / "src"
     try:
         after = execute_notebook(
-            copy, RunOptions(options.timeout, allow_errors=True), python_path=[src]
+            copy,
+            RunOptions(options.timeout, kernel=options.kernel, allow_errors=True),
+            python_path=[src],
         )
     except NbrefactorError as error:
         outcome.verdict = "broken"
@@ -201,6 +206,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--jobs", type=int, default=1, help="notebooks measured at once")
     parser.add_argument("--timeout", type=float, default=300, help="seconds a cell may run")
+    parser.add_argument(
+        "--kernel",
+        help="run every notebook in this Jupyter kernel (default: each notebook's own; "
+        "old notebooks name kernels such as 'conda-root-py' that only their author had)",
+    )
     parser.add_argument("--limit", type=int, help="measure the first N notebooks only")
     parser.add_argument(
         "--only",
@@ -232,7 +242,7 @@ def main(argv: list[str] | None = None) -> int:
             )
             trees[f"{name} ({revision})"] = tree
         try:
-            rows = _measure_all(notebooks, args.corpus, trees, args.timeout, args.jobs)
+            rows = _measure_all(notebooks, args.corpus, trees, args.timeout, args.kernel, args.jobs)
         finally:
             for tree in trees.values():
                 if tree != ROOT:
@@ -251,11 +261,16 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _measure_all(
-    notebooks: list[Path], corpus: Path, trees: dict[str, Path], timeout: float, jobs: int
+    notebooks: list[Path],
+    corpus: Path,
+    trees: dict[str, Path],
+    timeout: float,
+    kernel: str | None,
+    jobs: int,
 ) -> list[Row]:
     rows: dict[Path, Row] = {}
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        futures = {pool.submit(measure, nb, corpus, trees, timeout): nb for nb in notebooks}
+        futures = {pool.submit(measure, nb, corpus, trees, timeout, kernel): nb for nb in notebooks}
         for done, future in enumerate(as_completed(futures), 1):
             notebook = futures[future]
             try:
