@@ -174,13 +174,13 @@ def test_functions_a_doctest_example_calls_stay_unchanged(tmp_path: Path) -> Non
 
 
 def test_a_class_shown_with_its_module_stays(tmp_path: Path) -> None:
-    """``type(lunch)`` shows ``<class '__main__.Time'>``; moved, the package's module.
-    The outputs were cleared: the cells that show it say so."""
+    """``print(lunch)`` shows ``<__main__.Time object at 0x...>``; moved, the package's
+    module. The outputs were cleared: the cells that show it say so."""
     err, differences = extract(
         tmp_path,
-        "class Time:\n    pass",
+        "class Time(object):\n    pass",
         "lunch = Time()",
-        "type(lunch)",
+        "print(lunch)",
         "class Date:\n    def __repr__(self):\n        return 'Date()'",
         "print(Date())",
     )

@@ -98,8 +98,9 @@ def _classes_shown(graph: CellGraph) -> dict[str, int]:
         for statement in tree.body:
             if isinstance(statement, ast.ClassDef):
                 methods = {n.name for n in statement.body if isinstance(n, ast.FunctionDef)}
+                bases = [b for b in statement.bases if ast.unparse(b) != "object"]
                 classes[statement.name] = not (
-                    statement.bases or statement.decorator_list or methods & _REPRS
+                    bases or statement.keywords or statement.decorator_list or methods & _REPRS
                 )
             elif isinstance(statement, ast.Assign) and len(statement.targets) == 1:
                 target, value = statement.targets[0], statement.value
