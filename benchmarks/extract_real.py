@@ -1,7 +1,8 @@
 """Does a plain ``extract`` keep the outputs of real notebooks, and how much does it move?
 
-For each notebook of a corpus folder (real notebooks that run offline; see
-benchmarks/README.md for how one was gathered), in a copy of its folder: run it, run
+For each notebook of a corpus folder (real notebooks that run offline, a folder per
+repository; see benchmarks/README.md for how one was gathered), in a copy of its
+repository's folder: run it, run
 ``nbrefactor extract NB --project-dir P --package extracted`` (no ``--verify``), run the
 rewritten notebook with the package importable, and compare every cell's outputs. Each
 notebook ends up
@@ -83,7 +84,7 @@ def measure(
     row = Row(str(notebook.relative_to(corpus)))
     options = RunOptions(timeout=timeout, kernel=kernel, allow_errors=False)
     with tempfile.TemporaryDirectory(prefix="nbr-real-") as scratch:
-        original = _copy(notebook, Path(scratch) / "original")
+        original = _copy(notebook, corpus, Path(scratch) / "original")
         try:
             before = execute_notebook(original, options)
         except NbrefactorError as error:
@@ -91,24 +92,34 @@ def measure(
             return row
         for name, tree in trees.items():
             started = time.perf_counter()
-            outcome = _extract_and_compare(notebook, Path(scratch) / name, tree, before, options)
+            work = Path(scratch) / name
+            outcome = _extract_and_compare(notebook, corpus, work, tree, before, options)
             outcome.seconds = time.perf_counter() - started
             row.outcomes[name] = outcome
     return row
 
 
-def _copy(notebook: Path, to: Path) -> Path:
-    """A copy of the notebook's folder (its data files with it); the copied notebook."""
+def _copy(notebook: Path, corpus: Path, to: Path) -> Path:
+    """A copy of the notebook's repository (the corpus's top folder it is in: its data
+    files, and the ``../styles`` some notebooks read); the copied notebook."""
+    relative = notebook.relative_to(corpus)
     shutil.copytree(
-        notebook.parent, to, ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__")
+        corpus / relative.parts[0],
+        to,
+        ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"),
     )
-    return to / notebook.name
+    return to.joinpath(*relative.parts[1:])
 
 
 def _extract_and_compare(
-    notebook: Path, work: Path, tree: Path, before: tuple[CellRun, ...], options: RunOptions
+    notebook: Path,
+    corpus: Path,
+    work: Path,
+    tree: Path,
+    before: tuple[CellRun, ...],
+    options: RunOptions,
 ) -> Outcome:
-    copy = _copy(notebook, work)
+    copy = _copy(notebook, corpus, work)
     project = work.parent / f"{work.name}-project"
     env = dict(os.environ, PYTHONPATH=str(tree), MPLBACKEND="Agg")
     done = subprocess.run(
