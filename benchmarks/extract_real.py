@@ -84,15 +84,18 @@ def measure(
     row = Row(str(notebook.relative_to(corpus)))
     options = RunOptions(timeout=timeout, kernel=kernel, allow_errors=False)
     with tempfile.TemporaryDirectory(prefix="nbr-real-") as scratch:
-        original = _copy(notebook, corpus, Path(scratch) / "original")
+        # every run in the same folder: some notebooks print where they are
+        work = Path(scratch) / "work"
+        original = _copy(notebook, corpus, work)
         try:
             before = execute_notebook(original, options)
         except NbrefactorError as error:
             row.skipped = f"does not run here: {error.message.splitlines()[0][:120]}"
             return row
         for name, tree in trees.items():
+            shutil.rmtree(work)
+            shutil.rmtree(Path(scratch) / "work-project", ignore_errors=True)
             started = time.perf_counter()
-            work = Path(scratch) / name
             outcome = _extract_and_compare(notebook, corpus, work, tree, before, options)
             outcome.seconds = time.perf_counter() - started
             row.outcomes[name] = outcome
