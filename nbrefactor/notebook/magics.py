@@ -36,7 +36,7 @@ PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun"})
 NOT_PYTHON_CELL_MAGICS = frozenset(
     {"bash", "sh", "script", "html", "HTML", "javascript", "js", "latex", "markdown", "svg",
      "writefile", "file", "perl", "ruby", "python", "python2", "python3", "pypy", "sx",
-     "system", "sql", "R", "debug"}
+     "system", "sql", "R"}
 )  # fmt: skip
 #: Line magics whose argument (after options) is a Python statement.
 _PYTHON_LINE_MAGICS: dict[str, frozenset[str]] = {
