@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -39,6 +40,20 @@ def extract(folder: Path, *cells: CellSpec, package: str = "pkg") -> tuple[str, 
         after = _outputs(path)
     assert after is not None, "the refactored notebook raises"
     return result.stderr, [str(d) for d in compare_runs(before, after)]
+
+
+def dry_run(folder: Path, document: dict[str, Any]) -> str:
+    """``extract --dry-run`` of ``document`` (a notebook that need not run here, or
+    with stored outputs): what it said."""
+    path = folder / "nb.ipynb"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    result = CliRunner().invoke(
+        cli.main,
+        ["extract", str(path), "--project-dir", str(folder / "p"), "--package", "pkg",
+         "--dry-run"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    return result.stderr
 
 
 def _outputs(path: Path):  # type: ignore[no-untyped-def]
@@ -203,13 +218,7 @@ def test_an_instance_an_f_string_prints_shows_its_class_with_its_module(tmp_path
 def test_a_function_help_is_asked_about_stays(tmp_path: Path, asking: str) -> None:
     """``help(area)`` prints "Help on function area in module __main__"."""
     document = notebook_dict("def area(w, h):\n    return w * h", asking, "area(2, 3)")
-    (tmp_path / "nb.ipynb").write_text(json.dumps(document), encoding="utf-8")
-    result = CliRunner().invoke(
-        cli.main, ["extract", str(tmp_path / "nb.ipynb"), "--project-dir", str(tmp_path / "p"),
-                   "--package", "pkg", "--dry-run"],
-    )  # fmt: skip
-    assert result.exit_code == 0, result.output
-    assert "NBR222 'area' not extracted" in result.stderr
+    assert "NBR222 'area' not extracted" in dry_run(tmp_path, document)
 
 
 def test_a_name_the_stored_outputs_show_with_its_module_stays(tmp_path: Path) -> None:
@@ -218,14 +227,8 @@ def test_a_name_the_stored_outputs_show_with_its_module_stays(tmp_path: Path) ->
         {"output_type": "execute_result", "execution_count": 2, "metadata": {},
          "data": {"text/plain": "<function __main__.area(w, h)>"}}
     ]  # fmt: skip
-    (tmp_path / "nb.ipynb").write_text(json.dumps(document), encoding="utf-8")
-    result = CliRunner().invoke(
-        cli.main, ["extract", str(tmp_path / "nb.ipynb"), "--project-dir", str(tmp_path / "p"),
-                   "--package", "pkg", "--dry-run"],
-    )  # fmt: skip
-    assert result.exit_code == 0, result.output
-    assert "NBR223 'area' not extracted" in result.stderr
-    assert "'__main__.area' in cell 1" in result.stderr
+    err = dry_run(tmp_path, document)
+    assert "NBR223 'area' not extracted" in err and "'__main__.area' in cell 1" in err
 
 
 def test_names_from_a_star_import_of_a_local_module_keep_code_back(tmp_path: Path) -> None:
