@@ -84,7 +84,46 @@ def test_a_run_rebinding_what_a_function_passed_to_a_moved_one_reads_stays(
         "def apply_all(xs):\n    return [double(x) for x in xs]",
         "print(list(map(double, [1, 2])))",
         ("markdown", "## Rescale"),
-        "k = 3\nxs = [1, 2, 3]\ndoubled = apply_all(xs)\ntotal = sum(doubled)\nprint(total)",
+        "xs = [1, 2, 3]\nk = len(xs)\ndoubled = apply_all(xs)\ntotal = sum(doubled)\nprint(total)",
     )
     assert [d.name for d in result.definitions] == ["apply_all"]
     assert ("NBR214", 5) in [(s.code, s.location.cell_index) for s in result.skipped]
+
+
+def test_the_settings_a_cell_starts_with_stay_in_it(make_notebook: Build) -> None:
+    result = plan(
+        make_notebook,
+        "import math\n# tune these\nSTEPS = 4\nSCALE = 0.5\n"
+        "values = [math.sin(SCALE * i) for i in range(STEPS)]\nprint(max(values))",
+    )
+    (function,) = result.scripts
+    assert function.parameters == ("STEPS", "SCALE")  # range(STEPS) is read first
+    assert function.kept_before == "import math\n# tune these\nSTEPS = 4\nSCALE = 0.5"
+    assert "STEPS = 4" not in function.body and "tune" not in function.body
+
+
+def test_accumulators_and_names_the_cell_binds_again_are_not_settings(
+    make_notebook: Build,
+) -> None:
+    result = plan(
+        make_notebook,
+        "LIMIT = 3\ntotals = []\ncount = 0\nfor i in range(LIMIT):\n"
+        "    totals.append(i)\n    count += 1\nprint(totals, count)",
+    )
+    (function,) = result.scripts
+    assert function.kept_before == "LIMIT = 3"  # `totals = []` and `count = 0` move
+    assert function.body.lstrip().startswith("totals = []\n    count = 0")
+
+
+def test_a_cell_starting_with_settings_starts_a_run_and_keeps_them(
+    make_notebook: Build,
+) -> None:
+    # the second cell's settings would otherwise run before the first cell's code
+    result = plan(
+        make_notebook,
+        "import math\nroot = math.sqrt(2)\nhalf = root / 2",
+        "RATE = 0.1\nscaled = half * RATE\ngrown = scaled + root\nprint(grown)",
+    )
+    first, second = result.scripts
+    assert first.cells == (0,) and second.cells == (1,)
+    assert second.kept_before == "RATE = 0.1" and second.parameters == ("half", "RATE", "root")

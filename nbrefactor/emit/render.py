@@ -229,7 +229,8 @@ def notebook_edit(
     sources: dict[int, str] = {}
     removed: set[int] = set(layout.emptied)
     for script in plan.scripts:  # the run's last cell calls the function; the others go
-        removed.update(script.cells[:-1])
+        removed.update(script.removed_cells)
+        sources.update(script.kept_in_place)
         parts = [  # kept_before may hold a cell magic (`%%time`): libcst must not see it
             script.kept_before,
             _passing_new_arguments(script.call, parameters),

@@ -24,11 +24,12 @@ def lay_out(
             if name in facts.defines:
                 removals.setdefault(index, set()).add(name)
     replaced = {s.cells[-1] for s in plan.scripts} | {copy.cell for _, copy in plan.copies}
-    removed = {cell for s in plan.scripts for cell in s.cells[:-1]}
+    removed = {cell for s in plan.scripts for cell in s.removed_cells}
+    trimmed = {index for s in plan.scripts for index, _ in s.kept_in_place}
     emptied = frozenset(
         index
         for index, names in removals.items()
-        if index not in replaced | removed
+        if index not in replaced | removed | trimmed
         and index in trees
         and graph.facts[index].parse_error is None
         and not graph.notebook.cells[index].outputs
@@ -36,7 +37,7 @@ def lay_out(
     )
     imported = set(plan.imported)
     calling = replaced | {i for i, facts in graph.facts.items() if facts.uses & imported}
-    calling -= removed | emptied
+    calling -= removed | emptied | trimmed  # what a trimmed cell keeps calls nothing moved
     # after the notebook's first imports, unless a cell before that already calls moved
     # code (`import math; x, y = make_x_y()` in the first cell)
     position = min(import_position(graph), *calling) if calling else import_position(graph)

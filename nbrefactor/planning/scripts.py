@@ -4,14 +4,16 @@ A run is consecutive code cells under the same heading, where every cell but the
 showed nothing (no output, no displayed last expression): the call goes in the last
 cell, so every output stays where the user saw it. The function's parameters are the
 notebook names the run reads; it returns the names it binds that anything later needs.
-Imports stay in the notebook; the displayed last expression stays after the call.
+Imports and the settings a cell starts with (``N_CLUSTERS = 5``) stay in their cells;
+the displayed last expression stays after the call.
 """
 
 from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterator, Mapping, Sequence, Set
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass
 
 from nbrefactor.analysis.facts import CellFacts
@@ -41,10 +43,14 @@ class _Cell:
     facts: CellFacts
     tree: ast.Module
     body: list[ast.stmt]  # what moves: not imports, moved definitions or the last expression
-    imports: list[ast.stmt]
+    kept: list[ast.stmt]  # what stays before the call: imports, then leading settings
     last_expression: ast.stmt | None
     shows_output: bool
     header: str = ""  # `%%time`: the cell magic the call stays under
+
+    @property
+    def starts_with_settings(self) -> bool:
+        return any(not isinstance(s, (ast.Import, ast.ImportFrom)) for s in self.kept)
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,20 +139,24 @@ def _script_cells(
         )
         if blocked or calls_extracted or not body:
             continue  # a call of code extracted before stays as it is: running twice is a no-op
-        if 2 * sum(_is_setting(s) for s in body) >= len(body):
-            continue  # settings cells (`SEED = 42`) stay where people tune them
+        flags = _settings(body)
+        leading = 0 if header or all(flags) else flags.index(False)
+        if 2 * sum(flags[leading:]) >= len(body) - leading:
+            continue  # a cell of settings stays whole, where people tune them
+        settings, body = body[:leading], body[leading:]  # `SEED = 42` stays before the call
         cell = graph.notebook.cells[index]
-        kept = graph.notebook.outputs_kept
-        shown = displays_value(cell, body[-1], context.bindings, outputs_kept=kept)
+        outputs_kept = graph.notebook.outputs_kept
+        shown = displays_value(cell, body[-1], context.bindings, outputs_kept=outputs_kept)
         last = body[-1] if shown else None
         if last is not None:
             body = body[:-1]
         if _shares_lines(body, [s for s in tree.body if s not in body]):
             continue  # `LIMIT = 5; y = f()`: the moved code is cut out by whole lines
         shows = bool(cell.outputs) or last is not None
-        if (cell.execution_count is None or not kept) and not shows:  # it may print
+        if (cell.execution_count is None or not outputs_kept) and not shows:  # it may print
             shows = _may_print(body, own)
-        found[index] = _Cell(index, facts, tree, body, imports, last, shows, header or "")
+        kept = sorted([*imports, *settings], key=first_line)
+        found[index] = _Cell(index, facts, tree, body, kept, last, shows, header or "")
     return found
 
 
@@ -187,10 +197,13 @@ def _wrapping_magic(magics: Sequence[Magic], tree: ast.Module) -> str | None:
 
 
 def _shares_lines(moving: list[ast.stmt], staying: list[ast.stmt]) -> bool:
-    lines = {n for s in moving for n in range(first_line(s), (s.end_lineno or s.lineno) + 1)}
-    return any(
-        n in lines for s in staying for n in range(first_line(s), (s.end_lineno or s.lineno) + 1)
-    )
+    lines = {n for s in moving for n in _span(s)}
+    return any(n in lines for s in staying for n in _span(s))
+
+
+def _span(statement: ast.stmt) -> range:
+    """The line numbers ``statement`` is written on, its decorators included."""
+    return range(first_line(statement), (statement.end_lineno or statement.lineno) + 1)
 
 
 def _assigned_name(statement: ast.stmt) -> str | None:
@@ -201,11 +214,27 @@ def _assigned_name(statement: ast.stmt) -> str | None:
     return None
 
 
-def _is_setting(statement: ast.stmt) -> bool:
-    if not isinstance(statement, ast.Assign):
+def _settings(body: Sequence[ast.stmt]) -> list[bool]:
+    """Which statements of a cell's ``body`` are settings: ``NAME = literal``, but not an
+    empty container (an accumulator, as ``totals = []`` is) nor a name the cell binds
+    again (``count = 0`` then ``count += 1``)."""
+    bound = Counter(name for statement in body for name in names_bound([statement]))
+    flags = []
+    for statement in body:
+        name = _assigned_name(statement)
+        flags.append(
+            name is not None and bound[name] == 1 and _is_literal(statement.value)  # type: ignore[attr-defined]  # an Assign
+        )
+    return flags
+
+
+def _is_literal(value: ast.expr) -> bool:
+    if isinstance(value, (ast.List, ast.Tuple, ast.Set)) and not value.elts:
+        return False
+    if isinstance(value, ast.Dict) and not value.keys:
         return False
     try:
-        ast.literal_eval(statement.value)
+        ast.literal_eval(value)
     except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
         return False
     return True
@@ -221,6 +250,7 @@ def _runs(graph: CellGraph, cells: Mapping[int, _Cell]) -> Iterator[list[_Cell]]
         joins = (
             cell is not None
             and run
+            and not cell.starts_with_settings  # they stay before all of the run's code
             and previous_code == run[-1].index
             and graph.notebook.cells[run[-1].index].headings == heading
             and not run[-1].shows_output
@@ -251,7 +281,7 @@ def _plan_run(
         statements,
         first_cell=run[0].index,
         last_cell=last.index,
-        bound_earlier=names_bound([s for cell in run for s in cell.imports]),  # kept before
+        bound_earlier=names_bound([s for cell in run for s in cell.kept]),  # kept before
         read_after=displayed,
     )
     if isinstance(flow, Unsafe):
@@ -266,13 +296,9 @@ def _plan_run(
         parameters=flow.parameters,
         returns=flow.returns,
         body=_body(run, flow.returns),
-        kept_before="\n".join(
-            [
-                *(c.header for c in run if c.header),
-                *(_segment(c, s) for c in run for s in c.imports),
-            ]
-        ),
+        kept_before="\n".join(part for part in (last.header, _kept_text(last)) if part),
         kept_after=_segment(last, last.last_expression) if last.last_expression else "",
+        kept_in_place=tuple((c.index, _kept_text(c)) for c in run[:-1] if c.kept),
     )
     return function, flow.imports
 
@@ -294,19 +320,54 @@ def _segment(cell: _Cell, statement: ast.stmt) -> str:
     return ast.get_source_segment(code, statement) or ""
 
 
+def _kept_text(cell: _Cell) -> str:
+    """What stays of ``cell`` before the call: its imports and leading settings, with
+    the comments above them."""
+    lines = _lines(cell)
+    kept = _lines_of(cell.kept, cell.tree.body, lines)
+    if not kept:
+        return ""
+    others = _lines_of([s for s in cell.tree.body if s not in cell.kept], cell.tree.body, lines)
+    return _joined(
+        lines[number - 1] for number in range(min(kept), max(kept) + 1) if number not in others
+    )
+
+
+def _lines_of(
+    statements: Sequence[ast.stmt], everything: Sequence[ast.stmt], lines: Sequence[str]
+) -> set[int]:
+    """The line numbers of ``statements`` (some of ``everything``), each with the
+    comment lines right above it."""
+    taken = {number for statement in everything for number in _span(statement)}
+    found: set[int] = set()
+    for statement in statements:
+        found.update(_span(statement))
+        above = first_line(statement) - 1
+        while above >= 1 and above not in taken and lines[above - 1].lstrip().startswith("#"):
+            found.add(above)
+            above -= 1
+    return found
+
+
+def _lines(cell: _Cell) -> list[str]:
+    return (cell.facts.masked.code if cell.facts.masked else "").splitlines()
+
+
+def _joined(lines: Iterable[str]) -> str:
+    """``lines`` as one text, without blank lines at either end or two in a row."""
+    return re.sub(r"\n(\s*\n)+", "\n\n", "\n".join(lines)).strip("\n")
+
+
 def _body(run: list[_Cell], returns: Sequence[str]) -> str:
     """The moved code, comments included, indented for a function body."""
     chunks = []
     for cell in run:
-        code = cell.facts.masked.code if cell.facts.masked else ""
-        lines = code.splitlines()
-        drop: set[int] = set()
-        for statement in cell.tree.body:
-            if statement not in cell.body:
-                first = first_line(statement)
-                drop.update(range(first, (statement.end_lineno or statement.lineno) + 1))
-        kept = [line for number, line in enumerate(lines, start=1) if number not in drop]
-        text = re.sub(r"\n(\s*\n)+", "\n\n", "\n".join(kept)).strip("\n")
+        lines = _lines(cell)
+        staying = [s for s in cell.tree.body if s not in cell.body]
+        drop = _lines_of(cell.kept, cell.tree.body, lines)  # with their comments
+        for statement in staying:
+            drop.update(_span(statement))
+        text = _joined(line for number, line in enumerate(lines, start=1) if number not in drop)
         if text.strip():
             chunks.append(text)
     body = "\n\n".join(chunks)

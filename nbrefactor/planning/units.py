@@ -30,8 +30,10 @@ class ScriptFunction:
     """Top-level code of consecutive cells that becomes one function.
 
     The call replaces the code in the last of ``cells`` (where the outputs were); the
-    others held no output and are removed. ``kept_before`` (imports) and ``kept_after``
-    (the displayed last expression) stay in that cell around the call.
+    others held no output. ``kept_before`` (imports, leading settings) and
+    ``kept_after`` (the displayed last expression) stay in that cell around the call.
+    An earlier cell keeps what ``kept_in_place`` gives it (cell index -> its imports and
+    leading settings) and is removed when it keeps nothing.
     """
 
     name: str
@@ -41,6 +43,13 @@ class ScriptFunction:
     body: str
     kept_before: str = ""
     kept_after: str = ""
+    kept_in_place: tuple[tuple[int, str], ...] = ()
+
+    @property
+    def removed_cells(self) -> tuple[int, ...]:
+        """The run's cells that hold nothing once the code moves."""
+        keeping = {index for index, _ in self.kept_in_place}
+        return tuple(index for index in self.cells[:-1] if index not in keeping)
 
     @property
     def call(self) -> str:

@@ -3,3 +3,10 @@
 
 def scaled(values, *, weights):
     return [v * weights["a"] for v in values]
+
+
+def make_weights():
+    weights = {}
+    for name in ["a", "b"]:
+        weights[name] = len(name) * 2
+    return weights

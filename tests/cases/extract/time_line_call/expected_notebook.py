@@ -1,10 +1,8 @@
 # %%
-from pkg.notebook import scaled
+from pkg.notebook import scaled, make_weights
 
 # %%
-weights = {}
-for name in ["a", "b"]:
-    weights[name] = len(name) * 2
+weights = make_weights()
 
 # %%
 %time result = scaled(range(5), weights=weights)

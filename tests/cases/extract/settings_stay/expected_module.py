@@ -1,0 +1,21 @@
+"""Code moved out of notebook.py by nbrefactor."""
+
+import random
+
+
+def sample_points(SEED, N_POINTS):
+    rng = random.Random(SEED)
+    points = [rng.uniform(0, 10) for _ in range(N_POINTS)]
+
+    # keep the points above the middle
+    threshold = sum(points) / len(points)
+    high = [p for p in points if p > threshold]
+    print(len(high))
+    return high
+
+
+def count_them(high):
+    counts = {}
+    for point in high:
+        counts[int(point)] = counts.get(int(point), 0) + 1
+    print(sorted(counts.items()))
