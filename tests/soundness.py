@@ -3,8 +3,9 @@ what a notebook shows.
 
 :func:`generate` writes small notebooks from the patterns that make extraction hard:
 globals read by functions, functions writing them through ``global``, closures,
-functions passed as values, loops and comprehensions accumulating into notebook names,
-mutation in place, ``del``, rebinding, decorators and displayed last expressions.
+functions passed as values, functions defined again, loops and comprehensions
+accumulating into notebook names, mutation in place, ``del``, rebinding, decorators and
+displayed last expressions.
 :func:`outputs_of` runs a notebook's cells in this process the way a kernel would
 (printed text, and the repr of a last expression that is not None); :func:`check`
 extracts a notebook into a package, runs both and returns the differences.
@@ -55,14 +56,14 @@ class _Writer:
         return self.rng.choice(pool)
 
     def cell(self) -> str:
-        options = [self._constant, self._list]
+        options = [self._constant, self._list, self._pure_function]
         if self.numbers:
             options += [self._derived, self._loop, self._branch, self._function, self._show]
             options += [self._global_writer, self._closure, self._print]
         if self.lists:
             options += [self._mutate, self._comprehension, self._show_list]
         if self.functions:
-            options += [self._call, self._map, self._alias, self._decorated]
+            options += [self._call, self._map, self._alias, self._decorated, self._caller]
         if self.counters:
             options += [self._count_calls]
         if len(self.numbers) > 2:
@@ -99,6 +100,16 @@ class _Writer:
         name, read = self.new(_FUNCTIONS), self.number()
         self.functions.append(name)
         return f"def {name}(x):\n    return x * {read} + 1"
+
+    def _pure_function(self) -> str:  # defined again and again: only the last may move
+        name = self.new(_FUNCTIONS)
+        self.functions.append(name)
+        return f"def {name}(x):\n    return x * {self.rng.randint(2, 9)} + 1"
+
+    def _caller(self) -> str:  # reaches whichever version of `used` is defined when called
+        name, used = self.new(_FUNCTIONS), self.rng.choice(self.functions)
+        self.functions.append(name)
+        return f"def {name}(x):\n    return {used}(x) - 1"
 
     def _global_writer(self) -> str:
         name, target = self.new(_FUNCTIONS), self.number()

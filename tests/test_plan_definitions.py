@@ -140,9 +140,32 @@ def test_a_function_without_parameters_may_be_passed_around(make_notebook: Build
     assert moved(result) == {"double": ()}
 
 
-def test_nbr203_defined_twice(make_notebook: Build) -> None:
-    result = plan(make_notebook, "def f():\n    return 1", "def f():\n    return 2", "f()")
-    assert reasons(result) == {"f": "NBR203"}
+def test_the_last_version_of_a_function_defined_again_moves(make_notebook: Build) -> None:
+    result = plan(make_notebook, "def f():\n    return 1", "f()", "def f():\n    return 2", "f()")
+    assert moved(result) == {"f": ()} and reasons(result) == {}
+    (definition,) = result.definitions
+    assert definition.cell == 2 and definition.redefines  # imported there; cell 0 keeps its f
+
+
+def test_nbr203_defined_twice_and_the_last_version_cannot_move(make_notebook: Build) -> None:
+    twice_in_one_cell = plan(make_notebook, "def f():\n    return 1\ndef f():\n    return 2")
+    assert reasons(twice_in_one_cell) == {"f": "NBR203"}
+    also_assigned = plan(make_notebook, "def f():\n    return 1", "f = print", "f(2)")
+    assert reasons(also_assigned) == {"f": "NBR203"}
+    # calls of the first version could not pass the new parameter
+    needs_more = plan(
+        make_notebook, "k = int('3')", "def f():\n    return 1", "def f():\n    return k", "f()"
+    )
+    assert reasons(needs_more) == {"f": "NBR203"}
+    # g() moves, and would call the module's f even before the last version is defined
+    used_before = plan(
+        make_notebook,
+        "def f():\n    return 1",
+        "def g():\n    return f() + 1",
+        "print(g())",
+        "def f():\n    return 2",
+    )
+    assert reasons(used_before) == {"f": "NBR203"} and "g" in moved(used_before)
 
 
 def test_nbr204_magics_inside(make_notebook: Build) -> None:

@@ -1,9 +1,10 @@
 """RemoveDefinitions: drop top-level ``def``/``class`` statements and constant
-assignments (with the comments above them)."""
+assignments (with the comments above them), or put a statement in their place."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence, Set
+from collections.abc import Mapping, Sequence, Set
+from types import MappingProxyType
 
 import libcst as cst
 
@@ -11,11 +12,15 @@ import libcst as cst
 class RemoveDefinitions(cst.CSTTransformer):
     """Remove the module-level definitions named in ``names``: ``def``, ``class`` and
     ``NAME = value`` alone on its line; the comment lines above a definition belong to
-    it and go with it."""
+    it and go with it. A name in ``replacements`` gets that statement in its place
+    instead (``from pkg.module import name``)."""
 
-    def __init__(self, names: Set[str]) -> None:
+    def __init__(
+        self, names: Set[str], replacements: Mapping[str, str] = MappingProxyType({})
+    ) -> None:
         super().__init__()
         self.names = names
+        self.replacements = replacements
         self.removed: list[str] = []
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
@@ -32,6 +37,10 @@ class RemoveDefinitions(cst.CSTTransformer):
             if name is not None and name in self.names:
                 self.removed.append(name)
                 blanks = [line for line in statement.leading_lines if line.comment is None]
+                if name in self.replacements:
+                    replacement = cst.parse_statement(self.replacements[name])
+                    body.append(replacement.with_changes(leading_lines=blanks if body else []))
+                    continue
                 gap = blanks if gap is None else gap
                 continue
             if gap is not None:  # the next statement takes over the definition's spacing

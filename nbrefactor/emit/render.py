@@ -228,6 +228,8 @@ def notebook_edit(
     parameters = plan.parameters_of()
     sources: dict[int, str] = {}
     removed: set[int] = set(layout.emptied)
+    # a name the notebook defines before too is imported where its last version was
+    redefined = {d.name for d in plan.definitions if d.redefines}
     for script in plan.scripts:  # the run's last cell calls the function; the others go
         removed.update(script.removed_cells)
         sources.update(script.kept_in_place)
@@ -254,7 +256,8 @@ def notebook_edit(
             continue
         module = cells[index]
         if names:
-            module = module.visit(RemoveDefinitions(names))
+            in_place = {n: _import_line(plan.module, (n,)) for n in names & redefined}
+            module = module.visit(RemoveDefinitions(names, in_place))
         if calls:
             module = module.visit(PassNewArguments(parameters))
         sources[index] = facts.masked.restore(module.code)
@@ -265,8 +268,9 @@ def notebook_edit(
         if function.module != plan.module:
             elsewhere.setdefault(function.module, []).append(function.name)
     lines.extend(_import_line(module, tuple(names)) for module, names in elsewhere.items())
-    if plan.exported:
-        lines.append(_import_line(plan.module, (*plan.exported, *plan.moved_constants)))
+    imported = [n for n in (*plan.exported, *plan.moved_constants) if n not in redefined]
+    if imported:
+        lines.append(_import_line(plan.module, tuple(imported)))
     return NotebookEdit(
         sources=sources,
         removed=frozenset(removed),

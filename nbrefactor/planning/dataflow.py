@@ -30,14 +30,19 @@ class Later:
     ``lat``). Functions that stay in the notebook need what they read whenever called.
     """
 
-    def __init__(self, graph: CellGraph, moved: Mapping[str, tuple[str, ...]]) -> None:
+    def __init__(
+        self,
+        graph: CellGraph,
+        moved: Mapping[str, tuple[str, ...]],
+        moved_from: Mapping[str, int],
+    ) -> None:
         self.always = {n for params in moved.values() for n in params}  # calls pass them
         #: per name, in cell order: (cell, True) where a cell reads it, (cell, False)
         #: where one binds it for sure without reading it first
         self._events: dict[str, list[tuple[int, bool]]] = defaultdict(list)
         for index, facts in sorted(graph.facts.items()):
             for definition in facts.defs:
-                if definition.name not in moved:
+                if moved_from.get(definition.name) != index:  # it stays
                     self.always |= definition.globals_read  # read when they are called
             # what the cell reads before binding it: `x = 1; print(x)` needs no earlier x
             read = {*facts.reads, *facts.magic_reads}
@@ -58,13 +63,18 @@ class Later:
 class NotebookContext:
     """What the planners ask about one notebook, computed once.
 
-    ``moved`` maps definitions that move to the module to their new parameters.
+    ``moved`` maps definitions (and constants) that move to the module to their new
+    parameters; ``moved_from`` gives the cell of each definition that moves. Of a name
+    defined in several cells only the last version may move (``redefined``): code before
+    it still reaches the notebook's versions.
     """
 
     graph: CellGraph
     trees: Mapping[int, ast.Module]
     bindings: BindingsByName
     moved: Mapping[str, tuple[str, ...]]
+    moved_from: Mapping[str, int] = field(default_factory=dict)
+    redefined: frozenset[str] = frozenset()
     later: Later = field(init=False)
     reads: dict[str, frozenset[str]] = field(init=False)
     changed: frozenset[str] = field(init=False)
@@ -73,13 +83,28 @@ class NotebookContext:
 
     def __post_init__(self) -> None:
         self.writes = global_writes(self.graph)
-        self.later = Later(self.graph, self.moved)
+        self.later = Later(self.graph, self.moved, self.moved_from)
         self.changed = changed_names(self.graph)
         self.foreign = foreign_names(self.graph)
         self.reads = global_reads(self.graph)
 
     def bound_before(self, name: str, cell: int) -> bool:
         return any(bound < cell for bound, _ in self.bindings.get(name, ()))
+
+    def moves(self, name: str, cell: int) -> bool:
+        """Whether the definition of ``name`` in ``cell`` moves to the module."""
+        return self.moved_from.get(name) == cell
+
+    def moved_by(self, cell: int) -> Mapping[str, tuple[str, ...]]:
+        """``moved`` as code that starts in ``cell`` sees it: without the names it still
+        gets from the notebook, defined again later on (``redefined``)."""
+        if not self.redefined:
+            return self.moved
+        return {
+            name: parameters
+            for name, parameters in self.moved.items()
+            if name not in self.redefined or self.moved_from[name] < cell
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,7 +155,7 @@ def block_flow(
     # a notebook function called here reads notebook globals: binding one of them in the
     # function would hide the new value from it (`THRESHOLD = 0.6; df.apply(label)`)
     bound_here = {b.name for b in walker.bindings}
-    moved = context.moved
+    moved = context.moved_by(first_cell)
     # calls of moved functions that gained parameters pass them: the block reads them too
     passed = [p for f in sorted(walker.uses & moved.keys()) for p in moved[f]]
     for name in sorted(walker.uses | set(passed)):  # a staying function may be passed

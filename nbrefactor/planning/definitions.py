@@ -58,6 +58,9 @@ def plan_definitions(
     trees = parse_cells(graph) if trees is None else trees
     bindings = collect_bindings(graph) if bindings is None else bindings
     candidates = list(_candidates(graph, trees))
+    # a name defined again and again: only its last version may move, the others stay
+    last_versions = _last_versions(candidates, bindings)
+    candidates = [c for c in candidates if last_versions.get(c.facts.name, c) is c]
     skipped: dict[str, Diagnostic] = {}
 
     def skip(candidate: _Candidate, code: str, detail: str = "") -> None:
@@ -69,7 +72,7 @@ def plan_definitions(
     inspected = inspected_functions(graph)
     shown = shown_with_their_module(graph)
     for candidate in candidates:
-        _check(candidate, graph, bindings, skip, foreign)
+        _check(candidate, graph, bindings, skip, foreign, last_versions.keys())
         name = candidate.facts.name
         if name in inspected:  # doctest would name the module's file
             skip(candidate, "NBR222", f"in cell {inspected[name]}")
@@ -113,6 +116,10 @@ def plan_definitions(
                 if candidate.node.decorator_list:  # @lru_cache would hash a DataFrame
                     new = ", ".join(f"'{n}'" for n in sorted(parameters[name]))
                     skip(candidate, "NBR217", new)
+            if name in last_versions and name not in skipped:
+                reason = _earlier_versions_in_use(candidate, candidates, parameters, skipped)
+                if reason:
+                    skip(candidate, "NBR203", reason)
         if len(skipped) == skipped_before:
             break
     definitions = tuple(
@@ -121,11 +128,12 @@ def plan_definitions(
             c.facts.kind,
             c.cell,
             tuple(sorted(parameters.get(c.facts.name, ()))),
+            redefines=c.facts.name in last_versions,
         )
         for c in candidates
         if c.facts.name not in skipped
     )
-    moved_now = {d.name for d in definitions}
+    moved_now = {d.name: d.cell for d in definitions}
     read_by_moved = {n for c in candidates if c.facts.name in moved_now for n in c.reads}
     constant_names = sorted(n for n in constants if n in read_by_moved)
     return ExtractionPlan(
@@ -182,6 +190,44 @@ def _candidates(graph: CellGraph, trees: Mapping[int, ast.Module]) -> Iterator[_
                 yield _Candidate(definition, index, node, _definition_time_reads(node))
 
 
+def _last_versions(
+    candidates: Sequence[_Candidate], bindings: BindingsByName
+) -> dict[str, _Candidate]:
+    """The last version of each name the notebook defines more than once, when every
+    binding of it is a ``def`` or ``class`` at the top of a cell, each in its own cell:
+    that one may move (imported where it was defined) while the others stay."""
+    by_name: dict[str, list[_Candidate]] = defaultdict(list)
+    for candidate in candidates:
+        by_name[candidate.facts.name].append(candidate)
+    found = {}
+    for name, versions in by_name.items():
+        cells = [cell for cell, _ in bindings.get(name, ())]
+        one_per_cell = len(set(cells)) == len(cells)
+        if len(versions) > 1 and one_per_cell and sorted(cells) == sorted(v.cell for v in versions):
+            found[name] = max(versions, key=lambda v: v.cell)
+    return found
+
+
+def _earlier_versions_in_use(
+    candidate: _Candidate,
+    candidates: Sequence[_Candidate],
+    parameters: Mapping[str, set[str]],
+    skipped: Mapping[str, Diagnostic],
+) -> str:
+    """Why the last version of a name defined more than once cannot move, or ``""``.
+
+    Calls before it reach an earlier version, which stays: they cannot pass new
+    parameters, and a definition before it that moves would reach the module's version
+    instead of the notebook's."""
+    name = candidate.facts.name
+    if parameters.get(name):
+        return "its last version would need new parameters, which calls of the others lack"
+    for other in candidates:
+        if other.cell < candidate.cell and name in other.reads and other.facts.name not in skipped:
+            return f"{other.facts.name}() uses it and is defined before its last version"
+    return ""
+
+
 # -- safety ------------------------------------------------------------------------------------
 
 
@@ -191,12 +237,14 @@ def _check(
     bindings: BindingsByName,
     report: Callable[..., None],
     foreign: ForeignNames,
+    last_versions: Set[str],
 ) -> None:
     """Report the first reason ``candidate`` cannot move that does not depend on what
-    else moves, if any (the others: :func:`_reads_of_moved`)."""
+    else moves, if any (the others: :func:`_reads_of_moved`). ``last_versions`` are
+    names defined more than once whose candidate is the last version."""
     unknown = sorted(n for n in candidate.reads if n not in bindings and foreign.source_of(n))
     facts, cell = candidate.facts, graph.facts[candidate.cell]
-    if len(bindings.get(facts.name, ())) > 1:
+    if len(bindings.get(facts.name, ())) > 1 and facts.name not in last_versions:
         report(candidate, "NBR203")
     elif facts.globals_written:
         report(candidate, "NBR201", ", ".join(f"'{n}'" for n in sorted(facts.globals_written)))
@@ -237,17 +285,20 @@ def _definition_time_reads(
     return frozenset(walker.reads)
 
 
-def _may_leave(name: str, bindings: BindingsByName, graph: CellGraph, moved: Set[str]) -> bool:
+def _may_leave(
+    name: str, bindings: BindingsByName, graph: CellGraph, moved: Mapping[str, int]
+) -> bool:
     """Whether a constant's assignment can leave the notebook for the module (moved
     functions read the module's copy): every notebook cell or function that still reads
-    it runs after the import cell, and after the cell that assigned it."""
+    it runs after the import cell, and after the cell that assigned it. ``moved`` gives
+    the cell of each definition that moves (an earlier version of one stays)."""
     ((cell, _),) = bindings[name]
     position = import_position(graph)
     return all(
         index > cell and index >= position
         for index, facts in graph.facts.items()
         if name in facts.uses
-        or any(name in d.globals_read for d in facts.defs if d.name not in moved)
+        or any(name in d.globals_read for d in facts.defs if moved.get(d.name) != index)
     )
 
 

@@ -19,6 +19,9 @@ def lay_out(
     removals: dict[int, set[str]] = {}
     for definition in plan.definitions:
         removals.setdefault(definition.cell, set()).add(definition.name)
+    # the notebook imports the last version of a name it defines before too in its cell
+    importing = {d.cell for d in plan.definitions if d.redefines}
+    in_place = {d.name for d in plan.definitions if d.redefines}
     for name in plan.moved_constants:  # the module holds the only copy now
         for index, facts in graph.facts.items():
             if name in facts.defines:
@@ -29,13 +32,13 @@ def lay_out(
     emptied = frozenset(
         index
         for index, names in removals.items()
-        if index not in replaced | removed | trimmed
+        if index not in replaced | removed | trimmed | importing
         and index in trees
         and graph.facts[index].parse_error is None
         and not graph.notebook.cells[index].outputs
         and _only_removed(trees[index].body, names)
     )
-    imported = set(plan.imported)
+    imported = set(plan.imported) - in_place  # the import cell does not import those
     calling = replaced | {i for i, facts in graph.facts.items() if facts.uses & imported}
     calling -= removed | emptied | trimmed  # what a trimmed cell keeps calls nothing moved
     # after the notebook's first imports, unless a cell before that already calls moved

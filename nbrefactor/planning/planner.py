@@ -80,7 +80,9 @@ def _prepare(graph: CellGraph, module: str) -> _Notebook:
     definitions = plan_definitions(graph, module, trees=trees, bindings=bindings)
     moved = {d.name: d.parameters for d in definitions.definitions}
     moved.update(dict.fromkeys(definitions.moved_constants, ()))
-    context = NotebookContext(graph, trees, bindings, moved)
+    moved_from = {d.name: d.cell for d in definitions.definitions}
+    redefined = frozenset(d.name for d in definitions.definitions if d.redefines)
+    context = NotebookContext(graph, trees, bindings, moved, moved_from, redefined)
     return _Notebook(module, definitions, context, copy_sources(context))
 
 

@@ -131,7 +131,9 @@ def _script_cells(
             if isinstance(statement, (ast.Import, ast.ImportFrom)):
                 imports.append(statement)
             elif isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                blocked = blocked or statement.name not in moved  # it stays: so does the cell
+                # it stays, or the notebook imports it right here: the cell stays
+                stays = not context.moves(statement.name, index)
+                blocked = blocked or stays or statement.name in context.redefined
             elif _assigned_name(statement) not in moved:  # moved constants leave the cell
                 body.append(statement)
         calls_extracted = any(

@@ -16,13 +16,16 @@ class MovedDefinition:
     """A ``def`` or ``class`` that moves from a cell into the module.
 
     ``parameters`` are notebook variables the function read as globals; they become
-    keyword-only parameters and every call passes them (``f(x, df=df)``).
+    keyword-only parameters and every call passes them (``f(x, df=df)``). When the
+    notebook defines the name in earlier cells too (``redefines``), those versions stay
+    and the notebook imports this one where it was defined.
     """
 
     name: str
     kind: Literal["function", "class"]
     cell: int
     parameters: tuple[str, ...] = ()
+    redefines: bool = False
 
 
 @dataclass(frozen=True, slots=True)

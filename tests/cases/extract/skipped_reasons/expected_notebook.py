@@ -24,8 +24,15 @@ def twice(x):
     return 2 * x
 
 # %%
-def twice(x):
-    return x + x
+from pkg.notebook import twice
+
+# %%
+def shout(text):
+    return text.upper()
+
+# %%
+# NBR203: shout is bound by an assignment too
+shout = str.upper
 
 # %%
 def last():

@@ -17,8 +17,17 @@ def twice(x):
     return 2 * x
 
 # %%
+# its last version moves: the notebook imports it here, the first one stays
 def twice(x):
     return x + x
+
+# %%
+def shout(text):
+    return text.upper()
+
+# %%
+# NBR203: shout is bound by an assignment too
+shout = str.upper
 
 # %%
 def last():
