@@ -16,7 +16,9 @@ notebook ends up
 It also measures the share of the notebook's statements that moved. With ``--before
 REV``, the same runs use the nbrefactor of a git worktree of REV too, in the same run,
 so the two can be compared on the same machine state (each notebook's original run is
-shared). Run from the repository root::
+shared). With ``--no-run`` nothing is executed: only the share moved is measured (and
+whether extract refused or said why), in minutes instead of hours. Run from the
+repository root::
 
     python benchmarks/extract_real.py /work/realcorpus --before 5863925 --after HEAD \
         --kernel python3 --jobs 2
@@ -54,7 +56,7 @@ ROOT = Path(__file__).resolve().parent.parent
 class Outcome:
     """What one nbrefactor did to one notebook."""
 
-    verdict: str = ""  # preserved, reported, broken, unchanged, or "error: ..."
+    verdict: str = ""  # preserved, reported, broken, unchanged, not run, or "error: ..."
     moved: float = 0.0  # share of the statements that left the notebook
     reasons: dict[str, int] = field(default_factory=dict)  # NBRxxx codes extract reported
     said: str = ""  # extract's error, when it refused
@@ -78,17 +80,25 @@ def notebooks_in(folder: Path) -> list[Path]:
 
 
 def measure(
-    notebook: Path, corpus: Path, trees: dict[str, Path], timeout: float, kernel: str | None
+    notebook: Path,
+    corpus: Path,
+    trees: dict[str, Path],
+    timeout: float,
+    kernel: str | None,
+    run: bool = True,
 ) -> Row:
-    """Run ``notebook`` once, then extract and rerun it with each tree's nbrefactor."""
+    """Run ``notebook`` once, then extract and rerun it with each tree's nbrefactor
+    (only extract it when ``run`` is false)."""
     row = Row(str(notebook.relative_to(corpus)))
     options = RunOptions(timeout=timeout, kernel=kernel, allow_errors=False)
     with tempfile.TemporaryDirectory(prefix="nbr-real-") as scratch:
         # every run in the same folder: some notebooks print where they are
         work = Path(scratch) / "work"
         original = _copy(notebook, corpus, work)
+        before = None
         try:
-            before = execute_notebook(original, options)
+            if run:
+                before = execute_notebook(original, options)
         except NbrefactorError as error:
             row.skipped = f"does not run here: {error.message.splitlines()[0][:120]}"
             return row
@@ -119,9 +129,11 @@ def _extract_and_compare(
     corpus: Path,
     work: Path,
     tree: Path,
-    before: tuple[CellRun, ...],
+    before: tuple[CellRun, ...] | None,
     options: RunOptions,
 ) -> Outcome:
+    """Extract ``notebook`` in ``work`` with ``tree``'s nbrefactor, and compare the
+    rewritten notebook's run with ``before`` (None: do not run it)."""
     copy = _copy(notebook, corpus, work)
     project = work.parent / f"{work.name}-project"
     env = dict(os.environ, PYTHONPATH=str(tree), MPLBACKEND="Agg")
@@ -144,6 +156,9 @@ def _extract_and_compare(
         outcome.verdict = "reported" if reasons else "unchanged"
         return outcome
     outcome.moved = moved_ratio(original, rewritten)
+    if before is None:
+        outcome.verdict = "not run"
+        return outcome
     src = project / "src"
     try:
         after = execute_notebook(
@@ -200,12 +215,15 @@ def summary(rows: list[Row], trees: list[str]) -> str:
             f"| {kept} | {quartiles[1]:.0%} ({quartiles[0]:.0%} / {quartiles[2]:.0%}) |"
         )
     for tree in trees:
+        outcomes = [row.outcomes[tree] for row in measured if tree in row.outcomes]
         reasons: Counter[str] = Counter()
-        for row in measured:
-            if tree in row.outcomes:
-                reasons.update(row.outcomes[tree].reasons)
+        for outcome in outcomes:
+            reasons.update(outcome.reasons)
         top = ", ".join(f"{code} {n}" for code, n in reasons.most_common(8))
         lines.append(f"\nreasons reported by {tree}: {top or 'none'}")
+        not_run = sum(o.verdict == "not run" for o in outcomes)
+        if not_run:
+            lines.append(f"rewritten by {tree}, not run (--no-run): {not_run}")
     return "\n".join(lines)
 
 
@@ -232,6 +250,11 @@ def main(argv: list[str] | None = None) -> int:
         help="measure only the notebooks this file lists, one path a line (relative to the "
         "corpus; text after a tab is ignored, so a corpus's MANIFEST.tsv column works)",
     )
+    parser.add_argument(
+        "--no-run",
+        action="store_true",
+        help="run no notebook: only extract each one and measure the share moved",
+    )
     parser.add_argument("--json", type=Path, help="write every row to this file")
     args = parser.parse_args(argv)
     notebooks = notebooks_in(args.corpus)
@@ -256,7 +279,9 @@ def main(argv: list[str] | None = None) -> int:
             )
             trees[f"{name} ({revision})"] = tree
         try:
-            rows = _measure_all(notebooks, args.corpus, trees, args.timeout, args.kernel, args.jobs)
+            rows = _measure_all(
+                notebooks, args.corpus, trees, args.timeout, args.kernel, args.jobs, not args.no_run
+            )
         finally:
             for tree in trees.values():
                 if tree != ROOT:
@@ -281,10 +306,13 @@ def _measure_all(
     timeout: float,
     kernel: str | None,
     jobs: int,
+    run: bool,
 ) -> list[Row]:
     rows: dict[Path, Row] = {}
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        futures = {pool.submit(measure, nb, corpus, trees, timeout, kernel): nb for nb in notebooks}
+        futures = {
+            pool.submit(measure, nb, corpus, trees, timeout, kernel, run): nb for nb in notebooks
+        }
         for done, future in enumerate(as_completed(futures), 1):
             notebook = futures[future]
             try:

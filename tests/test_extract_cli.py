@@ -433,3 +433,20 @@ def test_new_files_get_the_usual_permissions(work: Path) -> None:
     for path in ("pyproject.toml", "src/sales/cleaning_sales.py", "tests/test_cleaning_sales.py"):
         assert (work / "proj" / path).stat().st_mode & 0o777 == 0o644, path
     assert (work / "cleaning_sales.ipynb").stat().st_mode & 0o777 == 0o644  # kept as it was
+
+
+def test_the_last_version_of_a_definition_is_imported_where_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    shutil.copy(HARD_CASES / "worked_out_again.py", tmp_path)
+    code, _, err = run("worked_out_again.py", "--project-dir", "proj", "--package", "fits")
+    assert code == 0, err
+    cells = [c.source for c in read_notebook(tmp_path / "worked_out_again.py").code_cells]
+    first_smooth = next(i for i, s in enumerate(cells) if s.startswith("def smooth(values):"))
+    imported = cells.index("from fits.worked_out_again import smooth")
+    assert first_smooth < imported  # the first try stays, for the cells before the import
+    assert "from fits.worked_out_again import Trend" in cells
+    assert "# per half step, next to the first try\nSTEP = 0.5" in cells[-1]  # its setting
+    module = (tmp_path / "proj/src/fits/worked_out_again.py").read_text()
+    assert module.count("def smooth(") == 1 and "least-squares" in module

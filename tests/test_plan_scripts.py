@@ -127,3 +127,15 @@ def test_a_cell_starting_with_settings_starts_a_run_and_keeps_them(
     first, second = result.scripts
     assert first.cells == (0,) and second.cells == (1,)
     assert second.kept_before == "RATE = 0.1" and second.parameters == ("half", "RATE", "root")
+
+
+def test_an_earlier_cell_of_a_run_keeps_its_imports_in_place(make_notebook: Build) -> None:
+    result = plan(
+        make_notebook,
+        "import math\nroot = math.sqrt(2)",
+        "half = root / 2\nprint(half)",
+    )
+    (function,) = result.scripts
+    assert function.cells == (0, 1) and function.kept_before == ""
+    assert function.kept_in_place == ((0, "import math"),)
+    assert function.removed_cells == ()

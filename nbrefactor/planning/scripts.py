@@ -43,13 +43,14 @@ class _Cell:
     facts: CellFacts
     tree: ast.Module
     body: list[ast.stmt]  # what moves: not imports, moved definitions or the last expression
-    kept: list[ast.stmt]  # what stays before the call: imports, then leading settings
+    kept: list[ast.stmt]  # what stays before the call: imports and leading settings
     last_expression: ast.stmt | None
     shows_output: bool
     header: str = ""  # `%%time`: the cell magic the call stays under
 
     @property
     def starts_with_settings(self) -> bool:
+        """Whether it keeps settings, which must run before all of its run's code."""
         return any(not isinstance(s, (ast.Import, ast.ImportFrom)) for s in self.kept)
 
 
@@ -224,13 +225,15 @@ def _settings(body: Sequence[ast.stmt]) -> list[bool]:
     flags = []
     for statement in body:
         name = _assigned_name(statement)
-        flags.append(
-            name is not None and bound[name] == 1 and _is_literal(statement.value)  # type: ignore[attr-defined]  # an Assign
-        )
+        value = statement.value if isinstance(statement, ast.Assign) else None
+        flags.append(name is not None and bound[name] == 1 and _is_literal(value))
     return flags
 
 
-def _is_literal(value: ast.expr) -> bool:
+def _is_literal(value: ast.expr | None) -> bool:
+    """Whether ``value`` is a literal that is not an empty container."""
+    if value is None:
+        return False
     if isinstance(value, (ast.List, ast.Tuple, ast.Set)) and not value.elts:
         return False
     if isinstance(value, ast.Dict) and not value.keys:
