@@ -55,6 +55,13 @@ class _Writer:
     def new(self, pool: tuple[str, ...]) -> str:
         return self.rng.choice(pool)
 
+    def _defines(self, name: str, kind: list[str]) -> None:
+        """``name`` is now a function of ``kind``: a redefinition changes what calls pass."""
+        for functions in (self.functions, self.counters):
+            while name in functions:
+                functions.remove(name)
+        kind.append(name)
+
     def cell(self) -> str:
         options = [self._constant, self._list, self._pure_function]
         if self.numbers:
@@ -98,34 +105,36 @@ class _Writer:
 
     def _function(self) -> str:
         name, read = self.new(_FUNCTIONS), self.number()
-        self.functions.append(name)
+        self._defines(name, self.functions)
         return f"def {name}(x):\n    return x * {read} + 1"
 
     def _pure_function(self) -> str:  # defined again and again: only the last may move
         name = self.new(_FUNCTIONS)
-        self.functions.append(name)
+        self._defines(name, self.functions)
         return f"def {name}(x):\n    return x * {self.rng.randint(2, 9)} + 1"
 
     def _caller(self) -> str:  # reaches whichever version of `used` is defined when called
-        name, used = self.new(_FUNCTIONS), self.rng.choice(self.functions)
-        self.functions.append(name)
+        used = self.rng.choice(self.functions)
+        name = self.new(tuple(n for n in _FUNCTIONS if n != used))  # no endless recursion
+        self._defines(name, self.functions)
         return f"def {name}(x):\n    return {used}(x) - 1"
 
     def _global_writer(self) -> str:
         name, target = self.new(_FUNCTIONS), self.number()
-        self.counters.append(name)
+        self._defines(name, self.counters)
         return f"def {name}():\n    global {target}\n    {target} = {target} + 1"
 
     def _closure(self) -> str:
         name, read = self.new(_FUNCTIONS), self.number()
-        self.functions.append(name)
+        self._defines(name, self.functions)
         return (
             f"def {name}(x):\n    def inner(y):\n        return y + {read}\n    return inner(x) * 2"
         )
 
     def _decorated(self) -> str:
-        name, used = self.new(_FUNCTIONS), self.rng.choice(self.functions)
-        self.functions.append(name)
+        used = self.rng.choice(self.functions)
+        name = self.new(tuple(n for n in _FUNCTIONS if n != used))
+        self._defines(name, self.functions)
         return (
             f"import functools\n\n@functools.lru_cache(maxsize=None)\ndef {name}(x):\n"
             f"    return {used}(x) + 1"
@@ -161,7 +170,7 @@ class _Writer:
 
     def _alias(self) -> str:
         name, function = self.new(_FUNCTIONS), self.rng.choice(self.functions)
-        self.functions.append(name)
+        self._defines(name, self.functions)
         return f"{name} = {function}"
 
     def _count_calls(self) -> str:

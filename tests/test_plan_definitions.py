@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from nbrefactor import Notebook, build_graph
 from nbrefactor.planning.definitions import plan_definitions
+from nbrefactor.planning.planner import plan as plan_notebook
 from nbrefactor.planning.units import ExtractionPlan
 
 Build = Callable[..., Notebook]
@@ -254,3 +255,21 @@ def test_a_class_calling_a_function_that_gains_parameters_stays(make_notebook: B
     )
     assert moved(result) == {"load": ("rate",)}
     assert reasons(result) == {"Loader": "NBR207"}  # its method could not pass `rate`
+
+
+def test_the_import_cell_comes_before_a_staying_function_needs_what_moved(
+    make_notebook: Build,
+) -> None:
+    # the first bump() stays, calls scale() (which moves) and is called in cell 2: the
+    # import cell must come before that, not just before cell 4 that names scale itself
+    # (found by benchmarks/soundness.py, seed 1901: a NameError)
+    notebook = make_notebook(
+        "def scale(x):\n    return x * 7 + 1",
+        "def bump(x):\n    return scale(x) - 1",
+        "values = list(map(bump, [1, 2]))\nvalues",
+        "def bump(x):\n    return x * 2 + 1",
+        "import math\nprint(scale(2), bump(1), math.pi)",
+    )
+    result = plan_notebook(build_graph(notebook), "pkg.nb")
+    assert [(d.name, d.cell) for d in result.definitions] == [("scale", 0), ("bump", 3)]
+    assert result.layout is not None and result.layout.import_cell <= 1

@@ -39,9 +39,16 @@ def lay_out(
         and _only_removed(trees[index].body, names)
     )
     imported = set(plan.imported) - in_place  # the import cell does not import those
-    calling = replaced | {i for i, facts in graph.facts.items() if facts.uses & imported}
+    moving = {(d.name, d.cell) for d in plan.definitions}
+    calling = replaced | {
+        index
+        for index, facts in graph.facts.items()
+        if imported & facts.uses
+        # a function that stays may be called in the next cell: it needs them by then
+        or any(imported & d.globals_read for d in facts.defs if (d.name, index) not in moving)
+    }
     calling -= removed | emptied | trimmed  # what a trimmed cell keeps calls nothing moved
-    # after the notebook's first imports, unless a cell before that already calls moved
+    # after the notebook's first imports, unless a cell before that already uses moved
     # code (`import math; x, y = make_x_y()` in the first cell)
     position = min(import_position(graph), *calling) if calling else import_position(graph)
     loads_autoreload = any(
