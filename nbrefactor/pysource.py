@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import io
+import re
 import symtable
 import tokenize
 import warnings
@@ -62,6 +63,21 @@ def alone_on_its_lines(statements: Sequence[ast.stmt], index: int) -> bool:
     )
 
 
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+
+
+def code_lines(code: str, *, keepends: bool = False) -> list[str]:
+    """The lines of ``code`` as Python numbers them (``ast`` and ``tokenize`` line ``n``
+    is item ``n - 1``), with their endings when ``keepends``.
+
+    ``str.splitlines`` also splits on form feeds, ``\x1c``-``\x1e``, ``\x85`` and
+    ``\u2028``/``\u2029``, which Python keeps inside a line (in a string or comment):
+    indexing its result with ``ast`` line numbers would pick the wrong lines.
+    """
+    lines = _LINE.findall(code)
+    return lines if keepends else [line.rstrip("\r\n") for line in lines]
+
+
 def indent(code: str) -> str:
     """Indent by four spaces, except lines inside multi-line strings (their content)."""
     inside: set[int] = set()
@@ -70,5 +86,5 @@ def indent(code: str) -> str:
             inside.update(range(token.start[0] + 1, token.end[0] + 1))
     return "\n".join(
         line if number in inside or not line.strip() else "    " + line
-        for number, line in enumerate(code.splitlines(), start=1)
+        for number, line in enumerate(code_lines(code), start=1)
     )

@@ -450,3 +450,20 @@ def test_the_last_version_of_a_definition_is_imported_where_it_was(
     assert "# per half step, next to the first try\nSTEP = 0.5" in cells[-1]  # its setting
     module = (tmp_path / "proj/src/fits/worked_out_again.py").read_text()
     assert module.count("def smooth(") == 1 and "least-squares" in module
+
+
+def test_force_counts_lines_as_python_does(work: Path) -> None:
+    # a line separator (U+2028) inside a docstring is one line for Python, two for
+    # str.splitlines(): the definition to replace was found one line too high
+    mine = (
+        '"""Helpers."""\n\n\ndef digits(text):\n    """Digits\u2028only."""\n    return text\n\n\n'
+        "# an older copy\ndef n_bad_rows():\n    return 0\n\n\nLIMIT = 3\n"
+    )
+    module = existing_project(work, mine)
+    code, _, err = run(
+        "cleaning_sales.ipynb", "--project-dir", "proj", "--package", "sales", "--force"
+    )
+    assert code == 0, err
+    text = module.read_text()
+    assert 'def digits(text):\n    """Digits\u2028only."""\n    return text\n' in text
+    assert "LIMIT = 3" in text and "return 0" not in text and "# an older copy" not in text

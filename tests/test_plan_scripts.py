@@ -139,3 +139,17 @@ def test_an_earlier_cell_of_a_run_keeps_its_imports_in_place(make_notebook: Buil
     assert function.cells == (0, 1) and function.kept_before == ""
     assert function.kept_in_place == ((0, "import math"),)
     assert function.removed_cells == ()
+
+
+def test_lines_are_cut_where_python_numbers_them(make_notebook: Build) -> None:
+    # str.splitlines() would also split at the U+2028 in the comment and in the string,
+    # shifting every line below it: the setting would stay and move, the string break
+    result = plan(
+        make_notebook,
+        'import math\n# note \u2028 here\nN = 3\nroot = math.sqrt(N)\nlabel = "a\u2028b"\n'
+        "print(label, root)",
+    )
+    (function,) = result.scripts
+    assert function.kept_before == "import math\n# note \u2028 here\nN = 3"
+    body = '    root = math.sqrt(N)\n    label = "a\u2028b"\n    print(label, root)'
+    assert function.body == body

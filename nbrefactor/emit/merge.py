@@ -76,7 +76,7 @@ def append_to_module(
             + " (the rest of the module stays)",
             path=path,
         )
-    lines = old.rstrip("\n").splitlines()
+    lines = pysource.code_lines(old.rstrip("\n"))
     missing = [line for line in (*exports.imports, *exports.constants) if line not in lines]
     after = 0  # insert after the docstring and the existing imports
     for node in existing.body:
@@ -93,7 +93,7 @@ def append_to_module(
 def _without_definitions(module: str, tree: ast.Module, names: set[str]) -> str:
     """``module`` (parsed as ``tree``) without its top-level functions, classes and
     ``NAME = value`` assignments of ``names``, and the comment lines right above them."""
-    lines = module.splitlines(keepends=True)
+    lines = pysource.code_lines(module, keepends=True)
     dropped: set[int] = set()
     for node in tree.body:
         if _defined_name(node) not in names:
@@ -171,7 +171,7 @@ def _definitions_text(module: str, tree: ast.Module) -> str:
         for node in tree.body
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
     )
-    lines = module.splitlines()
+    lines = pysource.code_lines(module)
     start = pysource.first_line(first) - 1
     while start > 0 and lines[start - 1].lstrip().startswith("#"):
         start -= 1

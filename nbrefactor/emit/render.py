@@ -193,13 +193,13 @@ def extend_tests(old: str, new: str, *, replace: bool = False) -> str:
         if isinstance(n, (ast.Import, ast.ImportFrom))
     ):
         return old
-    new_lines = new.splitlines()
+    new_lines = pysource.code_lines(new)
     tests = {
         node.name: "\n".join(new_lines[node.lineno - 1 : node.end_lineno])
         for node in tree.body
         if isinstance(node, ast.FunctionDef)
     }
-    old_lines = old.rstrip("\n").splitlines()
+    old_lines = pysource.code_lines(old.rstrip("\n"))
     defined = {n.name: n for n in have.body if isinstance(n, ast.FunctionDef)}
     if replace:
         for name in sorted(defined.keys() & tests.keys(), key=lambda n: -defined[n].lineno):
@@ -288,7 +288,7 @@ def _copy_calls(plan: ExtractionPlan) -> dict[int, list[tuple[int, int, str]]]:
 
 def _replace_lines(code: str, replacements: list[tuple[int, int, str]]) -> str:
     """``code`` with lines ``start``-``end`` (1-based) of each replacement replaced."""
-    lines = code.splitlines()
+    lines = pysource.code_lines(code)
     for start, end, text in sorted(replacements, reverse=True):
         lines[start - 1 : end] = text.splitlines()
     return "\n".join(lines) + ("\n" if code.endswith("\n") else "")

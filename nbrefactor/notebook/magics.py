@@ -279,16 +279,9 @@ def _value_start(assignment: str) -> int | None:
     return len(assignment.encode("utf-8")[: node.value.col_offset].decode("utf-8"))
 
 
-_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
-
-
 def split_lines(text: str) -> list[str]:
-    """Lines with their endings, split where Python's tokenizer splits them.
-
-    ``str.splitlines`` also splits on form feeds, ``\x1c``-``\x1e``, ``\x85`` and
-    ``\u2028``/``\u2029``, which Python treats as ordinary characters.
-    """
-    return _LINE.findall(text)
+    """Lines with their endings, split where Python's tokenizer splits them."""
+    return pysource.code_lines(text, keepends=True)
 
 
 def _split_ending(line: str) -> tuple[str, str]:

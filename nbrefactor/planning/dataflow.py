@@ -20,6 +20,7 @@ from nbrefactor.notebook.model import Cell
 from nbrefactor.planning.definitions import BindingsByName, changed_names, classify_name
 from nbrefactor.planning.foreign import ForeignNames, foreign_names
 from nbrefactor.planning.side_effects import global_reads, global_writes, rebinding
+from nbrefactor.pysource import code_lines
 
 
 class Later:
@@ -227,7 +228,7 @@ def displays_value(
 def _silenced(source: str, statement: ast.stmt) -> bool:
     """Whether ``statement`` (the last of the cell ``source``) ends with ``;``, which
     tells IPython not to show its value."""
-    lines = source.splitlines()
+    lines = code_lines(source)
     end = statement.end_lineno or statement.lineno
     if end > len(lines):
         return False

@@ -32,7 +32,7 @@ from nbrefactor.planning.dataflow import (
 from nbrefactor.planning.naming import Names
 from nbrefactor.planning.observers import namespace_watcher, warned_cells
 from nbrefactor.planning.units import ScriptFunction
-from nbrefactor.pysource import first_line, indent
+from nbrefactor.pysource import code_lines, first_line, indent
 
 _MIN_STATEMENTS = 2
 
@@ -311,7 +311,7 @@ def _plan_run(
 def _first_comment(run: list[_Cell]) -> str | None:
     for cell in run:
         code = cell.facts.masked.code if cell.facts.masked else ""
-        for line in code.splitlines():
+        for line in code_lines(code):
             stripped = line.strip()
             if stripped.startswith("#") and len(stripped) > 3:
                 return stripped.lstrip("# ")
@@ -355,7 +355,7 @@ def _lines_of(
 
 
 def _lines(cell: _Cell) -> list[str]:
-    return (cell.facts.masked.code if cell.facts.masked else "").splitlines()
+    return code_lines(cell.facts.masked.code if cell.facts.masked else "")
 
 
 def _joined(lines: Iterable[str]) -> str:
