@@ -18,6 +18,7 @@ sample meets a known crash can differ between this file alone and the whole suit
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Sequence
 from typing import Any
@@ -235,3 +236,9 @@ def test_bare_except_before_another_handler(pipeline: Pipeline) -> None:
 def test_cell_id_that_is_a_list(pipeline: Pipeline) -> None:
     data = notebook("def area(w, h):\n    return w * h\n", id=["cell-0"])
     assert_no_internal_error(pipeline, data, ("extract",))
+
+
+def test_nbformat_minor_that_is_not_a_number(pipeline: Pipeline) -> None:
+    document = json.loads(notebook("import math\nroot = math.sqrt(2)\nhalf = root / 2\nhalf"))
+    document["nbformat_minor"] = [{}]
+    assert_no_internal_error(pipeline, to_json(document), ("extract",))

@@ -65,7 +65,8 @@ def _edit_ipynb(text: str, path: Path, edit: NotebookEdit) -> str:
     if data.get("nbformat") != 4 or not isinstance(cells, list):
         raise NbrefactorError("only nbformat 4 notebooks can be rewritten", path=path)
     as_lines = any(isinstance(c.get("source"), list) for c in cells)
-    with_ids = (data.get("nbformat_minor") or 0) >= 5
+    minor = data.get("nbformat_minor")  # the reader takes one that is no number as 0
+    with_ids = isinstance(minor, int) and minor >= 5
     taken = {c.get("id") for c in cells}
     out: list[dict[str, Any]] = []
     for index in range(len(cells) + 1):
