@@ -229,7 +229,7 @@ def notebook_edit(
     sources: dict[int, str] = {}
     removed: set[int] = set(layout.emptied)
     # a name the notebook defines before too is imported where its last version was
-    redefined = {d.name for d in plan.definitions if d.redefines}
+    redefined = {d.name for d in plan.imported_in_place}
     for script in plan.scripts:  # the run's last cell calls the function; the others go
         removed.update(script.removed_cells)
         sources.update(script.kept_in_place)

@@ -20,8 +20,8 @@ def lay_out(
     for definition in plan.definitions:
         removals.setdefault(definition.cell, set()).add(definition.name)
     # the notebook imports the last version of a name it defines before too in its cell
-    importing = {d.cell for d in plan.definitions if d.redefines}
-    in_place = {d.name for d in plan.definitions if d.redefines}
+    importing = {d.cell for d in plan.imported_in_place}
+    in_place = {d.name for d in plan.imported_in_place}
     for name in plan.moved_constants:  # the module holds the only copy now
         for index, facts in graph.facts.items():
             if name in facts.defines:

@@ -81,7 +81,7 @@ def _prepare(graph: CellGraph, module: str) -> _Notebook:
     moved = {d.name: d.parameters for d in definitions.definitions}
     moved.update(dict.fromkeys(definitions.moved_constants, ()))
     moved_from = {d.name: d.cell for d in definitions.definitions}
-    redefined = frozenset(d.name for d in definitions.definitions if d.redefines)
+    redefined = frozenset(d.name for d in definitions.imported_in_place)
     context = NotebookContext(graph, trees, bindings, moved, moved_from, redefined)
     return _Notebook(module, definitions, context, copy_sources(context))
 

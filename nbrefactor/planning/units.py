@@ -159,6 +159,12 @@ class ExtractionPlan:
         )
 
     @property
+    def imported_in_place(self) -> tuple[MovedDefinition, ...]:
+        """Last versions of names the notebook defines before too: the notebook imports
+        each in its own cell, not in the import cell."""
+        return tuple(d for d in self.definitions if d.redefines)
+
+    @property
     def exported(self) -> tuple[str, ...]:
         """Every name the notebook imports from the module."""
         return (
