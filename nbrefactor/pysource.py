@@ -13,7 +13,7 @@ import re
 import symtable
 import tokenize
 import warnings
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from typing import Literal, overload
 
 
@@ -76,6 +76,15 @@ def code_lines(code: str, *, keepends: bool = False) -> list[str]:
     """
     lines = _LINE.findall(code)
     return lines if keepends else [line.rstrip("\r\n") for line in lines]
+
+
+def comment_start(lines: Sequence[str], first: int, taken: Container[int] = ()) -> int:
+    """Where the comment lines right above line ``first`` of ``lines`` begin (line
+    numbers from 1; ``first`` when there are none). A line in ``taken`` ends them."""
+    start = first
+    while start > 1 and start - 1 not in taken and lines[start - 2].lstrip().startswith("#"):
+        start -= 1
+    return start
 
 
 def indent(code: str) -> str:

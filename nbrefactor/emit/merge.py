@@ -98,9 +98,7 @@ def _without_definitions(module: str, tree: ast.Module, names: set[str]) -> str:
     for node in tree.body:
         if _defined_name(node) not in names:
             continue
-        start = pysource.first_line(node) - 1
-        while start > 0 and lines[start - 1].lstrip().startswith("#"):
-            start -= 1
+        start = pysource.comment_start(lines, pysource.first_line(node)) - 1
         dropped.update(range(start, node.end_lineno or node.lineno))
     kept = [line for number, line in enumerate(lines) if number not in dropped]
     text = "".join(kept)
@@ -172,7 +170,5 @@ def _definitions_text(module: str, tree: ast.Module) -> str:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
     )
     lines = pysource.code_lines(module)
-    start = pysource.first_line(first) - 1
-    while start > 0 and lines[start - 1].lstrip().startswith("#"):
-        start -= 1
+    start = pysource.comment_start(lines, pysource.first_line(first)) - 1
     return "\n".join(lines[start:]).rstrip("\n")

@@ -42,7 +42,7 @@ from nbrefactor.planning.dataflow import (
 )
 from nbrefactor.planning.naming import Names, words
 from nbrefactor.planning.units import CopyCall, SharedFunction
-from nbrefactor.pysource import code_lines, first_line
+from nbrefactor.pysource import code_lines, comment_start, first_line
 
 #: Exact and renamed copies only: a near-copy's extra statements have no place to go.
 _SETTINGS = CloneSettings(type3=False)
@@ -398,9 +398,7 @@ def _returns(alignment: Alignment, flows: list[Flow], first: _Copy) -> tuple[str
 def _comment_above(copy: _Copy) -> str | None:
     """The comment on the lines just above the copy, or the cell's first comment."""
     lines = code_lines(copy.code)
-    number = first_line(copy.statements[0]) - 1
-    while number > 0 and lines[number - 1].strip().startswith("#"):
-        number -= 1
+    number = comment_start(lines, first_line(copy.statements[0])) - 1
     for line in lines[number : first_line(copy.statements[0]) - 1]:
         text = line.strip().lstrip("# ")
         if len(text) > 3:

@@ -32,7 +32,7 @@ from nbrefactor.planning.dataflow import (
 from nbrefactor.planning.naming import Names
 from nbrefactor.planning.observers import namespace_watcher, warned_cells
 from nbrefactor.planning.units import ScriptFunction
-from nbrefactor.pysource import code_lines, first_line, indent
+from nbrefactor.pysource import code_lines, comment_start, first_line, indent
 
 _MIN_STATEMENTS = 2
 
@@ -347,10 +347,8 @@ def _lines_of(
     found: set[int] = set()
     for statement in statements:
         found.update(_span(statement))
-        above = first_line(statement) - 1
-        while above >= 1 and above not in taken and lines[above - 1].lstrip().startswith("#"):
-            found.add(above)
-            above -= 1
+        first = first_line(statement)
+        found.update(range(comment_start(lines, first, taken), first))
     return found
 
 
