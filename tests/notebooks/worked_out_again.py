@@ -1,11 +1,12 @@
 # %% [markdown]
 # # Fitting a trend, one try after another
 #
-# Functions and classes defined again as the analysis gets better, and cells that
-# start with the settings people change.
+# Functions and classes defined again as the analysis gets better, cells that start
+# with the settings people change, and a helper kept for old callers with a warning.
 
 # %%
 import statistics
+import warnings
 
 # %%
 # the readings, and how many to smooth over
@@ -72,3 +73,16 @@ STEP = 0.5
 better = Trend(smoothed)
 per_step = better.slope() * STEP
 print(round(per_step, 3), round(first.slope(), 3))
+
+
+# %% [markdown]
+# The rounding helper stays for old callers, and says so when it is used.
+
+# %%
+def rounded(values):
+    warnings.warn("rounded() is deprecated: round where you print", DeprecationWarning)
+    return [round(v, 1) for v in values]
+
+
+# %%
+print(rounded(smoothed))
