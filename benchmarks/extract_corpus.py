@@ -15,7 +15,9 @@ It prints, per notebook: the share of code statements that left the notebook (ca
 the import cell count against it), the units extracted (moved definitions, duplicated
 blocks made one function, script functions), the units left in the notebook with their
 reason codes, whether verify found the outputs preserved, and how many recorded calls
-became passing tests. The input files are never changed.
+became passing tests; then how many of the functions made from notebook code have names
+nobody would write (``make_...``, ``step_3``, ``totals_2``). The input files are never
+changed.
 
 Run from the repository root, in an environment with the ``dev`` extra (nbclient,
 ipykernel and what the notebooks import)::
@@ -31,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import shutil
 import sys
 import tempfile
@@ -66,6 +69,7 @@ class Row:
     tests_problem: str = ""
     error: str = ""
     seconds: float = 0.0
+    functions: list[str] = field(default_factory=list)  # script and copied-block functions
 
     @property
     def ratio(self) -> float:
@@ -117,6 +121,8 @@ def measure(path: Path, *, execute: bool, timeout: float) -> Row:
             row.duplicates = len(plan.shared)
             row.scripts = len(plan.scripts)
             row.skipped = dict(Counter(s.code for s in plan.skipped))
+            made = [*plan.scripts, *plan.shared, *result.common.functions]
+            row.functions = sorted({function.name for function in made})
             row.statements = code_statements(read_notebook(path))
             if result.verifications:
                 differences = [d for v in result.verifications for d in v.differences]
@@ -173,7 +179,17 @@ def table(rows: list[Row]) -> str:
             f"{(total - left) / total if total else 0:.0%} moved overall; "
             f"lowest {lowest.ratio:.0%} ({lowest.notebook})"
         )
+        names = [name for row in measured for name in row.functions]
+        poor = [name for name in names if POOR_NAME.search(name)]
+        lines.append(
+            f"{len(names)} functions made from notebook code, {len(poor)} named "
+            f"make_..., step... or with a number at the end{': ' if poor else ''}" + ", ".join(poor)
+        )
     return "\n".join(lines)
+
+
+#: The names people would not write: ``make_x``, ``step_3``, ``totals_2``.
+POOR_NAME = re.compile(r"^make_|^step(_|$)|_\d+$")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -64,18 +64,18 @@ def test_copies_across_notebooks_become_one_function_in_common(pair: Path) -> No
     common = (pair / "p/src/pkg/common.py").read_text()
     tree = ast.parse(common)
     (function,) = [n for n in tree.body if isinstance(n, ast.FunctionDef)]
-    assert function.name == "make_cities"  # `cities` is taken: a verb first
+    assert function.name == "drop_missing"  # for what it does to the rows
     assert [a.arg for a in function.args.kwonlyargs] == ["int_value"]  # 32 / 33
     assert "import pandas as pd" in common
-    assert "explore.ipynb: moved make_cities to pkg.common" in err
-    assert "report.ipynb: moved make_cities to pkg.common" in err
-    assert "cities = make_cities(int_value=32)\n" in code_cells(pair / "explore.ipynb")
-    assert "df = make_cities(int_value=33)\n" in code_cells(pair / "report.ipynb")
+    assert "explore.ipynb: moved drop_missing to pkg.common" in err
+    assert "report.ipynb: moved drop_missing to pkg.common" in err
+    assert "cities = drop_missing(int_value=32)\n" in code_cells(pair / "explore.ipynb")
+    assert "df = drop_missing(int_value=33)\n" in code_cells(pair / "report.ipynb")
     for name in ("explore", "report"):
-        assert "from pkg.common import make_cities" in "\n".join(code_cells(pair / f"{name}.ipynb"))
+        assert "from pkg.common import drop_missing" in "\n".join(code_cells(pair / f"{name}.ipynb"))
         assert not (pair / f"p/src/pkg/{name}.py").exists()  # nothing else to move there
     tests = (pair / "p/tests/test_common.py").read_text()
-    assert "test_make_cities_signature" in tests and "explore.ipynb and report.ipynb" in tests
+    assert "test_drop_missing_signature" in tests and "explore.ipynb and report.ipynb" in tests
 
 
 def test_the_common_module_and_its_tests_work(pair: Path) -> None:
@@ -93,9 +93,9 @@ def test_the_common_module_and_its_tests_work(pair: Path) -> None:
     assert tests.returncode == 0, tests.stdout + tests.stderr
     sys.path.insert(0, str(pair / "p/src"))
     try:
-        from pkg.common import make_cities  # type: ignore[import-not-found]
+        from pkg.common import drop_missing  # type: ignore[import-not-found]
 
-        assert list(make_cities(int_value=32)["temp_f"]) == [38.3, 45.05]
+        assert list(drop_missing(int_value=32)["temp_f"]) == [38.3, 45.05]
     finally:
         sys.path.remove(str(pair / "p/src"))
         for name in [m for m in sys.modules if m == "pkg" or m.startswith("pkg.")]:
@@ -115,7 +115,7 @@ def test_one_notebook_alone_keeps_its_copy_in_its_own_module(pair: Path) -> None
     code, _, err = run("explore.ipynb", "--project-dir", "p", "--package", "pkg")
     assert code == 0, err
     assert not (pair / "p/src/pkg/common.py").exists()
-    assert "def make_cities():" in (pair / "p/src/pkg/explore.py").read_text()  # a script
+    assert "def drop_missing():" in (pair / "p/src/pkg/explore.py").read_text()  # a script
 
 
 def test_a_later_run_appends_to_common_and_extends_its_tests(
@@ -129,7 +129,7 @@ def test_a_later_run_appends_to_common_and_extends_its_tests(
     code, _, err = run("sales.ipynb", "stock.ipynb", "--project-dir", "p")
     assert code == 0, err
     common = (pair / "p/src/pkg/common.py").read_text()
-    assert "def make_cities(" in common and "def make_ranked(items):" in common
+    assert "def drop_missing(" in common and "def compute_ranked(items):" in common
     # the docstring names every notebook now; a user's own docstring is left alone
     assert common.startswith(
         '"""Code copied across explore.ipynb, report.ipynb, sales.ipynb, stock.ipynb; moved here'
@@ -137,8 +137,8 @@ def test_a_later_run_appends_to_common_and_extends_its_tests(
     )
     ast.parse(common)
     tests = (pair / "p/tests/test_common.py").read_text()
-    assert "def test_make_cities_signature" in tests
-    assert "def test_make_ranked_signature" in tests
+    assert "def test_drop_missing_signature" in tests
+    assert "def test_compute_ranked_signature" in tests
     compile(tests, "test_common.py", "exec")
 
 
@@ -147,12 +147,12 @@ def test_a_shared_function_never_takes_a_name_common_has(pair: Path) -> None:
     common.parent.mkdir(parents=True)
     (pair / "p/pyproject.toml").write_text('[project]\nname = "pkg"\n')
     (common.parent / "__init__.py").write_text("")
-    common.write_text('"""Mine."""\n\n\ndef make_cities():\n    return []\n')
+    common.write_text('"""Mine."""\n\n\ndef drop_missing():\n    return []\n')
     code, _, err = run("explore.ipynb", "report.ipynb", "--project-dir", "p")
     assert code == 0, err
     text = common.read_text()
     assert (
-        "def make_cities():\n    return []" in text and "def make_cities_2(*, int_value):" in text
+        "def drop_missing():\n    return []" in text and "def drop_missing_city(*, int_value):" in text
     )
     assert text.startswith('"""Mine."""\n')  # the user's docstring is theirs
 
@@ -225,7 +225,7 @@ def test_a_notebook_that_fails_leaves_the_others_sharing(pair: Path, write_noteb
     assert code == 2
     assert "third.py: already defines double" in err
     assert "third.ipynb" not in (project / "common.py").read_text()  # planned without it
-    assert "from pkg.common import make_cities" in "\n".join(code_cells(pair / "report.ipynb"))
+    assert "from pkg.common import drop_missing" in "\n".join(code_cells(pair / "report.ipynb"))
     assert third.read_bytes() == written
 
 
@@ -277,7 +277,7 @@ def test_force_never_replaces_the_common_module(pair: Path, write_notebook: Writ
     code, _, err = run("sales.ipynb", "stock.ipynb", "--project-dir", "p", "--force")
     assert code == 0, err
     common = (pair / "p/src/pkg/common.py").read_text()
-    assert "def make_cities(" in common and "def make_ranked(" in common  # both kept
+    assert "def drop_missing(" in common and "def compute_ranked(" in common  # both kept
 
 
 def test_the_common_module_is_no_module_option(pair: Path) -> None:

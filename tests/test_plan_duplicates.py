@@ -180,4 +180,4 @@ def test_literals_in_match_patterns_are_not_parameters() -> None:
 def test_function_names_never_shadow_ipython_names() -> None:
     from nbrefactor.planning.naming import Names
 
-    assert Names(set()).for_function("Display", None, ()) == "display_2"
+    assert Names(set()).unique("display") == "display_2"

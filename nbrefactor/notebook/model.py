@@ -89,6 +89,22 @@ class Notebook:
         they were cleared, and a cell without outputs may still show something."""
         return any(cell.outputs for cell in self.cells if cell.is_code)
 
+    @property
+    def title(self) -> str | None:
+        """The first heading of the first cell, when that cell is markdown."""
+        first = self.cells[0] if self.cells else None
+        if first is None or first.cell_type != "markdown" or not first.headings:
+            return None
+        return first.headings[0]
+
+    def section(self, cell_index: int) -> str | None:
+        """The heading of the section the cell is in, if any; the notebook's title (a
+        heading in its first cell, over every cell) is no section."""
+        headings = self.cells[cell_index].headings
+        if not headings or headings == (self.title,):
+            return None
+        return headings[-1]
+
     def location(self, cell_index: int | None, line: int = 1, col: int = 1) -> Location:
         """A :class:`Location` in this notebook."""
         return Location(str(self.path), cell_index, line, col)

@@ -14,6 +14,7 @@ keyword parameters, and each copy's call assigns the names later code reads.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Callable, Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass, replace
 from types import MappingProxyType
@@ -40,7 +41,7 @@ from nbrefactor.planning.dataflow import (
     names_bound,
     names_read,
 )
-from nbrefactor.planning.naming import Names, words
+from nbrefactor.planning.naming import Code, Names, words
 from nbrefactor.planning.units import CopyCall, SharedFunction
 from nbrefactor.pysource import code_lines, comment_start, first_line
 
@@ -333,8 +334,18 @@ def _plan_class(
         for word in words(str(literal_value(constant)))
     }
     comment = " ".join(w for w in words(_comment_above(first) or "") if w not in specific)
-    heading = notebook.cells[first.cell].heading
-    name = names.for_function(comment, heading, returns, first.statements)
+    sections = {c.context.graph.notebook.section(c.cell) for c in copies}
+    section = sections.pop() if len(sections) == 1 else None
+    code = Code(
+        first.statements,
+        returns=returns,
+        parameters=parameters,
+        heading=section,
+        comment=comment,
+        title=notebook.title if not sections and section is None else None,
+        generic={n: _shared_part(list(_all_names(alignment, n))) for n in returns},
+    )
+    name = names.for_code(code)
     calls = tuple(
         CopyCall(
             notebook=_path(copy),
@@ -383,6 +394,13 @@ def _order_in(statements: Sequence[ast.stmt]) -> Callable[[str], int]:
         return first.get(name, len(first) + 1)
 
     return key
+
+
+def _shared_part(names: Sequence[str]) -> str:
+    """The words every copy's name has, in the first copy's order: ``ph_hcl_true`` and
+    ``ph_hac_true`` -> ``ph_true``; ``t1`` and ``t2`` -> ``t``."""
+    split = [re.findall(r"[A-Za-z]+", name.lower()) for name in names]
+    return "_".join(w for w in split[0] if all(w in others for others in split[1:]))
 
 
 def _every_name(statements: Sequence[ast.stmt]) -> set[str]:

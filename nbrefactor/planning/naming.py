@@ -1,30 +1,113 @@
-"""Names for extracted functions: from headings, comments and the values they make."""
+"""Names for extracted functions, from what their code does and the data it makes.
+
+A name is a verb and an object, as people name the functions they write by hand:
+``load_sales``, ``plot_daily_usage``, ``add_hour_and_weekday``, ``split_sales``,
+``summarise_by_month``. The verb comes from the comment above the code or the section's
+heading when they say what it does (``# collapse ids`` -> ``collapse_ids``), else from
+what the code does: the calls it makes, or how it changes a frame. The object comes from
+the names the code returns, the frame or columns it changes, the file it reads or
+writes, or a heading that is a short noun phrase (never a question or a sentence). Two
+functions that would get the same name are told apart by what differs: a column, a
+returned name, the section.
+"""
 
 from __future__ import annotations
 
 import ast
 import keyword
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 
 from nbrefactor.analysis.graph import BUILTIN_NAMES  # builtins and IPython's (display)
+from nbrefactor.planning.code_action import (
+    VAGUE,
+    Action,
+    Block,
+    code_action,
+    meaningful,
+    snake_case,
+)
 
 _STOPWORDS = frozenset(
     {"a", "an", "the", "of", "and", "or", "to", "for", "in", "on", "with", "by", "from",
-     "at", "as", "is", "are", "be", "this", "that", "some", "our", "my", "it", "its"}
+     "at", "as", "is", "are", "be", "this", "that", "these", "those", "some", "our", "my",
+     "it", "its", "we", "us", "you", "your", "all", "each", "per", "into", "then", "now",
+     "here", "let", "lets", "s", "first", "quick", "just", "very", "over"}
 )  # fmt: skip
 _MAX_WORDS = 4
-#: What a block does, from the functions it calls: the verb of its function's name.
-_VERBS = (
-    ("plot", frozenset({"plot", "scatter", "bar", "barh", "hist", "subplots", "imshow",
-                        "boxplot", "pie", "heatmap", "lineplot", "figure", "savefig"})),
-    ("load", frozenset({"read_csv", "read_parquet", "read_excel", "read_json", "read_sql",
-                        "read_table", "read_pickle", "read_feather", "read_text",
-                        "read_bytes", "loadtxt", "genfromtxt", "load", "open"})),
-    ("write", frozenset({"to_csv", "to_parquet", "to_excel", "to_json", "to_pickle",
-                         "to_sql", "to_feather", "write", "write_text", "write_bytes",
-                         "dump", "makedirs", "mkdir", "savetxt"})),
+#: Names as long as people write them: the object loses words beyond this.
+MAX_LENGTH = 30
+
+#: A comment or heading that starts with one of these asks a question or tells a
+#: story (``Does the learning rate matter?``): it does not name a function.
+_NOT_NAMES = frozenset(
+    {"does", "do", "did", "is", "are", "was", "were", "can", "could", "should", "would",
+     "will", "where", "what", "why", "how", "which", "when", "who", "whom", "whose",
+     "if", "so", "but", "note", "todo", "fixme", "hmm", "ok", "okay", "yes", "no",
+     "sanity", "i", "we", "you", "they", "there"}
 )  # fmt: skip
+#: Verbs a comment or heading may start with (``Load the data``, ``# drop test rows``).
+_VERBS = frozenset(
+    {"add", "aggregate", "apply", "assign", "average", "bin", "bootstrap", "build",
+     "calculate", "check", "classify", "clean", "cluster", "collapse", "collect",
+     "combine", "compare", "compute", "concatenate", "convert", "count", "create",
+     "decode", "deduplicate", "define", "derive", "describe", "detect", "draw", "drop",
+     "encode", "estimate", "evaluate", "explode", "export", "extract", "filter", "find",
+     "fill", "fit", "flag", "format", "generate", "group", "impute", "index", "infer",
+     "interpolate", "join", "keep", "label", "list", "load", "map", "mark", "mask",
+     "measure", "merge", "normalise", "normalize", "parse", "pick", "pivot", "plot",
+     "predict", "prepare", "print", "rank", "read", "reconcile", "remove", "rename",
+     "render", "reorder", "report", "resample", "rescale", "reshape", "round", "run",
+     "sample", "save", "scale", "score", "select", "show", "simulate", "smooth", "sort",
+     "split", "standardise", "standardize", "store", "summarise", "summarize", "tabulate",
+     "test", "tidy", "tokenise", "tokenize", "train", "transform", "trim", "tune",
+     "update", "validate", "visualise", "visualize", "weight", "write"}
+)  # fmt: skip
+#: Words ending in -ing that describe rather than act (``Running maximum``).
+_ADJECTIVES = frozenset({"running", "remaining", "existing", "matching", "following"})
+#: Nouns for an action, as headings use them (``Evaluation``): the verb.
+_ACTION_NOUNS = {
+    "aggregation": "aggregate",
+    "comparison": "compare",
+    "detection": "detect",
+    "estimation": "estimate",
+    "evaluation": "evaluate",
+    "normalisation": "normalise",
+    "normalization": "normalize",
+    "prediction": "predict",
+    "preparation": "prepare",
+    "selection": "select",
+    "simulation": "simulate",
+    "validation": "validate",
+    "visualisation": "plot",
+    "visualization": "plot",
+}
+#: The object when nothing else names one, per verb.
+_DEFAULT_OBJECT = {
+    "plot": "figure",
+    "save": "outputs",
+    "load": "data",
+    "fit": "model",
+    "simulate": "data",
+    "summarise": "table",
+    "report": "summary",
+    "label": "axes",
+    "update": "state",
+}
+#: Where the first clause of a comment or heading ends.
+_CLAUSE_END = re.compile(
+    r"[.:;!?()\[\]{}=,|\u2013\u2014]| - "
+    r"| (?:so|because|then|to see|if|whether|that|which|when|while|since|until) ",
+    re.IGNORECASE,
+)
+#: Objects that repeat what the verb says (``summarise_summary``).
+_SAME_AS = {
+    "plot": ("plots", "chart", "charts", "figure", "figures"),
+    "summarise": ("summary", "summaries"),
+    "report": ("reports",),
+}
+_ORDINALS = ("second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth")
 
 
 def words(text: str) -> list[str]:
@@ -33,64 +116,199 @@ def words(text: str) -> list[str]:
     return [w for w in found if w not in _STOPWORDS][:_MAX_WORDS]
 
 
+@dataclass(frozen=True)
+class Phrase:
+    """What a comment or heading says: a ``verb`` when it starts with one (``Load the
+    data``), and its other words (``data``)."""
+
+    verb: str | None
+    rest: tuple[str, ...]
+
+
+def phrase(text: str | None) -> Phrase | None:
+    """The first clause of ``text`` as a name's words, or None when it asks a question,
+    tells a sentence or has no words (``"Does the rate matter?"``)."""
+    if not text or text.rstrip().endswith("?"):
+        return None
+    clause = _CLAUSE_END.split(text)[0]
+    raw = re.findall(r"[A-Za-z][A-Za-z0-9]*", clause.lower())
+    if not raw or raw[0] in _NOT_NAMES:
+        return None
+    found = [w for w in raw if w not in _STOPWORDS]
+    if not found or len(found) > 6:  # a sentence, not a name
+        return None
+    verb = _verb(found[0])
+    if verb is not None:
+        return Phrase(verb, tuple(found[1:_MAX_WORDS]))
+    return Phrase(None, tuple(found[:_MAX_WORDS]))
+
+
+def _verb(word: str) -> str | None:
+    """``word`` as a verb people name functions with: ``cleaning`` -> ``clean``,
+    ``evaluation`` -> ``evaluate``; None when it is not one."""
+    if word in _VERBS:
+        return word
+    if word in _ACTION_NOUNS:
+        return _ACTION_NOUNS[word]
+    if word.endswith("ing") and len(word) > 5 and word not in _ADJECTIVES:
+        stem = word[:-3]
+        for candidate in (stem, f"{stem}e", stem[:-1]):  # fitting -> fit, parsing -> parse
+            if candidate in _VERBS:
+                return candidate
+    return None
+
+
+@dataclass(frozen=True)
+class Code(Block):
+    """What a name is made from: the moved statements and their data flow, the
+    heading of their section and the comment they start with."""
+
+    heading: str | None = None
+    comment: str | None = None
+    title: str | None = None  # the notebook's, for code in no section
+    #: For copies made one function: what to call each returned name of the first copy
+    #: in the name, the words every copy's name has (``""`` when none).
+    generic: Mapping[str, str] = field(default_factory=dict)
+
+
 class Names:
-    """Hands out valid, unused names; remembers where numbering stopped for each stem."""
+    """Hands out valid, unused function names, each told apart from the others."""
 
     def __init__(self, taken: set[str]) -> None:
         self.taken = taken
-        self._next: dict[str, int] = {}
 
-    def for_function(
-        self,
-        heading: str | None,
-        comment: str | None,
-        returns: Iterable[str],
-        statements: Sequence[ast.stmt] = (),
-    ) -> str:
-        """From the heading, else a first comment, else what the code returns
-        (``load_df_clean``), else ``step``. A name already taken (``readings``, the
-        variable) gets the verb of what ``statements`` do first (``load_readings``),
-        and is numbered when that is taken too."""
-        verb = action(statements)
-        for source in (heading, comment):
-            if source:
-                parts = words(source)
-                if parts:
-                    stem = "_".join(parts)
-                    if stem in self.taken and parts[0] != verb:
-                        stem = f"{verb}_{stem}"
-                    return self.unique(stem)
-        returned = [name for name in returns if name.isidentifier()]
-        if returned:
-            return self.unique(f"{verb}_" + "_".join(returned[:2]).strip("_").lower())
-        return self.unique("step")
+    def for_code(self, code: Code) -> str:
+        """A verb and an object for ``code``: the first of its candidates that is free,
+        else the first made unique by what is particular to this code."""
+        candidates = list(dict.fromkeys(_candidates(code)))  # in order, once each
+        first = candidates[0]
+        qualified = (
+            name
+            for name in (_identifier(f"{first}_{q}") for q in _qualifiers(code, first))
+            if len(name) <= MAX_LENGTH
+        )
+        ordinals = (f"{first}_{ordinal}" for ordinal in _ORDINALS)
+        for candidate in (first, *qualified, *candidates[1:], *ordinals):
+            if self._free(candidate):
+                return self._take(candidate)
+        return self.unique(first)
 
     def unique(self, name: str) -> str:
-        """``name`` made a valid identifier that is not a keyword, builtin or taken."""
-        stem = re.sub(r"\W+", "_", name).strip("_") or "step"
-        if stem[0].isdigit():
-            stem = f"step_{stem}"
-        candidate, number = stem, self._next.get(stem, 2)
-        while keyword.iskeyword(candidate) or candidate in BUILTIN_NAMES or candidate in self.taken:
+        """``name`` made a valid identifier that is not a keyword, builtin or taken,
+        numbered as a last resort."""
+        stem = _identifier(name)
+        candidate, number = stem, 2
+        while not self._free(candidate):
             candidate, number = f"{stem}_{number}", number + 1
-        self._next[stem] = number
-        self.taken.add(candidate)
-        return candidate
+        return self._take(candidate)
+
+    def _free(self, name: str) -> bool:
+        return not (keyword.iskeyword(name) or name in BUILTIN_NAMES or name in self.taken)
+
+    def _take(self, name: str) -> str:
+        self.taken.add(name)
+        return name
 
 
-def action(statements: Sequence[ast.stmt]) -> str:
-    """``plot``, ``load`` or ``write`` when ``statements`` call a function known to do
-    that (in that order: a plot of loaded data is a plot); else ``make``."""
-    called = set()
+def _identifier(text: str) -> str:
+    name = re.sub(r"\W+", "_", text.lower()).strip("_") or "run"
+    return f"run_{name}" if name[0].isdigit() else name
+
+
+def _candidates(code: Code) -> list[str]:
+    """Names for ``code``, best first."""
+    comment, heading = phrase(code.comment), phrase(code.heading)
+    action = code_action(code)
+    good, weak = _objects(action, code)
+    best = good[0] if good else weak[0] if weak else ()
+    found = []
+    if comment is not None and comment.verb is not None:
+        found.append(_name(comment.verb, comment.rest or best))
+    if heading is not None and heading.verb is not None and _agrees(heading.verb, action):
+        found.append(_name(heading.verb, heading.rest or best))
+    named = list(action.objects)  # the columns added, the file written...
+    nouns = [
+        p.rest if p is not None and p.verb is None else ()
+        for p in (comment, heading, phrase(code.title))
+    ]
+    returned = good[len(named) :]
+    for object_words in (*named, *returned, *nouns, *weak):
+        if object_words:
+            found.append(_name(action.verb, object_words))
+    return found or [_name(action.verb, ())]
+
+
+#: Verbs the code shows for certain: a heading that says another one is about other
+#: cells of its section.
+_EVIDENT = frozenset({"plot", "save", "load", "split", "add", "label", "fit"})
+
+
+def _agrees(verb: str, action: Action) -> bool:
+    """Whether a heading's ``verb`` can name code that does ``action``."""
+    return verb == action.verb or (action.verb not in _EVIDENT and verb not in _EVIDENT)
+
+
+def _name(verb: str, object_words: Sequence[str]) -> str:
+    """``verb_object``, shortened to :data:`MAX_LENGTH` by dropping the object's last
+    words (whole names first: ``leavers_and_cost_by_dept`` -> ``leavers``)."""
+    parts = [w for w in object_words if not _says(w, verb)]
+    parts = parts or [_DEFAULT_OBJECT.get(verb, "values")]
+    while len(parts) > 1 and len(_identifier("_".join([verb, *parts]))) > MAX_LENGTH:
+        parts.pop()
+        while len(parts) > 1 and parts[-1] == "and":
+            parts.pop()
+    pieces = "_".join(parts).split("_")  # one long name: its last pieces go
+    while len(pieces) > 1 and len(_identifier("_".join([verb, *pieces]))) > MAX_LENGTH:
+        pieces.pop()
+    return _identifier("_".join([verb, *pieces]))
+
+
+def _says(word: str, verb: str) -> bool:
+    """Whether ``word`` repeats ``verb`` (``simulated``, ``summary``)."""
+    past = word.removesuffix("d").removesuffix("e")
+    return word in (verb, *_SAME_AS.get(verb, ())) or past == verb.removesuffix("e")
+
+
+def _objects(action: Action, code: Code) -> tuple[list[tuple[str, ...]], list[tuple[str, ...]]]:
+    """What the code's verb is about: the objects that name it well (what the action
+    names, one or two descriptive returned names), and the ones that name it when
+    nothing else does (abbreviated names, one of many returned, the data received)."""
+    names = (code.generic.get(n, n) for n in code.returns)
+    returned = [snake_case(n) for n in names if n and n.lower() not in VAGUE and not n.isupper()]
+    both = tuple(" and ".join(returned).split()) if 1 <= len(returned) <= 2 else ()
+    good = list(action.objects)
+    weak: list[tuple[str, ...]] = []
+    if both and all(len(n) > 4 or "_" in n for n in returned):
+        good.append(both)
+    elif both:
+        weak.append(both)
+    weak += [(name,) for name in reversed(returned) if meaningful(name)]
+    if not returned:
+        weak += [(snake_case(n),) for n in code.parameters if meaningful(n) and not n.isupper()]
+    return good, weak
+
+
+def _qualifiers(code: Code, name: str) -> Iterator[str]:
+    """Words that tell ``code`` apart from other code with the same verb and object:
+    the columns it uses, the names it returns or receives, its section's heading."""
+    used = set(name.split("_"))
+    seen: set[str] = set()
+    returned = (code.generic.get(name, name) for name in code.returns)
+    for word in (*_columns(code.statements), *returned, *code.parameters):
+        text = snake_case(word)
+        if text.isidentifier() and text not in used and text not in seen and meaningful(text):
+            seen.add(text)
+            yield text
+    section = [w for w in words(code.heading or "") if w not in used]
+    if section:
+        yield "_".join(section)
+
+
+def _columns(statements: Iterable[ast.stmt]) -> Iterator[str]:
+    """The string keys ``statements`` index with (``df["age"]`` -> ``age``)."""
     for statement in statements:
         for node in ast.walk(statement):
-            if isinstance(node, ast.Call):
-                function = node.func
-                if isinstance(function, ast.Attribute):
-                    called.add(function.attr)
-                elif isinstance(function, ast.Name):
-                    called.add(function.id)
-    for verb, functions in _VERBS:
-        if called & functions:
-            return verb
-    return "make"
+            if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant):
+                key = node.slice.value
+                if isinstance(key, str) and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_ ]{0,20}", key):
+                    yield key.strip().replace(" ", "_")

@@ -29,7 +29,7 @@ from nbrefactor.planning.dataflow import (
     names_bound,
     names_read,
 )
-from nbrefactor.planning.naming import Names
+from nbrefactor.planning.naming import Code, Names
 from nbrefactor.planning.observers import namespace_watcher, warned_cells
 from nbrefactor.planning.units import ScriptFunction
 from nbrefactor.pysource import code_lines, comment_start, first_line, indent
@@ -293,8 +293,17 @@ def _plan_run(
         where = f"cells {run[0].index}-{last.index}" if len(run) > 1 else f"cell {last.index}"
         location = context.graph.notebook.location(run[0].index)
         return not_extracted(flow.code, where, location, flow.detail)
-    heading = context.graph.notebook.cells[run[0].index].heading
-    name = names.for_function(heading, _first_comment(run), flow.returns, statements)
+    notebook = context.graph.notebook
+    section = notebook.section(run[0].index)
+    code = Code(
+        statements,
+        flow.returns,
+        flow.parameters,
+        heading=section,
+        comment=_first_comment(run),
+        title=notebook.title if section is None else None,
+    )
+    name = names.for_code(code)
     function = ScriptFunction(
         name=name,
         cells=tuple(cell.index for cell in run),
@@ -309,14 +318,18 @@ def _plan_run(
 
 
 def _first_comment(run: list[_Cell]) -> str | None:
-    for cell in run:
-        code = cell.facts.masked.code if cell.facts.masked else ""
-        for line in code_lines(code):
-            stripped = line.strip()
-            if stripped.startswith("#") and len(stripped) > 3:
-                return stripped.lstrip("# ")
-            if stripped:
-                break
+    """The comment the run's code starts with, if its first cell starts with one (and
+    not with settings or imports that stay, which the comment is about)."""
+    first = run[0]
+    if first.tree.body and first.tree.body[0] in first.kept:
+        return None
+    code = first.facts.masked.code if first.facts.masked else ""
+    for line in code_lines(code):
+        stripped = line.strip()
+        if stripped.startswith("#") and len(stripped) > 3:
+            return stripped.lstrip("# ")
+        if stripped:
+            break
     return None
 
 

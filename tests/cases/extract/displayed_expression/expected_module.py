@@ -1,7 +1,7 @@
 """Code moved out of notebook.py by nbrefactor."""
 
 
-def clean_names(names):
+def compute_cleaned(names):
     cleaned = [name.strip().title() for name in names]
     count = len(cleaned)
     return cleaned

@@ -2,11 +2,11 @@
 # ## Clean names
 
 # %%
-from pkg.notebook import clean_names
+from pkg.notebook import compute_cleaned
 
 # %%
 names = [" Ada ", "grace", "LINUS "]
 
 # %%
-cleaned = clean_names(names=names)
+cleaned = compute_cleaned(names=names)
 cleaned

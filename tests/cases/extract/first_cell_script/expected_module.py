@@ -7,7 +7,7 @@ def f(v, *, y):
     return v + y
 
 
-def make_x_y():
+def compute_x_and_y():
     x = math.sqrt(16)
     y = x * 2
     return x, y

@@ -1,9 +1,9 @@
 # %%
-from pkg.notebook import f, make_x_y
+from pkg.notebook import f, compute_x_and_y
 
 # %%
 import math
-x, y = make_x_y()
+x, y = compute_x_and_y()
 
 # %%
 print(f(1, y=y), x)

@@ -7,7 +7,7 @@ def total_price(rate, *, rows):
     return sum(row["price"] for row in rows) * rate * math.pi
 
 
-def step(rows):
+def report_rows(rows):
     print(total_price(2, rows=rows))
     rows.append({"price": 1.0})
     print(total_price(rate=1, rows=rows))

@@ -4,7 +4,7 @@ import math
 rows = [{"price": 3.0}, {"price": 5.5}]
 
 # %%
-from pkg.notebook import total_price, step
+from pkg.notebook import total_price, report_rows
 
 # %%
-step(rows=rows)
+report_rows(rows=rows)

@@ -1,7 +1,7 @@
 """Code moved out of notebook.py by nbrefactor."""
 
 
-def running_maximum(readings):
+def compute_running_maximum(readings):
     best = readings[0]
     for reading in readings:
         if reading > best:

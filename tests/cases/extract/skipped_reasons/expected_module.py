@@ -10,7 +10,7 @@ def count_above(xs, *, above):
     return sum(above(x) for x in xs)
 
 
-def copies_differ_inside_f(items):
+def report_copies(items):
     total = 0
     for item in items:
         total += item * 2
@@ -18,7 +18,7 @@ def copies_differ_inside_f(items):
     print(message.upper(), len(items))
 
 
-def make_copies_differ_inside_f(items):
+def report_copies_differ_inside_f(items):
     total = 0
     for item in items:
         total += item * 2

@@ -1,9 +1,5 @@
 # %%
-from pkg.notebook import (
-    count_above,
-    copies_differ_inside_f,
-    make_copies_differ_inside_f,
-)
+from pkg.notebook import count_above, report_copies, report_copies_differ_inside_f
 
 # %%
 counter = 0
@@ -120,7 +116,7 @@ chosen
 # ## Copies that differ inside an f-string (NBR215)
 
 # %%
-copies_differ_inside_f(items=items)
+report_copies(items=items)
 
 # %%
-make_copies_differ_inside_f(items=items)
+report_copies_differ_inside_f(items=items)

@@ -1,7 +1,7 @@
 """Code moved out of notebook.py by nbrefactor."""
 
 
-def make_total(numbers):
+def compute_total(numbers):
     squares = [n * n for n in numbers]
     total = sum(squares)
     return total

@@ -1,12 +1,12 @@
 # %%
-from pkg.notebook import make_total
+from pkg.notebook import compute_total
 
 # %%
 numbers = list(range(1000))
 
 # %%
 # %%time
-total = make_total(numbers=numbers)
+total = compute_total(numbers=numbers)
 
 # %%
 print(total)

@@ -5,7 +5,7 @@ def scaled(values, *, weights):
     return [v * weights["a"] for v in values]
 
 
-def make_weights():
+def compute_weights():
     weights = {}
     for name in ["a", "b"]:
         weights[name] = len(name) * 2

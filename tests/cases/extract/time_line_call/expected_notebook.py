@@ -1,8 +1,8 @@
 # %%
-from pkg.notebook import scaled, make_weights
+from pkg.notebook import scaled, compute_weights
 
 # %%
-weights = make_weights()
+weights = compute_weights()
 
 # %%
 %time result = scaled(range(5), weights=weights)

@@ -1,0 +1,15 @@
+"""Code moved out of notebook.py by nbrefactor."""
+
+import matplotlib.pyplot as plt
+
+
+def plot_people_age(people):
+    fig, ax = plt.subplots()
+    people["age"].plot.hist(ax=ax)
+    ax.set_title("age")
+
+
+def plot_people_income(people):
+    fig, ax = plt.subplots()
+    people["income"].plot.hist(ax=ax, color="grey")
+    ax.set_title("income (thousands)")

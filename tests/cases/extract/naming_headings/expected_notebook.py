@@ -1,0 +1,38 @@
+# %% [markdown]
+# # Names from comments and headings
+#
+# A comment that says what the cell does names it; a heading that names an action
+# or is a short noun phrase names it when the code does not say more; a heading that
+# asks a question never does.
+
+# %%
+from pkg.notebook import (
+    collapse_repeated_readings,
+    compute_spread_and_middle,
+    normalise_scaled,
+    report_running_total,
+)
+
+# %%
+readings = [4.0, 4.5, 5.5, 3.0, 6.5, 7.0, 4.5]
+
+# %%
+repeated, distinct = collapse_repeated_readings(readings=readings)
+
+# %% [markdown]
+# ## Does the spread matter?
+
+# %%
+spread, middle = compute_spread_and_middle(distinct=distinct)
+
+# %% [markdown]
+# ## Normalisation
+
+# %%
+scaled = normalise_scaled(distinct=distinct, middle=middle, spread=spread)
+
+# %% [markdown]
+# ## Running total
+
+# %%
+report_running_total(scaled=scaled, repeated=repeated)
