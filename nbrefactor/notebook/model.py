@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from nbrefactor.notebook.headings import iter_headings
+
 CellType = Literal["code", "markdown", "raw"]
 
 
@@ -91,11 +93,12 @@ class Notebook:
 
     @property
     def title(self) -> str | None:
-        """The first heading of the first cell, when that cell is markdown."""
+        """The notebook's title: a level-1 heading that opens its first cell."""
         first = self.cells[0] if self.cells else None
         if first is None or first.cell_type != "markdown" or not first.headings:
             return None
-        return first.headings[0]
+        level, text = next(iter_headings(first.source), (0, ""))
+        return first.headings[0] if level == 1 and text == first.headings[0] else None
 
     def section(self, cell_index: int) -> str | None:
         """The heading of the section the cell is in, if any; the notebook's title (a

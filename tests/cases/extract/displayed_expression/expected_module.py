@@ -1,7 +1,7 @@
 """Code moved out of notebook.py by nbrefactor."""
 
 
-def compute_cleaned(names):
+def clean_names(names):
     cleaned = [name.strip().title() for name in names]
     count = len(cleaned)
     return cleaned

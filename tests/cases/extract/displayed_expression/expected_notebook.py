@@ -2,11 +2,11 @@
 # ## Clean names
 
 # %%
-from pkg.notebook import compute_cleaned
+from pkg.notebook import clean_names
 
 # %%
 names = [" Ada ", "grace", "LINUS "]
 
 # %%
-cleaned = compute_cleaned(names=names)
+cleaned = clean_names(names=names)
 cleaned

@@ -3,7 +3,7 @@
 import random
 
 
-def simulate_high(SEED, N_POINTS):
+def sample_points(SEED, N_POINTS):
     rng = random.Random(SEED)
     points = [rng.uniform(0, 10) for _ in range(N_POINTS)]
 

@@ -9,10 +9,10 @@ N_POINTS = 12
 SEED = 7
 
 # %%
-from pkg.notebook import simulate_high, count_them
+from pkg.notebook import sample_points, count_them
 
 # %%
-high = simulate_high(SEED=SEED, N_POINTS=N_POINTS)
+high = sample_points(SEED=SEED, N_POINTS=N_POINTS)
 
 # %% [markdown]
 # ## Count them
