@@ -124,10 +124,12 @@ def _calls(statements: Sequence[ast.stmt]) -> Iterator[tuple[str, ast.Call]]:
 
 
 def _setters(called: set[str]) -> set[str]:
+    """The ``set_...`` methods among ``called`` (``ax.set_title``)."""
     return {name for name in called if name.startswith("set_")}
 
 
 def _opens_for_writing(calls: Sequence[tuple[str, ast.Call]]) -> bool:
+    """Whether some ``open(...)`` call opens its file to write (mode ``w``, ``a``, ``x``)."""
     for name, call in calls:
         if name != "open":
             continue
