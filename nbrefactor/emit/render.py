@@ -110,7 +110,7 @@ def render_module(plan: ExtractionPlan, graph: CellGraph, cells: CellTrees | Non
             source = _shared_source(function)
             definitions.append(_passing_new_arguments(source, parameters).rstrip("\n"))
     for script in plan.scripts:
-        source = f"def {script.name}({', '.join(script.parameters)}):\n{script.body}\n"
+        source = _function_source(script.name, script.parameters, script.docstring, script.body)
         definitions.append(_passing_new_arguments(source, parameters).rstrip("\n"))
     text = render(
         "module.py.jinja",
@@ -138,7 +138,13 @@ def _shared_source(function: SharedFunction) -> str:
     """The ``def`` of a duplicated block: names by position, literals by keyword."""
     signature = [*function.parameters, *(["*"] if function.literals else [])]
     signature += function.literals
-    return f"def {function.name}({', '.join(signature)}):\n{function.body}\n"
+    return _function_source(function.name, signature, function.docstring, function.body)
+
+
+def _function_source(name: str, signature: Sequence[str], docstring: str, body: str) -> str:
+    """``def name(signature):`` with its docstring and ``body`` (both indented)."""
+    head = f"def {name}({', '.join(signature)}):\n"
+    return head + (f"{docstring}\n" if docstring else "") + f"{body}\n"
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import ast
 import re
+import textwrap
 from collections.abc import Callable, Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass, replace
 from types import MappingProxyType
 
+from nbrefactor import pysource
 from nbrefactor.analysis.antiunify import (
     Alignment,
     align,
@@ -41,6 +43,7 @@ from nbrefactor.planning.dataflow import (
     names_bound,
     names_read,
 )
+from nbrefactor.planning.docstrings import function_docstring
 from nbrefactor.planning.naming import Code, Names, words
 from nbrefactor.planning.units import CopyCall, SharedFunction
 from nbrefactor.pysource import code_lines, comment_start, first_line
@@ -346,6 +349,12 @@ def _plan_class(
         generic={n: _shared_part(list(_all_names(alignment, n))) for n in returns},
     )
     name = names.for_code(code)
+    values = {
+        keyword: [literal_value(slot.in_copy(k)) for k in range(len(copies))]
+        for keyword, slot in zip(literal_names, alignment.literals, strict=True)
+    }
+    body = pysource.parse(textwrap.dedent(body_text)).body  # the literals as parameters
+    doc = function_docstring(name, body, parameters, returns, comment=comment, literals=values)
     calls = tuple(
         CopyCall(
             notebook=_path(copy),
@@ -364,6 +373,7 @@ def _plan_class(
         returns=returns,
         body=body_text,
         copies=calls,
+        docstring=doc,
     )
     return function, imports
 

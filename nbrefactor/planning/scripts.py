@@ -29,6 +29,7 @@ from nbrefactor.planning.dataflow import (
     names_bound,
     names_read,
 )
+from nbrefactor.planning.docstrings import function_docstring
 from nbrefactor.planning.naming import Code, Names
 from nbrefactor.planning.observers import namespace_watcher, warned_cells
 from nbrefactor.planning.units import ScriptFunction
@@ -304,6 +305,7 @@ def _plan_run(
         title=notebook.title if section is None else None,
     )
     name = names.for_code(code)
+    doc = function_docstring(name, statements, flow.parameters, flow.returns, comment=code.comment)
     function = ScriptFunction(
         name=name,
         cells=tuple(cell.index for cell in run),
@@ -313,6 +315,7 @@ def _plan_run(
         kept_before="\n".join(part for part in (last.header, _kept_text(last)) if part),
         kept_after=_segment(last, last.last_expression) if last.last_expression else "",
         kept_in_place=tuple((c.index, _kept_text(c)) for c in run[:-1] if c.kept),
+        docstring=doc,
     )
     return function, flow.imports
 

@@ -47,6 +47,7 @@ class ScriptFunction:
     kept_before: str = ""
     kept_after: str = ""
     kept_in_place: tuple[tuple[int, str], ...] = ()
+    docstring: str = ""  # indented for the body, quotes included
 
     @property
     def removed_cells(self) -> tuple[int, ...]:
@@ -91,6 +92,7 @@ class SharedFunction:
     returns: tuple[str, ...]
     body: str
     copies: tuple[CopyCall, ...]
+    docstring: str = ""  # indented for the body, quotes included
 
     @property
     def signature(self) -> tuple[str, ...]:

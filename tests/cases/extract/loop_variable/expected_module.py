@@ -2,6 +2,14 @@
 
 
 def compute_running_maximum(readings):
+    """Compute running maximum.
+
+    Args:
+        readings: Items the code goes through.
+
+    Returns:
+        ``best``, which the notebook goes on with.
+    """
     best = readings[0]
     for reading in readings:
         if reading > best:

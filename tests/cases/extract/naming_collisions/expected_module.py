@@ -4,12 +4,22 @@ import matplotlib.pyplot as plt
 
 
 def plot_people_age(people):
+    """Plot people age.
+
+    Args:
+        people: Table with the columns ``age``.
+    """
     fig, ax = plt.subplots()
     people["age"].plot.hist(ax=ax)
     ax.set_title("age")
 
 
 def plot_people_income(people):
+    """Plot people income.
+
+    Args:
+        people: Table with the columns ``income``.
+    """
     fig, ax = plt.subplots()
     people["income"].plot.hist(ax=ax, color="grey")
     ax.set_title("income (thousands)")

@@ -2,6 +2,14 @@
 
 
 def collapse_repeated_readings(readings):
+    """Collapse the repeated readings.
+
+    Args:
+        readings: The notebook's ``readings``.
+
+    Returns:
+        ``repeated`` and ``distinct``, which the notebook goes on with.
+    """
     # collapse the repeated readings
     repeated = len(readings) - len(set(readings))
     distinct = sorted(set(readings))
@@ -9,18 +17,42 @@ def collapse_repeated_readings(readings):
 
 
 def compute_spread_and_middle(distinct):
+    """Compute spread and middle.
+
+    Args:
+        distinct: The notebook's ``distinct``.
+
+    Returns:
+        ``spread`` and ``middle``, which the notebook goes on with.
+    """
     spread = max(distinct) - min(distinct)
     middle = (max(distinct) + min(distinct)) / 2
     return spread, middle
 
 
 def normalise_scaled(distinct, middle, spread):
+    """Normalise scaled.
+
+    Args:
+        distinct: Items the code goes through.
+        middle: The notebook's ``middle``.
+        spread: The notebook's ``spread``.
+
+    Returns:
+        ``scaled``, which the notebook goes on with.
+    """
     centred = [r - middle for r in distinct]
     scaled = [c / spread for c in centred]
     return scaled
 
 
 def report_running_total(scaled, repeated):
+    """Report running total.
+
+    Args:
+        scaled: Items the code goes through.
+        repeated: The notebook's ``repeated``.
+    """
     total = 0
     for value in scaled:
         total += value

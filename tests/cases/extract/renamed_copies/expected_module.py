@@ -4,6 +4,15 @@ import re
 
 
 def normalise_column(answers, *, column):
+    """Normalise column.
+
+    Args:
+        answers: The notebook's ``answers``.
+        column: ``'age'`` or ``'income'`` in the copies this replaces.
+
+    Returns:
+        ``ages``, which the notebook goes on with.
+    """
     raw = answers[column]
     cleaned = []
     for text in raw:

@@ -4,6 +4,15 @@ import random
 
 
 def sample_points(SEED, N_POINTS):
+    """Sample points.
+
+    Args:
+        SEED: Setting, as the notebook sets it.
+        N_POINTS: Setting, as the notebook sets it.
+
+    Returns:
+        ``high``, which the notebook goes on with.
+    """
     rng = random.Random(SEED)
     points = [rng.uniform(0, 10) for _ in range(N_POINTS)]
 
@@ -15,6 +24,11 @@ def sample_points(SEED, N_POINTS):
 
 
 def count_them(high):
+    """Count them.
+
+    Args:
+        high: Items the code goes through.
+    """
     counts = {}
     for point in high:
         counts[int(point)] = counts.get(int(point), 0) + 1

@@ -11,6 +11,11 @@ def count_above(xs, *, above):
 
 
 def report_copies(items):
+    """Report copies.
+
+    Args:
+        items: Items the code goes through.
+    """
     total = 0
     for item in items:
         total += item * 2
@@ -19,6 +24,11 @@ def report_copies(items):
 
 
 def report_copies_differ_inside_f(items):
+    """Report copies differ inside f.
+
+    Args:
+        items: Items the code goes through.
+    """
     total = 0
     for item in items:
         total += item * 2

@@ -6,6 +6,11 @@ def scaled(values, *, weights):
 
 
 def compute_weights():
+    """Compute weights.
+
+    Returns:
+        ``weights``, which the notebook goes on with.
+    """
     weights = {}
     for name in ["a", "b"]:
         weights[name] = len(name) * 2

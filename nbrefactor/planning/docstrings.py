@@ -1,0 +1,137 @@
+"""Docstrings for the functions nbrefactor makes out of notebook code.
+
+Google style: a one-line summary (the comment the code started with when it said what
+the code does, else the function's name read as a sentence), ``Args:`` with what the
+code does with each parameter (the columns it reads from a table, a function it calls,
+items it goes through), ``Returns:`` naming what the notebook goes on with, and for a
+function made from copies, what the copies differed in.
+"""
+
+from __future__ import annotations
+
+import ast
+import textwrap
+from collections.abc import Iterator, Mapping, Sequence
+
+from nbrefactor.planning.naming import phrase
+
+#: Columns listed in a parameter's description before "and others".
+_MAX_COLUMNS = 4
+#: Width of a docstring line, its indentation (8 spaces at most) included.
+_WIDTH = 88
+
+
+def function_docstring(
+    name: str,
+    statements: Sequence[ast.stmt],
+    parameters: Sequence[str],
+    returns: Sequence[str],
+    *,
+    comment: str | None = None,
+    literals: Mapping[str, Sequence[object]] | None = None,
+) -> str:
+    """The docstring (without quotes, indented for a function body) of the function
+    ``name`` whose body is ``statements``. ``literals`` maps each keyword parameter of
+    a function made from copies to the value each copy had."""
+    literals = literals or {}
+    lines = [_summary(name, comment)]
+    described = [(p, _describe(p, statements)) for p in parameters]
+    described += [(p, _copies_had(values)) for p, values in literals.items()]
+    if described:
+        lines += ["", "Args:"]
+        for parameter, text in described:
+            lines += _wrapped(f"{parameter}: {text}", indent=8, hanging=4)
+    if returns:
+        lines += ["", "Returns:"]
+        lines += _wrapped(_returned(returns), indent=8)
+    if len(lines) == 1:
+        return f'    """{lines[0]}"""'
+    body = "\n".join(f"    {line}" if line and not line.startswith(" ") else line for line in lines)
+    return f'    """{body.lstrip()}\n    """'
+
+
+def _summary(name: str, comment: str | None) -> str:
+    """The first line: the comment's first clause when it starts with a verb (``# drop
+    the test rows`` -> ``Drop the test rows.``), else the name as a sentence."""
+    said = phrase(comment)
+    if comment and said is not None and said.verb is not None:
+        clause = comment.strip().split(":")[0].split(";")[0].split(" - ")[0].strip(" .,")
+        if clause and len(clause) <= 72:
+            return clause[0].upper() + clause[1:] + "."
+    return name.replace("_", " ").capitalize() + "."
+
+
+def _describe(parameter: str, statements: Sequence[ast.stmt]) -> str:
+    """What the code does with ``parameter``, from how the statements use it."""
+    columns = list(dict.fromkeys(_columns_of(parameter, statements)))
+    if columns:
+        shown = ", ".join(f"``{c}``" for c in columns[:_MAX_COLUMNS])
+        more = " and others" if len(columns) > _MAX_COLUMNS else ""
+        return f"Table with the columns {shown}{more}."
+    if _is_called(parameter, statements):
+        return "Function the code calls."
+    if _is_iterated(parameter, statements):
+        return "Items the code goes through."
+    if parameter.isupper():
+        return "Setting, as the notebook sets it."
+    return f"The notebook's ``{parameter}``."
+
+
+def _copies_had(values: Sequence[object]) -> str:
+    """``'age'`` or ``'income'``: what the copies differed in."""
+    shown = list(dict.fromkeys(repr(v) for v in values))
+    listed = ", ".join(f"``{v}``" for v in shown[:-1]) + f" or ``{shown[-1]}``"
+    return f"{listed if len(shown) > 1 else f'``{shown[0]}``'} in the copies this replaces."
+
+
+def _returned(returns: Sequence[str]) -> str:
+    names = [f"``{name}``" for name in returns]
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" and {names[-1]}"
+    return f"{listed}, which the notebook goes on with."
+
+
+def _columns_of(parameter: str, statements: Sequence[ast.stmt]) -> Iterator[str]:
+    """The string keys ``parameter`` is indexed with (``df["qty"]``, ``df.loc[:, "x"]``)."""
+    for statement in statements:
+        for node in ast.walk(statement):
+            if not isinstance(node, ast.Subscript):
+                continue
+            base, key = node.value, node.slice
+            if isinstance(base, ast.Attribute) and base.attr in ("loc", "iloc", "at"):
+                base = base.value
+                if isinstance(key, ast.Tuple) and len(key.elts) == 2:
+                    key = key.elts[1]
+            if isinstance(base, ast.Name) and base.id == parameter:
+                for constant in key.elts if isinstance(key, ast.List) else [key]:
+                    if isinstance(constant, ast.Constant) and isinstance(constant.value, str):
+                        yield constant.value
+
+
+def _is_called(parameter: str, statements: Sequence[ast.stmt]) -> bool:
+    return any(
+        isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == parameter
+        for statement in statements
+        for node in ast.walk(statement)
+    )
+
+
+def _is_iterated(parameter: str, statements: Sequence[ast.stmt]) -> bool:
+    loops = (
+        node.iter
+        for statement in statements
+        for node in ast.walk(statement)
+        if isinstance(node, (ast.For, ast.comprehension))
+    )
+    return any(isinstance(target, ast.Name) and target.id == parameter for target in loops)
+
+
+def _wrapped(text: str, *, indent: int, hanging: int = 0) -> list[str]:
+    """``text`` wrapped to :data:`_WIDTH`, indented, later lines by ``hanging`` more."""
+    return textwrap.wrap(
+        text,
+        width=_WIDTH,
+        initial_indent=" " * indent,
+        subsequent_indent=" " * (indent + hanging),
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
