@@ -8,6 +8,7 @@ import pytest
 from nbrefactor.codemods.add_keyword_parameters import AddKeywordParameters
 from nbrefactor.codemods.pass_new_arguments import PassNewArguments
 from nbrefactor.codemods.remove_definitions import RemoveDefinitions
+from nbrefactor.codemods.remove_imports import RemoveImports
 from nbrefactor.notebook.magics import mask
 
 
@@ -94,3 +95,24 @@ def test_module_imports_are_laid_out_like_isort() -> None:
         ["import numpy as np", "import pandas as pd"],
         ["from sales.cleaning import load"],
     ]
+
+
+@pytest.mark.parametrize(
+    ("before", "names", "after"),
+    [
+        ("import os\nimport re\n", {"os"}, "import re\n"),
+        ("import numpy as np, pandas as pd\n", {"np"}, "import pandas as pd\n"),
+        ("import os.path\nx = 1\n", {"os"}, "x = 1\n"),
+        (
+            "from pathlib import (\n    Path,\n    PurePath,\n)\n",
+            {"PurePath"},
+            "from pathlib import (\n    Path,\n)\n",
+        ),
+        ("# tools\nimport os\nx = 1\n", {"os"}, "# tools\nx = 1\n"),
+        ("x = 1; import json\n", {"json"}, "x = 1\n"),
+        ("from math import *\n", {"pi"}, "from math import *\n"),
+        ("def f():\n    import os\n", {"os"}, "def f():\n    import os\n"),
+    ],
+)
+def test_remove_imports(before: str, names: set[str], after: str) -> None:
+    assert transform(before, RemoveImports(names)) == after

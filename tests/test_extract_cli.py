@@ -6,6 +6,7 @@ import shutil
 import subprocess
 import sys
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -71,8 +72,10 @@ def test_extract_into_a_new_project(work: Path) -> None:
     sources = [c.source for c in notebook.code_cells]
     (import_cell,) = [s for s in sources if "from sales.cleaning_sales import" in s]
     assert import_cell.startswith("%load_ext autoreload\n%autoreload 2\n")
-    for name in ("fill_missing_prices", "n_bad_rows", "revenue_by", "save_sales_raw"):
+    for name in ("revenue_by", "save_sales_raw"):  # what the notebook calls
         assert f"    {name},\n" in import_cell
+    for name in ("fill_missing_prices", "n_bad_rows"):  # only the package calls them
+        assert name not in import_cell
     assert "save_sales_raw()" in sources  # script code; its print moved along
     assert not any("def fill_missing_prices" in s for s in sources)
     assert "fill_missing_prices(df=df)" in module  # called inside an extracted function
@@ -346,7 +349,8 @@ def test_a_percent_notebook_stays_percent(work: Path) -> None:
     text = path.read_text()
     assert text.startswith("# ---\n# jupyter:")
     assert "# %%\nfrom sensors.sensor_analysis import " in text
-    assert "    zscore,\n" in text
+    assert "def zscore" not in text and "zscore" not in text  # moved, and not read here
+    assert "def zscore(x):" in (work / "proj/src/sensors/sensor_analysis.py").read_text()
     assert "%autoreload" not in text
     assert read_notebook(path).format == "py:percent"
 
@@ -468,3 +472,42 @@ def test_force_counts_lines_as_python_does(work: Path) -> None:
     text = module.read_text()
     assert 'def digits(text):\n    """Digits\u2028only."""\n    return text\n' in text
     assert "LIMIT = 3" in text and "return 0" not in text and "# an older copy" not in text
+
+
+def test_imports_the_moved_code_took_along_leave_the_notebook(
+    write_notebook: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    write_notebook(
+        "import json\nimport os\nimport statistics",
+        "readings = [3.0, 4.5, 6.0]\nmiddle = statistics.mean(readings)",
+        "os.makedirs('out', exist_ok=True)\nsummary = {'middle': middle}\n"
+        "with open('out/summary.json', 'w') as f:\n    json.dump(summary, f)",
+        "statistics.median(readings)",  # shown: it stays in the notebook
+        name="summary.ipynb",
+    )
+    code, _, err = run("summary.ipynb", "--project-dir", "proj", "--package", "pkg")
+    assert code == 0, err
+    cells = [c.source for c in read_notebook(tmp_path / "summary.ipynb").code_cells]
+    assert cells[0] == "import statistics"  # json and os went with the code reading them
+    assert cells[-1].endswith("statistics.median(readings)")
+    (imports,) = [s for s in cells if "from pkg.summary import" in s]
+    assert imports.endswith("from pkg.summary import save_summary")  # only what cells call
+
+
+def test_a_notebook_that_reads_names_by_eval_keeps_its_imports(
+    write_notebook: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    write_notebook(
+        "import json\nimport statistics",
+        "readings = [3.0, 4.5, 6.0]\nmiddle = statistics.mean(readings)\n"
+        "text = json.dumps({'middle': middle})\nprint(text)",
+        "eval('statistics.median(readings)')",
+        name="dynamic.ipynb",
+    )
+    code, _, err = run("dynamic.ipynb", "--project-dir", "proj", "--package", "pkg")
+    assert code == 0, err
+    assert "dynamic.ipynb: moved " in err  # the code reading json moved
+    cells = [c.source for c in read_notebook(tmp_path / "dynamic.ipynb").code_cells]
+    assert "import json\nimport statistics" in cells

@@ -126,7 +126,8 @@ def test_a_cell_starting_with_settings_starts_a_run_and_keeps_them(
     )
     first, second = result.scripts
     assert first.cells == (0,) and second.cells == (1,)
-    assert second.kept_before == "RATE = 0.1" and second.parameters == ("half", "RATE", "root")
+    assert second.kept_before == "RATE = 0.1" and second.parameters == ("half", "root", "RATE")
+    assert second.call.endswith("(half=half, root=root, rate=RATE)")  # the data first
 
 
 def test_an_earlier_cell_of_a_run_keeps_its_imports_in_place(make_notebook: Build) -> None:

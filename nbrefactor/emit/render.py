@@ -9,7 +9,7 @@ from __future__ import annotations
 import ast
 import textwrap
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass
 from functools import cache
 
@@ -17,12 +17,16 @@ import jinja2
 import libcst as cst
 
 from nbrefactor import pysource
+from nbrefactor.analysis.facts import analyse_source
 from nbrefactor.analysis.graph import CellGraph
 from nbrefactor.codemods.add_keyword_parameters import AddKeywordParameters
 from nbrefactor.codemods.pass_new_arguments import PassNewArguments
 from nbrefactor.codemods.remove_definitions import RemoveDefinitions
+from nbrefactor.codemods.remove_imports import RemoveImports
+from nbrefactor.codemods.rename_names import RenameNames
 from nbrefactor.emit.imports import import_sections
 from nbrefactor.errors import NbrefactorError
+from nbrefactor.notebook.magics import mask
 from nbrefactor.notebook.writer import NotebookEdit
 from nbrefactor.planning.units import CommonModule, ExtractionPlan, SharedFunction
 
@@ -111,7 +115,10 @@ def render_module(plan: ExtractionPlan, graph: CellGraph, cells: CellTrees | Non
             definitions.append(_passing_new_arguments(source, parameters).rstrip("\n"))
     for script in plan.scripts:
         source = _function_source(script.name, script.parameters, script.docstring, script.body)
-        definitions.append(_passing_new_arguments(source, parameters).rstrip("\n"))
+        source = _passing_new_arguments(source, parameters)
+        if script.renamed:  # after the arguments passed on, which read them too
+            source = cst.parse_module(source).visit(RenameNames(dict(script.renamed))).code
+        definitions.append(source.rstrip("\n"))
     text = render(
         "module.py.jinja",
         docstring=docstring(_MOVED_OUT.format(_name(plan.notebook))),
@@ -267,21 +274,68 @@ def notebook_edit(
         if calls:
             module = module.visit(PassNewArguments(parameters))
         sources[index] = facts.masked.restore(module.code)
-    load = autoreload and not layout.loads_autoreload  # loading it twice prints a note
-    lines = ["%load_ext autoreload", "%autoreload 2"] if load else []
+    used = _names_used(graph, sources, removed)  # only what the notebook still reads
+    _drop_imports_left_unused(graph, used, sources, removed)
     elsewhere: dict[str, list[str]] = {}  # shared functions in another module (common.py)
     for function in plan.shared:
-        if function.module != plan.module:
+        if function.module != plan.module and function.name in used:
             elsewhere.setdefault(function.module, []).append(function.name)
-    lines.extend(_import_line(module, tuple(names)) for module, names in elsewhere.items())
-    imported = [n for n in (*plan.exported, *plan.moved_constants) if n not in redefined]
+    lines = [_import_line(module, tuple(names)) for module, names in elsewhere.items()]
+    imported = [
+        n for n in (*plan.exported, *plan.moved_constants) if n not in redefined and n in used
+    ]
     if imported:
         lines.append(_import_line(plan.module, tuple(imported)))
+    load = autoreload and not layout.loads_autoreload  # loading it twice prints a note
+    if lines and load:
+        lines[:0] = ["%load_ext autoreload", "%autoreload 2"]
     return NotebookEdit(
         sources=sources,
         removed=frozenset(removed),
-        inserted={layout.import_cell: ("\n".join(lines),)},
+        inserted={layout.import_cell: ("\n".join(lines),)} if lines else {},
     )
+
+
+def _drop_imports_left_unused(
+    graph: CellGraph, used: Set[str], sources: dict[int, str], removed: set[int]
+) -> None:
+    """Remove from the cells (``sources`` and ``removed``, updated) the imports of names
+    the notebook read before and reads no more, since the code reading them moved. A
+    notebook that reads names in ways nbrefactor cannot see (``eval``, a star import)
+    keeps all of them; a cell left with nothing goes."""
+    facts_of = graph.facts.values()
+    if any(facts.dynamic or facts.star_imports for facts in facts_of):
+        return
+    before = set().union(*(f.uses | f.magic_reads for f in facts_of))
+    before |= {n for f in facts_of for d in f.defs for n in d.globals_read}
+    for index, facts in graph.facts.items():
+        stale = {n for n in facts.imports if n in before and n not in used}
+        if index in removed or not stale or facts.masked is None:
+            continue
+        masked = mask(sources[index]) if index in sources else facts.masked
+        try:
+            code = cst.parse_module(masked.code).visit(RemoveImports(stale)).code
+        except cst.ParserSyntaxError:
+            continue  # a cell libcst cannot read keeps its imports
+        text = masked.restore(code)
+        if text.strip():
+            sources[index] = text
+        else:
+            sources.pop(index, None)
+            removed.add(index)
+
+
+def _names_used(graph: CellGraph, sources: Mapping[int, str], removed: Set[int]) -> set[str]:
+    """The names the rewritten notebook's code reads: its cells', as rewritten in
+    ``sources`` or as they are, and the staying functions' globals."""
+    used: set[str] = set()
+    for index, facts in graph.facts.items():
+        if index in removed:
+            continue
+        if index in sources:
+            facts = analyse_source(sources[index])
+        used |= facts.uses | facts.magic_reads | {n for d in facts.defs for n in d.globals_read}
+    return used
 
 
 def _copy_calls(plan: ExtractionPlan) -> dict[int, list[tuple[int, int, str]]]:

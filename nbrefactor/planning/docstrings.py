@@ -29,13 +29,15 @@ def function_docstring(
     *,
     comment: str | None = None,
     literals: Mapping[str, Sequence[object]] | None = None,
+    renamed: Mapping[str, str] | None = None,
 ) -> str:
     """The docstring (without quotes, indented for a function body) of the function
     ``name`` whose body is ``statements``. ``literals`` maps each keyword parameter of
-    a function made from copies to the value each copy had."""
-    literals = literals or {}
+    a function made from copies to the value each copy had; ``renamed`` the
+    parameters named otherwise than the notebook's names the statements read."""
+    literals, renamed = literals or {}, renamed or {}
     lines = [_summary(name, comment)]
-    described = [(p, _describe(p, statements)) for p in parameters]
+    described = [(renamed.get(p, p), _describe(p, statements)) for p in parameters]
     described += [(p, _copies_had(values)) for p, values in literals.items()]
     if described:
         lines += ["", "Args:"]

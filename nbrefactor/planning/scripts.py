@@ -32,6 +32,7 @@ from nbrefactor.planning.dataflow import (
 from nbrefactor.planning.docstrings import function_docstring
 from nbrefactor.planning.naming import Code, Names
 from nbrefactor.planning.observers import namespace_watcher, warned_cells
+from nbrefactor.planning.signatures import data_first, snake_case_parameters
 from nbrefactor.planning.units import ScriptFunction
 from nbrefactor.pysource import code_lines, comment_start, first_line, indent
 
@@ -305,17 +306,22 @@ def _plan_run(
         title=notebook.title if section is None else None,
     )
     name = names.for_code(code)
-    doc = function_docstring(name, statements, flow.parameters, flow.returns, comment=code.comment)
+    parameters = data_first(flow.parameters)
+    renamed = snake_case_parameters(parameters, statements)
+    doc = function_docstring(
+        name, statements, parameters, flow.returns, comment=code.comment, renamed=renamed
+    )
     function = ScriptFunction(
         name=name,
         cells=tuple(cell.index for cell in run),
-        parameters=flow.parameters,
+        parameters=parameters,
         returns=flow.returns,
         body=_body(run, flow.returns),
         kept_before="\n".join(part for part in (last.header, _kept_text(last)) if part),
         kept_after=_segment(last, last.last_expression) if last.last_expression else "",
         kept_in_place=tuple((c.index, _kept_text(c)) for c in run[:-1] if c.kept),
         docstring=doc,
+        renamed=tuple(renamed.items()),
     )
     return function, flow.imports
 

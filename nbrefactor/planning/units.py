@@ -48,6 +48,9 @@ class ScriptFunction:
     kept_after: str = ""
     kept_in_place: tuple[tuple[int, str], ...] = ()
     docstring: str = ""  # indented for the body, quotes included
+    #: Parameters named otherwise than the notebook's names they receive (``SEED`` is
+    #: passed as ``seed=SEED``): notebook name -> parameter.
+    renamed: tuple[tuple[str, str], ...] = ()
 
     @property
     def removed_cells(self) -> tuple[int, ...]:
@@ -57,7 +60,8 @@ class ScriptFunction:
 
     @property
     def call(self) -> str:
-        arguments = ", ".join(f"{p}={p}" for p in self.parameters)
+        renamed = dict(self.renamed)
+        arguments = ", ".join(f"{renamed.get(p, p)}={p}" for p in self.parameters)
         call = f"{self.name}({arguments})"
         if not self.returns:
             return call

@@ -2,7 +2,6 @@
 from pkg.notebook import f, compute_x_and_y
 
 # %%
-import math
 x, y = compute_x_and_y()
 
 # %%

@@ -1,10 +1,9 @@
 # %%
-import math
 
 rows = [{"price": 3.0}, {"price": 5.5}]
 
 # %%
-from pkg.notebook import total_price, report_rows
+from pkg.notebook import report_rows
 
 # %%
 report_rows(rows=rows)

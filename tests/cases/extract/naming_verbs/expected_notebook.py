@@ -5,13 +5,6 @@
 # fit, summarise, report, save.
 
 # %%
-import json
-
-import matplotlib.pyplot as plt
-import numpy as np
-import pandas as pd
-
-# %%
 from pkg.notebook import (
     simulate_visits,
     load_daily_visits,

@@ -5,7 +5,6 @@
 # first and renamed.
 
 # %%
-import re
 
 answers = {
     "age": [" 34", "41 ", "n/a", "29"],

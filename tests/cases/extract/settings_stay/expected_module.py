@@ -3,18 +3,18 @@
 import random
 
 
-def sample_points(SEED, N_POINTS):
+def sample_points(seed, n_points):
     """Sample points.
 
     Args:
-        SEED: Setting, as the notebook sets it.
-        N_POINTS: Setting, as the notebook sets it.
+        seed: Setting, as the notebook sets it.
+        n_points: Setting, as the notebook sets it.
 
     Returns:
         ``high``, which the notebook goes on with.
     """
-    rng = random.Random(SEED)
-    points = [rng.uniform(0, 10) for _ in range(N_POINTS)]
+    rng = random.Random(seed)
+    points = [rng.uniform(0, 10) for _ in range(n_points)]
 
     # keep the points above the middle
     threshold = sum(points) / len(points)

@@ -2,7 +2,6 @@
 # ## Sample points
 
 # %%
-import random
 
 # how many points to draw, and from which seed
 N_POINTS = 12
@@ -12,7 +11,7 @@ SEED = 7
 from pkg.notebook import sample_points, count_them
 
 # %%
-high = sample_points(SEED=SEED, N_POINTS=N_POINTS)
+high = sample_points(seed=SEED, n_points=N_POINTS)
 
 # %% [markdown]
 # ## Count them

@@ -1,5 +1,5 @@
 # %%
-from pkg.notebook import count_above, report_copies, report_copies_differ_inside_f
+from pkg.notebook import report_copies, report_copies_differ_inside_f
 
 # %%
 counter = 0

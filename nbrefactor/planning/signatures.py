@@ -1,0 +1,87 @@
+"""Signatures as people write them: the data first, settings after, in snake_case.
+
+A function made from notebook code receives the notebook's names. Its own parameters
+are named in snake_case (``SEED`` -> ``seed``, ``nUsers`` -> ``n_users``) and called
+by keyword with the notebook's value (``simulate(seed=SEED)``), so the notebook keeps
+its settings as they are. A name is left as it is when renaming it could change what
+the code does: the code binds it too, reads it from a string (``df.query("x >
+@LIMIT")``, ``f"{LIMIT=}"``), looks at its namespace (``locals()``, ``eval``), or the
+new name is taken, a keyword or a builtin.
+"""
+
+from __future__ import annotations
+
+import ast
+import keyword
+import re
+from collections.abc import Mapping, Sequence
+
+from nbrefactor.analysis.graph import BUILTIN_NAMES
+from nbrefactor.planning.code_action import snake_case
+
+#: Calls that read variables by name: code calling them keeps every name.
+_NAMESPACE_READERS = frozenset({"locals", "vars", "eval", "exec", "globals", "dir"})
+
+
+def data_first(parameters: Sequence[str]) -> tuple[str, ...]:
+    """``parameters`` with the settings (upper-case names) after the data."""
+    return (
+        *(p for p in parameters if not p.isupper()),
+        *(p for p in parameters if p.isupper()),
+    )
+
+
+def snake_case_parameters(
+    parameters: Sequence[str], statements: Sequence[ast.stmt]
+) -> Mapping[str, str]:
+    """The parameters of code ``statements`` to rename, old name -> snake_case name."""
+    every_name = {n.id for s in statements for n in ast.walk(s) if isinstance(n, ast.Name)}
+    if every_name & _NAMESPACE_READERS:
+        return {}
+    strings = " ".join(
+        node.value
+        for statement in statements
+        for node in ast.walk(statement)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str)
+    )
+    bound = _bound_inside(statements)
+    taken = every_name | set(parameters)
+    renamed: dict[str, str] = {}
+    for name in parameters:
+        new = snake_case(name)
+        if (
+            new == name
+            or name in bound
+            or re.search(rf"\b{re.escape(name)}\b", strings)
+            or new in taken
+            or new in renamed.values()
+            or keyword.iskeyword(new)
+            or new in BUILTIN_NAMES
+            or not new.isidentifier()
+        ):
+            continue
+        renamed[name] = new
+    return renamed
+
+
+def _bound_inside(statements: Sequence[ast.stmt]) -> set[str]:
+    """Names bound anywhere in ``statements``, nested scopes included (parameters of
+    inner functions and lambdas, comprehension targets, ``global`` declarations)."""
+    found: set[str] = set()
+    for statement in statements:
+        for node in ast.walk(statement):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
+                found.add(node.id)
+            elif isinstance(node, ast.arg):
+                found.add(node.arg)
+            elif isinstance(node, (ast.Global, ast.Nonlocal)):
+                found.update(node.names)
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                found.add(node.name)
+            elif isinstance(node, ast.alias):
+                found.add((node.asname or node.name).split(".")[0])
+            elif isinstance(node, (ast.MatchAs, ast.MatchStar)) and node.name:
+                found.add(node.name)
+            elif isinstance(node, ast.MatchMapping) and node.rest:
+                found.add(node.rest)
+    return found
