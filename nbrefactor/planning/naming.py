@@ -178,8 +178,10 @@ class Names:
         self.taken = taken
 
     def for_code(self, code: Code) -> str:
-        """A verb and an object for ``code``: the first of its candidates that is free,
-        else the first made unique by what is particular to this code."""
+        """A verb and an object for ``code``: its best candidate; when that is taken,
+        the best told apart by what is particular to this code (a column, a name it
+        returns or receives, its section), else the next free candidate, else the best
+        with an ordinal word (``_second``)."""
         candidates = list(dict.fromkeys(_candidates(code)))  # in order, once each
         first = candidates[0]
         qualified = (
@@ -219,19 +221,18 @@ def _candidates(code: Code) -> list[str]:
     """Names for ``code``, best first."""
     comment, heading = phrase(code.comment), phrase(code.heading)
     action = code_action(code)
-    good, weak = _objects(action, code)
-    best = good[0] if good else weak[0] if weak else ()
+    named = list(action.objects)  # the columns added, the file written...
+    returned, weak = _returned_objects(code)
+    best = next(iter([*named, *returned, *weak]), ())
     found = []
     if comment is not None and comment.verb is not None:
         found.append(_name(comment.verb, comment.rest or best))
     if heading is not None and heading.verb is not None and _agrees(heading.verb, action):
         found.append(_name(heading.verb, heading.rest or best))
-    named = list(action.objects)  # the columns added, the file written...
     nouns = [
         p.rest if p is not None and p.verb is None else ()
         for p in (comment, heading, phrase(code.title))
     ]
-    returned = good[len(named) :]
     for object_words in (*named, *returned, *nouns, *weak):
         if object_words:
             found.append(_name(action.verb, object_words))
@@ -269,14 +270,14 @@ def _says(word: str, verb: str) -> bool:
     return word in (verb, *_SAME_AS.get(verb, ())) or past == verb.removesuffix("e")
 
 
-def _objects(action: Action, code: Code) -> tuple[list[tuple[str, ...]], list[tuple[str, ...]]]:
-    """What the code's verb is about: the objects that name it well (what the action
-    names, one or two descriptive returned names), and the ones that name it when
-    nothing else does (abbreviated names, one of many returned, the data received)."""
+def _returned_objects(code: Code) -> tuple[list[tuple[str, ...]], list[tuple[str, ...]]]:
+    """Objects from what the code returns or receives: the one or two descriptive names
+    it returns, which name it well; and, when nothing else does, abbreviated names, one
+    of many returned, or the data it receives."""
     names = (code.generic.get(n, n) for n in code.returns)
     returned = [snake_case(n) for n in names if n and n.lower() not in VAGUE and not n.isupper()]
     both = tuple(" and ".join(returned).split()) if 1 <= len(returned) <= 2 else ()
-    good = list(action.objects)
+    good: list[tuple[str, ...]] = []
     weak: list[tuple[str, ...]] = []
     if both and all(len(n) > 4 or "_" in n for n in returned):
         good.append(both)
