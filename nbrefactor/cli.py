@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import traceback
 from collections.abc import Callable
@@ -353,6 +354,9 @@ def _write_or_show(result: ExtractionResult, dry_run: bool) -> int:
         click.echo(f"{plan.notebook}: {verb} {moved}", err=True)
     if written:
         click.echo(f"{len(written)} file{'' if len(written) == 1 else 's'} written", err=True)
+        hint = _install_hint(result)
+        if hint:
+            click.echo(hint, err=True)
         if not result.verifications:
             click.echo(
                 "the notebooks were not run: with --verify, extract runs them before and "
@@ -362,6 +366,27 @@ def _write_or_show(result: ExtractionResult, dry_run: bool) -> int:
     if result.recorded is not None:
         click.echo(result.recorded.summary(), err=True)
     return 0
+
+
+def _install_hint(result: ExtractionResult) -> str | None:
+    """The command that makes the package importable where the notebooks run, when it is
+    not in this environment (a new project is not installed anywhere yet)."""
+    import importlib.util
+
+    project = result.project
+    top = project.package.split(".")[0]
+    if all(plan.empty for plan in result.plans):
+        return None
+    if importlib.util.find_spec(top) is not None:
+        return None
+    here = os.path.relpath(project.root)
+    rewritten = [written for _, written in result.notebooks]
+    beside = os.path.relpath(project.root, rewritten[0].parent) if rewritten else here
+    return (
+        f"the notebooks import {top}, which this environment does not have yet: install "
+        f"it where their kernel runs, `python -m pip install -e {here}` (or `%pip install "
+        f"-e {beside}` in a notebook)"
+    )
 
 
 @main.command()

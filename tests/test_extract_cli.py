@@ -65,6 +65,8 @@ def test_dry_run_shows_the_diff_and_writes_nothing(work: Path) -> None:
 def test_extract_into_a_new_project(work: Path) -> None:
     code, _, err = run("cleaning_sales.ipynb", "--project-dir", "proj", "--package", "sales")
     assert code == 0, err
+    # the one step left before the notebook runs
+    assert "`python -m pip install -e proj` (or `%pip install -e proj` in a notebook)" in err
     module = (work / "proj/src/sales/cleaning_sales.py").read_text()
     assert "MIN_QTY = 1" in module
     assert "def n_bad_rows(*, df):" in module
