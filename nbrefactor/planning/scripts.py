@@ -21,6 +21,7 @@ from nbrefactor.analysis.graph import CellGraph
 from nbrefactor.diagnostics import Diagnostic, not_extracted
 from nbrefactor.notebook.magics import Magic
 from nbrefactor.planning.dataflow import (
+    Flow,
     NotebookContext,
     Unsafe,
     block_flow,
@@ -322,8 +323,17 @@ def _plan_run(
         kept_in_place=tuple((c.index, _kept_text(c)) for c in run[:-1] if c.kept),
         docstring=doc,
         renamed=tuple(renamed.items()),
+        local_names=tuple(n for n in flow.bound if _only_local(n, run, flow, context)),
     )
     return function, flow.imports
+
+
+def _only_local(name: str, run: list[_Cell], flow: Flow, context: NotebookContext) -> bool:
+    """Whether the notebook variable ``name`` is local to the run's function now: the
+    function does not return it and no code outside the run binds it."""
+    cells = {cell.index for cell in run}
+    bound_in = {index for index, _ in context.bindings.get(name, ())}
+    return name not in flow.returns and bound_in <= cells
 
 
 def _first_comment(run: list[_Cell]) -> str | None:

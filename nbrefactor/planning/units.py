@@ -51,6 +51,8 @@ class ScriptFunction:
     #: Parameters named otherwise than the notebook's names they receive (``SEED`` is
     #: passed as ``seed=SEED``): notebook name -> parameter.
     renamed: tuple[tuple[str, str], ...] = ()
+    #: Notebook variables the code bound that are now local to the function.
+    local_names: tuple[str, ...] = ()
 
     @property
     def removed_cells(self) -> tuple[int, ...]:
@@ -152,6 +154,11 @@ class ExtractionPlan:
     moved_constants: tuple[str, ...] = ()
     #: Set by the planner once every unit is planned.
     layout: NotebookLayout | None = None
+
+    @property
+    def local_names(self) -> tuple[str, ...]:
+        """Notebook variables that are local to a moved function now, in order."""
+        return tuple(dict.fromkeys(n for s in self.scripts for n in s.local_names))
 
     @property
     def empty(self) -> bool:
