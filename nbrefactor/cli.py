@@ -353,7 +353,8 @@ def _write_or_show(result: ExtractionResult, dry_run: bool) -> int:
         moved = "; ".join(f"{', '.join(names)} to {module}" for module, names in places.items())
         click.echo(f"{plan.notebook}: {verb} {moved}", err=True)
         if plan.local_names:
-            click.echo(f"{plan.notebook}: {_local_names(plan.local_names)}", err=True)
+            gone = _local_names(plan.local_names, dry_run=dry_run)
+            click.echo(f"{plan.notebook}: {gone}", err=True)
     if written:
         click.echo(f"{len(written)} file{'' if len(written) == 1 else 's'} written", err=True)
         hint = _install_hint(result)
@@ -370,10 +371,11 @@ def _write_or_show(result: ExtractionResult, dry_run: bool) -> int:
     return 0
 
 
-def _local_names(names: tuple[str, ...], shown: int = 8) -> str:
+def _local_names(names: tuple[str, ...], *, dry_run: bool, shown: int = 8) -> str:
     """What to tell of the notebook variables the rewrite makes local to functions."""
     listed = ", ".join(names[:shown]) + (f" and {len(names) - shown} more" if names[shown:] else "")
-    return f"no longer notebook variables (local to the moved functions): {listed}"
+    verb = "would be" if dry_run else "are"
+    return f"no longer notebook variables, {verb} local to the moved functions: {listed}"
 
 
 def _install_hint(result: ExtractionResult) -> str | None:

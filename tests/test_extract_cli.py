@@ -59,7 +59,7 @@ def test_dry_run_shows_the_diff_and_writes_nothing(work: Path) -> None:
     assert "+revenue_by('region', df=df)" in out
     assert '"cell_type"' not in out
     assert "would move fill_missing_prices, n_bad_rows, revenue_by, " in err
-    assert err.rstrip().endswith("to sales.cleaning_sales")
+    assert "to sales.cleaning_sales\n" in err  # the line that says what would move
 
 
 def test_extract_into_a_new_project(work: Path) -> None:
@@ -491,7 +491,7 @@ def test_imports_the_moved_code_took_along_leave_the_notebook(
     code, _, err = run("summary.ipynb", "--project-dir", "proj", "--package", "pkg")
     assert code == 0, err
     # what the notebook no longer has after it runs, so `summary` is not a surprise
-    assert "no longer notebook variables (local to the moved functions): middle, summary" in err
+    assert "no longer notebook variables, are local to the moved functions: middle, summary" in err
     cells = [c.source for c in read_notebook(tmp_path / "summary.ipynb").code_cells]
     assert cells[0] == "import statistics"  # json and os went with the code reading them
     assert cells[-1].endswith("statistics.median(readings)")
@@ -515,3 +515,16 @@ def test_a_notebook_that_reads_names_by_eval_keeps_its_imports(
     assert "dynamic.ipynb: moved " in err  # the code reading json moved
     cells = [c.source for c in read_notebook(tmp_path / "dynamic.ipynb").code_cells]
     assert "import json\nimport statistics" in cells
+
+
+def test_the_generated_modules_and_tests_are_formatted(work: Path) -> None:
+    pytest.importorskip("ruff")  # formatting needs ruff where extract runs; CI has it
+    code, _, err = run("cleaning_sales.ipynb", "--project-dir", "proj", "--package", "sales")
+    assert code == 0, err
+    checked = subprocess.run(
+        [sys.executable, "-m", "ruff", "format", "--check", "--isolated", "src", "tests"],
+        cwd=work / "proj",
+        capture_output=True,
+        text=True,
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr

@@ -13,10 +13,12 @@ from pathlib import Path
 
 from nbrefactor.analysis.graph import CellGraph
 from nbrefactor.emit.changeset import ChangeSet, FileChange, current_content
+from nbrefactor.emit.formatting import formatted
 from nbrefactor.emit.merge import ModuleExports, append_to_module
 from nbrefactor.emit.project import Project, project_files
 from nbrefactor.emit.render import (
     CellTrees,
+    checked_python,
     extend_tests,
     notebook_edit,
     render_common,
@@ -164,13 +166,14 @@ class _Drafts:
         """Put module ``name`` (rendered as ``text``) and its tests in ``project``:
         new, replacing (``--force``, when ``replace``) or appended to what is there."""
         path = project.package_dir / f"{name}.py"
+        text = checked_python(formatted(text, path), f"{project.package}.{name}")
         old = self.read(path)
         # --force replaces clashing definitions on disk, never what this run wrote
         forced = replace and self.force and path not in self._new
         merged = text if old is None else append_to_module(old, text, path, exports, replace=forced)
         self.write(path, merged)
         tests_path = project.tests_dir / f"test_{name}.py"
-        tests = render_tests(f"{project.package}.{name}", origin, merged)
+        tests = formatted(render_tests(f"{project.package}.{name}", origin, merged), tests_path)
         tests_old = self.read(tests_path)
         if tests_old is None:
             self.write(tests_path, tests)

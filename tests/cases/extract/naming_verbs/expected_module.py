@@ -33,7 +33,7 @@ def plot_daily_visits(daily_visits):
     """
     fig, ax = plt.subplots()
     ax.plot(daily_visits["day"], daily_visits["count"])
-    ax.set_xlabel("day");
+    ax.set_xlabel("day")
 
 
 def fit_trend(daily_visits):
