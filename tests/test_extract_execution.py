@@ -64,10 +64,10 @@ def test_extracted_notebook_gives_the_same_outputs(
         assert run_project_tests(project).returncode == 1
 
 
-#: A change of behaviour per example, in its extracted module, that its recorded tests
-#: must catch: a DataFrame column, and a numpy array of coefficients.
+#: A change of behaviour per example, in its extracted module (as ruff formats it), that
+#: its recorded tests must catch: a DataFrame column, and a numpy array of coefficients.
 CHANGES = {
-    "cleaning_sales.ipynb": ("df['price'] * df['qty']", "df['price'] * df['qty'] * 2"),
+    "cleaning_sales.ipynb": ('df["price"] * df["qty"]', 'df["price"] * df["qty"] * 2'),
     "taxi_tips.ipynb": ("    return coef\n", "    return coef * 1.001\n"),
 }
 

@@ -232,8 +232,9 @@ def test_recorded_tests_pass_and_catch_a_changed_function(
     for old, new in (
         ("* SCALE / 3", "* SCALE / 3 + 1e-3"),  # the DataFrame and the mean
         ("** 2", "** 3"),  # the array
-        ("'n': len(frame)", "'n': len(frame) + 1"),  # the dict
+        ('"n": len(frame)', '"n": len(frame) + 1'),  # the dict (formatted by ruff)
     ):
+        assert old in original
         module.write_text(original.replace(old, new))
         failed = pytest_run()
         assert failed.returncode == 1, (old, failed.stdout)
