@@ -92,8 +92,9 @@ class DefFacts:
 
 def names_bound_in(nodes: Iterable[ast.AST]) -> set[str]:
     """Every name bound anywhere inside ``nodes``, nested scopes included (assignment
-    and deletion targets, parameters, definitions, imports, ``except ... as``): a
-    superset of what they bind, for checks that must not miss one."""
+    and deletion targets, parameters, definitions, imports, ``except ... as``, ``case``
+    captures, names declared ``global``/``nonlocal``): a superset of what they bind,
+    for checks that must not miss one."""
     found: set[str] = set()
     for node in nodes:
         for child in ast.walk(node):
@@ -107,6 +108,12 @@ def names_bound_in(nodes: Iterable[ast.AST]) -> set[str]:
                 found.add((child.asname or child.name).split(".")[0])
             elif isinstance(child, ast.ExceptHandler) and child.name:
                 found.add(child.name)
+            elif isinstance(child, (ast.MatchAs, ast.MatchStar)) and child.name:
+                found.add(child.name)  # `case [first, *rest]:`
+            elif isinstance(child, ast.MatchMapping) and child.rest:
+                found.add(child.rest)
+            elif isinstance(child, (ast.Global, ast.Nonlocal)):
+                found.update(child.names)
     return found
 
 

@@ -16,11 +16,9 @@ import keyword
 import re
 from collections.abc import Mapping, Sequence
 
+from nbrefactor.analysis.bindings import DYNAMIC_CALLS, names_bound_in
 from nbrefactor.analysis.graph import BUILTIN_NAMES
 from nbrefactor.planning.code_action import snake_case
-
-#: Calls that read variables by name: code calling them keeps every name.
-_NAMESPACE_READERS = frozenset({"locals", "vars", "eval", "exec", "globals", "dir"})
 
 
 def data_first(parameters: Sequence[str]) -> tuple[str, ...]:
@@ -36,7 +34,7 @@ def snake_case_parameters(
 ) -> Mapping[str, str]:
     """The parameters of code ``statements`` to rename, old name -> snake_case name."""
     every_name = {n.id for s in statements for n in ast.walk(s) if isinstance(n, ast.Name)}
-    if every_name & _NAMESPACE_READERS:
+    if every_name & (DYNAMIC_CALLS | {"dir"}):  # code reading variables by name
         return {}
     strings = " ".join(
         node.value
@@ -44,7 +42,7 @@ def snake_case_parameters(
         for node in ast.walk(statement)
         if isinstance(node, ast.Constant) and isinstance(node.value, str)
     )
-    bound = _bound_inside(statements)
+    bound = names_bound_in(statements)
     taken = every_name | set(parameters)
     renamed: dict[str, str] = {}
     for name in parameters:
@@ -62,26 +60,3 @@ def snake_case_parameters(
             continue
         renamed[name] = new
     return renamed
-
-
-def _bound_inside(statements: Sequence[ast.stmt]) -> set[str]:
-    """Names bound anywhere in ``statements``, nested scopes included (parameters of
-    inner functions and lambdas, comprehension targets, ``global`` declarations)."""
-    found: set[str] = set()
-    for statement in statements:
-        for node in ast.walk(statement):
-            if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
-                found.add(node.id)
-            elif isinstance(node, ast.arg):
-                found.add(node.arg)
-            elif isinstance(node, (ast.Global, ast.Nonlocal)):
-                found.update(node.names)
-            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                found.add(node.name)
-            elif isinstance(node, ast.alias):
-                found.add((node.asname or node.name).split(".")[0])
-            elif isinstance(node, (ast.MatchAs, ast.MatchStar)) and node.name:
-                found.add(node.name)
-            elif isinstance(node, ast.MatchMapping) and node.rest:
-                found.add(node.rest)
-    return found
