@@ -46,6 +46,7 @@ def test_parameters_are_described_by_what_the_code_does_with_them() -> None:
         "total = sales['price'] * sales['qty']\n"
         "for row in rows:\n    show(row)\n"
         "top = sales.loc[:, 'region'].head(LIMIT)\n"
+        "sales['margin'] = 0.1\n"  # set, not read: no column the table must have
     )
     text = documented("compute_total", source, ("sales", "rows", "show", "LIMIT", "other"))
     assert "sales: Table with the columns ``price``, ``qty``, ``region``." in text

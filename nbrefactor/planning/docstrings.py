@@ -93,10 +93,11 @@ def _returned(returns: Sequence[str]) -> str:
 
 
 def _columns_of(parameter: str, statements: Sequence[ast.stmt]) -> Iterator[str]:
-    """The string keys ``parameter`` is indexed with (``df["qty"]``, ``df.loc[:, "x"]``)."""
+    """The string keys ``parameter`` is read with (``df["qty"]``, ``df.loc[:, "x"]``);
+    not those it is assigned to, which the code adds."""
     for statement in statements:
         for node in ast.walk(statement):
-            if not isinstance(node, ast.Subscript):
+            if not isinstance(node, ast.Subscript) or not isinstance(node.ctx, ast.Load):
                 continue
             base, key = node.value, node.slice
             if isinstance(base, ast.Attribute) and base.attr in ("loc", "iloc", "at"):

@@ -59,7 +59,7 @@ def add_amount_eur(unique_orders):
     """Add amount eur.
 
     Args:
-        unique_orders: Table with the columns ``amount_eur``, ``amount``.
+        unique_orders: Table with the columns ``amount``, ``amount_eur``.
     """
     unique_orders["amount_eur"] = unique_orders["amount"] * 0.92
     print(unique_orders["amount_eur"].sum().round(2))
