@@ -24,6 +24,7 @@ from nbrefactor import cli, read_notebook
 from nbrefactor.verification.compare import compare_runs
 from nbrefactor.verification.execute import execute_notebook
 from tests.conftest import EXAMPLES, all_notebooks
+from tests.golden import EXTRACT_CASES
 
 pytest.importorskip("nbclient")
 pytest.importorskip("ipykernel")
@@ -113,3 +114,34 @@ def test_notebooks_extracted_together_give_the_same_outputs(
         ratio = moved_ratio(read_notebook(before_dir / name), read_notebook(after_dir / name))
         assert ratio >= MIN_MOVED, f"{name}: only {ratio:.0%} of the statements moved"
     assert run_project_tests(project).returncode == 0
+
+
+def test_a_setting_changed_in_the_rewritten_notebook_reaches_the_moved_code(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The notebook stays the place for settings: after the rewrite, changing one in its
+    cell changes what the package code computes, as it did in the original."""
+    original, rewritten = tmp_path / "original", tmp_path / "rewritten"
+    for folder in (original, rewritten):
+        folder.mkdir()
+        shutil.copy(EXTRACT_CASES / "settings_stay" / "notebook.py", folder / "points.py")
+    monkeypatch.chdir(rewritten)
+    project = tmp_path / "proj"
+    arguments = ["extract", "points.py", "--project-dir", str(project), "--package", "pts"]
+    result = CliRunner().invoke(cli.main, arguments)
+    assert result.exit_code == 0, result.output
+    as_set = execute_notebook(rewritten / "points.py", python_path=[project / "src"])
+
+    def with_more_points(path: Path) -> Path:
+        text = path.read_text()
+        assert "N_POINTS = 12" in text  # the setting stayed in the notebook
+        path.write_text(text.replace("N_POINTS = 12", "N_POINTS = 40"))
+        return path
+
+    changed = execute_notebook(
+        with_more_points(rewritten / "points.py"), python_path=[project / "src"]
+    )
+    assert compare_runs(as_set, changed), "the package code did not see the new setting"
+    expected = execute_notebook(with_more_points(original / "points.py"))
+    differences = compare_runs(expected, changed)
+    assert not differences, "\n".join(map(str, differences))
