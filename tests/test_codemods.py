@@ -116,3 +116,8 @@ def test_module_imports_are_laid_out_like_isort() -> None:
 )
 def test_remove_imports(before: str, names: set[str], after: str) -> None:
     assert transform(before, RemoveImports(names)) == after
+
+
+def test_a_cell_that_lost_its_first_imports_starts_with_its_code() -> None:
+    before = "import pandas as pd\n\n# the export\nPATH = 'rides.csv'\n"
+    assert transform(before, RemoveImports({"pd"})) == "# the export\nPATH = 'rides.csv'\n"

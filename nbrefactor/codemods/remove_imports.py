@@ -19,20 +19,24 @@ class RemoveImports(cst.CSTTransformer):
 
     def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
         body: list[cst.BaseStatement] = []
-        carried: list[cst.EmptyLine] = []  # comment lines of a removed line
+        carried: list[cst.EmptyLine] = []  # comment lines of removed lines
+        dropped = False  # a line went: the next one may need new spacing
         for statement in updated_node.body:
             if isinstance(statement, cst.SimpleStatementLine):
                 small = [s for s in (self._without(s) for s in statement.body) if s is not None]
                 if not small:
                     carried += [line for line in statement.leading_lines if line.comment]
+                    dropped = True
                     continue
                 if small != list(statement.body):
                     small[-1] = small[-1].with_changes(semicolon=cst.MaybeSentinel.DEFAULT)
                     statement = statement.with_changes(body=small)
-            if carried:
+            if dropped:
                 lines = [*carried, *statement.leading_lines]
+                while not body and lines and lines[0].comment is None:
+                    lines.pop(0)  # now the first line of the cell: no blank lines above
                 statement = statement.with_changes(leading_lines=lines)
-                carried = []
+                carried, dropped = [], False
             body.append(statement)
         footer = [*updated_node.footer, *carried]
         return updated_node.with_changes(body=body, footer=footer)

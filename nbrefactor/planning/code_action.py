@@ -329,6 +329,9 @@ def _changed_columns(code: Block) -> Action | None:
     if not frames:
         return None
     frame = frames[0]
+    made = [name for name in code.returns if not name.isupper()]  # not the settings
+    if made and frame not in made:
+        return None  # it makes something else: that is what it does
     if len(cleaned) > len(added):
         return Action("clean", ((frame,),) if frame not in VAGUE else ())
     added = list(dict.fromkeys(added))

@@ -2,7 +2,6 @@
 # ## Sample points
 
 # %%
-
 # how many points to draw, and from which seed
 N_POINTS = 12
 SEED = 7
