@@ -17,7 +17,7 @@ import jinja2
 import libcst as cst
 
 from nbrefactor import pysource
-from nbrefactor.analysis.facts import analyse_source
+from nbrefactor.analysis.facts import CellFacts, analyse_source
 from nbrefactor.analysis.graph import CellGraph
 from nbrefactor.codemods.add_keyword_parameters import AddKeywordParameters
 from nbrefactor.codemods.pass_new_arguments import PassNewArguments
@@ -275,7 +275,7 @@ def notebook_edit(
             module = module.visit(PassNewArguments(parameters))
         sources[index] = facts.masked.restore(module.code)
     used = _names_used(graph, sources, removed)  # only what the notebook still reads
-    _drop_imports_left_unused(graph, used, sources, removed)
+    _drop_imports_left_unused(graph, cells, used, sources, removed)
     elsewhere: dict[str, list[str]] = {}  # shared functions in another module (common.py)
     for function in plan.shared:
         if function.module != plan.module and function.name in used:
@@ -297,27 +297,25 @@ def notebook_edit(
 
 
 def _drop_imports_left_unused(
-    graph: CellGraph, used: Set[str], sources: dict[int, str], removed: set[int]
+    graph: CellGraph, cells: CellTrees, used: Set[str], sources: dict[int, str], removed: set[int]
 ) -> None:
     """Remove from the cells (``sources`` and ``removed``, updated) the imports of names
     the notebook read before and reads no more, since the code reading them moved. A
     notebook that reads names in ways nbrefactor cannot see (``eval``, a star import)
     keeps all of them; a cell left with nothing goes."""
-    facts_of = graph.facts.values()
-    if any(facts.dynamic or facts.star_imports for facts in facts_of):
+    if any(facts.dynamic or facts.star_imports for facts in graph.facts.values()):
         return
-    before = set().union(*(f.uses | f.magic_reads for f in facts_of))
-    before |= {n for f in facts_of for d in f.defs for n in d.globals_read}
+    before = set().union(*(_reads(facts) for facts in graph.facts.values()))
     for index, facts in graph.facts.items():
         stale = {n for n in facts.imports if n in before and n not in used}
         if index in removed or not stale or facts.masked is None:
             continue
         masked = mask(sources[index]) if index in sources else facts.masked
-        try:
-            code = cst.parse_module(masked.code).visit(RemoveImports(stale)).code
-        except cst.ParserSyntaxError:
+        try:  # a cell as it is was parsed already; a rewritten one is new text
+            module = cells[index] if index not in sources else cst.parse_module(masked.code)
+        except (NbrefactorError, cst.ParserSyntaxError):
             continue  # a cell libcst cannot read keeps its imports
-        text = masked.restore(code)
+        text = masked.restore(module.visit(RemoveImports(stale)).code)
         if text.strip():
             sources[index] = text
         else:
@@ -327,15 +325,20 @@ def _drop_imports_left_unused(
 
 def _names_used(graph: CellGraph, sources: Mapping[int, str], removed: Set[int]) -> set[str]:
     """The names the rewritten notebook's code reads: its cells', as rewritten in
-    ``sources`` or as they are, and the staying functions' globals."""
-    used: set[str] = set()
-    for index, facts in graph.facts.items():
-        if index in removed:
-            continue
-        if index in sources:
-            facts = analyse_source(sources[index])
-        used |= facts.uses | facts.magic_reads | {n for d in facts.defs for n in d.globals_read}
-    return used
+    ``sources`` or as they are."""
+    return set().union(
+        *(
+            _reads(analyse_source(sources[index]) if index in sources else facts)
+            for index, facts in graph.facts.items()
+            if index not in removed
+        )
+    )
+
+
+def _reads(facts: CellFacts) -> set[str]:
+    """The notebook names a cell reads: at cell level, in magics, and in the functions
+    it defines when they run."""
+    return {*facts.uses, *facts.magic_reads, *(n for d in facts.defs for n in d.globals_read)}
 
 
 def _copy_calls(plan: ExtractionPlan) -> dict[int, list[tuple[int, int, str]]]:
