@@ -149,6 +149,15 @@ def test_warnings_lose_their_file_line_and_source() -> None:
     )
 
 
+def test_a_warning_of_several_lines_loses_its_source_line_too() -> None:
+    # pandas' deprecations run on over two lines; the source line comes after them,
+    # and ruff may have reformatted it in the module
+    message = "Pandas4Warning: inplace is deprecated.\nSee https://pandas.pydata.org for more.\n"
+    in_cell = f"/tmp/ipykernel_7/1.py:2: {message}  data.rename(columns={{'a': 'b'}})\nok\n"
+    in_module = f'/p/src/pkg/nb.py:9: {message}  data.rename(columns={{"a": "b"}})\nok\n'
+    assert normalise(in_cell) == normalise(in_module) == f"<source>: {message}ok\n"
+
+
 def test_random_ids_in_html_are_normalised() -> None:
     styled = '<style>#T_1a2b3_row0_col0 {color: red}</style><table id="T_1a2b3">'
     again = '<style>#T_9f8e7_row0_col0 {color: red}</style><table id="T_9f8e7">'

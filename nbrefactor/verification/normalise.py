@@ -53,18 +53,19 @@ def _overwritten(text: str) -> str:
 
 def _warnings(text: str) -> str:
     """Warnings without the file and line they name, nor the source line printed under
-    them: moved code warns from the module, at another line."""
+    them (indented, after a message of one line or more): moved code warns from the
+    module, at another line, formatted otherwise."""
     lines = text.split("\n")
     kept: list[str] = []
-    skip_source = False
+    in_warning = False  # after a warning's first line, until its source line
     for line in lines:
-        if skip_source and line.startswith(" "):
-            skip_source = False
-            continue
-        skip_source = False
         match = _WARNING.match(line)
         if match:
-            line = f"<source>: {line[match.start(1) :]}"
-            skip_source = True
-        kept.append(line)
+            kept.append(f"<source>: {line[match.start(1) :]}")
+            in_warning = True
+        elif in_warning and line.startswith("  "):
+            in_warning = False  # the source line
+        else:
+            in_warning = in_warning and bool(line.strip())  # the message goes on
+            kept.append(line)
     return "\n".join(kept)
