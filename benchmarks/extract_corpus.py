@@ -9,13 +9,16 @@ what ``nbrefactor extract --verify`` does:
    package staged on the kernel's ``PYTHONPATH``, recording calls of the moved
    functions (unless ``--no-execute``);
 3. compare the outputs cell by cell (``nbrefactor verify``'s comparison);
-4. write the files, then the tests replaying the recorded calls, and run those.
+4. write the files, with the tests made from the recorded calls; then move the project
+   and the notebooks' folder elsewhere and run those tests there.
 
 It prints, per notebook: the share of code statements that left the notebook (calls and
 the import cell count against it), the units extracted (moved definitions, duplicated
 blocks made one function, script functions), the units left in the notebook with their
 reason codes, whether verify found the outputs preserved, and how many recorded calls
-became passing tests; then how many of the functions made from notebook code have names
+became passing tests; then the share of moved functions a recorded test exercises,
+whether the tests pass in the moved copy and write nothing outside their ``tmp_path``,
+and how many of the functions made from notebook code have names
 nobody would write (``make_...``, ``step_3``, ``totals_2``). The input files are never
 changed.
 
@@ -33,8 +36,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -67,6 +72,10 @@ class Row:
     recorded: int = 0  # calls recorded in the refactored run
     tests_passed: int = 0  # recorded tests written, all passing
     tests_problem: str = ""
+    moved_functions: int = 0  # functions the recorded run could have called
+    tested_functions: int = 0  # of those, exercised by at least one recorded test
+    pass_when_moved: bool | None = None  # the tests, in a copy of the project elsewhere
+    written_outside: list[str] = field(default_factory=list)  # by that test run
     error: str = ""
     seconds: float = 0.0
     functions: list[str] = field(default_factory=list)  # script and copied-block functions
@@ -134,10 +143,42 @@ def measure(path: Path, *, execute: bool, timeout: float) -> Row:
                 row.recorded = result.recorded.passed + len(result.recorded.dropped)
                 row.tests_passed = result.recorded.passed
                 row.tests_problem = result.recorded.problem
+                row.moved_functions = len(result.recorded.functions)
+                row.tested_functions = sum(1 for f in result.recorded.functions if f.tests)
+                if result.recorded.modules:
+                    row.pass_when_moved, row.written_outside = _tests_elsewhere(work)
         except NbrefactorError as error:
             row.error = str(error)
     row.seconds = time.perf_counter() - started
     return row
+
+
+def _tests_elsewhere(work: Path) -> tuple[bool, list[str]]:
+    """Whether the project's tests pass once it and the notebooks' folder are moved to
+    another folder (nothing left where the notebook ran), and the files that run
+    created or changed in the moved folders (the tests must write in ``tmp_path``)."""
+    elsewhere = work / "moved" / "here"
+    elsewhere.mkdir(parents=True)
+    for name in ("project", "notebooks"):
+        shutil.move(work / name, elsewhere / name)
+    before = _files(elsewhere)
+    env = dict(os.environ, PYTHONPATH=str(elsewhere / "project/src"), MPLBACKEND="Agg")
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"],
+        cwd=elsewhere / "project",
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    after = _files(elsewhere)
+    changed = sorted(str(p) for p in after.keys() | before.keys() if after.get(p) != before.get(p))
+    return done.returncode == 0, changed
+
+
+def _files(folder: Path) -> dict[Path, bytes]:
+    return {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
 
 def _shown(path: Path) -> str:
@@ -179,6 +220,20 @@ def table(rows: list[Row]) -> str:
             f"{(total - left) / total if total else 0:.0%} moved overall; "
             f"lowest {lowest.ratio:.0%} ({lowest.notebook})"
         )
+        executed = [row for row in measured if row.preserved is not None]
+        if executed:
+            moved = sum(row.moved_functions for row in executed)
+            tested = sum(row.tested_functions for row in executed)
+            checked = [row for row in executed if row.pass_when_moved is not None]
+            passing = sum(1 for row in checked if row.pass_when_moved)
+            outside = [f"{row.notebook}: {p}" for row in checked for p in row.written_outside]
+            lines.append(
+                f"recorded tests: {tested} of {moved} moved functions "
+                f"({tested / moved if moved else 0:.0%}) exercised; the tests pass in a moved "
+                f"copy of the project for {passing} of {len(checked)} notebooks; files they "
+                f"wrote outside tmp_path: {len(outside)}{': ' if outside else ''}"
+                + ", ".join(outside)
+            )
         names = [name for row in measured for name in row.functions]
         poor = [name for name in names if POOR_NAME.search(name)]
         lines.append(

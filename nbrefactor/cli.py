@@ -18,7 +18,7 @@ from nbrefactor.errors import INTERNAL_ERROR, INTERRUPTED, NbrefactorError
 from nbrefactor.report.clones import CHECK_FORMATS, CheckFormat
 from nbrefactor.report.graph import GRAPH_FORMATS, GraphFormat
 from nbrefactor.verification.execute import RunOptions
-from nbrefactor.verification.recording import CALLS, MAX_BYTES, RecordSettings
+from nbrefactor.verification.recording import CALLS, DATA_BUDGET, MAX_BYTES, RecordSettings
 
 if TYPE_CHECKING:  # the jobs are imported by the commands that run them
     from nbrefactor.api.results import ExtractionResult
@@ -467,7 +467,16 @@ def _install_hint(result: ExtractionResult) -> str | None:
     type=click.IntRange(min=1),
     default=MAX_BYTES,
     show_default=True,
-    help="Largest recorded call (arguments and result, pickled); bigger calls are skipped.",
+    help="Largest recorded call (arguments and result, pickled); bigger calls are not "
+    "recorded. A call too large to write out in a test is also tested on its first rows.",
+)
+@click.option(
+    "--test-data-budget",
+    type=click.IntRange(min=0),
+    default=DATA_BUDGET,
+    show_default=True,
+    help="Bytes of data files (values too large to write out in a test, files the calls "
+    "read) the recorded tests may add to the project, under tests/data/.",
 )
 @_reports_errors
 def extract(
@@ -488,6 +497,7 @@ def extract(
     record: bool,
     record_calls: int,
     record_max_bytes: int,
+    test_data_budget: int,
 ) -> None:
     """Move the notebooks' code into a package, and rewrite each notebook to import
     and call it, keeping every output where it was.
@@ -528,7 +538,7 @@ def extract(
         autoreload,
         force,
         verify=verify if verify_outputs else None,
-        record=RecordSettings(record_calls, record_max_bytes) if record else None,
+        record=RecordSettings(record_calls, record_max_bytes, test_data_budget) if record else None,
     )
     run = extract_projects(list(notebooks), options)
     codes = [0]

@@ -135,15 +135,15 @@ def test_a_package_name_that_cannot_work_is_refused(work: Path, package: str, wh
 
 
 def test_the_summary_counts_every_file_written(work: Path) -> None:
-    """With --verify, the recorded tests and their fixtures count too (they were written
-    apart and left out of the count: "8 files written" when 13 were)."""
+    """With --verify, the recorded tests and their data files count too (they were
+    written apart and left out of the count: "8 files written" when 13 were)."""
     (work / "nb.ipynb").write_text(json.dumps(notebook_dict(*CELLS)))
     before = {p for p in work.rglob("*") if p.is_file()}
     code, _, err = run("extract", "nb.ipynb", "--project-dir", "p", "--package", "pkg", "--verify")
     assert code == 0, err
     assert "recorded tests: 2 passed" in err
     changed = {p for p in work.rglob("*") if p.is_file()} - before | {work / "nb.ipynb"}
-    assert len(changed) == 11  # 8 as without --verify, a test module and 2 fixtures
+    assert len(changed) == 9  # 8 as without --verify, and the recorded tests' module
     assert f"{len(changed)} files written" in err
 
 

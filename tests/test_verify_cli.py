@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -214,8 +215,14 @@ def test_recorded_tests_pass_and_catch_a_changed_function(
     assert "recorded tests: 6 passed in proj/tests/test_analysis_recorded.py" in err
     tests = (work / "proj/tests/test_analysis_recorded.py").read_text()
     for name in ("table", "weights", "mean_y", "stats", "report"):
-        assert f"def test_{name}_call_1(" in tests
-    assert len(list((work / "proj/tests/recorded/analysis").glob("*.pickle"))) == 6
+        assert f"def test_{name}():" in tests
+    # small values are written out in the tests, not kept in data files
+    assert (
+        "    frame = pd.DataFrame(\n" in tests and "assert analysis.report(frame) is None" in tests
+    )
+    assert "np.testing.assert_allclose(\n        result, np.array([0.0, 0.1111" in tests
+    assert not (work / "proj/tests/data").exists()
+    assert "  mean_y: tested by 1 recorded call\n" in err
 
     def pytest_run() -> subprocess.CompletedProcess[str]:
         return subprocess.run(
@@ -244,7 +251,7 @@ def test_recorded_tests_are_written_with_everything_else_or_not_at_all(
     work: Path, write_notebook: Write, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The recorded tests are in the one change set of the extraction: a disk that fails
-    on their last fixture leaves the module, the notebook and the tests all unwritten."""
+    on their test module leaves the module and the notebook unwritten too."""
     import nbrefactor.emit.journal
 
     write_notebook(*ANALYSIS, name="analysis.ipynb")
@@ -252,19 +259,21 @@ def test_recorded_tests_are_written_with_everything_else_or_not_at_all(
     stage = nbrefactor.emit.journal.stage_content
     staged: list[str] = []
 
-    def disk_full_on_the_last_fixture(path: Path, content: bytes, temporary: Path) -> Path:
+    def disk_full_on_the_recorded_tests(path: Path, content: bytes, temporary: Path) -> Path:
         staged.append(path.name)
-        if path.name == "report-1.pickle":
+        if path.name == "test_analysis_recorded.py":
             raise OSError(28, "No space left on device")
         return stage(path, content, temporary)
 
-    monkeypatch.setattr(nbrefactor.emit.journal, "stage_content", disk_full_on_the_last_fixture)
+    monkeypatch.setattr(nbrefactor.emit.journal, "stage_content", disk_full_on_the_recorded_tests)
     arguments = ["extract", "analysis.ipynb", "--project-dir", "proj", "--package", "pkg"]
     code, _, err = run(*arguments, "--verify")
     assert code == 2, err
     assert "No space left on device; no file was changed" in err
-    # the module, the notebook and the recorded test module were staged before the fixture
-    assert {"analysis.py", "analysis.ipynb", "test_analysis_recorded.py"} <= set(staged)
+    # the module and the notebook were staged before the recorded tests
+    assert {"analysis.py", "analysis.ipynb"} <= set(
+        staged[: staged.index("test_analysis_recorded.py")]
+    )
     assert snapshot(work) == before
 
 
@@ -287,4 +296,80 @@ def test_calls_with_a_notebook_function_as_argument_are_not_recorded(
     assert "recorded tests: 1 passed in p/tests/test_nb_recorded.py" in err
     assert "dropped" not in err
     tests = (work / "p/tests/test_nb_recorded.py").read_text()
-    assert "def test_total_call_1(" in tests and "apply_all" not in tests
+    assert "def test_total():" in tests and "apply_all" not in tests
+    assert (
+        "  apply_all: not tested: its arguments hold a function or class the notebook defined"
+        in err
+    )
+
+
+#: Reads a file, writes one, takes a large frame, and appends to a file outside its
+#: folder (``LOG`` is set by the test).
+FILES = (
+    "import numpy as np\nimport pandas as pd",
+    "pd.DataFrame({'item': ['a', 'b', 'c'], 'qty': [1, 2, 3]}).to_csv('orders.csv', index=False)",
+    "def load_orders(path):\n    return pd.read_csv(path)",
+    "def save_totals(frame):\n    frame.groupby('item')['qty'].sum().to_csv('totals.csv')",
+    "def big_table(n):\n    return pd.DataFrame({'x': np.arange(n), 'y': np.arange(n) % 7})",
+    "def mean_by_remainder(frame):\n    return frame.groupby('y')['x'].mean()",
+    "def log(line):\n    with open(LOG, 'a') as file:\n        file.write(line)",
+    "orders = load_orders('orders.csv')\nsave_totals(orders)\nbig = big_table(500)\n"
+    "print(mean_by_remainder(big).round(2).to_dict())\nlog('done')",
+)
+
+
+def test_recorded_tests_run_in_their_own_folder_and_show_their_values(
+    work: Path, write_notebook: Write, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The files a call read are copied into the test's folder; a call whose arguments
+    are too large to show is tested on their first rows too; a call writing outside the
+    notebook's folder gets no test, with the reason; the tests pass in a copy of the
+    project and write nothing into the user's folders."""
+    outside, scratch = work / "elsewhere", work / "scratch"
+    outside.mkdir()
+    scratch.mkdir()
+    monkeypatch.setenv("TMPDIR", str(scratch))  # the kernel's: where writes are not noted
+    write_notebook(f"LOG = {str(outside / 'log.txt')!r}", *FILES, name="nb.ipynb")
+    code, _, err = run(
+        "extract", "nb.ipynb", "--project-dir", "proj", "--package", "pkg", "--verify"
+    )
+    assert code == 0, err
+    assert "  load_orders: tested by 1 recorded call\n" in err
+    assert "  mean_by_remainder: tested by 2 recorded calls\n" in err  # all rows, first rows
+    assert f"  log: not tested: it writes {outside / 'log.txt'}, outside its test's folder" in err
+    tests = (work / "proj/tests/test_nb_recorded.py").read_text()
+    assert 'copy_input("orders.csv")' in tests
+    assert (work / "proj/tests/data/nb/orders.csv").read_text() == "item,qty\na,1\nb,2\nc,3\n"
+    assert "# the notebook's call had 500 rows; these are its first 5" in tests
+    assert "# a DataFrame of 500 rows and 2 columns: too large to write out here" in tests
+
+    copy = outside / "copy"
+    shutil.copytree(work / "proj", copy)
+    before = snapshot(work)
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"],
+        cwd=copy,
+        env={"PYTHONPATH": str(copy / "src"), "PYTHONDONTWRITEBYTECODE": "1", "MPLBACKEND": "Agg"},
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stdout
+    assert "\n7 passed" in done.stdout  # 6 recorded, 1 that the module imports
+    assert snapshot(work) == before  # totals.csv was written in the tests' own folders
+
+
+def test_recorded_tests_keep_their_data_files_within_the_budget(
+    work: Path, write_notebook: Write
+) -> None:
+    write_notebook("LOG = 'log.txt'", *FILES, name="nb.ipynb")
+    arguments = ["extract", "nb.ipynb", "--project-dir", "p", "--package", "pkg", "--verify"]
+    code, _, err = run(*arguments, "--test-data-budget", "0")
+    assert code == 0, err
+    # its result (500 rows) would need a data file; the first rows need none
+    assert re.search(r"  big_table: not tested: its test needs \d+ kB of data files; ", err)
+    assert "  mean_by_remainder: tested by 1 recorded call\n" in err
+    assert (
+        "  load_orders: not tested: its test needs 21 bytes of data files; "
+        "--test-data-budget (0 bytes a project) has 0 bytes left\n"
+    ) in err
+    assert not (work / "p/tests/data").exists()

@@ -63,7 +63,7 @@ def execution_order(notebook: Notebook) -> Iterator[Diagnostic]:
         )
     last_run = executed[-1][0] if executed else -1
     for cell in code:
-        if cell.execution_count is None and cell.index < last_run:
+        if cell.execution_count is None and cell.index < last_run and not cell.inserted:
             yield Diagnostic(
                 "NBR107",
                 f"cell was never executed, but cell {last_run} below was",

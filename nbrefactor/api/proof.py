@@ -13,8 +13,9 @@ from pathlib import Path
 from nbrefactor.api.results import ExtractionResult
 from nbrefactor.emit.changeset import ChangeSet
 from nbrefactor.emit.project import Project
-from nbrefactor.emit.recorded_tests import RecordedTests, recorded_test_files
+from nbrefactor.emit.recorded_tests import RecordedTests, plan_tests, recorded_test_files
 from nbrefactor.errors import NbrefactorError
+from nbrefactor.verification.call_cases import call_cases
 from nbrefactor.verification.execute import RunOptions
 from nbrefactor.verification.proof import (
     compare_rewrite,
@@ -79,7 +80,9 @@ def verify_extraction(
         if recorder is None:
             return result
         recordings = recorder.recordings()
-        tests, recorded = _recorded_tests(recordings, result, package_root, work / "tests")
+        tests, recorded = _recorded_tests(
+            recordings, result, package_root, work, recorder.settings.data_budget
+        )
     return replace(result, changes=result.changes + tests, recorded=recorded)
 
 
@@ -112,22 +115,31 @@ def _recorded_tests(
     recordings: Sequence[Recording],
     result: ExtractionResult,
     package_root: Path,
-    staging: Path,
+    work: Path,
+    budget: int,
 ) -> tuple[ChangeSet, RecordedTests]:
-    """Tests replaying ``recordings``, those that pass: each is run first from
-    ``staging`` (the project's test setting, beside the staged package ``package_root``),
+    """Tests making the calls of ``recordings``, those that pass: each is run first in
+    ``work`` (the project's test setting, beside the staged package ``package_root``),
     and the ones that fail are left out."""
+    moved = [(m, name) for m, names in _moved_functions(result).items() for name in names]
     if not recordings:
-        return ChangeSet(), RecordedTests()
+        _, functions = plan_tests([], [], moved)
+        return ChangeSet(), RecordedTests(functions=tuple(functions))
     if pytest_missing():
         problem = "pytest is not installed, so they could not be checked"
         return ChangeSet(), RecordedTests(problem=problem)
+    try:
+        cases = call_cases(recordings, work=work / "cases", python_path=[package_root])
+    except NbrefactorError as error:
+        return ChangeSet(), RecordedTests(problem=str(error))
     project = result.project
+    staging = work / "tests"
     _stage_test_setting(project, result.changes, staging)
     tests_dir = staging / project.tests_dir.relative_to(project.root)
     failed: set[str] = set()
-    for _ in range(2):  # the second run checks that what is left passes
-        staged = recorded_test_files(recordings, tests_dir, leave_out=failed)
+    for _ in range(3):  # a test left out may let another in, within the data budget
+        kept, functions = plan_tests(cases, recordings, moved, budget=budget, leave_out=failed)
+        staged = recorded_test_files(kept, tests_dir)
         for change in staged:
             change.path.parent.mkdir(parents=True, exist_ok=True)
             if isinstance(change.new, bytes):
@@ -136,18 +148,17 @@ def _recorded_tests(
                 change.path.write_text(change.new, encoding="utf-8")
         modules = [c.path for c in staged if c.path.suffix == ".py"]
         still = failing_tests(modules, cwd=staging, python_path=[package_root])
-        if not still:
-            break
-        if failed:
-            return ChangeSet(), RecordedTests(
-                problem=f"tests still fail after dropping: {', '.join(sorted(still))}"
-            )
-        failed = still
         for change in staged:
             change.path.unlink()
-    changes = recorded_test_files(recordings, project.tests_dir, leave_out=failed)
+        if not still:
+            break
+        failed |= still
+    else:
+        problem = f"tests still fail after dropping: {', '.join(sorted(still))}"
+        return ChangeSet(), RecordedTests(problem=problem)
+    changes = recorded_test_files(kept, project.tests_dir)
     written = tuple(c.path for c in changes if c.path.suffix == ".py")
-    summary = RecordedTests(written, len(recordings) - len(failed), tuple(sorted(failed)))
+    summary = RecordedTests(written, len(kept), tuple(sorted(failed)), functions=tuple(functions))
     return ChangeSet(tuple(changes)), summary
 
 

@@ -19,7 +19,6 @@ from nbrefactor.emit.project import Project, project_files
 from nbrefactor.emit.render import (
     CellTrees,
     checked_python,
-    extend_tests,
     notebook_edit,
     render_common,
     render_module,
@@ -173,12 +172,9 @@ class _Drafts:
         merged = text if old is None else append_to_module(old, text, path, exports, replace=forced)
         self.write(path, merged)
         tests_path = project.tests_dir / f"test_{name}.py"
-        tests = formatted(render_tests(f"{project.package}.{name}", origin, merged), tests_path)
-        tests_old = self.read(tests_path)
-        if tests_old is None:
-            self.write(tests_path, tests)
-        else:
-            self.write(tests_path, extend_tests(tests_old, tests, replace=forced))
+        if self.read(tests_path) is None:  # one there already is the user's, or says it all
+            tests = render_tests(f"{project.package}.{name}", origin)
+            self.write(tests_path, formatted(tests, tests_path))
 
     def changes(self) -> ChangeSet:
         order = [*self._first, *(p for p in self._new if p not in self._first)]

@@ -1,109 +1,400 @@
-"""Tests that replay calls recorded while the refactored notebook ran.
+"""Tests written from calls recorded while the refactored notebook ran.
 
-For each module, ``tests/test_<module>_recorded.py`` calls each function with the
-arguments of a recorded call (kept in ``tests/recorded/<module>/``) and compares the
-result with the recorded one; a call that returned None only has to run. The files are
-rendered as :class:`FileChange` values, for the extraction's change set: the job runs
-them first (from a staging folder) and leaves out the tests that fail.
+For each module, ``tests/test_<module>_recorded.py`` calls each function as the
+notebook did and compares the result with what it returned then. Values are written in
+the test where they read well (numbers, strings, containers, small arrays and frames);
+larger ones, and the files a call read, go under ``tests/data/<module>/`` within a size
+budget, with a comment saying what they are. Every test runs in its own empty folder
+(``tmp_path``), the files it reads copied there, so it passes wherever the project is
+and never writes into the user's folders. The files are rendered as
+:class:`FileChange` values for the extraction's change set.
 """
 
 from __future__ import annotations
 
-import os
-from collections.abc import Sequence, Set
-from dataclasses import dataclass
+import ast
+import hashlib
+import keyword
+from collections import Counter
+from collections.abc import Iterable, Sequence, Set
+from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
+from nbrefactor import pysource
 from nbrefactor.emit.changeset import FileChange, current_content
-from nbrefactor.emit.render import checked_python, docstring, extend_tests, render
-from nbrefactor.verification.recording import Recording
+from nbrefactor.emit.formatting import formatted
+from nbrefactor.emit.render import checked_python, docstring, render
+from nbrefactor.verification.call_cases import CallCase, Value
+from nbrefactor.verification.literals import string_literal
+from nbrefactor.verification.recording import DATA_BUDGET, Recording
+
+#: Characters of a value's code written inside the call rather than on a line before it.
+_INLINE = 40
+
+#: How a test compares a result with the expected value, by check.
+_ASSERTS = {
+    "equal": "assert result == {expected}",
+    "approx": "assert result == pytest.approx({expected})",
+    "frame": "pd.testing.assert_frame_equal(result, {expected})",
+    "series": "pd.testing.assert_series_equal(result, {expected})",
+    "index": "pd.testing.assert_index_equal(result, {expected})",
+    "allclose": "np.testing.assert_allclose(result, {expected})",
+    "array_equal": "np.testing.assert_array_equal(result, {expected})",
+    "same": "assert_same(result, {expected})",
+}
+_CHECK_IMPORTS = {
+    "approx": "import pytest",
+    "frame": "import pandas as pd",
+    "series": "import pandas as pd",
+    "index": "import pandas as pd",
+    "allclose": "import numpy as np",
+    "array_equal": "import numpy as np",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class FunctionTests:
+    """How well the recorded run tests one moved function: ``tests`` written, or
+    ``reason`` there are none."""
+
+    module: str
+    function: str
+    tests: int = 0
+    reason: str = ""
+
+    def describe(self) -> str:
+        if self.tests:
+            return f"{self.function}: tested by {self.tests} recorded call" + (
+                "s" if self.tests > 1 else ""
+            )
+        return f"{self.function}: not tested: {self.reason}"
 
 
 @dataclass(frozen=True, slots=True)
 class RecordedTests:
     """What the recorded calls became: test modules, how many tests pass, the tests
-    left out because they fail when replayed, or why no test could be written."""
+    left out because they fail when replayed, per function how it is tested, or why no
+    test could be written."""
 
     modules: tuple[Path, ...] = ()
     passed: int = 0
     dropped: tuple[str, ...] = ()
     problem: str = ""
+    functions: tuple[FunctionTests, ...] = field(default=())
+
+    @property
+    def tested_share(self) -> float:
+        """The share of moved functions at least one test calls (0 when none moved)."""
+        if not self.functions:
+            return 0.0
+        return sum(1 for f in self.functions if f.tests) / len(self.functions)
 
     def summary(self) -> str:
         if self.problem:
             return f"recorded tests: none written: {self.problem}"
+        lines = [f"  {f.describe()}" for f in self.functions]
         if not self.modules:
-            return "recorded tests: no call could be recorded (arguments or results not picklable)"
-        files = ", ".join(str(m) for m in self.modules)
-        dropped = len(self.dropped)
-        note = (
-            f"; {dropped} dropped, they fail when replayed: {', '.join(self.dropped)}"
-            if dropped
-            else ""
-        )
-        return f"recorded tests: {self.passed} passed in {files}{note}"
+            head = "recorded tests: none written"
+        else:
+            files = ", ".join(str(m) for m in self.modules)
+            head = f"recorded tests: {self.passed} passed in {files}"
+            if self.dropped:
+                head += f"; {len(self.dropped)} dropped, they fail when replayed: "
+                head += ", ".join(self.dropped)
+        return "\n".join([head, *lines])
 
 
-def test_name(recording: Recording) -> str:
-    """The name of the test that replays ``recording``."""
-    return f"test_{recording.function}_call_{recording.number}"
+def test_name(case: CallCase) -> str:
+    """The name of the test that makes ``case``'s call."""
+    name = f"test_{case.function}" + (f"_call_{case.number}" if case.number > 1 else "")
+    return name + ("_on_first_rows" if case.rows else "")
 
 
-def recorded_test_files(
-    recordings: Sequence[Recording], tests_dir: Path, *, leave_out: Set[str] = frozenset()
-) -> list[FileChange]:
-    """The test modules and fixtures replaying ``recordings`` (less the tests named in
-    ``leave_out``) in ``tests_dir``. A test module that exists already gets the tests
-    it lacks; a fixture that exists already is kept as it is."""
-    by_module: dict[str, list[Recording]] = {}
+@dataclass(frozen=True, slots=True)
+class _Stored:
+    """Where the data files of a module's tests go under its data folder, by content:
+    one content is stored once, under the name it first has (an input file's own,
+    ``<parameter>.pickle`` or ``<function>_result.pickle`` for a value); a second
+    content under a name taken goes in the folder of its test."""
+
+    places: dict[str, str]  # content hash -> path under the data folder
+
+
+def plan_tests(
+    cases: Sequence[CallCase],
+    recordings: Sequence[Recording],
+    moved: Sequence[tuple[str, str]],
+    *,
+    budget: int = DATA_BUDGET,
+    leave_out: Set[str] = frozenset(),
+) -> tuple[list[CallCase], list[FunctionTests]]:
+    """The cases that become tests (within ``budget`` bytes of data, less the tests
+    named in ``leave_out``) and, for each moved function (module, name), how it is
+    tested or why not."""
+    reasons: dict[tuple[str, str], str] = {}
+    seen: set[str] = set()  # content hashes of the data files kept
+    used = 0
     for recording in recordings:
-        if test_name(recording) not in leave_out:
-            by_module.setdefault(recording.module, []).append(recording)
-    changes: list[FileChange] = []
-    for module in dict.fromkeys(r.module for r in recordings):
-        kept = by_module.get(module, [])
-        name = module.rpartition(".")[2]
-        if not kept:
+        if recording.skipped:
+            reasons.setdefault((recording.module, recording.function), recording.skipped)
+    # cases without data files first, then those with, functions not yet tested first
+    free = [c for c in cases if not _data_of(c)]
+    costly = [c for c in cases if _data_of(c)]
+    tested = {(c.module, c.function) for c in free if not c.problem}
+    costly.sort(key=lambda c: (c.module, c.function) in tested)
+    chosen: set[int] = set()
+    for case in free + costly:
+        key = (case.module, case.function)
+        if case.problem:
+            reasons.setdefault(key, case.problem)
             continue
+        if test_name(case) in leave_out:
+            reasons.setdefault(key, "its recorded call fails when replayed")
+            continue
+        new_files = {_digest(path): path.stat().st_size for _, path in _data_of(case)}
+        size = sum(s for k, s in new_files.items() if k not in seen)
+        if used + size > budget:
+            reasons.setdefault(
+                key,
+                f"its test needs {_kilobytes(size)} of data files; --test-data-budget "
+                f"({_kilobytes(budget)} a project) has {_kilobytes(budget - used)} left",
+            )
+            continue
+        used += size
+        seen.update(new_files)
+        chosen.add(id(case))
+    kept = [c for c in cases if id(c) in chosen]
+    counts = Counter((c.module, c.function) for c in kept)
+    functions = [
+        FunctionTests(
+            module,
+            name,
+            counts[(module, name)],
+            reasons.get((module, name), "the notebook did not call it when it ran"),
+        )
+        for module, name in moved
+    ]
+    return kept, functions
+
+
+def recorded_test_files(cases: Sequence[CallCase], tests_dir: Path) -> list[FileChange]:
+    """The test modules and data files making the calls of ``cases`` in ``tests_dir``.
+    A test module that exists already gets the tests it lacks; a data file that exists
+    already is kept as it is."""
+    changes: list[FileChange] = []
+    for module in dict.fromkeys(c.module for c in cases):
+        name = module.rpartition(".")[2]
         path = tests_dir / f"test_{name}_recorded.py"
+        data = tests_dir / "data" / name
+        mine = [c for c in cases if c.module == module]
+        stored = _store(mine)
+        text = formatted(_test_module(module, mine, stored, path), path)
         old = current_content(path)
-        text = _test_module(module, kept, tests_dir, path)
         if old is not None:
-            text = extend_tests(old, text)
+            text = _extended(old, text)
         changes.append(FileChange(path, old, text))
-        fixtures = tests_dir / "recorded" / name
-        for recording in kept:
-            fixture = fixtures / _fixture(recording)
-            if not fixture.exists():
-                changes.append(FileChange(fixture, None, recording.data))
+        for target, content in _data_files(mine, stored):
+            if not (data / target).exists():
+                changes.append(FileChange(data / target, None, content))
     return changes
 
 
-def _fixture(recording: Recording) -> str:
-    return f"{recording.function}-{recording.number}.pickle"
+@cache
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _test_module(module: str, recordings: Sequence[Recording], tests_dir: Path, path: Path) -> str:
-    package_module, _, name = module.rpartition(".")
-    tests = [
-        {
-            "name": test_name(r).removeprefix("test_"),
-            "function": r.function,
-            "fixture": _fixture(r),
-            "none": r.returned_none,
-            # where the notebook ran, from the tests' folder: the call may read files
-            "folder": Path(os.path.relpath(r.folder.resolve(), tests_dir.resolve())).as_posix(),
-        }
-        for r in recordings
+def _extended(old: str, new: str) -> str:
+    """The test module ``old`` with what ``new`` has and it lacks: imports and constants
+    after its own imports, functions (tests and helpers) at the end. As it is when it
+    does not parse or does not import the tested module as ``new`` does (not a file
+    nbrefactor wrote)."""
+    try:
+        have = pysource.parse(old)
+    except SyntaxError:
+        return old
+    tree = pysource.parse(new)
+    lines = pysource.code_lines(new)
+
+    def text(node: ast.stmt) -> str:
+        return "\n".join(lines[node.lineno - 1 : node.end_lineno])
+
+    imports = (ast.Import, ast.ImportFrom)
+    head_kinds = (*imports, ast.Assign, ast.AnnAssign)
+    old_heads = {ast.unparse(n) for n in have.body if isinstance(n, head_kinds)}
+    tested = [n for n in tree.body if isinstance(n, ast.ImportFrom) and n.level == 0][-1:]
+    if any(ast.unparse(n) not in old_heads for n in tested):
+        return old
+    defined = {n.name for n in have.body if isinstance(n, ast.FunctionDef)}
+    heads = [
+        text(n) for n in tree.body if isinstance(n, head_kinds) and ast.unparse(n) not in old_heads
     ]
+    functions = [
+        text(n) for n in tree.body if isinstance(n, ast.FunctionDef) and n.name not in defined
+    ]
+    if not heads and not functions:
+        return old
+    old_lines = pysource.code_lines(old.rstrip("\n"))
+    last_import = max((n.end_lineno or 0 for n in have.body if isinstance(n, imports)), default=0)
+    old_lines[last_import:last_import] = heads
+    return "\n".join(old_lines) + "".join(f"\n\n\n{f}" for f in functions) + "\n"
+
+
+def _kilobytes(size: int) -> str:
+    return f"{size / 1000:,.0f} kB" if size >= 1000 else f"{size} bytes"
+
+
+def _store(cases: Sequence[CallCase]) -> _Stored:
+    places: dict[str, str] = {}
+    taken: set[str] = set()
+    for case in cases:
+        for name, path in _data_of(case):
+            key = _digest(path)
+            if key not in places:
+                places[key] = name if name not in taken else f"{test_name(case)}/{name}"
+                taken.add(name)
+    return _Stored(places)
+
+
+def _data_of(case: CallCase) -> list[tuple[str, Path]]:
+    """The data files ``case`` needs: (name, where its content is now)."""
+    found = [(f.name, f.data) for f in case.files]
+    for label, value in _labelled_values(case):
+        if value.data is not None:
+            found.append((f"{label}.pickle", value.data))
+    return found
+
+
+def _data_files(cases: Sequence[CallCase], stored: _Stored) -> Iterable[tuple[str, bytes]]:
+    written: set[str] = set()
+    for case in cases:
+        for _, path in _data_of(case):
+            place = stored.places[_digest(path)]
+            if place not in written:
+                written.add(place)
+                yield place, path.read_bytes()
+
+
+def _labelled_values(case: CallCase) -> list[tuple[str, Value]]:
+    labelled = [
+        (argument.name or f"argument_{index}", argument.value)
+        for index, argument in enumerate(case.arguments, 1)
+    ]
+    if case.expected is not None:
+        labelled.append((f"{case.function}_result", case.expected.value))
+    return labelled
+
+
+class _TestWriter:
+    """Writes the body of one test, collecting the imports and helpers it uses."""
+
+    def __init__(self, module_name: str, stored: _Stored) -> None:
+        self.module_name = module_name
+        self.stored = stored
+        self.imports: set[str] = set()
+        self.helpers: set[str] = set()
+
+    def test(self, case: CallCase) -> dict[str, object]:
+        assert case.expected is not None
+        name = test_name(case)
+        setup: list[str] = []
+        for variable, setting in case.env:
+            setenv = f"monkeypatch.setenv({string_literal(variable)}, {string_literal(setting)})"
+            setup.append(setenv)
+        for folder in case.folders:
+            self.helpers.add("Path")
+            setup.append(f"Path({string_literal(folder)}).mkdir(parents=True, exist_ok=True)")
+        for file in case.files:
+            place = self.stored.places[_digest(file.data)]
+            self.helpers.add("copy_input")
+            extra = "" if place == file.name else f", stored={string_literal(place)}"
+            setup.append(f"copy_input({string_literal(file.name)}{extra})")
+        if case.rows:
+            setup.append(
+                f"# the notebook's call had {case.of_rows:,} rows; these are its first {case.rows}"
+            )
+        reserved = {"result", "expected", self.module_name, *_RESERVED}
+        parts: list[str] = []
+        for index, argument in enumerate(case.arguments, 1):
+            label = argument.name or f"argument_{index}"
+            code = self._value_code(argument.value, setup)
+            if argument.value.code is None or len(code) > _INLINE or "\n" in code:
+                local = label if label not in reserved else f"{label}_value"
+                setup.append(f"{local} = {code}")
+                code = local
+            parts.append(f"{argument.name}={code}" if argument.keyword else code)
+        call = f"{self.module_name}.{case.function}({', '.join(parts)})"
+        check = case.expected.check
+        value = case.expected.value
+        test = {"name": name, "setup": setup, "monkeypatch": bool(case.env)}
+        if check == "none":
+            return {**test, "lines": [f"assert {call} is None"]}
+        if check == "type":
+            kind = (value.code or "object").rpartition(".")[2]
+            return {
+                **test,
+                "lines": [f"result = {call}", "", f'assert type(result).__name__ == "{kind}"'],
+            }
+        if check in _CHECK_IMPORTS:
+            self.imports.add(_CHECK_IMPORTS[check])
+        if check == "same":
+            self.helpers.add("assert_same")
+        lines = [f"result = {call}", ""]
+        expected = self._value_code(value, lines)
+        if value.code is None or len(expected) > _INLINE * 2 or "\n" in expected:
+            lines.append(f"expected = {expected}")
+            expected = "expected"
+        if check == "approx" and "nan" in (value.code or ""):
+            expected += ", nan_ok=True"
+        lines.append(_ASSERTS[check].format(expected=expected))
+        return {**test, "lines": lines}
+
+    def _value_code(self, value: Value, lines: list[str]) -> str:
+        """Code making ``value``: its literal, or loading the data file it is stored
+        in (with a comment on ``lines`` saying why)."""
+        if value.code is not None:
+            self.imports.update(value.imports)
+            return value.code
+        assert value.data is not None
+        self.helpers.add("load")
+        lines.append(f"# {value.description}: too large to write out here")
+        place = self.stored.places[_digest(value.data)]
+        return f"load({string_literal(place)})"
+
+
+#: Names the test module defines or imports, which a test's locals must not hide.
+_RESERVED = frozenset(
+    {"np", "pd", "pytest", "math", "shutil", "pickle", "Path", "datetime", "DATA"}
+    | {"load", "copy_input", "assert_same", *keyword.kwlist}
+)
+
+
+def _test_module(module: str, cases: Sequence[CallCase], stored: _Stored, path: Path) -> str:
+    package_module, _, name = module.rpartition(".")
+    writer = _TestWriter(name, stored)
+    tests = [writer.test(case) for case in cases]
+    helpers = writer.helpers
+    third_party = sorted(writer.imports & {"import numpy as np", "import pandas as pd"})
+    standard = writer.imports - set(third_party) - {"import pytest"}
+    standard |= {"import shutil"} if "copy_input" in helpers else set()
+    standard |= {"import pickle"} if "load" in helpers else set()
+    standard |= {"import math"} if "assert_same" in helpers else set()
+    if helpers & {"copy_input", "load", "Path"}:
+        standard.add("from pathlib import Path")
+    # as isort orders them: plain imports, then from-imports, each alphabetical
+    ordered = sorted(standard, key=lambda line: (line.startswith("from"), line))
     text = render(
         "test_recorded.py.jinja",
         docstring=docstring(
-            f"Calls of {module} recorded from a run of the notebook by nbrefactor: "
-            "each test replays one and expects the same result."
+            f"Calls of {module} as the notebook made them when nbrefactor recorded a "
+            "run: each test expects what the call returned then."
         ),
         package_module=package_module,
         module_name=name,
+        standard_imports=ordered,
+        third_party_imports=third_party,
+        helpers=helpers,
         tests=tests,
     )
     return checked_python(text, str(path))

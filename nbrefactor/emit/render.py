@@ -6,11 +6,9 @@ is parsed before it is returned, so nothing that does not parse is ever written.
 
 from __future__ import annotations
 
-import ast
 import textwrap
 import warnings
 from collections.abc import Mapping, Sequence, Set
-from dataclasses import dataclass
 from functools import cache
 
 import jinja2
@@ -154,74 +152,27 @@ def _function_source(name: str, signature: Sequence[str], docstring: str, body: 
     return head + (f"{docstring}\n" if docstring else "") + f"{body}\n"
 
 
-@dataclass(frozen=True, slots=True)
-class _Signature:
-    name: str
-    parameters: list[str]
-    keyword_only: list[str]
-
-
-def render_tests(module: str, origin: str, module_source: str) -> str:
-    """A test module checking the signature of every function, and every class, of
-    ``module`` (dotted name), whose code came from ``origin`` (notebook file names)."""
-    tree = pysource.parse(module_source)
-    functions = [
-        _Signature(
-            node.name,
-            [a.arg for a in (*node.args.posonlyargs, *node.args.args)]
-            + ([node.args.vararg.arg] if node.args.vararg else [])
-            + [a.arg for a in node.args.kwonlyargs]
-            + ([node.args.kwarg.arg] if node.args.kwarg else []),
-            [a.arg for a in node.args.kwonlyargs],
-        )
-        for node in tree.body
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
-    ]
+def render_tests(module: str, origin: str) -> str:
+    """The test module of ``module`` (dotted name), whose code came from ``origin``
+    (notebook file names): it checks that the module imports and says how tests of its
+    functions are written (``extract --verify`` records the notebook's calls)."""
     package_module, _, module_name = module.rpartition(".")
+    how = (
+        "`nbrefactor extract --verify` runs the notebook and writes tests that call these "
+        "functions as the notebook did, with the values it saw, into "
+        f"test_{module_name}_recorded.py. This file only checks that the module imports."
+    )
     text = render(
         "test_module.py.jinja",
-        docstring=docstring(f"Checks of the code nbrefactor moved from {origin} into {module}."),
+        docstring=docstring(f"Tests of {module}, the code nbrefactor moved from {origin}.").rstrip(
+            "\n"
+        )
+        + "\n\n"
+        + docstring(how),
         package_module=package_module,
         module_name=module_name,
-        functions=functions,
-        classes=[n.name for n in tree.body if isinstance(n, ast.ClassDef)],
     )
     return checked_python(text, f"the tests of {module}")
-
-
-def extend_tests(old: str, new: str, *, replace: bool = False) -> str:
-    """The test file ``old`` with the tests of ``new`` it lacks (those of functions an
-    append added); with ``replace``, its tests that ``new`` has too are replaced by
-    ``new``'s (their functions were replaced). As it is when it does not parse or lacks
-    ``new``'s imports (not a file nbrefactor wrote)."""
-    try:
-        have = pysource.parse(old)
-    except SyntaxError:
-        return old
-    tree = pysource.parse(new)
-    imports = {ast.unparse(n) for n in have.body if isinstance(n, (ast.Import, ast.ImportFrom))}
-    if any(
-        ast.unparse(n) not in imports
-        for n in tree.body
-        if isinstance(n, (ast.Import, ast.ImportFrom))
-    ):
-        return old
-    new_lines = pysource.code_lines(new)
-    tests = {
-        node.name: "\n".join(new_lines[node.lineno - 1 : node.end_lineno])
-        for node in tree.body
-        if isinstance(node, ast.FunctionDef)
-    }
-    old_lines = pysource.code_lines(old.rstrip("\n"))
-    defined = {n.name: n for n in have.body if isinstance(n, ast.FunctionDef)}
-    if replace:
-        for name in sorted(defined.keys() & tests.keys(), key=lambda n: -defined[n].lineno):
-            node = defined.pop(name)
-            old_lines[node.lineno - 1 : node.end_lineno] = tests[name].splitlines()
-    added = [text for name, text in tests.items() if name not in defined]
-    if not added and not replace:
-        return old
-    return "\n".join(old_lines) + "".join(f"\n\n\n{text}" for text in added) + "\n"
 
 
 def notebook_edit(

@@ -35,6 +35,10 @@ class Location:
         return f"{self.path}:cell_{self.cell_index}:{self.line}:{self.col}"
 
 
+#: The key of nbrefactor's own cell metadata (``{"inserted": true}`` on a cell it added).
+METADATA_KEY = "nbrefactor"
+
+
 @dataclass(frozen=True, slots=True)
 class Cell:
     """One cell, as stored in the notebook.
@@ -60,6 +64,13 @@ class Cell:
     @property
     def is_code(self) -> bool:
         return self.cell_type == "code"
+
+    @property
+    def inserted(self) -> bool:
+        """Whether nbrefactor added this cell (the import of the moved code): it was not
+        there when the notebook last ran, so it has no execution count."""
+        marker = self.metadata.get(METADATA_KEY)
+        return isinstance(marker, Mapping) and marker.get("inserted") is True
 
     @property
     def first_line(self) -> str:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from nbrefactor.errors import NbrefactorError
+from nbrefactor.notebook.model import METADATA_KEY
 
 #: (indent, sort_keys, ensure_ascii) styles tried, Jupyter's first.
 _STYLES: list[tuple[int | None, bool, bool]] = [
@@ -105,7 +106,7 @@ def _new_cell(
     cell: dict[str, Any] = {
         "cell_type": "code",
         "execution_count": None,
-        "metadata": {},
+        "metadata": {METADATA_KEY: {"inserted": True}},  # for NBR107: it never ran
         "outputs": [],
         "source": _split(source) if as_lines else source,
     }

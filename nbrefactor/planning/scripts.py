@@ -33,7 +33,11 @@ from nbrefactor.planning.dataflow import (
 from nbrefactor.planning.docstrings import function_docstring
 from nbrefactor.planning.naming import Code, Names
 from nbrefactor.planning.observers import namespace_watcher, warned_cells
-from nbrefactor.planning.signatures import data_first, snake_case_parameters
+from nbrefactor.planning.signatures import (
+    data_first,
+    snake_case_parameters,
+    unused_unpacked_names,
+)
 from nbrefactor.planning.units import ScriptFunction
 from nbrefactor.pysource import code_lines, comment_start, first_line, indent
 
@@ -309,6 +313,8 @@ def _plan_run(
     name = names.for_code(code)
     parameters = data_first(flow.parameters)
     renamed = snake_case_parameters(parameters, statements)
+    keep = (*parameters, *flow.returns)
+    unused = unused_unpacked_names(statements, keep)
     doc = function_docstring(
         name, statements, parameters, flow.returns, comment=code.comment, renamed=renamed
     )
@@ -322,7 +328,7 @@ def _plan_run(
         kept_after=_segment(last, last.last_expression) if last.last_expression else "",
         kept_in_place=tuple((c.index, _kept_text(c)) for c in run[:-1] if c.kept),
         docstring=doc,
-        renamed=tuple(renamed.items()),
+        renamed=(*renamed.items(), *unused.items()),
         local_names=tuple(n for n in flow.bound if _only_local(n, run, flow, context)),
     )
     return function, flow.imports

@@ -60,3 +60,35 @@ def snake_case_parameters(
             continue
         renamed[name] = new
     return renamed
+
+
+def unused_unpacked_names(statements: Sequence[ast.stmt], keep: Sequence[str]) -> Mapping[str, str]:
+    """Names the code unpacks into and never reads (``fig`` in ``fig, ax =
+    plt.subplots()``), to rename with a leading underscore, old -> new: in the notebook
+    they were variables a later cell could read; in a function they are locals nobody
+    reads. ``keep`` are names that stay as they are (returned, parameters)."""
+    every_name = {n.id for s in statements for n in ast.walk(s) if isinstance(n, ast.Name)}
+    if every_name & (DYNAMIC_CALLS | {"dir"}):
+        return {}
+    targets = {
+        id(element)
+        for statement in statements
+        for node in ast.walk(statement)
+        if isinstance(node, (ast.Tuple, ast.List)) and isinstance(node.ctx, ast.Store)
+        for element in node.elts
+        if isinstance(element, ast.Name)
+    }
+    unpacked: set[str] = set()
+    elsewhere: set[str] = set(keep)
+    for statement in statements:
+        for node in ast.walk(statement):
+            if isinstance(node, ast.Name):
+                (unpacked if id(node) in targets else elsewhere).add(node.id)
+            elif isinstance(node, (ast.Global, ast.Nonlocal)):
+                elsewhere.update(node.names)
+    renamed: dict[str, str] = {}
+    for name in sorted(unpacked - elsewhere):
+        if name.startswith("_") or f"_{name}" in every_name:
+            continue
+        renamed[name] = f"_{name}"
+    return renamed

@@ -48,8 +48,9 @@ class ScriptFunction:
     kept_after: str = ""
     kept_in_place: tuple[tuple[int, str], ...] = ()
     docstring: str = ""  # indented for the body, quotes included
-    #: Parameters named otherwise than the notebook's names they receive (``SEED`` is
-    #: passed as ``seed=SEED``): notebook name -> parameter.
+    #: Names the function's code spells otherwise than the notebook did, notebook name
+    #: -> new name: parameters (``SEED`` is passed as ``seed=SEED``) and the unpacked
+    #: names nothing reads (``fig, ax = ...`` becomes ``_fig, ax = ...``).
     renamed: tuple[tuple[str, str], ...] = ()
     #: Notebook variables the code bound that are now local to the function.
     local_names: tuple[str, ...] = ()

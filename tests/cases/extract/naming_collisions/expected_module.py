@@ -9,7 +9,7 @@ def plot_people_age(people):
     Args:
         people: Table with the columns ``age``.
     """
-    fig, ax = plt.subplots()
+    _fig, ax = plt.subplots()
     people["age"].plot.hist(ax=ax)
     ax.set_title("age")
 
@@ -20,6 +20,6 @@ def plot_people_income(people):
     Args:
         people: Table with the columns ``income``.
     """
-    fig, ax = plt.subplots()
+    _fig, ax = plt.subplots()
     people["income"].plot.hist(ax=ax, color="grey")
     ax.set_title("income (thousands)")

@@ -31,7 +31,7 @@ def plot_daily_visits(daily_visits):
     Args:
         daily_visits: Table with the columns ``day``, ``count``.
     """
-    fig, ax = plt.subplots()
+    _fig, ax = plt.subplots()
     ax.plot(daily_visits["day"], daily_visits["count"])
     ax.set_xlabel("day")
 
