@@ -6,13 +6,14 @@ import shutil
 import subprocess
 import sys
 import zipfile
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from nbrefactor import cli, read_notebook
+from nbrefactor import build_graph, cli, read_notebook
 from tests.conftest import EXAMPLES, HARD_CASES
 
 
@@ -107,6 +108,20 @@ def test_generated_tests_pass_and_generated_code_is_clean(work: Path) -> None:
         check=False,
     )
     assert lint.returncode == 0, lint.stdout
+
+
+def test_the_rewritten_notebook_gains_no_diagnostic_of_nbrefactor_graph(work: Path) -> None:
+    """The import cell extract adds never ran: it is marked as added, so NBR107 (a cell
+    never executed above cells that were) does not flag it."""
+    before = Counter(
+        d.code for d in build_graph(read_notebook(work / "cleaning_sales.ipynb")).diagnostics
+    )
+    assert run("cleaning_sales.ipynb", "--project-dir", "proj", "--package", "sales")[0] == 0
+    rewritten = read_notebook(work / "cleaning_sales.ipynb")
+    (added,) = [cell for cell in rewritten.cells if cell.inserted]
+    assert "from sales.cleaning_sales import (" in added.source
+    after = Counter(d.code for d in build_graph(rewritten).diagnostics)
+    assert not after - before
 
 
 def test_generated_project_builds_and_its_tests_pass_on_the_built_wheel(work: Path) -> None:

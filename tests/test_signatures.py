@@ -8,7 +8,11 @@ import libcst as cst
 import pytest
 
 from nbrefactor.codemods.rename_names import RenameNames
-from nbrefactor.planning.signatures import data_first, snake_case_parameters
+from nbrefactor.planning.signatures import (
+    data_first,
+    snake_case_parameters,
+    unused_unpacked_names,
+)
 
 
 def renamed(source: str, *parameters: str) -> dict[str, str]:
@@ -51,3 +55,29 @@ def test_renaming_keeps_attributes_and_keywords_of_calls() -> None:
     source = "def f(SEED):\n    return model.SEED + fit(SEED=SEED, n=[SEED])\n"
     module = cst.parse_module(source).visit(RenameNames({"SEED": "seed"}))
     assert module.code == "def f(seed):\n    return model.SEED + fit(SEED=seed, n=[seed])\n"
+
+
+def unused(source: str, *keep: str) -> dict[str, str]:
+    return dict(unused_unpacked_names(ast.parse(source).body, keep))
+
+
+def test_unpacked_names_nothing_reads_get_a_leading_underscore() -> None:
+    source = "fig, ax = plt.subplots()\nax.plot(x)\ncoef, res, rank, sv = lstsq(a, b)\nprint(rank)"
+    assert unused(source, "coef") == {"fig": "_fig", "res": "_res", "sv": "_sv"}
+
+
+@pytest.mark.parametrize(
+    ("source", "why"),
+    [
+        ("fig, ax = plt.subplots()\nfig.savefig('a.png')", "it is read"),
+        ("fig, ax = plt.subplots()", "it is returned (kept)"),
+        ("for i, row in df.iterrows():\n    print(row)\nprint(i)", "read after the loop"),
+        ("a, b = f()\nprint(locals())", "the code looks at its namespace"),
+        ("_fig, ax = f()\nfig, ax = g()\nax.plot()", "the new name is taken"),
+        ("def g():\n    global fig\n    fig = 1\nfig, ax = f()\nax.plot()", "global"),
+    ],
+)
+def test_unpacked_names_stay_when_anything_could_read_them(source: str, why: str) -> None:
+    assert "fig" not in unused(source, "fig" if "returned" in why else "") and "i" not in unused(
+        source
+    ), why

@@ -143,7 +143,10 @@ def _shared_source(function: SharedFunction) -> str:
     """The ``def`` of a duplicated block: names by position, literals by keyword."""
     signature = [*function.parameters, *(["*"] if function.literals else [])]
     signature += function.literals
-    return _function_source(function.name, signature, function.docstring, function.body)
+    source = _function_source(function.name, signature, function.docstring, function.body)
+    if function.renamed:
+        source = cst.parse_module(source).visit(RenameNames(dict(function.renamed))).code
+    return source
 
 
 def _function_source(name: str, signature: Sequence[str], docstring: str, body: str) -> str:

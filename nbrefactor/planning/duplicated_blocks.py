@@ -45,6 +45,7 @@ from nbrefactor.planning.dataflow import (
 )
 from nbrefactor.planning.docstrings import function_docstring
 from nbrefactor.planning.naming import Code, Names, words
+from nbrefactor.planning.signatures import unused_unpacked_names
 from nbrefactor.planning.units import CopyCall, SharedFunction
 from nbrefactor.pysource import code_lines, comment_start, first_line
 
@@ -374,6 +375,7 @@ def _plan_class(
         body=body_text,
         copies=calls,
         docstring=doc,
+        renamed=tuple(unused_unpacked_names(body, (*parameters, *literal_names, *returns)).items()),
     )
     return function, imports
 

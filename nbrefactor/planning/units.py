@@ -100,6 +100,8 @@ class SharedFunction:
     body: str
     copies: tuple[CopyCall, ...]
     docstring: str = ""  # indented for the body, quotes included
+    #: Unpacked names nothing reads, renamed with a leading underscore: old -> new.
+    renamed: tuple[tuple[str, str], ...] = ()
 
     @property
     def signature(self) -> tuple[str, ...]:

@@ -2,8 +2,7 @@
 
 import collections.abc as cabc
 from functools import lru_cache
-from typing import List
-from typing import Sequence
+from typing import List, Sequence
 
 LIMIT = 10
 
