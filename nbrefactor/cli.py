@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import keyword
 import os
 import sys
 import traceback
@@ -371,11 +372,22 @@ def _write_or_show(result: ExtractionResult, dry_run: bool) -> int:
     return 0
 
 
+def _identifiers(names: tuple[str, ...]) -> tuple[str, ...]:
+    """``names`` when each is a Python variable name; else a usage error naming it."""
+    for name in names:
+        if not name.isidentifier() or keyword.iskeyword(name):
+            raise click.BadParameter(f"{name!r} is not a variable name", param_hint="--keep")
+    return names
+
+
 def _local_names(names: tuple[str, ...], *, dry_run: bool, shown: int = 8) -> str:
     """What to tell of the notebook variables the rewrite makes local to functions."""
     listed = ", ".join(names[:shown]) + (f" and {len(names) - shown} more" if names[shown:] else "")
     verb = "would be" if dry_run else "are"
-    return f"no longer notebook variables, {verb} local to the moved functions: {listed}"
+    return (
+        f"no longer notebook variables, {verb} local to the moved functions: {listed} "
+        "(--keep NAME keeps one)"
+    )
 
 
 def _install_hint(result: ExtractionResult) -> str | None:
@@ -450,6 +462,14 @@ def _install_hint(result: ExtractionResult) -> str | None:
 )
 @_run_options
 @click.option(
+    "--keep",
+    metavar="NAME",
+    multiple=True,
+    callback=lambda _context, _parameter, names: _identifiers(names),
+    help="Keep the notebook variable NAME (repeatable): moved code that binds it returns "
+    "it, so later cells and you can still use it.",
+)
+@click.option(
     "--record/--no-record",
     default=True,
     show_default=True,
@@ -494,6 +514,7 @@ def extract(
     timeout: float,
     kernel: str | None,
     strict_images: bool,
+    keep: tuple[str, ...],
     record: bool,
     record_calls: int,
     record_max_bytes: int,
@@ -539,6 +560,7 @@ def extract(
         force,
         verify=verify if verify_outputs else None,
         record=RecordSettings(record_calls, record_max_bytes, test_data_budget) if record else None,
+        keep=frozenset(keep),
     )
     run = extract_projects(list(notebooks), options)
     codes = [0]

@@ -514,6 +514,27 @@ def test_imports_the_moved_code_took_along_leave_the_notebook(
     assert imports.endswith("from pkg.summary import save_summary")  # only what cells call
 
 
+def test_keep_makes_moved_code_return_a_variable_the_user_wants(
+    write_notebook: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    write_notebook(
+        "import statistics",
+        "readings = [3.0, 4.5, 6.0]\nmiddle = statistics.mean(readings)\nspread = max(readings) - middle",
+        "print(round(spread, 2))",
+        name="summary.ipynb",
+    )
+    code, _, err = run(
+        "summary.ipynb", "--project-dir", "proj", "--package", "pkg", "--keep", "middle"
+    )
+    assert code == 0, err
+    assert "local to the moved functions: spread (--keep NAME keeps one)" in err
+    cells = [c.source for c in read_notebook(tmp_path / "summary.ipynb").code_cells]
+    assert "middle = compute_middle(readings=readings)" in cells
+    code, _, err = run("summary.ipynb", "--keep", "not a name")
+    assert code == 2 and "Invalid value for --keep: 'not a name' is not a variable name" in err
+
+
 def test_a_notebook_that_reads_names_by_eval_keeps_its_imports(
     write_notebook: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -65,6 +65,7 @@ class ExtractOptions:
     force: bool = False
     verify: RunOptions | None = None  # None: the notebooks are not run
     record: RecordSettings | None = None  # with verify: record calls as tests
+    keep: frozenset[str] = frozenset()  # notebook variables moved code must return
 
     def project_of(self, notebook: Path) -> Project:
         """The project ``notebook``'s code goes to (see :func:`project_for`)."""
@@ -85,6 +86,7 @@ def extract(
     force: bool = False,
     verify: RunOptions | None = None,
     record: RecordSettings | None = None,
+    keep: Iterable[str] = (),
 ) -> ExtractionResult:
     """Plan and render the extraction of one notebook, or of several into one project
     with one plan (a block copied into several of them becomes one function in
@@ -94,7 +96,8 @@ def extract(
     ``failed``; the others go on. With ``verify``, every rewritten notebook is run
     before and after (:attr:`ExtractionResult.verifications`); with ``record`` too, the
     calls of the moved functions in that run become tests in the change set, those
-    that pass when replayed.
+    that pass when replayed. The notebook variables named in ``keep`` stay notebook
+    variables: moved code that binds them returns them.
 
     Raises:
         NbrefactorError: no project, a bad option, no notebook could be extracted (a
@@ -112,6 +115,7 @@ def extract(
         force,
         verify,
         record,
+        frozenset(keep),
     )
     return extract_project([Path(name) for name in given], options)
 
@@ -191,6 +195,7 @@ def extract_project(notebooks: Sequence[Path], options: ExtractOptions) -> Extra
             [(s.graph, f"{project.package}.{modules[p]}") for p, s in sources.items()],
             f"{project.package}.{COMMON_MODULE}",
             *names_taken_in(current_content(common_path)),
+            keep=options.keep,
         )
         try:
             changes = render_changes(batch, list(sources.values()), project, rendering)

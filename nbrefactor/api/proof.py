@@ -11,9 +11,13 @@ from dataclasses import replace
 from pathlib import Path
 
 from nbrefactor.api.results import ExtractionResult
+from nbrefactor.codemods.add_annotations import Annotations
 from nbrefactor.emit.changeset import ChangeSet
+from nbrefactor.emit.formatting import formatted
 from nbrefactor.emit.project import Project
 from nbrefactor.emit.recorded_tests import RecordedTests, plan_tests, recorded_test_files
+from nbrefactor.emit.render import checked_python
+from nbrefactor.emit.type_hints import annotate_module, observed_types
 from nbrefactor.errors import NbrefactorError
 from nbrefactor.verification.call_cases import call_cases
 from nbrefactor.verification.execute import RunOptions
@@ -80,7 +84,7 @@ def verify_extraction(
         if recorder is None:
             return result
         recordings = recorder.recordings()
-        tests, recorded = _recorded_tests(
+        result, tests, recorded = _recorded_tests(
             recordings, result, package_root, work, recorder.settings.data_budget
         )
     return replace(result, changes=result.changes + tests, recorded=recorded)
@@ -117,21 +121,23 @@ def _recorded_tests(
     package_root: Path,
     work: Path,
     budget: int,
-) -> tuple[ChangeSet, RecordedTests]:
-    """Tests making the calls of ``recordings``, those that pass: each is run first in
-    ``work`` (the project's test setting, beside the staged package ``package_root``),
-    and the ones that fail are left out."""
+) -> tuple[ExtractionResult, ChangeSet, RecordedTests]:
+    """Tests making the calls of ``recordings``, those that pass, and ``result`` with
+    the functions it made annotated with the types the calls saw: each test is run
+    first in ``work`` (the project's test setting, beside the staged package
+    ``package_root``, annotated), and the ones that fail are left out."""
     moved = [(m, name) for m, names in _moved_functions(result).items() for name in names]
     if not recordings:
         _, functions = plan_tests([], [], moved)
-        return ChangeSet(), RecordedTests(functions=tuple(functions))
+        return result, ChangeSet(), RecordedTests(functions=tuple(functions))
     if pytest_missing():
         problem = "pytest is not installed, so they could not be checked"
-        return ChangeSet(), RecordedTests(problem=problem)
+        return result, ChangeSet(), RecordedTests(problem=problem)
     try:
         cases = call_cases(recordings, work=work / "cases", python_path=[package_root])
     except NbrefactorError as error:
-        return ChangeSet(), RecordedTests(problem=str(error))
+        return result, ChangeSet(), RecordedTests(problem=str(error))
+    result = _annotated(result, observed_types(cases), package_root)
     project = result.project
     staging = work / "tests"
     _stage_test_setting(project, result.changes, staging)
@@ -155,11 +161,44 @@ def _recorded_tests(
         failed |= still
     else:
         problem = f"tests still fail after dropping: {', '.join(sorted(still))}"
-        return ChangeSet(), RecordedTests(problem=problem)
+        return result, ChangeSet(), RecordedTests(problem=problem)
     changes = recorded_test_files(kept, project.tests_dir)
     written = tuple(c.path for c in changes if c.path.suffix == ".py")
     summary = RecordedTests(written, len(kept), tuple(sorted(failed)), functions=tuple(functions))
-    return ChangeSet(tuple(changes)), summary
+    return result, ChangeSet(tuple(changes)), summary
+
+
+def _annotated(
+    result: ExtractionResult, types: Mapping[tuple[str, str], Annotations], package_root: Path
+) -> ExtractionResult:
+    """``result`` with the functions it made from notebook code annotated as ``types``
+    says, in its changes and in the staged package under ``package_root``."""
+    made: dict[str, list[str]] = {}
+    for plan in result.plans:
+        names = [s.name for s in plan.scripts] + [
+            f.name for f in plan.shared if f.module == plan.module
+        ]
+        made.setdefault(plan.module, []).extend(names)
+    if result.common.functions:
+        made.setdefault(result.common.module, []).extend(f.name for f in result.common.functions)
+    project = result.project
+    paths = {
+        project.import_root.joinpath(*module.split(".")).with_suffix(".py"): module
+        for module in made
+    }
+    changes = []
+    for change in result.changes.changes:
+        module = paths.get(change.path)
+        if module is not None and isinstance(change.new, str):
+            by_name = {f: a for (m, f), a in types.items() if m == module}
+            text = annotate_module(change.new, by_name, made[module])
+            if text != change.new:
+                text = formatted(checked_python(text, module), change.path)
+                staged = package_root / change.path.relative_to(project.import_root)
+                staged.write_text(text, encoding="utf-8")
+                change = replace(change, new=text)
+        changes.append(change)
+    return replace(result, changes=ChangeSet(tuple(changes)))
 
 
 def _stage_test_setting(project: Project, changes: ChangeSet, staging: Path) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Container, Iterable, Mapping, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 
 from nbrefactor.analysis.cell_walker import CellWalker
@@ -36,8 +36,10 @@ class Later:
         graph: CellGraph,
         moved: Mapping[str, tuple[str, ...]],
         moved_from: Mapping[str, int],
+        keep: Set[str] = frozenset(),
     ) -> None:
         self.always = {n for params in moved.values() for n in params}  # calls pass them
+        self.always |= keep  # the user wants them kept as notebook variables
         #: per name, in cell order: (cell, True) where a cell reads it, (cell, False)
         #: where one binds it for sure without reading it first
         self._events: dict[str, list[tuple[int, bool]]] = defaultdict(list)
@@ -76,6 +78,9 @@ class NotebookContext:
     moved: Mapping[str, tuple[str, ...]]
     moved_from: Mapping[str, int] = field(default_factory=dict)
     redefined: frozenset[str] = frozenset()
+    #: Names the user wants kept as notebook variables (``--keep``): code that binds
+    #: them returns them to the notebook.
+    keep: frozenset[str] = frozenset()
     later: Later = field(init=False)
     reads: dict[str, frozenset[str]] = field(init=False)
     changed: frozenset[str] = field(init=False)
@@ -84,7 +89,7 @@ class NotebookContext:
 
     def __post_init__(self) -> None:
         self.writes = global_writes(self.graph)
-        self.later = Later(self.graph, self.moved, self.moved_from)
+        self.later = Later(self.graph, self.moved, self.moved_from, self.keep)
         self.changed = changed_names(self.graph)
         self.foreign = foreign_names(self.graph)
         self.reads = global_reads(self.graph)

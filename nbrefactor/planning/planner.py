@@ -47,11 +47,13 @@ def plan_notebooks(
     common: str,
     common_has: Set[str] = frozenset(),
     common_imports: Mapping[str, str] = MappingProxyType({}),
+    keep: Set[str] = frozenset(),
 ) -> BatchPlan:
     """What moves from each ``(graph, module)`` notebook into its module, and blocks
     copied into two or more of them into ``common``, which already defines
-    ``common_has`` and imports ``common_imports`` (name -> statement) (a pure function)."""
-    notebooks = [_prepare(graph, module) for graph, module in targets]
+    ``common_has`` and imports ``common_imports`` (name -> statement); the notebook
+    variables named in ``keep`` stay notebook variables (a pure function)."""
+    notebooks = [_prepare(graph, module, frozenset(keep)) for graph, module in targets]
     taken = {n for nb in notebooks for n in (*nb.context.bindings, *nb.context.moved)}
     # a function named `numpy` beside `import numpy as np` reads as the module
     taken |= {m for nb in notebooks for m in nb.context.graph.imported_modules()}
@@ -74,7 +76,7 @@ def plan_notebooks(
     return BatchPlan(tuple(plans), module)
 
 
-def _prepare(graph: CellGraph, module: str) -> _Notebook:
+def _prepare(graph: CellGraph, module: str, keep: frozenset[str]) -> _Notebook:
     trees = parse_cells(graph)  # once, for every planner
     bindings = collect_bindings(graph)
     definitions = plan_definitions(graph, module, trees=trees, bindings=bindings)
@@ -82,7 +84,7 @@ def _prepare(graph: CellGraph, module: str) -> _Notebook:
     moved.update(dict.fromkeys(definitions.moved_constants, ()))
     moved_from = {d.name: d.cell for d in definitions.definitions}
     redefined = frozenset(d.name for d in definitions.imported_in_place)
-    context = NotebookContext(graph, trees, bindings, moved, moved_from, redefined)
+    context = NotebookContext(graph, trees, bindings, moved, moved_from, redefined, keep)
     return _Notebook(module, definitions, context, copy_sources(context))
 
 

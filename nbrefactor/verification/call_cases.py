@@ -456,9 +456,13 @@ def _annotation(value: Any) -> str:
         if len(items) == 1 and "" not in items:
             return f"{kind.__name__}[{items.pop()}]"
         return kind.__name__
-    if kind is tuple and 0 < len(value) <= 4:
+    if kind is tuple and value:
         items_in_order = [_annotation(v) for v in value]
-        return f"tuple[{', '.join(items_in_order)}]" if all(items_in_order) else "tuple"
+        if not all(items_in_order):
+            return "tuple"
+        if len(value) <= 6:
+            return f"tuple[{', '.join(items_in_order)}]"
+        return f"tuple[{items_in_order[0]}, ...]" if len(set(items_in_order)) == 1 else "tuple"
     if kind is dict and value:
         keys = {_annotation(k) for k in value}
         values = {_annotation(v) for v in value.values()}
