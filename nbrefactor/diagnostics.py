@@ -92,6 +92,7 @@ CODES: dict[str, Code] = {
     "NBR220": Code("info", "shows a warning, which may change once its code is moved", _STAYS),
     "NBR222": Code("info", "is inspected where it is defined (doctest, inspect, help)", _STAYS),
     "NBR223": Code("info", "shows its module in the outputs, which would name the package", _STAYS),
+    "NBR224": Code("info", "calls a function or class that stays in the notebook", _STAYS),
     # what extract cannot keep the same, and says (``extract``)
     "NBR221": Code(
         "warning", "lists files of the notebook's folder, which now holds the project", _STAYS

@@ -520,7 +520,8 @@ def test_keep_makes_moved_code_return_a_variable_the_user_wants(
     monkeypatch.chdir(tmp_path)
     write_notebook(
         "import statistics",
-        "readings = [3.0, 4.5, 6.0]\nmiddle = statistics.mean(readings)\nspread = max(readings) - middle",
+        "readings = [3.0, 4.5, 6.0]\nmiddle = statistics.mean(readings)\n"
+        "spread = max(readings) - middle",
         "print(round(spread, 2))",
         name="summary.ipynb",
     )

@@ -57,6 +57,8 @@ def test_extracted_notebook_gives_the_same_outputs(
         assert ratio >= MIN_MOVED, f"only {ratio:.0%} of the statements moved"
     tests = run_project_tests(project)
     assert tests.returncode == 0, tests.stdout + tests.stderr
+    if name in ANNOTATED:  # the types the recorded calls saw
+        assert ANNOTATED[name] in (project / "src/extracted" / f"{path.stem}.py").read_text()
     if name in CHANGES:  # the recorded tests guard the moved code
         module = project / "src" / "extracted" / f"{path.stem}.py"
         old, new = CHANGES[name]
@@ -73,8 +75,16 @@ CHANGES = {
 }
 
 
+#: A function's signature as the recorded run annotates it, per example.
+ANNOTATED = {
+    "taxi_tips.ipynb": "def fit_coef(x_train: np.ndarray, y_train: np.ndarray) -> np.ndarray:",
+    "cleaning_sales.ipynb": "def summarise_table(df: pd.DataFrame) -> pd.DataFrame:",
+}
+
+
 def run_project_tests(project: Path) -> subprocess.CompletedProcess[str]:
-    """The generated project's tests (signatures and recorded calls), in a new process."""
+    """The generated project's tests (its import and the recorded calls), in a new
+    process."""
     return subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"],
         cwd=project,

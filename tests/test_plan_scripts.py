@@ -74,9 +74,10 @@ def test_a_name_a_later_cell_binds_again_for_sure_is_not_needed_from_before(
 def test_a_run_rebinding_what_a_function_passed_to_a_moved_one_reads_stays(
     make_notebook: Build,
 ) -> None:
-    # double() stays (it is passed around) and reads k; apply_all moves and receives
-    # double; a run that sets k and calls apply_all must stay in the notebook, or
-    # double would not see the new k (found by review: wrong output, no error)
+    # double() stays (it is passed around) and reads k; apply_all, which calls it,
+    # stays with it (NBR224); a run that sets k and calls apply_all must stay in the
+    # notebook too, or double would not see the new k (found by review: wrong output,
+    # no error, when apply_all moved and received double)
     result = plan(
         make_notebook,
         "import math\nk = int('2')",
@@ -86,8 +87,9 @@ def test_a_run_rebinding_what_a_function_passed_to_a_moved_one_reads_stays(
         ("markdown", "## Rescale"),
         "xs = [1, 2, 3]\nk = len(xs)\ndoubled = apply_all(xs)\ntotal = sum(doubled)\nprint(total)",
     )
-    assert [d.name for d in result.definitions] == ["apply_all"]
-    assert ("NBR214", 5) in [(s.code, s.location.cell_index) for s in result.skipped]
+    assert [d.name for d in result.definitions] == []
+    skipped = [(s.code, s.location.cell_index) for s in result.skipped]
+    assert ("NBR224", 2) in skipped and ("NBR214", 5) in skipped
 
 
 def test_the_settings_a_cell_starts_with_stay_in_it(make_notebook: Build) -> None:
@@ -154,3 +156,18 @@ def test_lines_are_cut_where_python_numbers_them(make_notebook: Build) -> None:
     assert function.kept_before == "import math\n# note \u2028 here\nN = 3"
     body = '    root = math.sqrt(N)\n    label = "a\u2028b"\n    print(label, root)'
     assert function.body == body
+
+
+def test_a_run_calling_a_function_that_stays_stays_with_it(make_notebook: Build) -> None:
+    # tokenize stays (it is passed to map and needs `pattern`); the run calling it
+    # would receive it as a parameter, compute_counts(tokenize): it stays too (NBR224)
+    result = plan(
+        make_notebook,
+        "import re\npattern = re.compile('[a-z]+')",
+        "def tokenize(text):\n    return pattern.findall(text)",
+        "tokens = list(map(tokenize, ['a b']))",
+        "counts = [len(tokenize(t)) for t in ['a b', 'c']]\nprint(counts)",
+    )
+    assert result.scripts == ()
+    (stays,) = [s for s in result.skipped if s.code == "NBR224"]
+    assert stays.location.cell_index == 3 and "tokenize()" in stays.message

@@ -58,6 +58,7 @@ def plan_definitions(
     trees = parse_cells(graph) if trees is None else trees
     bindings = collect_bindings(graph) if bindings is None else bindings
     candidates = list(_candidates(graph, trees))
+    defined = {c.facts.name for c in candidates}  # every version, those that stay too
     # a name defined again and again: only its last version may move, the others stay
     last_versions = _last_versions(candidates, bindings)
     candidates = [c for c in candidates if last_versions.get(c.facts.name, c) is c]
@@ -106,6 +107,12 @@ def plan_definitions(
                 if needing:
                     through = ", ".join(f"{n}()" for n in needing)
                     skip(candidate, "NBR207", f"through {through}")
+            # a helper that stays would be passed in: the function stays with it
+            helpers = sorted((parameters.get(name, set()) & defined) - {name})
+            if name not in skipped and helpers:
+                listed = ", ".join(f"{h}()" for h in helpers)
+                why = " and ".join(f"{h}() {skipped[h].code}" for h in helpers if h in skipped)
+                skip(candidate, "NBR224", listed + (f" ({why})" if why else ""))
             if name not in skipped and parameters.get(name):
                 bad = passed_around.get(name)
                 if bad is not None:

@@ -5,11 +5,6 @@ def twice(x):
     return x + x
 
 
-def count_above(xs, *, above):
-    limit = 100  # NBR209: above() would be passed this local, not the notebook's limit
-    return sum(above(x) for x in xs)
-
-
 def report_copies(items):
     """Report copies.
 

@@ -68,6 +68,11 @@ def run(code):
 def above(x):
     return x > limit
 
+# %%
+def count_above(xs):
+    limit = 100  # NBR209: above() would be passed this local, not the notebook's limit
+    return sum(above(x) for x in xs)
+
 # %% [markdown]
 # ## Script code that stays
 
