@@ -18,9 +18,10 @@ blocks made one function, script functions), the units left in the notebook with
 reason codes, whether verify found the outputs preserved, and how many recorded calls
 became passing tests; then the share of moved functions a recorded test exercises,
 whether the tests pass in the moved copy and write nothing outside their ``tmp_path``,
-and how many of the functions made from notebook code have names
-nobody would write (``make_...``, ``step_3``, ``totals_2``). The input files are never
-changed.
+the share of the made functions' parameters and returns the recorded run annotated,
+what ``ruff check`` finds in the generated projects, and how many of the functions made
+from notebook code have names nobody would write (``make_...``, ``step_3``,
+``totals_2``). The input files are never changed.
 
 Run from the repository root, in an environment with the ``dev`` extra (nbclient,
 ipykernel and what the notebooks import)::
@@ -35,6 +36,7 @@ Exit code: 0 when every executed notebook kept its outputs, 1 otherwise.
 from __future__ import annotations
 
 import argparse
+import ast
 import json
 import os
 import re
@@ -75,6 +77,9 @@ class Row:
     moved_functions: int = 0  # functions the recorded run could have called
     tested_functions: int = 0  # of those, exercised by at least one recorded test
     pass_when_moved: bool | None = None  # the tests, in a copy of the project elsewhere
+    annotations: int = 0  # parameters and returns of the functions made, annotated
+    annotatable: int = 0  # parameters and returns of the functions made
+    ruff_findings: int = 0  # ruff check (its default rules) on the generated project
     written_outside: list[str] = field(default_factory=list)  # by that test run
     error: str = ""
     seconds: float = 0.0
@@ -139,6 +144,8 @@ def measure(path: Path, *, execute: bool, timeout: float) -> Row:
                 row.differences = [str(d) for d in differences[:3]]
             result.changes.apply()
             row.left = code_statements(read_notebook(rewritten))
+            row.annotations, row.annotatable = _annotated(project, set(row.functions))
+            row.ruff_findings = _ruff_findings(project)
             if result.recorded is not None:
                 row.recorded = result.recorded.passed + len(result.recorded.dropped)
                 row.tests_passed = result.recorded.passed
@@ -151,6 +158,32 @@ def measure(path: Path, *, execute: bool, timeout: float) -> Row:
             row.error = str(error)
     row.seconds = time.perf_counter() - started
     return row
+
+
+def _annotated(project: Path, functions: set[str]) -> tuple[int, int]:
+    """How many parameters and returns of ``functions`` in the project's modules are
+    annotated, and how many there are."""
+    annotated = total = 0
+    for module in (project / "src").rglob("*.py"):
+        for node in ast.parse(module.read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.FunctionDef) and node.name in functions:
+                arguments = [*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs]
+                total += len(arguments) + 1
+                annotated += sum(1 for a in arguments if a.annotation is not None)
+                annotated += node.returns is not None
+    return annotated, total
+
+
+def _ruff_findings(project: Path) -> int:
+    """What ``ruff check`` (its default rules, or the project's) finds in the project."""
+    done = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "--no-cache", "--output-format", "json", "."],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return len(json.loads(done.stdout or "[]"))
 
 
 def _tests_elsewhere(work: Path) -> tuple[bool, list[str]]:
@@ -234,6 +267,19 @@ def table(rows: list[Row]) -> str:
                 f"wrote outside tmp_path: {len(outside)}{': ' if outside else ''}"
                 + ", ".join(outside)
             )
+        annotatable = sum(row.annotatable for row in executed)
+        if annotatable:
+            annotations = sum(row.annotations for row in executed)
+            lines.append(
+                f"type hints: {annotations} of {annotatable} parameters and returns of the "
+                f"functions made ({annotations / annotatable:.0%}) annotated"
+            )
+        findings = sum(row.ruff_findings for row in measured)
+        with_findings = [f"{r.notebook}: {r.ruff_findings}" for r in measured if r.ruff_findings]
+        lines.append(
+            f"ruff check on the generated projects: {findings} findings"
+            + (f" ({', '.join(with_findings)})" if with_findings else "")
+        )
         names = [name for row in measured for name in row.functions]
         poor = [name for name in names if POOR_NAME.search(name)]
         lines.append(

@@ -78,7 +78,7 @@ CHANGES = {
 #: A function's signature as the recorded run annotates it, per example.
 ANNOTATED = {
     "taxi_tips.ipynb": "def fit_coef(x_train: np.ndarray, y_train: np.ndarray) -> np.ndarray:",
-    "cleaning_sales.ipynb": "def summarise_table(df: pd.DataFrame) -> pd.DataFrame:",
+    "cleaning_sales.ipynb": "def drop_duplicates(df: pd.DataFrame) -> pd.DataFrame:",
 }
 
 

@@ -156,18 +156,3 @@ def test_lines_are_cut_where_python_numbers_them(make_notebook: Build) -> None:
     assert function.kept_before == "import math\n# note \u2028 here\nN = 3"
     body = '    root = math.sqrt(N)\n    label = "a\u2028b"\n    print(label, root)'
     assert function.body == body
-
-
-def test_a_run_calling_a_function_that_stays_stays_with_it(make_notebook: Build) -> None:
-    # tokenize stays (it is passed to map and needs `pattern`); the run calling it
-    # would receive it as a parameter, compute_counts(tokenize): it stays too (NBR224)
-    result = plan(
-        make_notebook,
-        "import re\npattern = re.compile('[a-z]+')",
-        "def tokenize(text):\n    return pattern.findall(text)",
-        "tokens = list(map(tokenize, ['a b']))",
-        "counts = [len(tokenize(t)) for t in ['a b', 'c']]\nprint(counts)",
-    )
-    assert result.scripts == ()
-    (stays,) = [s for s in result.skipped if s.code == "NBR224"]
-    assert "cells 2-3" in stays.message and "tokenize()" in stays.message

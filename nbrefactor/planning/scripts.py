@@ -296,14 +296,10 @@ def _plan_run(
         bound_earlier=names_bound([s for cell in run for s in cell.kept]),  # kept before
         read_after=displayed,
     )
-    where = f"cells {run[0].index}-{last.index}" if len(run) > 1 else f"cell {last.index}"
-    location = context.graph.notebook.location(run[0].index)
     if isinstance(flow, Unsafe):
+        where = f"cells {run[0].index}-{last.index}" if len(run) > 1 else f"cell {last.index}"
+        location = context.graph.notebook.location(run[0].index)
         return not_extracted(flow.code, where, location, flow.detail)
-    staying = sorted(set(flow.parameters) & _functions_that_stay(context))
-    if staying:  # it would receive them as parameters: it stays with them
-        listed = ", ".join(f"{name}()" for name in staying)
-        return not_extracted("NBR224", where, location, listed)
     notebook = context.graph.notebook
     section = notebook.section(run[0].index)
     code = Code(
@@ -336,12 +332,6 @@ def _plan_run(
         local_names=tuple(n for n in flow.bound if _only_local(n, run, flow, context)),
     )
     return function, flow.imports
-
-
-def _functions_that_stay(context: NotebookContext) -> set[str]:
-    """The functions and classes the notebook defines that do not move."""
-    defined = {d.name for facts in context.graph.facts.values() for d in facts.defs}
-    return defined - context.moved.keys()
 
 
 def _only_local(name: str, run: list[_Cell], flow: Flow, context: NotebookContext) -> bool:

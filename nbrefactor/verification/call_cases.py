@@ -451,6 +451,10 @@ def _annotation(value: Any) -> str:
     kind = type(value)
     if kind in (bool, int, float, str, bytes, complex):
         return kind.__name__
+    if kind.__module__ == "numpy" and getattr(value, "shape", None) == ():
+        # a numpy scalar: np.float64 is a float; the others have no annotation the
+        # code's own arithmetic would keep to (np.int64 is not an int)
+        return "float" if isinstance(value, float) else ""
     if kind in (list, set, frozenset) and value:
         items = {_annotation(v) for v in value}
         if len(items) == 1 and "" not in items:
