@@ -31,6 +31,7 @@ from nbrefactor.verification.literals import literal, same
         (np.array([[1.0, 2.0], [3.0, 4.0]]), "np.array([[1.0, 2.0], [3.0, 4.0]])", "allclose"),
         (np.arange(3, dtype=np.int32), 'np.array([0, 1, 2]).astype("int32")', "array_equal"),
         (pd.Timestamp("2024-01-01"), 'pd.Timestamp("2024-01-01 00:00:00")', "equal"),
+        (np.zeros((41, 41)), "np.full((41, 41), 0.0)", "allclose"),  # one value everywhere
     ],
 )
 def test_plain_values(value: Any, code: str, check: str) -> None:
@@ -63,8 +64,8 @@ def test_a_series_keeps_its_labels_and_name() -> None:
     "value",
     [
         pd.DataFrame({"x": range(100)}),  # too many rows to read
-        np.zeros(1000),
-        "x" * 1000,
+        np.arange(1000),
+        "x" * 2000,
         list(range(1000)),
         pd.DataFrame({"x": [1]}).set_index(pd.MultiIndex.from_tuples([("a", 1)])),
         object(),  # no literal at all

@@ -142,7 +142,7 @@ def _recorded_tests(
     staging = work / "tests"
     _stage_test_setting(project, result.changes, staging)
     tests_dir = staging / project.tests_dir.relative_to(project.root)
-    failed: set[str] = set()
+    failed: dict[str, str] = {}  # test name -> the first line of its failure
     for _ in range(3):  # a test left out may let another in, within the data budget
         kept, functions = plan_tests(cases, recordings, moved, budget=budget, leave_out=failed)
         staged = recorded_test_files(kept, tests_dir)
@@ -158,7 +158,7 @@ def _recorded_tests(
             change.path.unlink()
         if not still:
             break
-        failed |= still
+        failed.update(still)
     else:
         problem = f"tests still fail after dropping: {', '.join(sorted(still))}"
         return result, ChangeSet(), RecordedTests(problem=problem)

@@ -16,17 +16,18 @@ import ast
 import hashlib
 import keyword
 from collections import Counter
-from collections.abc import Iterable, Sequence, Set
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from types import MappingProxyType
 
 from nbrefactor import pysource
 from nbrefactor.emit.changeset import FileChange, current_content
 from nbrefactor.emit.formatting import formatted
 from nbrefactor.emit.render import checked_python, docstring, render
 from nbrefactor.verification.call_cases import CallCase, Value
-from nbrefactor.verification.literals import string_literal
+from nbrefactor.verification.literals import THIRD_PARTY, string_literal
 from nbrefactor.verification.recording import DATA_BUDGET, Recording
 
 #: Characters of a value's code written inside the call rather than on a line before it.
@@ -113,12 +114,12 @@ def test_name(case: CallCase) -> str:
 
 @dataclass(frozen=True, slots=True)
 class _Stored:
-    """Where the data files of a module's tests go under its data folder, by content:
-    one content is stored once, under the name it first has (an input file's own,
-    ``<parameter>.pickle`` or ``<function>_result.pickle`` for a value); a second
-    content under a name taken goes in the folder of its test."""
+    """Where the data files of a module's tests go under its data folder: each under
+    its name (an input file's own, ``<parameter>.pickle`` or ``<function>_result.pickle``
+    for a value), stored once for the tests that need that name with that content; a
+    second content under a name taken goes in the folder of its test."""
 
-    places: dict[str, str]  # content hash -> path under the data folder
+    places: dict[tuple[str, str], str]  # (name, content hash) -> path under the folder
 
 
 def plan_tests(
@@ -127,13 +128,13 @@ def plan_tests(
     moved: Sequence[tuple[str, str]],
     *,
     budget: int = DATA_BUDGET,
-    leave_out: Set[str] = frozenset(),
+    leave_out: Mapping[str, str] = MappingProxyType({}),
 ) -> tuple[list[CallCase], list[FunctionTests]]:
     """The cases that become tests (within ``budget`` bytes of data, less the tests
-    named in ``leave_out``) and, for each moved function (module, name), how it is
-    tested or why not."""
+    in ``leave_out``: name -> why it failed) and, for each moved function (module,
+    name), how it is tested or why not."""
     reasons: dict[tuple[str, str], str] = {}
-    seen: set[str] = set()  # content hashes of the data files kept
+    seen: set[tuple[str, str]] = set()  # the data files kept: (name, content hash)
     used = 0
     for recording in recordings:
         if recording.skipped:
@@ -144,15 +145,21 @@ def plan_tests(
     tested = {(c.module, c.function) for c in free if not c.problem}
     costly.sort(key=lambda c: (c.module, c.function) in tested)
     chosen: set[int] = set()
+    made: set[tuple[object, ...]] = set()  # what the cases kept do, to leave out twins
     for case in free + costly:
         key = (case.module, case.function)
+        if _what_it_does(case) in made:  # the same call again: its test would be a twin
+            continue
         if case.problem:
             reasons.setdefault(key, case.problem)
             continue
         if test_name(case) in leave_out:
-            reasons.setdefault(key, "its recorded call fails when replayed")
+            failure = leave_out[test_name(case)]
+            reasons.setdefault(
+                key, "its recorded call fails when replayed" + (f": {failure}" if failure else "")
+            )
             continue
-        new_files = {_digest(path): path.stat().st_size for _, path in _data_of(case)}
+        new_files = {(n, _digest(path)): path.stat().st_size for n, path in _data_of(case)}
         size = sum(s for k, s in new_files.items() if k not in seen)
         if used + size > budget:
             reasons.setdefault(
@@ -164,6 +171,7 @@ def plan_tests(
         used += size
         seen.update(new_files)
         chosen.add(id(case))
+        made.add(_what_it_does(case))
     kept = [c for c in cases if id(c) in chosen]
     counts = Counter((c.module, c.function) for c in kept)
     functions = [
@@ -198,6 +206,25 @@ def recorded_test_files(cases: Sequence[CallCase], tests_dir: Path) -> list[File
             if not (data / target).exists():
                 changes.append(FileChange(data / target, None, content))
     return changes
+
+
+def _what_it_does(case: CallCase) -> tuple[object, ...]:
+    """What makes two cases the same test: the function, its arguments, what it read
+    and what it returned."""
+    values = [a.value for a in case.arguments]
+    if case.expected is not None:
+        values.append(case.expected.value)
+    return (
+        case.module,
+        case.function,
+        case.rows,
+        case.env,
+        case.folders,
+        tuple((a.name, a.keyword) for a in case.arguments),
+        tuple(v.code if v.data is None else _digest(v.data) for v in values),
+        tuple((f.name, _digest(f.data)) for f in case.files),
+        case.expected.check if case.expected else "",
+    )
 
 
 @cache
@@ -246,11 +273,11 @@ def _kilobytes(size: int) -> str:
 
 
 def _store(cases: Sequence[CallCase]) -> _Stored:
-    places: dict[str, str] = {}
+    places: dict[tuple[str, str], str] = {}
     taken: set[str] = set()
     for case in cases:
         for name, path in _data_of(case):
-            key = _digest(path)
+            key = (name, _digest(path))
             if key not in places:
                 places[key] = name if name not in taken else f"{test_name(case)}/{name}"
                 taken.add(name)
@@ -269,8 +296,8 @@ def _data_of(case: CallCase) -> list[tuple[str, Path]]:
 def _data_files(cases: Sequence[CallCase], stored: _Stored) -> Iterable[tuple[str, bytes]]:
     written: set[str] = set()
     for case in cases:
-        for _, path in _data_of(case):
-            place = stored.places[_digest(path)]
+        for name, path in _data_of(case):
+            place = stored.places[(name, _digest(path))]
             if place not in written:
                 written.add(place)
                 yield place, path.read_bytes()
@@ -306,7 +333,7 @@ class _TestWriter:
             self.helpers.add("Path")
             setup.append(f"Path({string_literal(folder)}).mkdir(parents=True, exist_ok=True)")
         for file in case.files:
-            place = self.stored.places[_digest(file.data)]
+            place = self.stored.places[(file.name, _digest(file.data))]
             self.helpers.add("copy_input")
             extra = "" if place == file.name else f", stored={string_literal(place)}"
             setup.append(f"copy_input({string_literal(file.name)}{extra})")
@@ -318,7 +345,7 @@ class _TestWriter:
         parts: list[str] = []
         for index, argument in enumerate(case.arguments, 1):
             label = argument.name or f"argument_{index}"
-            code = self._value_code(argument.value, setup)
+            code = self._value_code(argument.value, f"{label}.pickle", setup)
             if argument.value.code is None or len(code) > _INLINE or "\n" in code:
                 local = label if label not in reserved else f"{label}_value"
                 setup.append(f"{local} = {code}")
@@ -327,7 +354,12 @@ class _TestWriter:
         call = f"{self.module_name}.{case.function}({', '.join(parts)})"
         check = case.expected.check
         value = case.expected.value
-        test = {"name": name, "setup": setup, "monkeypatch": bool(case.env)}
+        fixtures = ["monkeypatch"] if case.env else []
+        test = {"name": name, "setup": setup, "fixtures": fixtures}
+        if check == "none" and case.printed is not None:
+            printed = string_literal(case.printed)
+            lines = [f"assert {call} is None", f"assert capsys.readouterr().out == {printed}"]
+            return {**test, "fixtures": ["capsys", *fixtures], "lines": lines}
         if check == "none":
             return {**test, "lines": [f"assert {call} is None"]}
         if check == "type":
@@ -341,16 +373,19 @@ class _TestWriter:
         if check == "same":
             self.helpers.add("assert_same")
         lines = [f"result = {call}", ""]
-        expected = self._value_code(value, lines)
+        expected = self._value_code(value, f"{case.function}_result.pickle", lines)
         if value.code is None or len(expected) > _INLINE * 2 or "\n" in expected:
             lines.append(f"expected = {expected}")
             expected = "expected"
         if check == "approx" and "nan" in (value.code or ""):
             expected += ", nan_ok=True"
-        lines.append(_ASSERTS[check].format(expected=expected))
+        if check == "equal" and expected in ("True", "False", "None"):
+            lines.append(f"assert result is {expected}")
+        else:
+            lines.append(_ASSERTS[check].format(expected=expected))
         return {**test, "lines": lines}
 
-    def _value_code(self, value: Value, lines: list[str]) -> str:
+    def _value_code(self, value: Value, name: str, lines: list[str]) -> str:
         """Code making ``value``: its literal, or loading the data file it is stored
         in (with a comment on ``lines`` saying why)."""
         if value.code is not None:
@@ -358,8 +393,9 @@ class _TestWriter:
             return value.code
         assert value.data is not None
         self.helpers.add("load")
-        lines.append(f"# {value.description}: too large to write out here")
-        place = self.stored.places[_digest(value.data)]
+        why = "too large to write out here" if value.too_large else "no literal makes it again"
+        lines.append(f"# {value.description}: {why}")
+        place = self.stored.places[(name, _digest(value.data))]
         return f"load({string_literal(place)})"
 
 
@@ -375,7 +411,7 @@ def _test_module(module: str, cases: Sequence[CallCase], stored: _Stored, path: 
     writer = _TestWriter(name, stored)
     tests = [writer.test(case) for case in cases]
     helpers = writer.helpers
-    third_party = sorted(writer.imports & {"import numpy as np", "import pandas as pd"})
+    third_party = sorted(writer.imports & THIRD_PARTY)
     standard = writer.imports - set(third_party) - {"import pytest"}
     standard |= {"import shutil"} if "copy_input" in helpers else set()
     standard |= {"import pickle"} if "load" in helpers else set()
@@ -388,7 +424,14 @@ def _test_module(module: str, cases: Sequence[CallCase], stored: _Stored, path: 
         "test_recorded.py.jinja",
         docstring=docstring(
             f"Calls of {module} as the notebook made them when nbrefactor recorded a "
-            "run: each test expects what the call returned then."
+            "run: each test expects what the call returned (or printed) then."
+            + (
+                " A test on first rows calls a function on the first rows of what the "
+                "notebook passed it, and expects what it returned for them when "
+                "nbrefactor wrote the test."
+                if any(c.rows for c in cases)
+                else ""
+            )
         ),
         package_module=package_module,
         module_name=name,

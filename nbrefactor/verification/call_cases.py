@@ -37,6 +37,8 @@ from nbrefactor.verification.recording import Recording
 ROWS = 5
 #: Seconds a call on a slice may take.
 SLICE_SECONDS = 30
+#: Characters a call may print for its test to check them.
+MAX_PRINTED = 2000
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +54,7 @@ class Value:
     size: int = 0
     description: str = ""
     annotation: str = ""
+    too_large: bool = True  # else: a kind no literal makes (a function, a model)
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +104,7 @@ class CallCase:
     folders: tuple[str, ...] = ()
     rows: int | None = None
     of_rows: int = 0
+    printed: str | None = None  # what a call returning None prints, for its test to check
     problem: str = ""
 
     @property
@@ -165,6 +169,7 @@ def _case(item: dict[str, Any]) -> CallCase:
             raw.get("size", 0),
             raw.get("description", ""),
             raw.get("annotation", ""),
+            raw.get("too_large", True),
         )
 
     expected = item.get("expected")
@@ -179,6 +184,7 @@ def _case(item: dict[str, Any]) -> CallCase:
         tuple(item.get("folders", ())),
         item.get("rows"),
         item.get("of_rows", 0),
+        item.get("printed"),
         item.get("problem", ""),
     )
 
@@ -228,7 +234,8 @@ def _cases_of(path: Path, out: Path) -> list[dict[str, Any]]:
         "env": sorted(_env_read(function, record["env"]).items()),
         "folders": [Path(f).as_posix() for f in record["folders"]],
     }
-    cases = [{**head, **setting, "arguments": arguments, "expected": expected}]
+    printed = _printed(function, args, kwargs, record) if record["none"] else None
+    cases = [{**head, **setting, "arguments": arguments, "expected": expected, "printed": printed}]
     sliced = _on_first_rows(function, args, kwargs, record, out / "first-rows")
     if sliced is not None:
         cases.append({**head, **setting, **sliced})
@@ -277,10 +284,14 @@ def _parameter_names(function: Any, args: tuple[Any, ...], kwargs: dict[str, Any
 
 
 def _value(value: Any, data: Path) -> dict[str, Any]:
-    found = literals.literal(value)
-    described = {"description": _description(value), "annotation": _annotation(value)}
+    found = literals.literal(value) or literals.made_anew(value)
+    described: dict[str, Any] = {
+        "description": _description(value),
+        "annotation": _annotation(value),
+    }
     if found is not None:
         return {"code": found.code, "imports": sorted(found.imports), **described}
+    described["too_large"] = literals.too_large(value)
     content = pickle.dumps(value, protocol=4)
     data.parent.mkdir(parents=True, exist_ok=True)
     data.write_bytes(content)
@@ -321,18 +332,46 @@ def _on_first_rows(
     shown = [literals.literal(v) for v in (*sliced_args, *sliced_kwargs.values())]
     if any(s is None for s in shown):
         return None
-    results = []
+    runs = []
     for _ in range(2):
         fresh_args, fresh_kwargs = pickle.loads(pickle.dumps((sliced_args, sliced_kwargs)))
         try:
-            results.append(_run_quietly(function, fresh_args, fresh_kwargs, record))
+            runs.append(_run_quietly(function, fresh_args, fresh_kwargs, record))
         except Exception:
             return None
+    results = [result for result, _ in runs]
     if not literals.same(results[0], results[1]) and not _without_equality(results[0]):
         return None
     arguments = _arguments(function, sliced_args, sliced_kwargs, out)
     expected = _expected(results[0], results[0] is None, out / "result.pickle")
-    return {"arguments": arguments, "expected": expected, "rows": ROWS, "of_rows": of_rows}
+    printed = runs[0][1] if runs[0][1] == runs[1][1] else None
+    return {
+        "arguments": arguments,
+        "expected": expected,
+        "rows": ROWS,
+        "of_rows": of_rows,
+        "printed": _shown(printed) if results[0] is None else None,
+    }
+
+
+def _printed(
+    function: Any, args: tuple[Any, ...], kwargs: dict[str, Any], record: dict[str, Any]
+) -> str | None:
+    """What a call returning None prints, when two runs print the same and it is short
+    enough to read in a test; else None."""
+    outputs = []
+    for _ in range(2):
+        fresh_args, fresh_kwargs = pickle.loads(pickle.dumps((args, kwargs)))
+        try:
+            outputs.append(_run_quietly(function, fresh_args, fresh_kwargs, record)[1])
+        except Exception:
+            return None
+    return _shown(outputs[0]) if outputs[0] == outputs[1] else None
+
+
+def _shown(printed: str | None) -> str | None:
+    """``printed`` when a test can show it: something, and not too much."""
+    return printed if printed and len(printed) <= MAX_PRINTED else None
 
 
 def _without_equality(value: Any) -> bool:
@@ -356,11 +395,12 @@ def _first_rows(value: Any) -> Any:
 
 def _run_quietly(
     function: Any, args: tuple[Any, ...], kwargs: dict[str, Any], record: dict[str, Any]
-) -> Any:
+) -> tuple[Any, str]:
     """``function(*args, **kwargs)`` as its test will call it: in an empty folder with
     the files the recorded call read, the folders it wrote in and the notebook's
-    environment variables; its printing silenced, within :data:`SLICE_SECONDS`; figures
-    it opens are closed."""
+    environment variables, within :data:`SLICE_SECONDS`; what it returns, and what it
+    printed (kept from the notebook's output); figures it opens are closed."""
+    printed = io.StringIO()
     here = Path.cwd()
     environ = dict(os.environ)
     with tempfile.TemporaryDirectory(prefix="nbrefactor-slice-") as folder:
@@ -375,10 +415,10 @@ def _run_quietly(
         try:
             with (
                 _time_limit(SLICE_SECONDS),
-                contextlib.redirect_stdout(io.StringIO()),
+                contextlib.redirect_stdout(printed),
                 contextlib.redirect_stderr(io.StringIO()),
             ):
-                return function(*args, **kwargs)
+                return function(*args, **kwargs), printed.getvalue()
         finally:
             os.chdir(here)
             os.environ.clear()
@@ -409,8 +449,8 @@ def _time_limit(seconds: int) -> Iterator[None]:
 def _description(value: Any) -> str:
     """What ``value`` is, in a few words ("a DataFrame of 500 rows and 9 columns")."""
     name = type(value).__name__
-    name = {"ndarray": "array"}.get(name, name)
-    article = "an" if name[:1].lower() in "aeiou" else "a"
+    name = {"ndarray": "array", "str": "string"}.get(name, name)
+    article = "an" if name[:1].lower() in "aeio" else "a"  # a ufunc, an Index
     shape = getattr(value, "shape", None)
     if isinstance(shape, tuple) and len(shape) == 2 and hasattr(value, "columns"):
         return f"{article} {name} of {shape[0]:,} rows and {shape[1]} columns"
@@ -420,7 +460,9 @@ def _description(value: Any) -> str:
             if len(shape) > 1
             else (f"{article} {name} of {shape[0]:,} values")
         )
-    if isinstance(value, (list, tuple, dict, set, str, bytes)):
+    if isinstance(value, (str, bytes)):
+        return f"{article} {name} of {len(value):,} characters"
+    if isinstance(value, (list, tuple, dict, set)):
         return f"{article} {name} of {len(value):,} items"
     return f"{article} {name}"
 

@@ -24,12 +24,15 @@ MAX_CHARS = 1200
 MAX_ITEMS = 40
 MAX_ROWS = 8
 MAX_CELLS = 48
-MAX_STRING = 200
+MAX_STRING = 1000
 
 NUMPY = "import numpy as np"
 PANDAS = "import pandas as pd"
 DATETIME = "import datetime"
 PATH = "from pathlib import Path"
+PYPLOT = "import matplotlib.pyplot as plt"
+#: The imports of literals that are not the standard library's.
+THIRD_PARTY = frozenset({NUMPY, PANDAS, PYPLOT})
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +82,31 @@ def _evaluated(code: str, imports: frozenset[str]) -> Any:
         return eval(code, _namespace(imports))  # our own code, checked by the caller
     except Exception:
         return _FAILED
+
+
+def too_large(value: Any) -> bool:
+    """Whether ``value`` has no literal because it is too large to read (rather than of
+    a kind without one)."""
+    try:
+        _Writer(explicit=False).write(value)
+    except _TooLarge:
+        return True
+    except (_Unwritable, RecursionError):
+        return False
+    return True  # written, but longer than a reader takes in
+
+
+def made_anew(value: Any) -> Literal | None:
+    """Code making a new object of ``value``'s kind where equal values mean nothing and
+    a fresh one serves a test as well: a matplotlib figure or axes to draw on."""
+    kind = type(value)
+    if not kind.__module__.startswith("matplotlib."):
+        return None
+    if kind.__name__ == "Figure":
+        return Literal("plt.figure()", frozenset({PYPLOT}), "type")
+    if kind.__name__ == "Axes":
+        return Literal("plt.subplots()[1]", frozenset({PYPLOT}), "type")
+    return None
 
 
 def check_for(value: Any) -> str:
@@ -263,6 +291,10 @@ class _Writer:
         self.imports.add(NUMPY)
         name = type(value).__name__
         if name == "ndarray":
+            if value.ndim and value.size > MAX_ITEMS and value.dtype.kind in "biuf":
+                first = value.flat[0].item()
+                if (value == first).all():  # np.zeros((41, 41)): one value everywhere
+                    return f"np.full({value.shape!r}, {self._plain(first)})"
             if value.ndim == 0 or value.size > MAX_ITEMS or value.dtype.kind not in "biufcU":
                 raise _TooLarge if value.size > MAX_ITEMS else _Unwritable
             self._count(value.size)

@@ -91,6 +91,10 @@ def _nbrefactor_record(folder, modules, calls, limit):
     # where libraries keep caches and scratch files: writes there are not the user's
     private = (tempfile.gettempdir(), sys.prefix, os.path.expanduser("~") + os.sep + ".",
                os.path.dirname(os.devnull) + os.sep)
+    # where the system and the libraries keep what they read: not the user's files
+    system = tuple(os.path.join(p, "") for p in (
+        sys.prefix, sys.base_prefix, sys.exec_prefix, "/usr", "/etc", "/proc", "/sys",
+        "/dev", "/opt", "/lib", "/var", "/snap")) + (os.path.expanduser("~") + os.sep + ".",)
 
     def note_open(path, mode, flags):
         if path is None or isinstance(path, int):
@@ -112,8 +116,14 @@ def _nbrefactor_record(folder, modules, calls, limit):
                 elif not full.startswith(private):
                     call["unfit"].add(f"it writes {full}, outside its test's folder")
             elif not relative:
-                if not os.path.isabs(given) and os.path.isfile(full):
+                if not os.path.isfile(full):
+                    pass
+                elif not os.path.isabs(given):
                     call["unfit"].add(f"it reads {full}, outside the notebook's folder")
+                elif not full.startswith(system):
+                    call["unfit"].add(
+                        f"it reads {full} by its absolute path, which a test elsewhere "
+                        "would not find")
             elif (
                 name not in call["written"]
                 and name not in call["files"]
@@ -208,6 +218,11 @@ def _nbrefactor_record(folder, modules, calls, limit):
                     )
                     if plain:
                         module.__dict__[name] = wrap(fullname, name, function)
+                        continue
+                    kind = ("a class" if inspect.isclass(function)
+                            else "a generator or coroutine function")
+                    note = f"it is {kind}, whose calls are not recorded"
+                    save(fullname, name, 0, note.encode(), ".skipped")
 
             spec.loader.exec_module = exec_module
             return spec

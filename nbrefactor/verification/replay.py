@@ -25,16 +25,17 @@ def failing_tests(
     cwd: Path,
     python_path: Sequence[Path] = (),
     python: str = sys.executable,
-) -> set[str]:
-    """The names of the tests in ``paths`` that do not pass (parametrised ones by the
-    function's name), run with ``python -m pytest`` from ``cwd`` with ``python_path``
-    first on ``PYTHONPATH``; pytest finds its configuration above ``paths``, as usual.
+) -> dict[str, str]:
+    """The tests in ``paths`` that do not pass (parametrised ones by the function's
+    name), each with the first line of its failure, run with ``python -m pytest`` from
+    ``cwd`` with ``python_path`` first on ``PYTHONPATH``; pytest finds its configuration
+    above ``paths``, as usual.
 
     Raises:
         NbrefactorError: pytest could not run them at all.
     """
     if not paths:
-        return set()
+        return {}
     env = dict(os.environ, MPLBACKEND="Agg")
     folders = [str(p.resolve()) for p in python_path]
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [*folders, env.get("PYTHONPATH")]))
@@ -55,8 +56,12 @@ def failing_tests(
                 + (completed.stderr.strip() or completed.stdout.strip())[-500:]
             )
         tree = ElementTree.parse(report)
-    return {
-        case.get("name", "").split("[")[0]
-        for case in tree.iter("testcase")
-        if case.find("failure") is not None or case.find("error") is not None
-    }
+    failures = {}
+    for case in tree.iter("testcase"):
+        problem = case.find("failure")
+        if problem is None:
+            problem = case.find("error")
+        if problem is not None:
+            message = (problem.get("message") or "").strip().splitlines()
+            failures[case.get("name", "").split("[")[0]] = message[0][:200] if message else ""
+    return failures
