@@ -13,45 +13,24 @@ and never writes into the user's folders. The files are rendered as
 from __future__ import annotations
 
 import ast
-import hashlib
-import keyword
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from types import MappingProxyType
 
 from nbrefactor import pysource
 from nbrefactor.emit.changeset import FileChange, current_content
 from nbrefactor.emit.formatting import formatted
-from nbrefactor.emit.render import checked_python, docstring, render
-from nbrefactor.verification.call_cases import CallCase, Value
-from nbrefactor.verification.literals import THIRD_PARTY, string_literal
+from nbrefactor.emit.recorded_test_code import (
+    StoredData,
+    digest,
+    labelled_values,
+    name_of_test,
+    render_test_module,
+)
+from nbrefactor.verification.call_cases import CallCase
 from nbrefactor.verification.recording import DATA_BUDGET, Recording
-
-#: Characters of a value's code written inside the call rather than on a line before it.
-_INLINE = 40
-
-#: How a test compares a result with the expected value, by check.
-_ASSERTS = {
-    "equal": "assert result == {expected}",
-    "approx": "assert result == pytest.approx({expected})",
-    "frame": "pd.testing.assert_frame_equal(result, {expected})",
-    "series": "pd.testing.assert_series_equal(result, {expected})",
-    "index": "pd.testing.assert_index_equal(result, {expected})",
-    "allclose": "np.testing.assert_allclose(result, {expected})",
-    "array_equal": "np.testing.assert_array_equal(result, {expected})",
-    "same": "assert_same(result, {expected})",
-}
-_CHECK_IMPORTS = {
-    "approx": "import pytest",
-    "frame": "import pandas as pd",
-    "series": "import pandas as pd",
-    "index": "import pandas as pd",
-    "allclose": "import numpy as np",
-    "array_equal": "import numpy as np",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,22 +85,6 @@ class RecordedTests:
         return "\n".join([head, *lines])
 
 
-def test_name(case: CallCase) -> str:
-    """The name of the test that makes ``case``'s call."""
-    name = f"test_{case.function}" + (f"_call_{case.number}" if case.number > 1 else "")
-    return name + ("_on_first_rows" if case.rows else "")
-
-
-@dataclass(frozen=True, slots=True)
-class _Stored:
-    """Where the data files of a module's tests go under its data folder: each under
-    its name (an input file's own, ``<parameter>.pickle`` or ``<function>_result.pickle``
-    for a value), stored once for the tests that need that name with that content; a
-    second content under a name taken goes in the folder of its test."""
-
-    places: dict[tuple[str, str], str]  # (name, content hash) -> path under the folder
-
-
 def plan_tests(
     cases: Sequence[CallCase],
     recordings: Sequence[Recording],
@@ -153,13 +116,13 @@ def plan_tests(
         if case.problem:
             reasons.setdefault(key, case.problem)
             continue
-        if test_name(case) in leave_out:
-            failure = leave_out[test_name(case)]
+        if name_of_test(case) in leave_out:
+            failure = leave_out[name_of_test(case)]
             reasons.setdefault(
                 key, "its recorded call fails when replayed" + (f": {failure}" if failure else "")
             )
             continue
-        new_files = {(n, _digest(path)): path.stat().st_size for n, path in _data_of(case)}
+        new_files = {(n, digest(path)): path.stat().st_size for n, path in _data_of(case)}
         size = sum(s for k, s in new_files.items() if k not in seen)
         if used + size > budget:
             reasons.setdefault(
@@ -197,7 +160,7 @@ def recorded_test_files(cases: Sequence[CallCase], tests_dir: Path) -> list[File
         data = tests_dir / "data" / name
         mine = [c for c in cases if c.module == module]
         stored = _store(mine)
-        text = formatted(_test_module(module, mine, stored, path), path)
+        text = formatted(render_test_module(module, mine, stored, path), path)
         old = current_content(path)
         if old is not None:
             text = _extended(old, text)
@@ -221,15 +184,10 @@ def _what_it_does(case: CallCase) -> tuple[object, ...]:
         case.env,
         case.folders,
         tuple((a.name, a.keyword) for a in case.arguments),
-        tuple(v.code if v.data is None else _digest(v.data) for v in values),
-        tuple((f.name, _digest(f.data)) for f in case.files),
+        tuple(v.code if v.data is None else digest(v.data) for v in values),
+        tuple((f.name, digest(f.data)) for f in case.files),
         case.expected.check if case.expected else "",
     )
-
-
-@cache
-def _digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _extended(old: str, new: str) -> str:
@@ -272,172 +230,32 @@ def _kilobytes(size: int) -> str:
     return f"{size / 1000:,.0f} kB" if size >= 1000 else f"{size} bytes"
 
 
-def _store(cases: Sequence[CallCase]) -> _Stored:
+def _store(cases: Sequence[CallCase]) -> StoredData:
     places: dict[tuple[str, str], str] = {}
     taken: set[str] = set()
     for case in cases:
         for name, path in _data_of(case):
-            key = (name, _digest(path))
+            key = (name, digest(path))
             if key not in places:
-                places[key] = name if name not in taken else f"{test_name(case)}/{name}"
+                places[key] = name if name not in taken else f"{name_of_test(case)}/{name}"
                 taken.add(name)
-    return _Stored(places)
+    return StoredData(places)
 
 
 def _data_of(case: CallCase) -> list[tuple[str, Path]]:
     """The data files ``case`` needs: (name, where its content is now)."""
     found = [(f.name, f.data) for f in case.files]
-    for label, value in _labelled_values(case):
+    for label, value in labelled_values(case):
         if value.data is not None:
             found.append((f"{label}.pickle", value.data))
     return found
 
 
-def _data_files(cases: Sequence[CallCase], stored: _Stored) -> Iterable[tuple[str, bytes]]:
+def _data_files(cases: Sequence[CallCase], stored: StoredData) -> Iterable[tuple[str, bytes]]:
     written: set[str] = set()
     for case in cases:
         for name, path in _data_of(case):
-            place = stored.places[(name, _digest(path))]
+            place = stored.places[(name, digest(path))]
             if place not in written:
                 written.add(place)
                 yield place, path.read_bytes()
-
-
-def _labelled_values(case: CallCase) -> list[tuple[str, Value]]:
-    labelled = [
-        (argument.name or f"argument_{index}", argument.value)
-        for index, argument in enumerate(case.arguments, 1)
-    ]
-    if case.expected is not None:
-        labelled.append((f"{case.function}_result", case.expected.value))
-    return labelled
-
-
-class _TestWriter:
-    """Writes the body of one test, collecting the imports and helpers it uses."""
-
-    def __init__(self, module_name: str, stored: _Stored) -> None:
-        self.module_name = module_name
-        self.stored = stored
-        self.imports: set[str] = set()
-        self.helpers: set[str] = set()
-
-    def test(self, case: CallCase) -> dict[str, object]:
-        assert case.expected is not None
-        name = test_name(case)
-        setup: list[str] = []
-        for variable, setting in case.env:
-            setenv = f"monkeypatch.setenv({string_literal(variable)}, {string_literal(setting)})"
-            setup.append(setenv)
-        for folder in case.folders:
-            self.helpers.add("Path")
-            setup.append(f"Path({string_literal(folder)}).mkdir(parents=True, exist_ok=True)")
-        for file in case.files:
-            place = self.stored.places[(file.name, _digest(file.data))]
-            self.helpers.add("copy_input")
-            extra = "" if place == file.name else f", stored={string_literal(place)}"
-            setup.append(f"copy_input({string_literal(file.name)}{extra})")
-        if case.rows:
-            setup.append(
-                f"# the notebook's call had {case.of_rows:,} rows; these are its first {case.rows}"
-            )
-        reserved = {"result", "expected", self.module_name, *_RESERVED}
-        parts: list[str] = []
-        for index, argument in enumerate(case.arguments, 1):
-            label = argument.name or f"argument_{index}"
-            code = self._value_code(argument.value, f"{label}.pickle", setup)
-            if argument.value.code is None or len(code) > _INLINE or "\n" in code:
-                local = label if label not in reserved else f"{label}_value"
-                setup.append(f"{local} = {code}")
-                code = local
-            parts.append(f"{argument.name}={code}" if argument.keyword else code)
-        call = f"{self.module_name}.{case.function}({', '.join(parts)})"
-        check = case.expected.check
-        value = case.expected.value
-        fixtures = ["monkeypatch"] if case.env else []
-        test = {"name": name, "setup": setup, "fixtures": fixtures}
-        if check == "none" and case.printed is not None:
-            printed = string_literal(case.printed)
-            lines = [f"assert {call} is None", f"assert capsys.readouterr().out == {printed}"]
-            return {**test, "fixtures": ["capsys", *fixtures], "lines": lines}
-        if check == "none":
-            return {**test, "lines": [f"assert {call} is None"]}
-        if check == "type":
-            kind = (value.code or "object").rpartition(".")[2]
-            return {
-                **test,
-                "lines": [f"result = {call}", "", f'assert type(result).__name__ == "{kind}"'],
-            }
-        if check in _CHECK_IMPORTS:
-            self.imports.add(_CHECK_IMPORTS[check])
-        if check == "same":
-            self.helpers.add("assert_same")
-        lines = [f"result = {call}", ""]
-        expected = self._value_code(value, f"{case.function}_result.pickle", lines)
-        if value.code is None or len(expected) > _INLINE * 2 or "\n" in expected:
-            lines.append(f"expected = {expected}")
-            expected = "expected"
-        if check == "approx" and "nan" in (value.code or ""):
-            expected += ", nan_ok=True"
-        if check == "equal" and expected in ("True", "False", "None"):
-            lines.append(f"assert result is {expected}")
-        else:
-            lines.append(_ASSERTS[check].format(expected=expected))
-        return {**test, "lines": lines}
-
-    def _value_code(self, value: Value, name: str, lines: list[str]) -> str:
-        """Code making ``value``: its literal, or loading the data file it is stored
-        in (with a comment on ``lines`` saying why)."""
-        if value.code is not None:
-            self.imports.update(value.imports)
-            return value.code
-        assert value.data is not None
-        self.helpers.add("load")
-        why = "too large to write out here" if value.too_large else "no literal makes it again"
-        lines.append(f"# {value.description}: {why}")
-        place = self.stored.places[(name, _digest(value.data))]
-        return f"load({string_literal(place)})"
-
-
-#: Names the test module defines or imports, which a test's locals must not hide.
-_RESERVED = frozenset(
-    {"np", "pd", "pytest", "math", "shutil", "pickle", "Path", "datetime", "DATA"}
-    | {"load", "copy_input", "assert_same", *keyword.kwlist}
-)
-
-
-def _test_module(module: str, cases: Sequence[CallCase], stored: _Stored, path: Path) -> str:
-    package_module, _, name = module.rpartition(".")
-    writer = _TestWriter(name, stored)
-    tests = [writer.test(case) for case in cases]
-    helpers = writer.helpers
-    third_party = sorted(writer.imports & THIRD_PARTY)
-    standard = writer.imports - set(third_party) - {"import pytest"}
-    standard |= {"import shutil"} if "copy_input" in helpers else set()
-    standard |= {"import pickle"} if "load" in helpers else set()
-    standard |= {"import math"} if "assert_same" in helpers else set()
-    if helpers & {"copy_input", "load", "Path"}:
-        standard.add("from pathlib import Path")
-    # as isort orders them: plain imports, then from-imports, each alphabetical
-    ordered = sorted(standard, key=lambda line: (line.startswith("from"), line))
-    text = render(
-        "test_recorded.py.jinja",
-        docstring=docstring(
-            f"Calls of {module} as the notebook made them when nbrefactor recorded a "
-            "run: each test expects what the call returned (or printed) then."
-            + (
-                " A test on first rows calls a function on the first rows of what the "
-                "notebook passed it, and expects what it returned for them when "
-                "nbrefactor wrote the test."
-                if any(c.rows for c in cases)
-                else ""
-            )
-        ),
-        package_module=package_module,
-        module_name=name,
-        standard_imports=ordered,
-        third_party_imports=third_party,
-        helpers=helpers,
-        tests=tests,
-    )
-    return checked_python(text, str(path))
