@@ -137,6 +137,7 @@ def _recorded_tests(
         cases = call_cases(recordings, work=work / "cases", python_path=[package_root])
     except NbrefactorError as error:
         return result, ChangeSet(), RecordedTests(problem=str(error))
+    unannotated = result
     result = _annotated(result, observed_types(cases), package_root)
     project = result.project
     staging = work / "tests"
@@ -159,9 +160,9 @@ def _recorded_tests(
         if not still:
             break
         failed.update(still)
-    else:
+    else:  # the modules as they were: the annotations may be what fails
         problem = f"tests still fail after dropping: {', '.join(sorted(still))}"
-        return result, ChangeSet(), RecordedTests(problem=problem)
+        return unannotated, ChangeSet(), RecordedTests(problem=problem)
     changes = recorded_test_files(kept, project.tests_dir)
     written = tuple(c.path for c in changes if c.path.suffix == ".py")
     summary = RecordedTests(written, len(kept), tuple(sorted(failed)), functions=tuple(functions))

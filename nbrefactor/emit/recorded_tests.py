@@ -15,7 +15,7 @@ from __future__ import annotations
 import ast
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 
@@ -61,14 +61,7 @@ class RecordedTests:
     passed: int = 0
     dropped: tuple[str, ...] = ()
     problem: str = ""
-    functions: tuple[FunctionTests, ...] = field(default=())
-
-    @property
-    def tested_share(self) -> float:
-        """The share of moved functions at least one test calls (0 when none moved)."""
-        if not self.functions:
-            return 0.0
-        return sum(1 for f in self.functions if f.tests) / len(self.functions)
+    functions: tuple[FunctionTests, ...] = ()
 
     def summary(self) -> str:
         if self.problem:
