@@ -57,6 +57,16 @@ def test_extracted_notebook_gives_the_same_outputs(
         assert ratio >= MIN_MOVED, f"only {ratio:.0%} of the statements moved"
     tests = run_project_tests(project)
     assert tests.returncode == 0, tests.stdout + tests.stderr
+    if path.parent == EXAMPLES:  # what extract writes is lint-clean and formatted
+        for check in (["check"], ["format", "--check"]):
+            lint = subprocess.run(
+                [sys.executable, "-m", "ruff", *check, "--isolated", "--no-cache", "."],
+                cwd=project,
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            assert lint.returncode == 0, lint.stdout
     if name in ANNOTATED:  # the types the recorded calls saw
         assert ANNOTATED[name] in (project / "src/extracted" / f"{path.stem}.py").read_text()
     if name in CHANGES:  # the recorded tests guard the moved code
