@@ -10,7 +10,6 @@ in a fresh process (:mod:`~nbrefactor.verification.describe_calls`), which
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -20,6 +19,7 @@ from typing import Any
 
 from nbrefactor.errors import NbrefactorError
 from nbrefactor.verification import describe_calls
+from nbrefactor.verification.environment import child_environment
 from nbrefactor.verification.recording import Recording
 
 
@@ -122,9 +122,7 @@ def call_cases(
     request.write_text(
         json.dumps({"calls": [str(r.path) for r in kept], "out": str(work)}), encoding="utf-8"
     )
-    env = dict(os.environ, MPLBACKEND="Agg")
-    folders = [str(p.resolve()) for p in python_path]
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [*folders, env.get("PYTHONPATH")]))
+    env = child_environment(python_path, MPLBACKEND="Agg")
     command = [python, "-m", describe_calls.__name__, str(request), str(answer)]
     try:
         completed = subprocess.run(

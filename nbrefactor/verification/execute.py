@@ -9,7 +9,6 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-import os
 import struct
 import tempfile
 from collections.abc import Sequence
@@ -20,6 +19,7 @@ from typing import IO, Any, Literal
 
 from nbrefactor.errors import ExecutionFailed, NbrefactorError
 from nbrefactor.notebook.reader import guess_text_format
+from nbrefactor.verification.environment import child_environment
 from nbrefactor.verification.normalise import normalise
 
 OutputKind = Literal["stream", "data", "error"]
@@ -118,12 +118,7 @@ def run_notebook(
         ) from None
     notebook = _parse(text, path)
     timeout, strict = options.timeout, options.strict_images
-    env = dict(os.environ)
-    folders = [str(p.resolve()) for p in python_path]
-    if env.get("PYTHONPATH"):
-        folders.append(env["PYTHONPATH"])
-    if folders:
-        env["PYTHONPATH"] = os.pathsep.join(folders)
+    env = child_environment(python_path)
     name = options.kernel or notebook.metadata.get("kernelspec", {}).get("name") or "python3"
     client = _client_class(nbclient)(
         notebook,

@@ -11,7 +11,6 @@ not a failure.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -19,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from nbrefactor.errors import NbrefactorError
+from nbrefactor.verification.environment import child_environment
 
 _PROBE = r"""
 import importlib, json, sys, traceback
@@ -64,9 +64,7 @@ def failing_imports(
     """
     if not modules:
         return []
-    env = dict(os.environ, MPLBACKEND="Agg")
-    folders = [str(p.resolve()) for p in python_path]
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [*folders, env.get("PYTHONPATH")]))
+    env = child_environment(python_path, MPLBACKEND="Agg")
     try:
         done = subprocess.run(
             [sys.executable, "-c", _PROBE, *modules],

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib.util
-import os
 import subprocess
 import sys
 import tempfile
@@ -12,6 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from nbrefactor.errors import NbrefactorError
+from nbrefactor.verification.environment import child_environment
 
 
 def pytest_missing(python: str = sys.executable) -> bool:
@@ -36,9 +36,7 @@ def failing_tests(
     """
     if not paths:
         return {}
-    env = dict(os.environ, MPLBACKEND="Agg")
-    folders = [str(p.resolve()) for p in python_path]
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [*folders, env.get("PYTHONPATH")]))
+    env = child_environment(python_path, MPLBACKEND="Agg")
     with tempfile.TemporaryDirectory(prefix="nbrefactor-pytest-") as folder:
         report = Path(folder) / "report.xml"
         command = [python, "-m", "pytest", "-q", "-p", "no:cacheprovider", f"--junitxml={report}"]
