@@ -26,6 +26,13 @@ def _journals_in_a_temporary_folder(tmp_path_factory: pytest.TempPathFactory) ->
     os.environ["NBREFACTOR_STATE_DIR"] = str(tmp_path_factory.mktemp("state"))
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _caches_in_a_temporary_folder(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """mypy's cache for the annotations ``extract --verify`` checks goes to a folder of
+    the test run, not the user's ~/.cache (one cold check per run, then warm)."""
+    os.environ["NBREFACTOR_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
+
+
 def all_notebooks() -> list[Path]:
     """The examples and the hard cases: every notebook the suite runs end to end."""
     return sorted(

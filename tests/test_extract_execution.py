@@ -10,6 +10,7 @@ checked with the lower-level API.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -35,12 +36,19 @@ pytest.importorskip("ipykernel")
 MIN_MOVED = 0.6
 
 
+@pytest.fixture(scope="module")
+def mypy_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One mypy cache for the generated projects: the libraries' stubs are read once."""
+    return tmp_path_factory.mktemp("mypy-cache")
+
+
 @pytest.mark.parametrize("path", all_notebooks(), ids=lambda p: p.name)
 def test_extracted_notebook_gives_the_same_outputs(
-    path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mypy_cache: Path
 ) -> None:
     """``extract --verify`` runs the notebook before and after and writes only when the
-    outputs are the same; the tests it records from that run pass."""
+    outputs are the same; the tests it records from that run pass; for the examples, the
+    project it writes passes ruff and mypy with their default settings."""
     name = path.name
     folder = tmp_path / "notebooks"
     folder.mkdir()
@@ -67,6 +75,15 @@ def test_extracted_notebook_gives_the_same_outputs(
                 check=False,
             )
             assert lint.returncode == 0, lint.stdout
+        if importlib.util.find_spec("mypy") is not None:  # and its type hints hold
+            typed = subprocess.run(
+                [sys.executable, "-m", "mypy", "--cache-dir", str(mypy_cache), "src", "tests"],
+                cwd=project,
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            assert typed.returncode == 0, typed.stdout
     if name in ANNOTATED:  # the types the recorded calls saw
         assert ANNOTATED[name] in (project / "src/extracted" / f"{path.stem}.py").read_text()
     if name in CHANGES:  # the recorded tests guard the moved code

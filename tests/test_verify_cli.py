@@ -375,3 +375,39 @@ def test_recorded_tests_keep_their_data_files_within_the_budget(
         "--test-data-budget (0 bytes a project) has 0 bytes left\n"
     ) in err
     assert not (work / "p/tests/data").exists()
+
+
+#: Two runs of script code: mypy accepts the first typed as the run saw it; the second
+#: rebinds a whole number to a fraction, which mypy rejects once the number is an `int`.
+RETYPED = (
+    "readings = [3.0, 5.5, 8.25, 13.0]\nbatch = 4",
+    "# the spread of the readings\nspread = max(readings) - min(readings)\nprint(round(spread, 2))",
+    "# the mean of the first half\nbatch = batch / 2\nprint(sum(readings[: int(batch)]) / batch)",
+)
+
+
+def test_type_hints_mypy_rejects_are_left_out(work: Path, write_notebook: Write) -> None:
+    """The annotations of a function whose body mypy rejects with them are left out,
+    and said so; the others stay; the project passes mypy with its default settings."""
+    pytest.importorskip("mypy")
+    write_notebook(*RETYPED, name="nb.ipynb")
+    arguments = ["extract", "nb.ipynb", "--project-dir", "p", "--package", "pkg", "--verify"]
+    code, _, err = run(*arguments)
+    assert code == 0, err
+    assert "type hints: 1 function annotated, checked by mypy\n" in err
+    assert re.search(
+        r"  \w+: left unannotated, mypy reports with them: Incompatible types in assignment "
+        r'\(expression has type "float", variable has type "int"\)',
+        err,
+    )
+    module = (work / "p/src/pkg/nb.py").read_text()
+    assert "(readings: list[float]) -> None:" in module
+    assert "batch: int" not in module
+    checked = subprocess.run(
+        [sys.executable, "-m", "mypy", "src/pkg"],
+        cwd=work / "p",
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert checked.returncode == 0, checked.stdout

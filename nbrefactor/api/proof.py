@@ -17,7 +17,12 @@ from nbrefactor.emit.formatting import formatted
 from nbrefactor.emit.project import Project
 from nbrefactor.emit.recorded_tests import RecordedTests, plan_tests, recorded_test_files
 from nbrefactor.emit.render import checked_python
-from nbrefactor.emit.type_hints import annotate_module, observed_types
+from nbrefactor.emit.type_hints import (
+    TypeHints,
+    annotate_module,
+    annotated_functions,
+    observed_types,
+)
 from nbrefactor.errors import NbrefactorError
 from nbrefactor.verification.call_cases import call_cases
 from nbrefactor.verification.execute import RunOptions
@@ -29,6 +34,7 @@ from nbrefactor.verification.proof import (
 )
 from nbrefactor.verification.recording import Recorder, Recording, RecordSettings
 from nbrefactor.verification.replay import failing_tests, pytest_missing
+from nbrefactor.verification.type_check import mypy_available, new_errors, type_errors
 
 
 def verify_extraction(
@@ -138,7 +144,7 @@ def _recorded_tests(
     except NbrefactorError as error:
         return result, ChangeSet(), RecordedTests(problem=str(error))
     unannotated = result
-    result = _annotated(result, observed_types(cases), package_root)
+    result, hints = _type_hints(result, observed_types(cases), package_root)
     project = result.project
     staging = work / "tests"
     _stage_test_setting(project, result.changes, staging)
@@ -165,15 +171,54 @@ def _recorded_tests(
         return unannotated, ChangeSet(), RecordedTests(problem=problem)
     changes = recorded_test_files(kept, project.tests_dir)
     written = tuple(c.path for c in changes if c.path.suffix == ".py")
-    summary = RecordedTests(written, len(kept), tuple(sorted(failed)), functions=tuple(functions))
+    summary = RecordedTests(
+        written, len(kept), tuple(sorted(failed)), functions=tuple(functions), hints=hints
+    )
     return result, ChangeSet(tuple(changes)), summary
+
+
+def _type_hints(
+    result: ExtractionResult, types: Mapping[tuple[str, str], Annotations], package_root: Path
+) -> tuple[ExtractionResult, TypeHints]:
+    """``result`` with the functions it made annotated as ``types`` says, in its changes
+    and in the staged package under ``package_root``, less the functions where mypy
+    (when installed) reports an error it did not report without the annotations."""
+    top = result.project.package.split(".")[0]
+    before = type_errors([top], cwd=package_root)
+    annotated, functions = _annotated(result, types, package_root)
+    if before is None:
+        why = "mypy could not run" if mypy_available() else "mypy is not installed"
+        return annotated, TypeHints(functions, unchecked=why)
+    left_out: dict[str, str] = {}  # function (or module) -> mypy's first message
+    unchecked = ""
+    for _ in range(_TYPE_CHECKS):
+        after = type_errors([top], cwd=package_root)
+        if after is None:
+            unchecked = "mypy could not run, so none were kept"
+            break
+        new = new_errors(before, after)
+        blamed = {(f.module, f.scope): f.message for f in reversed(new)}  # the first wins
+        if not blamed:
+            return annotated, TypeHints(functions, left_out=tuple(left_out.items()))
+        left_out.update((scope or module, message) for (module, scope), message in blamed.items())
+        if any(f"{module}.{scope}" not in functions for module, scope in blamed):
+            break  # an error outside the functions annotated: any of them may cause it
+        types = {key: value for key, value in types.items() if key not in blamed}
+        annotated, functions = _annotated(result, types, package_root)
+    result, _ = _annotated(result, {}, package_root)
+    return result, TypeHints(unchecked=unchecked, left_out=tuple(left_out.items()))
+
+
+#: How many times mypy checks the annotations; the first check without new errors ends.
+_TYPE_CHECKS = 3
 
 
 def _annotated(
     result: ExtractionResult, types: Mapping[tuple[str, str], Annotations], package_root: Path
-) -> ExtractionResult:
+) -> tuple[ExtractionResult, tuple[str, ...]]:
     """``result`` with the functions it made from notebook code annotated as ``types``
-    says, in its changes and in the staged package under ``package_root``."""
+    says, in its changes and in the staged package under ``package_root``, and which
+    functions got annotations (``module.name``)."""
     made: dict[str, list[str]] = {}
     for plan in result.plans:
         names = [s.name for s in plan.scripts] + [
@@ -188,6 +233,7 @@ def _annotated(
         for module in made
     }
     changes = []
+    functions: list[str] = []
     for change in result.changes.changes:
         module = paths.get(change.path)
         if module is not None and isinstance(change.new, str):
@@ -195,11 +241,12 @@ def _annotated(
             text = annotate_module(change.new, by_name, made[module])
             if text != change.new:
                 text = formatted(checked_python(text, module), change.path)
-                staged = package_root / change.path.relative_to(project.import_root)
-                staged.write_text(text, encoding="utf-8")
                 change = replace(change, new=text)
+            functions += (f"{module}.{f}" for f in annotated_functions(text, made[module]))
+            staged = package_root / change.path.relative_to(project.import_root)
+            staged.write_text(text, encoding="utf-8")
         changes.append(change)
-    return replace(result, changes=ChangeSet(tuple(changes)))
+    return replace(result, changes=ChangeSet(tuple(changes))), tuple(functions)
 
 
 def _stage_test_setting(project: Project, changes: ChangeSet, staging: Path) -> None:

@@ -31,6 +31,16 @@ _DISTRIBUTIONS = {
     "mpl_toolkits": "matplotlib", "pylab": "matplotlib", "IPython": "ipython",
     "attr": "attrs", "dotenv": "python-dotenv", "Bio": "biopython", "jwt": "PyJWT",
 }  # fmt: skip
+#: Packages that give mypy the types of a library which ships none, by the library's
+#: distribution (normalised): typeshed's ``types-*`` and the libraries' own stubs.
+_STUBS = {
+    "pandas": "pandas-stubs", "scipy": "scipy-stubs", "requests": "types-requests",
+    "pyyaml": "types-pyyaml", "seaborn": "types-seaborn", "tqdm": "types-tqdm",
+    "tabulate": "types-tabulate", "openpyxl": "types-openpyxl",
+    "python-dateutil": "types-python-dateutil",
+}  # fmt: skip
+#: Modules of libraries with no type information anywhere, which mypy must not look for.
+_UNTYPED = frozenset({"sklearn", "statsmodels"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,11 +185,14 @@ def project_files(
     statements = list(imports)
     local = local_modules(statements, notebook_folders)
     distribution = project.package.replace("_", "-")
+    needed = dependencies(statements, project.package, set(local))
     values = {
         "distribution": distribution,
         "package": project.package,
         "package_path": project.package_dir.relative_to(project.root).as_posix(),
-        "dependencies": dependencies(statements, project.package, set(local)),
+        "dependencies": needed,
+        "typing": ["mypy", *sorted({s for d in needed if (s := _STUBS.get(_normalised(d)))})],
+        "untyped": sorted({_top_module(s) for s in statements} & _UNTYPED),
         "test_paths": sorted(
             {
                 Path(os.path.relpath(folder, project.root.absolute())).as_posix()
@@ -201,6 +214,11 @@ def _top_module(statement: str) -> str:
     words = statement.split()
     module = words[1] if len(words) > 1 and words[0] in ("import", "from") else ""
     return module.split(".")[0]
+
+
+def _normalised(distribution: str) -> str:
+    """A distribution's name as PyPI compares names (PEP 503)."""
+    return re.sub(r"[-_.]+", "-", distribution).lower()
 
 
 def _relative(folder: Path, root: Path) -> str:

@@ -29,6 +29,7 @@ from nbrefactor.emit.recorded_test_code import (
     name_of_test,
     render_test_module,
 )
+from nbrefactor.emit.type_hints import TypeHints
 from nbrefactor.verification.call_cases import CallCase
 from nbrefactor.verification.recording import DATA_BUDGET, Recording
 
@@ -62,6 +63,7 @@ class RecordedTests:
     dropped: tuple[str, ...] = ()
     problem: str = ""
     functions: tuple[FunctionTests, ...] = ()
+    hints: TypeHints | None = None
 
     def summary(self) -> str:
         if self.problem:
@@ -75,6 +77,8 @@ class RecordedTests:
             if self.dropped:
                 head += f"; {len(self.dropped)} dropped, they fail when replayed: "
                 head += ", ".join(self.dropped)
+        if self.hints is not None:
+            lines.append(self.hints.summary())
         return "\n".join([head, *lines])
 
 

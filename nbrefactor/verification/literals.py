@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import Any
@@ -173,9 +174,9 @@ def _is_nan(value: Any) -> bool:
 
 
 def _same_pandas(a: Any, b: Any) -> bool:
-    import pandas.testing  # type: ignore[import-untyped]
+    import pandas.testing
 
-    checks = {
+    checks: dict[str, Callable[..., None]] = {
         "DataFrame": pandas.testing.assert_frame_equal,
         "Series": pandas.testing.assert_series_equal,
     }
