@@ -19,7 +19,8 @@ reason codes, whether verify found the outputs preserved, and how many recorded 
 became passing tests; then the share of moved functions a recorded test exercises,
 whether the tests pass in the moved copy and write nothing outside their ``tmp_path``,
 the share of the made functions' parameters and returns the recorded run annotated,
-what ``ruff check`` finds in the generated projects, and how many of the functions made
+what ``ruff check`` finds in the generated projects, how many pass ``mypy`` (when it is
+installed), and how many of the functions made
 from notebook code have names nobody would write (``make_...``, ``step_3``,
 ``totals_2``). The input files are never changed.
 
@@ -37,6 +38,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import importlib.util
 import json
 import os
 import re
@@ -80,6 +82,7 @@ class Row:
     annotations: int = 0  # parameters and returns of the functions made, annotated
     annotatable: int = 0  # parameters and returns of the functions made
     ruff_findings: int = 0  # ruff check (its default rules) on the generated project
+    mypy_errors: int | None = None  # mypy (its defaults) on the project; None: not run
     written_outside: list[str] = field(default_factory=list)  # by that test run
     error: str = ""
     seconds: float = 0.0
@@ -146,6 +149,7 @@ def measure(path: Path, *, execute: bool, timeout: float) -> Row:
             row.left = code_statements(read_notebook(rewritten))
             row.annotations, row.annotatable = _annotated(project, set(row.functions))
             row.ruff_findings = _ruff_findings(project)
+            row.mypy_errors = _mypy_errors(project)
             if result.recorded is not None:
                 row.recorded = result.recorded.passed + len(result.recorded.dropped)
                 row.tests_passed = result.recorded.passed
@@ -184,6 +188,26 @@ def _ruff_findings(project: Path) -> int:
         check=False,
     )
     return len(json.loads(done.stdout or "[]"))
+
+
+def _mypy_errors(project: Path) -> int | None:
+    """How many errors mypy (its default settings, or the project's) reports on the
+    project's package and tests; None when mypy is not installed."""
+    if importlib.util.find_spec("mypy") is None:
+        return None
+    command = [sys.executable, "-m", "mypy", "--no-error-summary"]
+    done = subprocess.run(
+        [*command, "--cache-dir", str(MYPY_CACHE), "src", "tests"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return sum(1 for line in done.stdout.splitlines() if ": error: " in line)
+
+
+#: One mypy cache for every project measured: the libraries' stubs are read once.
+MYPY_CACHE = Path(tempfile.gettempdir()) / "nbrefactor-benchmark-mypy"
 
 
 def _tests_elsewhere(work: Path) -> tuple[bool, list[str]]:
@@ -280,6 +304,13 @@ def table(rows: list[Row]) -> str:
             f"ruff check on the generated projects: {findings} findings"
             + (f" ({', '.join(with_findings)})" if with_findings else "")
         )
+        typed = [row for row in measured if row.mypy_errors is not None]
+        if typed:
+            failing = [f"{r.notebook}: {r.mypy_errors}" for r in typed if r.mypy_errors]
+            lines.append(
+                f"mypy on the generated projects: {len(typed) - len(failing)} of {len(typed)} "
+                "pass" + (f" (errors: {', '.join(failing)})" if failing else "")
+            )
         names = [name for row in measured for name in row.functions]
         poor = [name for name in names if POOR_NAME.search(name)]
         lines.append(

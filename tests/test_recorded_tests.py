@@ -1,9 +1,12 @@
-"""A recorded tests module that exists already gets what a new run adds, and nothing of
-a file nbrefactor did not write is touched."""
+"""A recorded tests module or data file that exists already gets what a new run adds,
+and nothing of a file nbrefactor did not write is touched."""
 
 from __future__ import annotations
 
-from nbrefactor.emit.recorded_tests import _extended
+from pathlib import Path
+
+from nbrefactor.emit.recorded_tests import _extended, recorded_test_files
+from nbrefactor.verification.call_cases import Argument, CallCase, Expected, InputFile, Value
 
 OLD = '''"""Calls of pkg.nb."""
 
@@ -46,3 +49,40 @@ def test_a_file_that_imports_the_module_otherwise_is_left_as_it_is() -> None:
     mine = OLD.replace("from pkg import nb", "import pkg.nb as nb")
     assert _extended(mine, NEW) == mine
     assert _extended("def broken(:\n", NEW) == "def broken(:\n"
+
+
+def reading(tmp_path: Path, content: str) -> CallCase:
+    """A call of ``pkg.nb.count_rows`` that read ``orders.csv`` holding ``content``."""
+    recorded = tmp_path / "recorded" / content.replace("\n", "_")
+    recorded.parent.mkdir(exist_ok=True)
+    recorded.write_text(content)
+    returned = Value(code=str(content.count("\n") - 1), annotation="int")
+    size = len(content)
+    return CallCase(
+        "pkg.nb",
+        "count_rows",
+        1,
+        (Argument("path", False, Value(code="'orders.csv'", annotation="str")),),
+        Expected("equal", returned),
+        files=(InputFile("orders.csv", recorded, size),),
+    )
+
+
+def test_a_data_file_of_an_earlier_run_is_kept_and_new_content_goes_beside_it(
+    tmp_path: Path,
+) -> None:
+    tests = tmp_path / "tests"
+    (tests / "data/nb").mkdir(parents=True)
+    (tests / "data/nb/orders.csv").write_text("item\na\n")  # the earlier run's
+
+    same = recorded_test_files([reading(tmp_path, "item\na\n")], tests)
+    other = recorded_test_files([reading(tmp_path, "item\na\nb\n")], tests)
+
+    assert [c.path.name for c in same] == ["test_nb_recorded.py"]  # the file is there
+    assert 'copy_input("orders.csv")' in str(same[0].new)
+    assert [c.path.relative_to(tests).as_posix() for c in other[1:]] == [
+        "data/nb/test_count_rows/orders.csv"
+    ]
+    assert other[1].new == b"item\na\nb\n"
+    assert 'copy_input("orders.csv", stored="test_count_rows/orders.csv")' in str(other[0].new)
+    assert (tests / "data/nb/orders.csv").read_text() == "item\na\n"

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from nbrefactor.emit.type_hints import TypeHints
+from nbrefactor.codemods.add_annotations import Annotations
+from nbrefactor.emit.checked_hints import LeftOut, TypeHints, without_blamed
 from nbrefactor.verification.type_check import TypeFinding, new_errors, type_errors
 
 MODULE = '''"""Code moved out of nb.ipynb by nbrefactor."""
@@ -70,11 +71,52 @@ def test_new_errors_are_told_apart_by_definition_and_message_not_line() -> None:
     assert new_errors(before, after) == after[2:]
 
 
+TYPES = {
+    ("pkg.nb", "plot_counts"): Annotations({"counts": "pd.Series", "ax": "Axes"}, "None"),
+    ("pkg.nb", "ratio"): Annotations({"total": "int", "part": "int"}, "int"),
+    ("pkg.nb", "scaled"): Annotations({"values": "list[float]"}, "list[float]"),
+}
+
+
+def finding(scope: str, code: str, message: str = "Incompatible types") -> TypeFinding:
+    return TypeFinding("pkg.nb", scope, 1, message, code)
+
+
+def test_the_annotations_named_where_mypy_complains_are_left_out_first() -> None:
+    types, left_out = without_blamed(
+        TYPES,
+        [
+            finding("plot_counts", "ax.bar(counts.index, counts.values)", "Argument 2 ..."),
+            finding("ratio", "return part / total", "Incompatible return value type"),
+            finding("scaled", "result = [v * 2 for v in result]"),  # no parameter named
+        ],
+    )
+    assert types == {
+        ("pkg.nb", "plot_counts"): Annotations({}, "None"),
+        ("pkg.nb", "ratio"): Annotations({}, ""),
+    }
+    assert [left.describe() for left in left_out.values()] == [
+        "plot_counts: `ax`, `counts` left unannotated, mypy reports with them: Argument 2 ...",
+        "ratio: `part`, `total`, its return left unannotated, mypy reports with them: "
+        "Incompatible return value type",
+        "scaled: left unannotated, mypy reports with them: Incompatible types",
+    ]
+
+
+def test_a_function_narrowed_once_loses_all_its_annotations() -> None:
+    types, left_out = without_blamed(
+        TYPES, [finding("ratio", "part = part / 2")], narrowed={("pkg.nb", "ratio")}
+    )
+    assert ("pkg.nb", "ratio") not in types
+    assert left_out[("pkg.nb", "ratio")] == LeftOut("ratio", "Incompatible types")
+
+
 def test_the_summary_names_what_mypy_refused_and_what_it_did_not_check() -> None:
-    checked = TypeHints(("pkg.nb.load", "pkg.nb.scale"), left_out=(("halve", "x" * 300),))
+    left = LeftOut("halve", "x" * 300, ("count",))
+    checked = TypeHints(("pkg.nb.load", "pkg.nb.scale"), left_out=(left,))
     assert checked.summary().splitlines() == [
         "type hints: 2 functions annotated, checked by mypy",
-        f"  halve: left unannotated, mypy reports with them: {'x' * 157}...",
+        f"  halve: `count` left unannotated, mypy reports with it: {'x' * 157}...",
     ]
     unchecked = TypeHints(("pkg.nb.load",), unchecked="mypy is not installed")
     assert (

@@ -13,16 +13,12 @@ from pathlib import Path
 from nbrefactor.api.results import ExtractionResult
 from nbrefactor.codemods.add_annotations import Annotations
 from nbrefactor.emit.changeset import ChangeSet
+from nbrefactor.emit.checked_hints import LeftOut, TypeHints, without_blamed
 from nbrefactor.emit.formatting import formatted
 from nbrefactor.emit.project import Project
 from nbrefactor.emit.recorded_tests import RecordedTests, plan_tests, recorded_test_files
 from nbrefactor.emit.render import checked_python
-from nbrefactor.emit.type_hints import (
-    TypeHints,
-    annotate_module,
-    annotated_functions,
-    observed_types,
-)
+from nbrefactor.emit.type_hints import annotate_module, annotated_functions, observed_types
 from nbrefactor.errors import NbrefactorError
 from nbrefactor.verification.call_cases import call_cases
 from nbrefactor.verification.execute import RunOptions
@@ -152,7 +148,7 @@ def _recorded_tests(
     failed: dict[str, str] = {}  # test name -> the first line of its failure
     for _ in range(3):  # a test left out may let another in, within the data budget
         kept, functions = plan_tests(cases, recordings, moved, budget=budget, leave_out=failed)
-        staged = recorded_test_files(kept, tests_dir)
+        staged = recorded_test_files(kept, tests_dir, project_tests=project.tests_dir)
         for change in staged:
             change.path.parent.mkdir(parents=True, exist_ok=True)
             if isinstance(change.new, bytes):
@@ -181,15 +177,15 @@ def _type_hints(
     result: ExtractionResult, types: Mapping[tuple[str, str], Annotations], package_root: Path
 ) -> tuple[ExtractionResult, TypeHints]:
     """``result`` with the functions it made annotated as ``types`` says, in its changes
-    and in the staged package under ``package_root``, less the functions where mypy
-    (when installed) reports an error it did not report without the annotations."""
+    and in the staged package under ``package_root``, less the annotations blamed for
+    an error that mypy (when installed) did not report without them."""
     top = result.project.package.split(".")[0]
     before = type_errors([top], cwd=package_root)
     annotated, functions = _annotated(result, types, package_root)
     if before is None:
         why = "mypy could not run" if mypy_available() else "mypy is not installed"
         return annotated, TypeHints(functions, unchecked=why)
-    left_out: dict[str, str] = {}  # function (or module) -> mypy's first message
+    left_out: dict[tuple[str, str], LeftOut] = {}  # by module and function: the latest
     unchecked = ""
     for _ in range(_TYPE_CHECKS):
         after = type_errors([top], cwd=package_root)
@@ -197,20 +193,24 @@ def _type_hints(
             unchecked = "mypy could not run, so none were kept"
             break
         new = new_errors(before, after)
-        blamed = {(f.module, f.scope): f.message for f in reversed(new)}  # the first wins
-        if not blamed:
-            return annotated, TypeHints(functions, left_out=tuple(left_out.items()))
-        left_out.update((scope or module, message) for (module, scope), message in blamed.items())
-        if any(f"{module}.{scope}" not in functions for module, scope in blamed):
-            break  # an error outside the functions annotated: any of them may cause it
-        types = {key: value for key, value in types.items() if key not in blamed}
+        if not new:
+            return annotated, TypeHints(functions, left_out=tuple(left_out.values()))
+        outside = [f for f in new if f"{f.module}.{f.scope}" not in functions]
+        if outside:  # any of the annotations may cause it: none is kept
+            first = outside[0]
+            left_out[first.module, ""] = LeftOut(first.module, first.message)
+            break
+        types, blamed = without_blamed(types, new, narrowed=set(left_out))
+        left_out.update(blamed)
         annotated, functions = _annotated(result, types, package_root)
     result, _ = _annotated(result, {}, package_root)
-    return result, TypeHints(unchecked=unchecked, left_out=tuple(left_out.items()))
+    return result, TypeHints(unchecked=unchecked, left_out=tuple(left_out.values()))
 
 
-#: How many times mypy checks the annotations; the first check without new errors ends.
-_TYPE_CHECKS = 3
+#: How many times mypy checks the annotations (the first check without new errors
+#: ends): narrowing a function's annotations down, then leaving them all out, may
+#: each take one.
+_TYPE_CHECKS = 4
 
 
 def _annotated(

@@ -21,6 +21,7 @@ from types import MappingProxyType
 
 from nbrefactor import pysource
 from nbrefactor.emit.changeset import FileChange, current_content
+from nbrefactor.emit.checked_hints import TypeHints
 from nbrefactor.emit.formatting import formatted
 from nbrefactor.emit.recorded_test_code import (
     StoredData,
@@ -29,7 +30,6 @@ from nbrefactor.emit.recorded_test_code import (
     name_of_test,
     render_test_module,
 )
-from nbrefactor.emit.type_hints import TypeHints
 from nbrefactor.verification.call_cases import CallCase
 from nbrefactor.verification.recording import DATA_BUDGET, Recording
 
@@ -146,17 +146,21 @@ def plan_tests(
     return kept, functions
 
 
-def recorded_test_files(cases: Sequence[CallCase], tests_dir: Path) -> list[FileChange]:
+def recorded_test_files(
+    cases: Sequence[CallCase], tests_dir: Path, *, project_tests: Path | None = None
+) -> list[FileChange]:
     """The test modules and data files making the calls of ``cases`` in ``tests_dir``.
     A test module that exists already gets the tests it lacks; a data file that exists
-    already is kept as it is."""
+    already is kept as it is, and one of other content goes elsewhere. Data files are
+    placed as they would be in ``project_tests`` (``tests_dir`` by default): staged
+    tests read their data where the project's will."""
     changes: list[FileChange] = []
     for module in dict.fromkeys(c.module for c in cases):
         name = module.rpartition(".")[2]
         path = tests_dir / f"test_{name}_recorded.py"
         data = tests_dir / "data" / name
         mine = [c for c in cases if c.module == module]
-        stored = _store(mine)
+        stored = _store(mine, (project_tests or tests_dir) / "data" / name)
         text = formatted(render_test_module(module, mine, stored, path), path)
         old = current_content(path)
         if old is not None:
@@ -227,15 +231,23 @@ def _kilobytes(size: int) -> str:
     return f"{size / 1000:,.0f} kB" if size >= 1000 else f"{size} bytes"
 
 
-def _store(cases: Sequence[CallCase]) -> StoredData:
+def _store(cases: Sequence[CallCase], folder: Path) -> StoredData:
+    """Where each data file of ``cases`` goes under ``folder``: its name, else the
+    folder of its test, else a folder named by its content, whichever first is free (a
+    file there from an earlier run with the same content is free)."""
     places: dict[tuple[str, str], str] = {}
     taken: set[str] = set()
     for case in cases:
         for name, path in _data_of(case):
             key = (name, digest(path))
-            if key not in places:
-                places[key] = name if name not in taken else f"{name_of_test(case)}/{name}"
-                taken.add(name)
+            if key in places:
+                continue
+            for place in (name, f"{name_of_test(case)}/{name}", f"{key[1][:12]}/{name}"):
+                existing = folder / place
+                if place not in taken and (not existing.exists() or digest(existing) == key[1]):
+                    break
+            places[key] = place
+            taken.add(place)
     return StoredData(places)
 
 

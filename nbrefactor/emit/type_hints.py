@@ -14,7 +14,6 @@ import ast
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 
 import libcst as cst
 
@@ -22,35 +21,8 @@ from nbrefactor import pysource
 from nbrefactor.codemods.add_annotations import AddAnnotations, Annotations
 from nbrefactor.verification.call_cases import CallCase
 
-
-@dataclass(frozen=True, slots=True)
-class TypeHints:
-    """What the types of a recorded run became: the functions annotated (``module.name``),
-    why mypy did not check them (``""`` when it did), and the functions left unannotated
-    because mypy reported an error with their annotations (name, mypy's first message;
-    a module's name when the error is outside its functions, and then none is kept)."""
-
-    annotated: tuple[str, ...] = ()
-    unchecked: str = ""
-    left_out: tuple[tuple[str, str], ...] = ()
-
-    def summary(self) -> str:
-        count = len(self.annotated)
-        head = f"type hints: {count} function{'' if count == 1 else 's'} annotated"
-        head += f"; not checked: {self.unchecked}" if self.unchecked else ", checked by mypy"
-        lines = [
-            f"  {name}: left unannotated, mypy reports with them: {_shortened(message)}"
-            for name, message in self.left_out
-        ]
-        return "\n".join([head, *lines])
-
-
 #: A dotted name within an annotation (``pandas.DataFrame``, ``list``).
 _NAME = re.compile(r"[A-Za-z_][\w.]*")
-
-
-def _shortened(message: str, limit: int = 160) -> str:
-    return message if len(message) <= limit else f"{message[: limit - 3]}..."
 
 
 def observed_types(cases: Iterable[CallCase]) -> dict[tuple[str, str], Annotations]:

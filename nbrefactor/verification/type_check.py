@@ -32,12 +32,13 @@ TIMEOUT = 300
 @dataclass(frozen=True, slots=True)
 class TypeFinding:
     """One error mypy reports: in ``module``, inside the top-level function or class
-    ``scope`` (``""`` outside any), on ``line``."""
+    ``scope`` (``""`` outside any), on ``line``, whose text is ``code``."""
 
     module: str
     scope: str
     line: int
     message: str
+    code: str = ""
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -73,7 +74,7 @@ def type_errors(packages: Sequence[str], *, cwd: Path) -> tuple[TypeFinding, ...
         return None
     if completed.returncode not in (0, 1):  # 2: mypy could not run
         return None
-    scopes: dict[Path, _Scopes] = {}
+    files: dict[Path, _File] = {}
     found = []
     for line in completed.stdout.splitlines():
         match = _ERROR.match(line)
@@ -82,11 +83,13 @@ def type_errors(packages: Sequence[str], *, cwd: Path) -> tuple[TypeFinding, ...
         path = Path(match["path"])
         if path.is_absolute() and path.is_relative_to(cwd):
             path = path.relative_to(cwd)
-        if path not in scopes:
-            scopes[path] = _Scopes(cwd / path)
-        number = int(match["line"])
+        if path not in files:
+            files[path] = _File(cwd / path)
+        file, number = files[path], int(match["line"])
         module = ".".join(path.with_suffix("").parts).removesuffix(".__init__")
-        found.append(TypeFinding(module, scopes[path].around(number), number, match["message"]))
+        found.append(
+            TypeFinding(module, file.around(number), number, match["message"], file.line(number))
+        )
     return tuple(found)
 
 
@@ -103,14 +106,17 @@ def new_errors(before: Sequence[TypeFinding], after: Sequence[TypeFinding]) -> l
     return new
 
 
-class _Scopes:
-    """The top-level functions and classes of a file, by the lines they span."""
+class _File:
+    """A file mypy reports on: its lines, and its top-level functions and classes by
+    the lines they span."""
 
     def __init__(self, path: Path) -> None:
         try:
-            tree = ast.parse(path.read_text(encoding="utf-8"))
+            text = path.read_text(encoding="utf-8")
+            tree = ast.parse(text)
         except (OSError, SyntaxError, ValueError):
-            tree = ast.Module(body=[], type_ignores=[])
+            text, tree = "", ast.Module(body=[], type_ignores=[])
+        self._lines = text.splitlines()
         spans = []
         for node in tree.body:
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
@@ -125,6 +131,10 @@ class _Scopes:
         if index >= 0 and line <= self._spans[index][1]:
             return self._spans[index][2]
         return ""
+
+    def line(self, number: int) -> str:
+        """The text of line ``number`` (from 1), or ``""``."""
+        return self._lines[number - 1].strip() if 0 < number <= len(self._lines) else ""
 
 
 def _cache_folder() -> Path:

@@ -1,0 +1,91 @@
+"""What mypy's check keeps of the type hints from a recorded run.
+
+An annotation makes mypy check the function's body, which can bring out an error in
+lines the notebook wrote that the unannotated function kept quiet. For each function
+with such an error, the annotations to blame are left out: first the parameters named
+on the lines of its errors (and its return, for an error about the value returned);
+when that is not enough, or nothing named can be blamed, all of them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence, Set
+from dataclasses import dataclass
+
+from nbrefactor.codemods.add_annotations import Annotations
+from nbrefactor.verification.type_check import TypeFinding
+
+#: An identifier in a line of code.
+_IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
+
+
+@dataclass(frozen=True, slots=True)
+class LeftOut:
+    """Annotations of ``function`` left out because of mypy's ``message``: the
+    parameters named in ``parts`` (``"return"`` for the return), or all of them when
+    ``parts`` is empty."""
+
+    function: str
+    message: str
+    parts: tuple[str, ...] = ()
+
+    def describe(self) -> str:
+        if not self.parts:
+            what, them = "left unannotated", "them"
+        else:
+            named = ", ".join("its return" if p == "return" else f"`{p}`" for p in self.parts)
+            what, them = f"{named} left unannotated", "it" if len(self.parts) == 1 else "them"
+        return f"{self.function}: {what}, mypy reports with {them}: {_shortened(self.message)}"
+
+
+@dataclass(frozen=True, slots=True)
+class TypeHints:
+    """What the types of a recorded run became: the functions annotated (``module.name``),
+    why mypy did not check them (``""`` when it did), and what was left out because
+    mypy reported an error with it."""
+
+    annotated: tuple[str, ...] = ()
+    unchecked: str = ""
+    left_out: tuple[LeftOut, ...] = ()
+
+    def summary(self) -> str:
+        count = len(self.annotated)
+        head = f"type hints: {count} function{'' if count == 1 else 's'} annotated"
+        head += f"; not checked: {self.unchecked}" if self.unchecked else ", checked by mypy"
+        return "\n".join([head, *(f"  {left.describe()}" for left in self.left_out)])
+
+
+def without_blamed(
+    types: Mapping[tuple[str, str], Annotations],
+    findings: Sequence[TypeFinding],
+    narrowed: Set[tuple[str, str]] = frozenset(),
+) -> tuple[dict[tuple[str, str], Annotations], dict[tuple[str, str], LeftOut]]:
+    """``types`` (by module and function) less the annotations that the new errors
+    ``findings`` blame, and what was left out, by module and function. A function
+    already ``narrowed`` once loses all its annotations. Every finding must be inside a
+    function of ``types``."""
+    kept = dict(types)
+    left_out = {}
+    by_function: dict[tuple[str, str], list[TypeFinding]] = {}
+    for finding in findings:
+        by_function.setdefault((finding.module, finding.scope), []).append(finding)
+    for key, found in by_function.items():
+        annotations = kept.pop(key)
+        named = {name for f in found for name in _IDENTIFIER.findall(f.code)}
+        parameters = sorted(set(annotations.parameters) & named)
+        returns = any("return value" in f.message for f in found) and annotations.returns
+        if key in narrowed or not (parameters or returns):
+            left_out[key] = LeftOut(key[1], found[0].message)
+            continue
+        kept[key] = Annotations(
+            {p: a for p, a in annotations.parameters.items() if p not in parameters},
+            "" if returns else annotations.returns,
+        )
+        parts = (*parameters, "return") if returns else tuple(parameters)
+        left_out[key] = LeftOut(key[1], found[0].message, parts)
+    return kept, left_out
+
+
+def _shortened(message: str, limit: int = 160) -> str:
+    return message if len(message) <= limit else f"{message[: limit - 3]}..."
