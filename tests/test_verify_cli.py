@@ -411,3 +411,55 @@ def test_type_hints_mypy_rejects_are_left_out(work: Path, write_notebook: Write)
         check=False,
     )
     assert checked.returncode == 0, checked.stdout
+
+
+#: Functions that change what they are given: a column added to a frame, a list
+#: extended, and one that only reads its argument.
+IN_PLACE = (
+    "import pandas as pd",
+    "def add_total(frame):\n    frame['total'] = frame['price'] * frame['qty']",
+    "def remember(seen, item):\n    seen.append(item)\n    return len(seen)",
+    "def cheapest(frame):\n    return float(frame['price'].min())",
+    "orders = pd.DataFrame({'price': [2.0, 3.5], 'qty': [1, 4]})\nadd_total(orders)\n"
+    "seen = ['a']\nprint(remember(seen, 'b'), cheapest(orders), orders)",
+)
+
+
+def test_recorded_tests_check_what_a_call_changes_in_its_arguments(
+    work: Path, write_notebook: Write
+) -> None:
+    write_notebook(*IN_PLACE, name="nb.ipynb")
+    arguments = ["extract", "nb.ipynb", "--project-dir", "p", "--package", "pkg", "--verify"]
+    code, _, err = run(*arguments)
+    assert code == 0, err
+    tests = (work / "p/tests/test_nb_recorded.py").read_text()
+    assert (
+        "def test_add_total():\n"
+        '    frame = pd.DataFrame({"price": [2.0, 3.5], "qty": [1, 4]})\n\n'
+        "    assert nb.add_total(frame) is None\n\n"
+        "    # the call changes `frame`\n"
+        "    pd.testing.assert_frame_equal(\n"
+        '        frame, pd.DataFrame({"price": [2.0, 3.5], "qty": [1, 4], "total": [2.0, 14.0]})\n'
+        "    )\n"
+    ) in tests
+    assert (
+        "def test_remember():\n"
+        '    seen = ["a"]\n\n'
+        '    result = nb.remember(seen, "b")\n\n'
+        "    assert result == 2\n\n"
+        "    # the call changes `seen`\n"
+        '    assert seen == ["a", "b"]\n'
+    ) in tests
+    cheapest = tests[tests.index("def test_cheapest():") :].split("\n\n\n")[0]
+    assert "changes" not in cheapest  # it only reads its frame
+
+    module = work / "p/src/pkg/nb.py"
+    module.write_text(module.read_text().replace("seen.append(item)", "seen = [*seen, item]"))
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"],
+        cwd=work / "p",
+        env={"PYTHONPATH": str(work / "p/src"), "PYTHONDONTWRITEBYTECODE": "1"},
+        capture_output=True,
+        text=True,
+    )
+    assert "FAILED tests/test_nb_recorded.py::test_remember - " in done.stdout

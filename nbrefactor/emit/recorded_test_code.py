@@ -18,7 +18,7 @@ from functools import cache
 from pathlib import Path
 
 from nbrefactor.emit.render import checked_python, docstring, render
-from nbrefactor.verification.call_cases import CallCase, Value
+from nbrefactor.verification.call_cases import CallCase, Expected, Value
 from nbrefactor.verification.literals import THIRD_PARTY, string_literal
 
 #: Characters of a value's code written inside the call rather than on a line before it.
@@ -26,14 +26,14 @@ _INLINE = 40
 
 #: How a test compares a result with the expected value, by check.
 _ASSERTS = {
-    "equal": "assert result == {expected}",
-    "approx": "assert result == pytest.approx({expected})",
-    "frame": "pd.testing.assert_frame_equal(result, {expected})",
-    "series": "pd.testing.assert_series_equal(result, {expected})",
-    "index": "pd.testing.assert_index_equal(result, {expected})",
-    "allclose": "np.testing.assert_allclose(result, {expected})",
-    "array_equal": "np.testing.assert_array_equal(result, {expected})",
-    "same": "assert_same(result, {expected})",
+    "equal": "assert {actual} == {expected}",
+    "approx": "assert {actual} == pytest.approx({expected})",
+    "frame": "pd.testing.assert_frame_equal({actual}, {expected})",
+    "series": "pd.testing.assert_series_equal({actual}, {expected})",
+    "index": "pd.testing.assert_index_equal({actual}, {expected})",
+    "allclose": "np.testing.assert_allclose({actual}, {expected})",
+    "array_equal": "np.testing.assert_array_equal({actual}, {expected})",
+    "same": "assert_same({actual}, {expected})",
 }
 _CHECK_IMPORTS = {
     "approx": "import pytest",
@@ -73,6 +73,9 @@ def labelled_values(case: CallCase) -> list[tuple[str, Value]]:
     ]
     if case.expected is not None:
         labelled.append((f"{case.function}_result", case.expected.value))
+    for change in case.changed:
+        label = labelled[change.argument][0]
+        labelled.append((f"{label}_after", change.expected.value))
     return labelled
 
 
@@ -105,14 +108,24 @@ class _TestWriter:
                 f"# the notebook's call had {case.of_rows:,} rows; these are its first {case.rows}"
             )
         reserved = {"result", "expected", self.module_name, *_RESERVED}
+        changed = {change.argument for change in case.changed}
         parts: list[str] = []
+        locals_: list[str] = []  # the name each argument has in the test, or ""
+        labels = [label for label, _ in labelled_values(case)]  # of their data files
         for index, argument in enumerate(case.arguments, 1):
-            label = argument.name or f"argument_{index}"
+            label = labels[index - 1]
             code = self._value_code(argument.value, f"{label}.pickle", setup)
-            if argument.value.code is None or len(code) > _INLINE or "\n" in code:
+            local = ""
+            if (
+                argument.value.code is None
+                or len(code) > _INLINE
+                or "\n" in code
+                or index - 1 in changed  # the test looks at it after the call
+            ):
                 local = label if label not in reserved else f"{label}_value"
                 setup.append(f"{local} = {code}")
                 code = local
+            locals_.append(local)
             parts.append(f"{argument.name}={code}" if argument.keyword else code)
         call = f"{self.module_name}.{case.function}({', '.join(parts)})"
         check = case.expected.check
@@ -122,31 +135,40 @@ class _TestWriter:
         if check == "none" and case.printed is not None:
             printed = string_literal(case.printed)
             lines = [f"assert {call} is None", f"assert capsys.readouterr().out == {printed}"]
-            return {**test, "fixtures": ["capsys", *fixtures], "lines": lines}
-        if check == "none":
-            return {**test, "lines": [f"assert {call} is None"]}
-        if check == "type":
+            test["fixtures"] = ["capsys", *fixtures]
+        elif check == "none":
+            lines = [f"assert {call} is None"]
+        elif check == "type":
             kind = (value.code or "object").rpartition(".")[2]
-            return {
-                **test,
-                "lines": [f"result = {call}", "", f'assert type(result).__name__ == "{kind}"'],
-            }
+            lines = [f"result = {call}", "", f'assert type(result).__name__ == "{kind}"']
+        else:
+            lines = [f"result = {call}", ""]
+            lines += self._check("result", case.expected, f"{case.function}_result")
+        for change in case.changed:  # what the call did to its arguments
+            local = locals_[change.argument]
+            lines += ["", f"# the call changes `{local}`"]
+            lines += self._check(local, change.expected, f"{labels[change.argument]}_after")
+        return {**test, "lines": lines}
+
+    def _check(self, actual: str, expected: Expected, label: str) -> list[str]:
+        """Lines checking that ``actual`` (a name) holds ``expected``'s value, its data
+        file (if it needs one) named after ``label``."""
+        check, value = expected.check, expected.value
         if check in _CHECK_IMPORTS:
             self.imports.add(_CHECK_IMPORTS[check])
         if check == "same":
             self.helpers.add("assert_same")
-        lines = [f"result = {call}", ""]
-        expected = self._value_code(value, f"{case.function}_result.pickle", lines)
-        if value.code is None or len(expected) > _INLINE * 2 or "\n" in expected:
-            lines.append(f"expected = {expected}")
-            expected = "expected"
+        lines: list[str] = []
+        code = self._value_code(value, f"{label}.pickle", lines)
+        if value.code is None or len(code) > _INLINE * 2 or "\n" in code:
+            name = "expected" if actual == "result" else f"{actual}_expected"
+            lines.append(f"{name} = {code}")
+            code = name
         if check == "approx" and "nan" in (value.code or ""):
-            expected += ", nan_ok=True"
-        if check == "equal" and expected in ("True", "False", "None"):
-            lines.append(f"assert result is {expected}")
-        else:
-            lines.append(_ASSERTS[check].format(expected=expected))
-        return {**test, "lines": lines}
+            code += ", nan_ok=True"
+        if check == "equal" and code in ("True", "False", "None"):
+            return [*lines, f"assert {actual} is {code}"]
+        return [*lines, _ASSERTS[check].format(actual=actual, expected=code)]
 
     def _value_code(self, value: Value, name: str, lines: list[str]) -> str:
         """Code making ``value``: its literal, or loading the data file it is stored

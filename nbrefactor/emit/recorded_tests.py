@@ -175,7 +175,7 @@ def recorded_test_files(
 def _what_it_does(case: CallCase) -> tuple[object, ...]:
     """What makes two cases the same test: the function, its arguments, what it read
     and what it returned."""
-    values = [a.value for a in case.arguments]
+    values = [a.value for a in case.arguments] + [c.expected.value for c in case.changed]
     if case.expected is not None:
         values.append(case.expected.value)
     return (

@@ -60,6 +60,15 @@ class Expected:
 
 
 @dataclass(frozen=True, slots=True)
+class Changed:
+    """An argument the call changed: its place in the case's ``arguments``, and what it
+    holds after the call, compared as ``expected`` says."""
+
+    argument: int
+    expected: Expected
+
+
+@dataclass(frozen=True, slots=True)
 class InputFile:
     """A file the call read (``name``, relative to its folder), copied to ``data``."""
 
@@ -74,7 +83,8 @@ class CallCase:
     call, its test sets the environment variables ``env`` (those the notebook set that
     its module names), makes the ``folders`` it wrote in without making them, and puts
     the ``files`` it read in place. ``rows`` is set for a call on the first rows of a
-    recorded call's arguments (``of_rows`` rows)."""
+    recorded call's arguments (``of_rows`` rows). After the call, the test checks the
+    arguments the call ``changed`` as well as what it returned."""
 
     module: str
     function: str
@@ -88,11 +98,12 @@ class CallCase:
     of_rows: int = 0
     printed: str | None = None  # what a call returning None prints, for its test to check
     problem: str = ""
+    changed: tuple[Changed, ...] = ()
 
     @property
     def data_size(self) -> int:
         """Bytes this case puts in data files."""
-        values = [a.value for a in self.arguments]
+        values = [a.value for a in self.arguments] + [c.expected.value for c in self.changed]
         if self.expected is not None:
             values.append(self.expected.value)
         return sum(v.size for v in values if v.data) + sum(f.size for f in self.files)
@@ -166,4 +177,8 @@ def _case(item: dict[str, Any]) -> CallCase:
         item.get("of_rows", 0),
         item.get("printed"),
         item.get("problem", ""),
+        tuple(
+            Changed(c["argument"], Expected(c["expected"]["check"], value(c["expected"]["value"])))
+            for c in item.get("changed", ())
+        ),
     )

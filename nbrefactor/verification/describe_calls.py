@@ -5,10 +5,11 @@ calls REQUEST names, and writes to ANSWER (JSON) each call as
 :func:`~nbrefactor.verification.call_cases.call_cases` reads it back: every argument
 and the result as a literal (:mod:`~nbrefactor.verification.literals`) or a pickle,
 their types as annotations, the files the call read, what it printed when it returned
-None, and for arguments too large to show, the same call on their first rows (run
-twice: the same result both times, or no such case). The process imports the staged
-package and loads the recorded values; the user's functions run here, in a temporary
-folder with their output captured, never in nbrefactor's own process.
+None, the arguments it changed (their values after the call), and for arguments too
+large to show, the same call on their first rows (run twice: the same result both
+times, or no such case). The process imports the staged package and loads the
+recorded values; the user's functions run here, in a temporary folder with their
+output captured, never in nbrefactor's own process.
 """
 
 from __future__ import annotations
@@ -90,11 +91,42 @@ def _cases_of(path: Path, out: Path) -> list[dict[str, Any]]:
         "folders": [Path(f).as_posix() for f in record["folders"]],
     }
     printed = _printed(function, args, kwargs, record) if record["none"] else None
-    cases = [{**head, **setting, "arguments": arguments, "expected": expected, "printed": printed}]
+    changed = []
+    if record.get("changed") is not None:
+        changed = _changes(_changed((args, kwargs), pickle.loads(record["changed"])), out / "after")
+    cases = [
+        {**head, **setting, "arguments": arguments, "expected": expected, "printed": printed,
+         "changed": changed}
+    ]  # fmt: skip
     sliced = _on_first_rows(function, args, kwargs, record, out / "first-rows")
     if sliced is not None:
         cases.append({**head, **setting, **sliced})
     return cases
+
+
+def _changed(
+    before: tuple[tuple[Any, ...], dict[str, Any]], after: tuple[tuple[Any, ...], dict[str, Any]]
+) -> list[tuple[int, Any]]:
+    """The arguments a call changed, from their values ``before`` and ``after`` it: each
+    by its place among the arguments (positional, then keyword, as :func:`_arguments`
+    lists them) with its value after the call. Objects without a notion of equal values
+    (a model fitted in place) are left out: a test could only check their type."""
+    (args, kwargs), (args_after, kwargs_after) = before, after
+    olds = [*args, *kwargs.values()]
+    values = zip(olds, [*args_after, *(kwargs_after[k] for k in kwargs)], strict=True)
+    return [
+        (index, new)
+        for index, (old, new) in enumerate(values)
+        if not _without_equality(new) and not literals.same(old, new)
+    ]
+
+
+def _changes(changed: list[tuple[int, Any]], out: Path) -> list[dict[str, Any]]:
+    """The ``changed`` arguments as a case has them: where, and what the test expects."""
+    return [
+        {"argument": index, "expected": _expected(new, False, out / f"argument-{index}.pickle")}
+        for index, new in changed
+    ]
 
 
 def _env_read(function: Any, env: dict[str, str]) -> dict[str, str]:
@@ -187,16 +219,23 @@ def _on_first_rows(
     shown = [literals.literal(v) for v in (*sliced_args, *sliced_kwargs.values())]
     if any(s is None for s in shown):
         return None
-    runs = []
+    runs, afters = [], []
     for _ in range(2):
         fresh_args, fresh_kwargs = pickle.loads(pickle.dumps((sliced_args, sliced_kwargs)))
         try:
             runs.append(_run_quietly(function, fresh_args, fresh_kwargs, record))
         except Exception:
             return None
+        afters.append((fresh_args, fresh_kwargs))
     results = [result for result, _ in runs]
     if not literals.same(results[0], results[1]) and not _without_equality(results[0]):
         return None
+    changed = [_changed((sliced_args, sliced_kwargs), after) for after in afters]
+    if [i for i, _ in changed[0]] != [i for i, _ in changed[1]] or not all(
+        literals.same(a, b) for (_, a), (_, b) in zip(changed[0], changed[1], strict=True)
+    ):
+        return None  # the two runs changed the arguments differently
+    changes = _changes(changed[0], out / "after")
     arguments = _arguments(function, sliced_args, sliced_kwargs, out)
     expected = _expected(results[0], results[0] is None, out / "result.pickle")
     printed = runs[0][1] if runs[0][1] == runs[1][1] else None
@@ -206,6 +245,7 @@ def _on_first_rows(
         "rows": ROWS,
         "of_rows": of_rows,
         "printed": _shown(printed) if results[0] is None else None,
+        "changed": changes,
     }
 
 

@@ -2,12 +2,13 @@
 
 The kernel runs a preamble first (silently, before the first cell): an import hook that
 wraps each extracted function of the package's modules as they are imported. A wrapped
-function pickles its arguments before the call (the function may change them) and its
-result after, for its first few calls, and keeps a call when both pickle within the
-size limit (else a note of why not). While it runs, an audit hook notes the files it
-opens: those it reads in the notebook's folder are kept as they were when read, for its
-test to copy; reading or writing the user's files elsewhere makes the call unfit for a
-test. Nothing of nbrefactor is imported in the kernel: it may be another environment's.
+function pickles its arguments before the call and its result after, for its first few
+calls, and keeps a call when both pickle within the size limit (else a note of why
+not); when the call changed its arguments, they are pickled again after it. While it
+runs, an audit hook notes the files it opens: those it reads in the notebook's folder
+are kept as they were when read, for its test to copy; reading or writing the user's
+files elsewhere makes the call unfit for a test. Nothing of nbrefactor is imported in
+the kernel: it may be another environment's.
 """
 
 from __future__ import annotations
@@ -183,6 +184,10 @@ def _nbrefactor_record(folder, modules, calls, limit):
                 active.pop()  # calls nest: this one is the last
             if problem is None:
                 value, problem = dumps(result, "its result")
+            changed = None  # the arguments after the call, when the call changed them
+            if problem is None:
+                after, _ = dumps((args, kwargs), "its arguments")
+                changed = after if after is not None and after != arguments else None
             if problem is not None:
                 save(module, name, number, problem.encode(), ".skipped")
                 return result
@@ -191,6 +196,7 @@ def _nbrefactor_record(folder, modules, calls, limit):
             folders = {f for f in folders if not any(
                 f == made or f.startswith(made + os.sep) for made in call["made"])}
             record = {"args": arguments, "result": value, "none": result is None,
+                      "changed": changed,
                       "folder": os.getcwd(), "files": call["files"], "env": env,
                       "folders": sorted(folders), "unfit": sorted(call["unfit"])}
             save(module, name, number, pickle.dumps(record, protocol=4), ".pickle")
