@@ -200,17 +200,16 @@ def _type_hints(
             first = outside[0]
             left_out[first.module, ""] = LeftOut(first.module, first.message)
             break
-        types, blamed = without_blamed(types, new, narrowed=set(left_out))
-        left_out.update(blamed)
+        types, left_out = without_blamed(types, new, left_out)
         annotated, functions = _annotated(result, types, package_root)
     result, _ = _annotated(result, {}, package_root)
     return result, TypeHints(unchecked=unchecked, left_out=tuple(left_out.values()))
 
 
 #: How many times mypy checks the annotations (the first check without new errors
-#: ends): narrowing a function's annotations down, then leaving them all out, may
-#: each take one.
-_TYPE_CHECKS = 4
+#: ends): narrowing a function's annotations down twice, then leaving them all out,
+#: may each take one.
+_TYPE_CHECKS = 5
 
 
 def _annotated(

@@ -2,22 +2,26 @@
 
 An annotation makes mypy check the function's body, which can bring out an error in
 lines the notebook wrote that the unannotated function kept quiet. For each function
-with such an error, the annotations to blame are left out: first the parameters named
-on the lines of its errors (and its return, for an error about the value returned);
-when that is not enough, or nothing named can be blamed, all of them.
+with such an error, the annotations to blame are left out: the parameters named on the
+lines of its errors (pandas and numpy types first: their stubs are the strictest) and
+its return, for an error about the value returned; when two such rounds are not
+enough, or nothing named can be blamed, all of them.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence, Set
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from types import MappingProxyType
 
 from nbrefactor.codemods.add_annotations import Annotations
 from nbrefactor.verification.type_check import TypeFinding
 
 #: An identifier in a line of code.
 _IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
+#: An annotation naming a type of the libraries whose stubs are strictest.
+_LIBRARY = re.compile(r"\b(pd|np|pandas|numpy)\.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +33,11 @@ class LeftOut:
     function: str
     message: str
     parts: tuple[str, ...] = ()
+    rounds: int = 0  # how many times the function's annotations were narrowed down
+
+    @property
+    def narrowed_twice(self) -> bool:
+        return self.rounds >= 2
 
     def describe(self) -> str:
         if not self.parts:
@@ -59,14 +68,16 @@ class TypeHints:
 def without_blamed(
     types: Mapping[tuple[str, str], Annotations],
     findings: Sequence[TypeFinding],
-    narrowed: Set[tuple[str, str]] = frozenset(),
+    earlier: Mapping[tuple[str, str], LeftOut] = MappingProxyType({}),
 ) -> tuple[dict[tuple[str, str], Annotations], dict[tuple[str, str], LeftOut]]:
     """``types`` (by module and function) less the annotations that the new errors
-    ``findings`` blame, and what was left out, by module and function. A function
-    already ``narrowed`` once loses all its annotations. Every finding must be inside a
-    function of ``types``."""
+    ``findings`` blame, and what is left out by now, by module and function (``earlier``
+    what was before). The parameters named on the lines of a function's errors go
+    first, those of a library's type (pandas, numpy) before the others; the second
+    time a function is narrowed down, or when nothing named can be blamed, it loses
+    all its annotations. Every finding must be inside a function of ``types``."""
     kept = dict(types)
-    left_out = {}
+    left_out = dict(earlier)
     by_function: dict[tuple[str, str], list[TypeFinding]] = {}
     for finding in findings:
         by_function.setdefault((finding.module, finding.scope), []).append(finding)
@@ -74,8 +85,11 @@ def without_blamed(
         annotations = kept.pop(key)
         named = {name for f in found for name in _IDENTIFIER.findall(f.code)}
         parameters = sorted(set(annotations.parameters) & named)
-        returns = any("return value" in f.message for f in found) and annotations.returns
-        if key in narrowed or not (parameters or returns):
+        libraries = [p for p in parameters if _LIBRARY.search(annotations.parameters[p])]
+        parameters = libraries or parameters
+        returns = any("return value" in f.message for f in found) and bool(annotations.returns)
+        before = earlier.get(key)
+        if (before is not None and before.narrowed_twice) or not (parameters or returns):
             left_out[key] = LeftOut(key[1], found[0].message)
             continue
         kept[key] = Annotations(
@@ -83,7 +97,10 @@ def without_blamed(
             "" if returns else annotations.returns,
         )
         parts = (*parameters, "return") if returns else tuple(parameters)
-        left_out[key] = LeftOut(key[1], found[0].message, parts)
+        rounds = 1 if before is None else before.rounds + 1
+        left_out[key] = LeftOut(
+            key[1], found[0].message, (*(before.parts if before else ()), *parts), rounds
+        )
     return kept, left_out
 
 
