@@ -372,6 +372,21 @@ def _write_or_show(result: ExtractionResult, dry_run: bool) -> int:
     return 0
 
 
+def _cell_numbers(spec: str) -> tuple[int, ...]:
+    """The cell numbers of ``4-6`` or ``4,5,7`` (or both: ``2,4-6``), in order, once each;
+    else a usage error."""
+    numbers: set[int] = set()
+    for part in spec.split(","):
+        first, dash, last = part.strip().partition("-")
+        if not first.isdigit() or (dash and not last.isdigit()):
+            raise click.BadParameter(f"{spec!r} is not like 4-6 or 4,5,7", param_hint="--cells")
+        end = int(last) if dash else int(first)
+        if end < int(first):
+            raise click.BadParameter(f"{part.strip()!r} counts down", param_hint="--cells")
+        numbers.update(range(int(first), end + 1))
+    return tuple(sorted(numbers))
+
+
 def _identifiers(names: tuple[str, ...]) -> tuple[str, ...]:
     """``names`` when each is a Python variable name; else a usage error naming it."""
     for name in names:
@@ -470,6 +485,18 @@ def _install_hint(result: ExtractionResult) -> str | None:
     "it, so later cells and you can still use it.",
 )
 @click.option(
+    "--cells",
+    metavar="CELLS",
+    callback=lambda _context, _parameter, spec: None if spec is None else _cell_numbers(spec),
+    help="Move only these cells' code, as one function: cell numbers as nbrefactor prints "
+    "them (counting every cell from 0), like 4-6 or 4,5,7 (consecutive code cells).",
+)
+@click.option(
+    "--function",
+    metavar="NAME",
+    help="With --cells, the name of the function [default: from what the code does].",
+)
+@click.option(
     "--record/--no-record",
     default=True,
     show_default=True,
@@ -515,6 +542,8 @@ def extract(
     kernel: str | None,
     strict_images: bool,
     keep: tuple[str, ...],
+    cells: tuple[int, ...] | None,
+    function: str | None,
     record: bool,
     record_calls: int,
     record_max_bytes: int,
@@ -529,7 +558,10 @@ def extract(
     differences parameters. Top-level code becomes one function per run of cells in a
     section; a displayed last expression stays after the call. What cannot move safely
     stays, with the reason (NBR201 writes a global, NBR210 hidden state, ...; see
-    docs/extract.md). Each module gets a test file checking the signatures.
+    docs/extract.md). A new module gets a test file checking it imports.
+
+    With --cells, only the chosen cells change: their functions and classes move, and
+    their other code becomes one function (--function names it) called where they were.
 
     Each notebook gets its module (PKG/<notebook>.py). Notebooks of one project given
     together share one plan: a block copied into several of them becomes one function
@@ -548,6 +580,7 @@ def extract(
     away are dropped. Exit codes: 0 written, 1 outputs differ, 2 error.
     """
     from nbrefactor.api.extract import ExtractOptions, extract_projects
+    from nbrefactor.planning.planner import Choice
 
     verify = RunOptions(timeout, kernel, strict_images, allow_errors=no_verify_original)
     options = ExtractOptions(
@@ -561,7 +594,10 @@ def extract(
         verify=verify if verify_outputs else None,
         record=RecordSettings(record_calls, record_max_bytes, test_data_budget) if record else None,
         keep=frozenset(keep),
+        choice=None if cells is None else Choice(cells, function),
     )
+    if function is not None and cells is None:
+        raise click.UsageError("--function names the function of --cells")
     run = extract_projects(list(notebooks), options)
     codes = [0]
     for error in run.errors:  # one project's failure does not stop the others

@@ -93,6 +93,8 @@ CODES: dict[str, Code] = {
     "NBR222": Code("info", "is inspected where it is defined (doctest, inspect, help)", _STAYS),
     "NBR223": Code("info", "shows its module in the outputs, which would name the package", _STAYS),
     "NBR224": Code("info", "calls a function or class that stays in the notebook", _STAYS),
+    "NBR225": Code("info", "is not in the cells chosen to move (extract --cells)", _STAYS),
+    "NBR226": Code("info", "cannot move as one function as the cells were chosen", _STAYS),
     # what extract cannot keep the same, and says (``extract``)
     "NBR221": Code(
         "warning", "lists files of the notebook's folder, which now holds the project", _STAYS

@@ -40,14 +40,20 @@ EXTRACT_CASES = REPO / "tests" / "cases" / "extract"
 
 
 def extract_case(folder: Path, work: Path) -> dict[str, str]:
-    """Extract ``folder/notebook.py`` in ``work``; the module and notebook it produces."""
+    """Extract ``folder/notebook.py`` in ``work`` (with the keyword arguments of
+    :func:`~nbrefactor.api.extract.extract` in ``folder/options.json``, if any); the
+    module and notebook it produces."""
     import shutil
 
     from nbrefactor.api.extract import extract
 
     notebook = work / "notebook.py"
     shutil.copy(folder / "notebook.py", notebook)
-    result = extract(notebook, project_dir=work / "project", package="pkg", autoreload=False)
+    options_file = folder / "options.json"
+    options = json.loads(options_file.read_text()) if options_file.exists() else {}
+    result = extract(
+        notebook, project_dir=work / "project", package="pkg", autoreload=False, **options
+    )
     result.changes.apply()
     module = work / "project" / "src" / "pkg" / "notebook.py"
     skipped = "".join(  # "'name' not extracted: reason" -> "CODE name: reason"

@@ -26,8 +26,8 @@ from nbrefactor.errors import NbrefactorError, UsageError, combined
 from nbrefactor.fileio import resolved
 from nbrefactor.notebook.reader import read_notebook_text, read_source
 from nbrefactor.planning.observers import folder_listings
-from nbrefactor.planning.planner import plan_notebooks
-from nbrefactor.planning.units import COMMON_MODULE, BatchPlan
+from nbrefactor.planning.planner import Choice, plan_notebooks
+from nbrefactor.planning.units import COMMON_MODULE, BatchPlan, ExtractionPlan
 from nbrefactor.verification.execute import RunOptions
 from nbrefactor.verification.imports import failing_imports
 from nbrefactor.verification.proof import stage_package
@@ -66,6 +66,7 @@ class ExtractOptions:
     verify: RunOptions | None = None  # None: the notebooks are not run
     record: RecordSettings | None = None  # with verify: record calls as tests
     keep: frozenset[str] = frozenset()  # notebook variables moved code must return
+    choice: Choice | None = None  # cells to move as one function; None: what can move
 
     def project_of(self, notebook: Path) -> Project:
         """The project ``notebook``'s code goes to (see :func:`project_for`)."""
@@ -87,6 +88,8 @@ def extract(
     verify: RunOptions | None = None,
     record: RecordSettings | None = None,
     keep: Iterable[str] = (),
+    cells: Sequence[int] | None = None,
+    function: str | None = None,
 ) -> ExtractionResult:
     """Plan and render the extraction of one notebook, or of several into one project
     with one plan (a block copied into several of them becomes one function in
@@ -97,7 +100,9 @@ def extract(
     before and after (:attr:`ExtractionResult.verifications`); with ``record`` too, the
     calls of the moved functions in that run become tests in the change set, those
     that pass when replayed. The notebook variables named in ``keep`` stay notebook
-    variables: moved code that binds them returns them.
+    variables: moved code that binds them returns them. With ``cells`` (indices counting
+    every cell from 0; one notebook), only those cells change: their definitions move,
+    and their other code becomes one function, named ``function`` or from what it does.
 
     Raises:
         NbrefactorError: no project, a bad option, no notebook could be extracted (a
@@ -116,7 +121,10 @@ def extract(
         verify,
         record,
         frozenset(keep),
+        None if cells is None else Choice(tuple(sorted(set(cells))), function),
     )
+    if function is not None and cells is None:
+        raise UsageError("function names the function of the chosen cells")
     return extract_project([Path(name) for name in given], options)
 
 
@@ -166,6 +174,8 @@ def extract_project(notebooks: Sequence[Path], options: ExtractOptions) -> Extra
         raise UsageError(f"--module {module!r} is not a valid Python module name")
     if module == COMMON_MODULE:
         raise UsageError(f"--module {COMMON_MODULE} is where code shared by notebooks goes")
+    if options.choice is not None and len(paths) > 1:
+        raise UsageError("--cells chooses cells of one notebook")
     folder = options.project_dir
     project = options.project_of(paths[0])
     failed: list[NbrefactorError] = []
@@ -182,6 +192,8 @@ def extract_project(notebooks: Sequence[Path], options: ExtractOptions) -> Extra
             text = read_source(path)
             graph = build_graph(read_notebook_text(text, path))
             _check_analysed(graph)
+            if options.choice is not None:
+                _check_choice(options.choice, graph)
             sources[path] = NotebookSource(path, text, graph)
         except NbrefactorError as error:
             failed.append(error)
@@ -196,7 +208,10 @@ def extract_project(notebooks: Sequence[Path], options: ExtractOptions) -> Extra
             f"{project.package}.{COMMON_MODULE}",
             *names_taken_in(current_content(common_path)),
             keep=options.keep,
+            choice=options.choice,
         )
+        if options.choice is not None:
+            _check_chosen_moves(options.choice, batch.notebooks[0])
         try:
             changes = render_changes(batch, list(sources.values()), project, rendering)
             _check_imports(changes, project, batch, list(sources))
@@ -219,6 +234,36 @@ def extract_project(notebooks: Sequence[Path], options: ExtractOptions) -> Extra
                 raise NbrefactorError(message, exit_code=error.exit_code) from None
         return result
     raise combined(failed, "no notebook could be extracted")
+
+
+def _check_choice(choice: Choice, graph: CellGraph) -> None:
+    """Refuse chosen cells the notebook does not have, or that hold no code."""
+    cells = graph.notebook.cells
+    for index in choice.cells:
+        if index >= len(cells):
+            raise UsageError(
+                f"--cells: the notebook has no cell {index} (its cells are 0-{len(cells) - 1})"
+            )
+        if not cells[index].is_code:
+            raise UsageError(f"--cells: cell {index} is a {cells[index].cell_type} cell")
+
+
+def _check_chosen_moves(choice: Choice, plan: ExtractionPlan) -> None:
+    """Refuse a choice of cells of which nothing moves, saying why."""
+    if plan.scripts or plan.definitions:
+        return
+    cells = choice.cells
+    if len(cells) == 1:
+        where = f"cell {cells[0]}"
+    elif cells == tuple(range(cells[0], cells[-1] + 1)):
+        where = f"cells {cells[0]}-{cells[-1]}"
+    else:
+        where = f"cells {', '.join(map(str, cells))}"
+    reasons = [f"  {d}" for d in plan.skipped if d.location.cell_index in cells]
+    if not reasons:
+        raise NbrefactorError(f"{where}: no code to move", path=plan.notebook)
+    listed = "\n".join(reasons)
+    raise NbrefactorError(f"nothing in {where} can move:\n{listed}", path=plan.notebook)
 
 
 def _check_analysed(graph: CellGraph) -> None:

@@ -48,11 +48,14 @@ def plan_definitions(
     *,
     trees: Mapping[int, ast.Module] | None = None,
     bindings: BindingsByName | None = None,
+    chosen: Set[int] | None = None,
 ) -> ExtractionPlan:
     """Which definitions of ``graph``'s notebook move into ``module``, and how.
 
     ``trees`` (:func:`parse_cells`) and ``bindings`` (:func:`collect_bindings`) are
-    computed when not given; a caller that needs them too passes its own.
+    computed when not given; a caller that needs them too passes its own. With
+    ``chosen`` cells, only definitions and constants in them may move: the others stay
+    (NBR225, not reported), and what calls them stays with them.
     """
     notebook = graph.notebook
     trees = parse_cells(graph) if trees is None else trees
@@ -69,6 +72,10 @@ def plan_definitions(
         location = notebook.location(candidate.cell, candidate.node.lineno)
         skipped.setdefault(name, not_extracted(code, name, location, detail))
 
+    if chosen is not None:
+        for candidate in candidates:
+            if candidate.cell not in chosen:
+                skip(candidate, "NBR225", f"cell {candidate.cell}")
     foreign = foreign_names(graph)
     inspected = inspected_functions(graph)
     shown = shown_with_their_module(graph)
@@ -111,7 +118,13 @@ def plan_definitions(
             helpers = sorted((parameters.get(name, set()) & defined) - {name})
             if name not in skipped and helpers:
                 listed = ", ".join(f"{h}()" for h in helpers)
-                why = " and ".join(f"{h}() {skipped[h].code}" for h in helpers if h in skipped)
+                why = " and ".join(
+                    f"{h}() is not chosen"
+                    if skipped[h].code == "NBR225"
+                    else f"{h}() {skipped[h].code}"
+                    for h in helpers
+                    if h in skipped
+                )
                 skip(candidate, "NBR224", listed + (f" ({why})" if why else ""))
             if name not in skipped and parameters.get(name):
                 bad = passed_around.get(name)
@@ -150,10 +163,16 @@ def plan_definitions(
         imports=tuple(dict.fromkeys(t for n, t in imports.items() if n in read_by_moved)),
         constants=tuple(constants[n] for n in constant_names),
         moved_constants=tuple(
-            n for n in constant_names if _may_leave(n, bindings, graph, moved_now)
+            n
+            for n in constant_names
+            if _may_leave(n, bindings, graph, moved_now)
+            and (chosen is None or all(cell in chosen for cell, _ in bindings[n]))
         ),
         skipped=tuple(
-            sorted(skipped.values(), key=lambda s: (s.location.cell_index or 0, s.location.line))
+            sorted(
+                (s for s in skipped.values() if s.code != "NBR225"),
+                key=lambda s: (s.location.cell_index or 0, s.location.line),
+            )
         ),
     )
 

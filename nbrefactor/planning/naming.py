@@ -195,6 +195,22 @@ class Names:
                 return self._take(candidate)
         return self.unique(first)
 
+    def refusal(self, name: str) -> str | None:
+        """Why ``name`` cannot name a new function, or None when it can."""
+        if not name.isidentifier():
+            return f"{name!r} is not a Python identifier"
+        if keyword.iskeyword(name):
+            return f"{name!r} is a Python keyword"
+        if name in BUILTIN_NAMES:
+            return f"{name!r} would hide Python's builtin of that name"
+        if name in self.taken:
+            return f"{name!r} is a name the notebook or the module uses already"
+        return None
+
+    def chosen(self, name: str) -> str:
+        """``name``, taken, as the user chose it: :meth:`refusal` says whether it may be."""
+        return self._take(name)
+
     def unique(self, name: str) -> str:
         """``name`` made a valid identifier that is not a keyword, builtin or taken,
         numbered as a last resort."""

@@ -1,6 +1,6 @@
 """The extraction plan of notebooks: for each, definitions, then duplicated blocks, then
 the remaining script code; blocks copied across notebooks first of all, into one shared
-module."""
+module. Or, for cells a user chose, their definitions and one function of their code."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from types import MappingProxyType
 
 from nbrefactor.analysis.graph import CellGraph
+from nbrefactor.errors import UsageError
 from nbrefactor.planning.dataflow import NotebookContext
 from nbrefactor.planning.definitions import collect_bindings, parse_cells, plan_definitions
 from nbrefactor.planning.duplicated_blocks import (
@@ -20,8 +21,17 @@ from nbrefactor.planning.duplicated_blocks import (
 )
 from nbrefactor.planning.layout import lay_out
 from nbrefactor.planning.naming import Names
-from nbrefactor.planning.scripts import plan_scripts
+from nbrefactor.planning.scripts import plan_chosen_cells, plan_scripts
 from nbrefactor.planning.units import COMMON_MODULE, BatchPlan, CommonModule, ExtractionPlan
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """Cells a user chose to move (indices counting all cells from 0, in order) as one
+    function, named ``function`` or as nbrefactor names it."""
+
+    cells: tuple[int, ...]
+    function: str | None = None
 
 
 def plan(graph: CellGraph, module: str) -> ExtractionPlan:
@@ -48,12 +58,21 @@ def plan_notebooks(
     common_has: Set[str] = frozenset(),
     common_imports: Mapping[str, str] = MappingProxyType({}),
     keep: Set[str] = frozenset(),
+    choice: Choice | None = None,
 ) -> BatchPlan:
     """What moves from each ``(graph, module)`` notebook into its module, and blocks
     copied into two or more of them into ``common``, which already defines
     ``common_has`` and imports ``common_imports`` (name -> statement); the notebook
-    variables named in ``keep`` stay notebook variables (a pure function)."""
-    notebooks = [_prepare(graph, module, frozenset(keep)) for graph, module in targets]
+    variables named in ``keep`` stay notebook variables (a pure function). With a
+    ``choice`` of cells (one notebook), only those cells change.
+
+    Raises:
+        UsageError: a choice of cells for several notebooks, or a function name that
+            cannot be used.
+    """
+    if choice is not None and len(targets) != 1:
+        raise UsageError("cells can be chosen in one notebook at a time")
+    notebooks = [_prepare(graph, module, frozenset(keep), choice) for graph, module in targets]
     taken = {n for nb in notebooks for n in (*nb.context.bindings, *nb.context.moved)}
     # a function named `numpy` beside `import numpy as np` reads as the module
     taken |= {m for nb in notebooks for m in nb.context.graph.imported_modules()}
@@ -70,16 +89,19 @@ def plan_notebooks(
     plans = []
     for notebook in notebooks:
         module_names = exported.setdefault(notebook.module, set())
-        plans.append(_plan_one(notebook, common, shared, shared_names | module_names))
+        plans.append(_plan_one(notebook, common, shared, shared_names | module_names, choice))
         module_names.update(plans[-1].exported)
     module = CommonModule(common, shared.functions, tuple(dict.fromkeys(shared.imports.values())))
     return BatchPlan(tuple(plans), module)
 
 
-def _prepare(graph: CellGraph, module: str, keep: frozenset[str]) -> _Notebook:
+def _prepare(
+    graph: CellGraph, module: str, keep: frozenset[str], choice: Choice | None
+) -> _Notebook:
     trees = parse_cells(graph)  # once, for every planner
     bindings = collect_bindings(graph)
-    definitions = plan_definitions(graph, module, trees=trees, bindings=bindings)
+    chosen = None if choice is None else set(choice.cells)
+    definitions = plan_definitions(graph, module, trees=trees, bindings=bindings, chosen=chosen)
     moved = {d.name: d.parameters for d in definitions.definitions}
     moved.update(dict.fromkeys(definitions.moved_constants, ()))
     moved_from = {d.name: d.cell for d in definitions.definitions}
@@ -89,13 +111,26 @@ def _prepare(graph: CellGraph, module: str, keep: frozenset[str]) -> _Notebook:
 
 
 def _plan_one(
-    notebook: _Notebook, common: str, shared: DuplicatePlan, taken: set[str]
+    notebook: _Notebook,
+    common: str,
+    shared: DuplicatePlan,
+    taken: set[str],
+    choice: Choice | None = None,
 ) -> ExtractionPlan:
     context, definitions, path = notebook.context, notebook.definitions, notebook.path
     names = Names(set(context.bindings) | set(context.moved) | taken)
-    duplicates = plan_duplicates(notebook.sources, notebook.module, names, shared.claimed)
-    busy = duplicates.cells_in(path) | shared.cells_in(path)
-    found = plan_scripts(context, (notebook.module, common), names, busy=busy)
+    modules = (notebook.module, common)
+    if choice is not None:
+        if choice.function is not None:
+            refusal = names.refusal(choice.function)
+            if refusal is not None:
+                raise UsageError(f"--function {refusal}")
+        duplicates = DuplicatePlan((), {}, ())
+        found = plan_chosen_cells(context, choice.cells, modules, names, name=choice.function)
+    else:
+        duplicates = plan_duplicates(notebook.sources, notebook.module, names, shared.claimed)
+        busy = duplicates.cells_in(path) | shared.cells_in(path)
+        found = plan_scripts(context, modules, names, busy=busy)
     imports = dict.fromkeys(
         (*definitions.imports, *duplicates.imports.values(), *found.imports.values())
     )

@@ -121,53 +121,76 @@ def _script_cells(
 ) -> dict[int, _Cell]:
     """Cells whose top-level code may move: plain Python, nothing that stays behind, or
     the body of a ``%%time``/``%%capture`` cell (the magic stays, around the call)."""
-    found: dict[int, _Cell] = {}
-    graph, moved = context.graph, context.moved
-    own = {d.name for facts in graph.facts.values() for d in facts.defs}  # may print
-    for index, facts in graph.facts.items():
-        tree = context.trees.get(index)
-        masked = facts.masked
-        if tree is None or masked is None or masked.leading_indent or index in busy:
-            continue
-        header = _wrapping_magic(masked.magics, tree)
-        if masked.magics and header is None:
-            continue
-        body: list[ast.stmt] = []
-        imports: list[ast.stmt] = []
-        blocked = False
-        for statement in tree.body[1 if header else 0 :]:
-            if isinstance(statement, (ast.Import, ast.ImportFrom)):
-                imports.append(statement)
-            elif isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                # it stays, or the notebook imports it right here: the cell stays
-                stays = not context.moves(statement.name, index)
-                blocked = blocked or stays or statement.name in context.redefined
-            elif _assigned_name(statement) not in moved:  # moved constants leave the cell
-                body.append(statement)
-        calls_extracted = any(
-            isinstance(n, ast.Name) and n.id in extracted for s in body for n in ast.walk(s)
-        )
-        if blocked or calls_extracted or not body:
-            continue  # a call of code extracted before stays as it is: running twice is a no-op
-        flags = _settings(body)
-        leading = 0 if header or all(flags) else flags.index(False)
-        if 2 * sum(flags[leading:]) >= len(body) - leading:
-            continue  # a cell of settings stays whole, where people tune them
-        settings, body = body[:leading], body[leading:]  # `SEED = 42` stays before the call
-        cell = graph.notebook.cells[index]
-        outputs_kept = graph.notebook.outputs_kept
-        shown = displays_value(cell, body[-1], context.bindings, outputs_kept=outputs_kept)
-        last = body[-1] if shown else None
-        if last is not None:
-            body = body[:-1]
-        if _shares_lines(body, [s for s in tree.body if s not in body]):
-            continue  # `LIMIT = 5; y = f()`: the moved code is cut out by whole lines
-        shows = bool(cell.outputs) or last is not None
-        if (cell.execution_count is None or not outputs_kept) and not shows:  # it may print
-            shows = _may_print(body, own)
-        kept = sorted([*imports, *settings], key=first_line)
-        found[index] = _Cell(index, facts, tree, body, kept, last, shows, header or "")
+    found = {}
+    own = _own_functions(context.graph)
+    for index in context.graph.facts:
+        if index not in busy:
+            cell = _script_cell(context, index, extracted, own)
+            if isinstance(cell, _Cell):
+                found[index] = cell
     return found
+
+
+def _own_functions(graph: CellGraph) -> set[str]:
+    """The functions and classes the notebook defines: calling them may print."""
+    return {d.name for facts in graph.facts.values() for d in facts.defs}
+
+
+def _script_cell(
+    context: NotebookContext, index: int, extracted: Set[str], own: Set[str]
+) -> _Cell | str:
+    """Cell ``index`` as :func:`_script_cells` sees it (``own``: the notebook's
+    functions), or why its code cannot move (an empty reason: it has none to move, only
+    imports and definitions)."""
+    graph, moved = context.graph, context.moved
+    facts = graph.facts[index]
+    tree = context.trees.get(index)
+    masked = facts.masked
+    if tree is None or masked is None:
+        return "it cannot be parsed"
+    if masked.leading_indent:
+        return "its code is indented"
+    header = _wrapping_magic(masked.magics, tree)
+    if masked.magics and header is None:
+        return "it holds IPython syntax that has no place in a function"
+    body: list[ast.stmt] = []
+    imports: list[ast.stmt] = []
+    staying = []
+    for statement in tree.body[1 if header else 0 :]:
+        if isinstance(statement, (ast.Import, ast.ImportFrom)):
+            imports.append(statement)
+        elif isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            # it stays, or the notebook imports it right here: the cell stays
+            if not context.moves(statement.name, index) or statement.name in context.redefined:
+                staying.append(statement.name)
+        elif _assigned_name(statement) not in moved:  # moved constants leave the cell
+            body.append(statement)
+    if not body:
+        return ""
+    if staying:
+        return f"it defines {', '.join(staying)}, which stays in the notebook"
+    if any(isinstance(n, ast.Name) and n.id in extracted for s in body for n in ast.walk(s)):
+        # a call of code extracted before stays as it is: running twice is a no-op
+        return "it calls code extracted before"
+    flags = _settings(body)
+    leading = 0 if header or all(flags) else flags.index(False)
+    if 2 * sum(flags[leading:]) >= len(body) - leading:
+        return "it is a cell of settings, which stays where people tune them"
+    settings, body = body[:leading], body[leading:]  # `SEED = 42` stays before the call
+    cell = graph.notebook.cells[index]
+    outputs_kept = graph.notebook.outputs_kept
+    shown = displays_value(cell, body[-1], context.bindings, outputs_kept=outputs_kept)
+    last = body[-1] if shown else None
+    if last is not None:
+        body = body[:-1]
+    if _shares_lines(body, [s for s in tree.body if s not in body]):
+        # `LIMIT = 5; y = f()`: the moved code is cut out by whole lines
+        return "a line holds code that moves and code that stays"
+    shows = bool(cell.outputs) or last is not None
+    if (cell.execution_count is None or not outputs_kept) and not shows:  # it may print
+        shows = _may_print(body, own)
+    kept = sorted([*imports, *settings], key=first_line)
+    return _Cell(index, facts, tree, body, kept, last, shows, header or "")
 
 
 #: Calls that show something (print, plot, describe a frame) in a cell never run.
@@ -282,8 +305,66 @@ def _runs(graph: CellGraph, cells: Mapping[int, _Cell]) -> Iterator[list[_Cell]]
         yield run
 
 
+def plan_chosen_cells(
+    context: NotebookContext,
+    chosen: Sequence[int],
+    modules: Sequence[str],
+    names: Names,
+    *,
+    name: str | None = None,
+) -> ScriptPlan:
+    """One function, named ``name`` or as :func:`plan_scripts` names its functions, for
+    the top-level code of the ``chosen`` cells (indices in order: consecutive code
+    cells, apart from markdown). The same rules as for a run of cells hold, said as a
+    reason instead of cutting the run: a plan without a function says why in
+    ``skipped``."""
+    graph = context.graph
+    watcher = namespace_watcher(graph)
+    if watcher is not None:
+        return ScriptPlan((), {}, (watcher,))
+    where = f"cells {chosen[0]}-{chosen[-1]}" if len(chosen) > 1 else f"cell {chosen[0]}"
+
+    def refused(code: str, detail: str) -> ScriptPlan:
+        location = graph.notebook.location(chosen[0])
+        return ScriptPlan((), {}, (not_extracted(code, where, location, detail),))
+
+    between = [i for i in graph.facts if chosen[0] <= i <= chosen[-1] and i not in chosen]
+    if between:
+        return refused("NBR226", f"cell {between[0]}, between them, is not chosen")
+    warned = warned_cells(graph)
+    extracted = _imported_from(context.trees, modules)
+    own = _own_functions(graph)
+    run = []
+    for index in chosen:
+        if index in warned:
+            return refused("NBR220", f"cell {index}: {warned[index]}")
+        cell = _script_cell(context, index, extracted, own)
+        if isinstance(cell, str):
+            if cell:
+                return refused("NBR226", f"cell {index}: {cell}")
+            continue  # only imports and definitions, which move as themselves
+        run.append(cell)
+    if not run:
+        return ScriptPlan((), {}, ())
+    for cell in run[:-1]:
+        if cell.shows_output:
+            why = f"cell {cell.index} shows output, which would move to cell {run[-1].index}"
+            return refused("NBR226", why)
+        if cell.header:
+            return refused("NBR226", f"cell {cell.index}: {cell.header} times that cell alone")
+    for cell in run[1:]:
+        if cell.starts_with_settings:
+            why = f"cell {cell.index} starts with settings, which would run before cell "
+            return refused("NBR226", why + f"{run[0].index}'s code")
+    outcome = _plan_run(context, run, names, name=name)
+    if isinstance(outcome, Diagnostic):
+        return ScriptPlan((), {}, (outcome,))
+    function, imports = outcome
+    return ScriptPlan((function,), imports, ())
+
+
 def _plan_run(
-    context: NotebookContext, run: list[_Cell], names: Names
+    context: NotebookContext, run: list[_Cell], names: Names, *, name: str | None = None
 ) -> tuple[ScriptFunction, dict[str, str]] | Diagnostic:
     statements = [s for cell in run for s in cell.body]
     last = run[-1]
@@ -310,7 +391,7 @@ def _plan_run(
         comment=_first_comment(run),
         title=notebook.title if section is None else None,
     )
-    name = names.for_code(code)
+    name = names.for_code(code) if name is None else names.chosen(name)
     parameters = data_first(flow.parameters)
     renamed = snake_case_parameters(parameters, statements)
     keep = (*parameters, *flow.returns)

@@ -1,0 +1,30 @@
+# %% [markdown]
+# # Word counts
+#
+# Cells 3-4 are chosen (`--cells 3-4`): the code of cell 4 moves; `count_words` stays,
+# since the helper it calls (`tokens`, in cell 1) was not chosen and would be passed
+# in (NBR224).
+
+# %%
+from pkg.notebook import report_distinct_words
+
+
+# %%
+def tokens(text):
+    return [word.strip(".,").lower() for word in text.split()]
+
+# %%
+text = "The cat sat. The cat ran, the dog sat."
+
+# %%
+def count_words(text):
+    counts = {}
+    for word in tokens(text):
+        counts[word] = counts.get(word, 0) + 1
+    return counts
+
+# %%
+report_distinct_words(text=text)
+
+# %%
+print(count_words(text))
