@@ -14,6 +14,7 @@ from nbrefactor._version import __version__
 
 _WHERE = {
     "Cell": "nbrefactor.notebook.model",
+    "ChangedOnDisk": "nbrefactor.errors",
     "CellFacts": "nbrefactor.analysis.facts",
     "CellGraph": "nbrefactor.analysis.graph",
     "CloneClass": "nbrefactor.analysis.clone_classes",
@@ -46,6 +47,7 @@ _WHERE = {
 
 __all__ = [
     "Cell",
+    "ChangedOnDisk",
     "CellFacts",
     "CellGraph",
     "CloneClass",
@@ -102,6 +104,7 @@ if TYPE_CHECKING:
     from nbrefactor.config import Config, load_config
     from nbrefactor.diagnostics import Diagnostic
     from nbrefactor.errors import (
+        ChangedOnDisk,
         ExecutionFailed,
         NbrefactorError,
         NotebookReadError,

@@ -40,6 +40,10 @@ class UsageError(NbrefactorError):
     """The caller asked for something that does not make sense (bad option value)."""
 
 
+class ChangedOnDisk(NbrefactorError):
+    """A file changed since nbrefactor read it to plan a change: the plan is stale."""
+
+
 class ExecutionFailed(NbrefactorError):
     """A notebook could not be run to the end: a cell raised (and errors were not
     allowed), the kernel did not start or died, or a cell ran too long. ``cell`` is the

@@ -36,9 +36,10 @@ FORBIDDEN = {
     "verification": {
         "planning", "codemods", "emit", "api", "duplicates", "report", "cli", "hooks",
     },
-    "emit": {"api", "duplicates", "cli", "hooks"},
-    "api": {"cli", "hooks"},
-    "hooks": {"cli"},
+    "emit": {"api", "duplicates", "cli", "hooks", "jupyter_ext"},
+    "api": {"cli", "hooks", "jupyter_ext"},
+    "hooks": {"cli", "jupyter_ext"},
+    "jupyter_ext": {"cli", "hooks"},  # it calls the jobs, as the command line does
 }  # fmt: skip
 
 
@@ -79,6 +80,15 @@ def test_no_layer_imports_a_layer_above_it() -> None:
             if part_of(module) in forbidden:
                 reaching_up.append(f"{path.relative_to(PACKAGE.parent)} imports {module}")
     assert reaching_up == []
+
+
+def test_only_the_server_extension_imports_jupyter_server_and_tornado() -> None:
+    importers = {
+        str(path.relative_to(PACKAGE.parent))
+        for path in modules()
+        if any(m.split(".")[0] in ("jupyter_server", "tornado") for m in imported_modules(path))
+    }
+    assert importers == {"nbrefactor/jupyter_ext/handlers.py"}
 
 
 def test_only_the_command_line_imports_click() -> None:
@@ -147,3 +157,4 @@ def test_extract_loads_what_it_needs(tmp_path: Path) -> None:
     argv += ["--project-dir", str(tmp_path / "demo"), "--package", "demo"]
     loaded = loaded_by("nbrefactor.cli", argv, PACKAGE.parent)
     assert {"libcst", "jinja2"} <= loaded
+    assert not loaded & {"jupyter_server", "tornado"}  # the server extension's own

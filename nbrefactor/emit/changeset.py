@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from nbrefactor.emit.journal import Transaction
-from nbrefactor.errors import NbrefactorError
+from nbrefactor.errors import ChangedOnDisk, NbrefactorError
 
 #: What a file holds: text (UTF-8 on disk) or bytes (a pickled fixture).
 Content = str | bytes
@@ -59,8 +59,8 @@ class ChangeSet:
         :mod:`nbrefactor.emit.journal`). Returns the paths written.
 
         Raises:
-            NbrefactorError: a file changed on disk since it was read, or a file could
-                not be written; no file was changed.
+            ChangedOnDisk: a file changed on disk since it was read; no file was changed.
+            NbrefactorError: a file could not be written; no file was changed.
             KeyboardInterrupt: Ctrl-C (or SIGTERM) while writing; no file was changed.
         """
         pending = [c for c in self.changes if c.old != c.new]
@@ -134,6 +134,6 @@ def _check_unchanged(change: FileChange) -> None:
     else:
         unchanged = current_content(change.path) == change.old
     if not unchanged:
-        raise NbrefactorError(
+        raise ChangedOnDisk(
             "changed on disk since nbrefactor read it; run the command again", path=change.path
         )

@@ -1,0 +1,236 @@
+"""The server extension behind JupyterLab's "Refactor cell to module", in a real Jupyter
+server started for these tests (a subprocess, its own root and configuration folders),
+through HTTP as the browser speaks to it."""
+
+from __future__ import annotations
+
+import http.cookiejar
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from nbrefactor import read_notebook
+from tests.conftest import EXAMPLES
+
+pytest.importorskip("jupyter_server")
+
+TOKEN = "nbrefactor-test-token"
+
+
+@dataclass(frozen=True)
+class Server:
+    url: str
+    root: Path
+
+    def post(
+        self, endpoint: str, body: Any, *, token: str | None = TOKEN
+    ) -> tuple[int, dict[str, Any]]:
+        """The status and JSON reply of POST /nbrefactor/<endpoint>."""
+        data = body if isinstance(body, bytes) else json.dumps(body).encode()
+        request = urllib.request.Request(f"{self.url}nbrefactor/{endpoint}", data, method="POST")
+        request.add_header("Content-Type", "application/json")
+        if token is not None:
+            request.add_header("Authorization", f"token {token}")
+        return _send(request)
+
+
+def _send(
+    request: urllib.request.Request, opener: urllib.request.OpenerDirector | None = None
+) -> tuple[int, dict[str, Any]]:
+    try:
+        with (opener or urllib.request.build_opener()).open(request, timeout=60) as response:
+            return response.status, json.loads(response.read() or b"{}")
+    except urllib.error.HTTPError as error:
+        text = error.read()
+        try:
+            return error.code, json.loads(text)
+        except json.JSONDecodeError:
+            return error.code, {"message": text.decode(errors="replace")}
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A Jupyter server with the extension enabled, serving an empty root."""
+    base = tmp_path_factory.mktemp("jupyter")
+    root = (base / "root").resolve()
+    root.mkdir()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {
+        **os.environ,
+        "JUPYTER_CONFIG_DIR": str(base / "config"),
+        "JUPYTER_DATA_DIR": str(base / "data"),
+        "JUPYTER_RUNTIME_DIR": str(base / "runtime"),
+        "JUPYTER_PLATFORM_DIRS": "1",
+    }
+    command = [
+        sys.executable, "-m", "jupyter_server", "--ip=127.0.0.1", f"--port={port}",
+        "--no-browser", "--allow-root", f"--ServerApp.root_dir={root}",
+        f"--IdentityProvider.token={TOKEN}",
+        "--ServerApp.jpserver_extensions={'nbrefactor.jupyter_ext': True}",
+    ]  # fmt: skip
+    log = open(base / "server.log", "wb")  # noqa: SIM115 - closed after the server
+    process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                status = urllib.request.Request(f"{url}api/status?token={TOKEN}")
+                urllib.request.urlopen(status, timeout=5).close()
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError((base / "server.log").read_text()) from None
+                time.sleep(0.2)
+        yield Server(url, root)
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        log.close()
+
+
+@pytest.fixture
+def notebook(server: Server, request: pytest.FixtureRequest) -> str:
+    """A copy of the taxi example in a folder of its own under the root; its path as
+    JupyterLab names it."""
+    folder = server.root / request.node.name
+    folder.mkdir()
+    shutil.copy(EXAMPLES / "taxi_tips.ipynb", folder)
+    (folder / "data").mkdir()
+    return f"{request.node.name}/taxi_tips.ipynb"
+
+
+def cell_ids(server: Server, path: str, *indices: int) -> list[str]:
+    cells = read_notebook(server.root / path).cells
+    return [str(cells[index].id) for index in indices]
+
+
+def refactoring(server: Server, path: str, *indices: int, **fields: str) -> dict[str, Any]:
+    folder = path.rpartition("/")[0]
+    request = {"path": path, "cells": cell_ids(server, path, *indices)}
+    return {**request, "project_dir": f"{folder}/proj", "package": "taxi", **fields}
+
+
+def test_a_plan_shows_the_function_and_applying_it_writes_the_files(
+    server: Server, notebook: str
+) -> None:
+    folder = notebook.rpartition("/")[0]
+    before = (server.root / notebook).read_bytes()
+    status, plan = server.post("plan", refactoring(server, notebook, 15, function="evaluate"))
+    assert status == 200, plan
+    assert plan["function"] == "evaluate"
+    assert plan["parameters"] == ["X_test", "coef", "y_test", "y_train"]
+    assert plan["returns"] == ["pred"]
+    assert plan["module"] == "taxi.taxi_tips"
+    assert f"+++ {folder}/proj/src/taxi/taxi_tips.py" in plan["diff"]
+    assert f"{folder}/taxi_tips.ipynb" in plan["files"]
+    assert (server.root / notebook).read_bytes() == before  # a plan writes nothing
+
+    status, applied = server.post("apply", {"plan": plan["plan"]})
+    assert status == 200, applied
+    assert f"{folder}/proj/src/taxi/taxi_tips.py" in applied["written"]
+    module = (server.root / folder / "proj/src/taxi/taxi_tips.py").read_text()
+    assert "def evaluate(x_test, coef, y_test, y_train):" in module
+    sources = [cell["source"] for cell in applied["cells"]]
+    assert "pred = evaluate(x_test=X_test, coef=coef, y_test=y_test, y_train=y_train)" in sources
+    assert read_notebook(server.root / notebook).cells[16].source in sources
+
+    assert server.post("apply", {"plan": plan["plan"]})[0] == 404  # applied once
+
+
+def test_a_notebook_saved_since_the_plan_is_not_overwritten(server: Server, notebook: str) -> None:
+    status, plan = server.post("plan", refactoring(server, notebook, 15))
+    assert status == 200, plan
+    path = server.root / notebook
+    saved = path.read_text().replace("baseline RMSE", "baseline error")
+    path.write_text(saved)
+    status, reply = server.post("apply", {"plan": plan["plan"]})
+    assert status == 409
+    assert "changed on disk since nbrefactor read it" in reply["message"]
+    assert path.read_text() == saved
+    assert not (path.parent / "proj").exists()
+
+
+@pytest.mark.parametrize(
+    ("fields", "status", "message"),
+    [
+        ({"function": "len"}, 400, "'len' would hide Python's builtin"),
+        ({"function": "2fast"}, 400, "'2fast' is not a Python identifier"),
+        ({"cells": [4, 5]}, 400, "cells must be a non-empty list of cell ids"),
+        ({"cells": ["no-such-cell"]}, 400, "the notebook has no cell with id 'no-such-cell'"),
+        ({"path": "../outside.ipynb"}, 403, "'..' leads outside the server's root"),
+        ({"path": "/etc/passwd.ipynb"}, 403, "paths are relative to the server's root"),
+        ({"path": "missing.ipynb"}, 404, "no notebook missing.ipynb"),
+        ({"path": "notes.txt"}, 400, "notes.txt is not a notebook (.ipynb)"),
+    ],
+)
+def test_requests_that_cannot_be_done_say_why(
+    server: Server, notebook: str, fields: dict[str, Any], status: int, message: str
+) -> None:
+    answer = server.post("plan", {**refactoring(server, notebook, 15), **fields})
+    assert answer[0] == status
+    assert message in answer[1]["message"]
+
+
+def test_cells_that_cannot_move_as_chosen_are_refused_with_the_reason(
+    server: Server, notebook: str
+) -> None:
+    status, reply = server.post("plan", refactoring(server, notebook, 4, 5, 6))
+    assert status == 400
+    assert "cell 4 shows output, which would move to cell 6" in reply["message"]
+
+
+def test_a_link_leading_out_of_the_root_is_refused(
+    server: Server, tmp_path: Path, notebook: str
+) -> None:
+    outside = tmp_path / "secret.ipynb"
+    shutil.copy(EXAMPLES / "taxi_tips.ipynb", outside)
+    link = server.root / notebook.rpartition("/")[0] / "link.ipynb"
+    link.symlink_to(outside)
+    request = {**refactoring(server, notebook, 15), "path": str(link.relative_to(server.root))}
+    status, reply = server.post("plan", request)
+    assert status == 403
+    assert "leads outside the server's root" in reply["message"]
+
+
+def test_bodies_too_large_or_not_json_are_refused(server: Server) -> None:
+    assert server.post("plan", b"{" + b" " * 70_000 + b"}")[0] == 413
+    assert server.post("plan", b"not json")[0] == 400
+    assert server.post("apply", {"plan": 7})[0] == 400
+
+
+def test_an_unauthenticated_request_is_refused(server: Server, notebook: str) -> None:
+    status, _ = server.post("plan", refactoring(server, notebook, 15), token=None)
+    assert status == 403
+    status, _ = server.post("plan", refactoring(server, notebook, 15), token="wrong")
+    assert status == 403
+
+
+def test_a_browser_session_without_its_xsrf_token_is_refused(server: Server, notebook: str) -> None:
+    """Logged in by cookie, as a browser is: a POST without the XSRF token is refused."""
+    cookies = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(cookies))
+    opener.open(f"{server.url}tree?token={TOKEN}", timeout=30).close()  # sets the cookies
+    assert any(cookie.name.startswith("username-") for cookie in cookies)
+    body = json.dumps(refactoring(server, notebook, 15)).encode()
+    request = urllib.request.Request(f"{server.url}nbrefactor/plan", body, method="POST")
+    status, reply = _send(request, opener)
+    assert status == 403
+    assert "_xsrf" in reply["message"]
+    xsrf = next(cookie.value for cookie in cookies if cookie.name == "_xsrf")
+    request.add_header("X-XSRFToken", xsrf)
+    assert _send(request, opener)[0] == 200
