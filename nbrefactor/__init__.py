@@ -14,9 +14,9 @@ from nbrefactor._version import __version__
 
 _WHERE = {
     "Cell": "nbrefactor.notebook.model",
-    "ChangedOnDisk": "nbrefactor.errors",
     "CellFacts": "nbrefactor.analysis.facts",
     "CellGraph": "nbrefactor.analysis.graph",
+    "ChangedOnDisk": "nbrefactor.errors",
     "CloneClass": "nbrefactor.analysis.clone_classes",
     "Config": "nbrefactor.config",
     "DefFacts": "nbrefactor.analysis.facts",
@@ -47,9 +47,9 @@ _WHERE = {
 
 __all__ = [
     "Cell",
-    "ChangedOnDisk",
     "CellFacts",
     "CellGraph",
+    "ChangedOnDisk",
     "CloneClass",
     "Config",
     "DefFacts",

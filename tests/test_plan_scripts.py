@@ -156,3 +156,33 @@ def test_lines_are_cut_where_python_numbers_them(make_notebook: Build) -> None:
     assert function.kept_before == "import math\n# note \u2028 here\nN = 3"
     body = '    root = math.sqrt(N)\n    label = "a\u2028b"\n    print(label, root)'
     assert function.body == body
+
+
+def test_a_setting_a_loop_rebinds_before_each_call_is_not_a_parameter(
+    make_notebook: Build,
+) -> None:
+    """`for WINDOW in [12, 36]: flag(...)` passes its own WINDOW to the moved `flag`
+    (which reads the notebook's): the run needs no WINDOW from the notebook, and the
+    loop over a list that is not empty binds it for sure, so the run can return it."""
+    result = plan(
+        make_notebook,
+        "WINDOW = 36\nvalues = [3, 1, 4, 1, 5, 9, 2, 6]",
+        "def flag(column):\n    return [v for v in column[:WINDOW] if v > 2]",
+        "results = []\nfor WINDOW in [2, 4]:\n    results.append(flag(values))\nWINDOW = 36",
+        "print(results, WINDOW)",
+    )
+    (script,) = [s for s in result.scripts if "results" in s.returns]
+    assert script.parameters == ("values",)
+    assert script.returns == ("results", "WINDOW")
+
+
+def test_a_setting_passed_before_the_run_binds_it_is_a_parameter(make_notebook: Build) -> None:
+    result = plan(
+        make_notebook,
+        "WINDOW = 36\nvalues = [3, 1, 4, 1, 5, 9, 2, 6]",
+        "def flag(column):\n    return [v for v in column[:WINDOW] if v > 2]",
+        "first = flag(values)\nWINDOW = 2\nsecond = flag(values)",
+        "print(first, second, WINDOW)",
+    )
+    (script,) = [s for s in result.scripts if "first" in s.returns]
+    assert "WINDOW" in script.parameters

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from types import MappingProxyType
 from typing import Literal
 
 from nbrefactor.analysis.bindings import (
@@ -38,8 +39,15 @@ ScopeKind = Literal["class", "comprehension", "lambda"]
 class CellWalker:
     """Walks one cell's statements in evaluation order, tracking definitely bound names."""
 
-    def __init__(self, isolated_lines: frozenset[int]) -> None:
+    def __init__(
+        self,
+        isolated_lines: frozenset[int],
+        call_reads: Mapping[str, Sequence[str]] = MappingProxyType({}),
+    ) -> None:
         self.isolated_lines = isolated_lines
+        # names a call of each function reads where it is made (new parameters passed)
+        self.call_reads = call_reads
+        self.read_by_calls: set[str] = set()
         self.bound: set[str] = set()
         self.reads: dict[str, tuple[int, int]] = {}  # name -> (line, UTF-8 byte offset)
         self.uses: set[str] = set()
@@ -198,8 +206,10 @@ class CellWalker:
             before = set(self.bound)
             with self._loop():
                 self.target(node.target, "loop", None)
+                # over a literal that is not empty, the loop binds its variable for sure
+                surely = set(self.bound) if _never_empty(node.iter) else before
                 self.statements(node.body)
-            self.bound = before
+            self.bound = surely
             self.branches(node.orelse, exhaustive=False)
         elif isinstance(node, ast.While):
             with self._loop():
@@ -429,6 +439,10 @@ class CellWalker:
         for keyword in node.keywords:
             self.expr(keyword.value)
         func = node.func
+        if isinstance(func, ast.Name) and func.id in self.call_reads:
+            for name in self.call_reads[func.id]:
+                self.read_by_calls.add(name)
+                self.load(name, node.lineno, node.col_offset)
         # vars(obj) is just obj.__dict__; vars() with no argument is locals()
         dynamic = isinstance(func, ast.Name) and func.id in DYNAMIC_CALLS
         if dynamic and isinstance(func, ast.Name) and (func.id != "vars" or not node.args):
@@ -490,3 +504,14 @@ def _irrefutable(pattern: ast.pattern) -> bool:
     if isinstance(pattern, ast.MatchOr):
         return any(_irrefutable(p) for p in pattern.patterns)
     return False
+
+
+def _never_empty(iterable: ast.expr) -> bool:
+    """Whether ``iterable`` is a literal with at least one item (``[12, 36]``, ``"ab"``)."""
+    if isinstance(iterable, (ast.List, ast.Tuple, ast.Set)):
+        return bool(iterable.elts) and not any(isinstance(e, ast.Starred) for e in iterable.elts)
+    return (
+        isinstance(iterable, ast.Constant)
+        and isinstance(iterable.value, (str, bytes))
+        and bool(iterable.value)
+    )

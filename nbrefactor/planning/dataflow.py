@@ -13,6 +13,7 @@ from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Container, Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 from nbrefactor.analysis.cell_walker import CellWalker
 from nbrefactor.analysis.graph import CellGraph, is_output_history
@@ -147,7 +148,9 @@ def block_flow(
     """The data flow of ``statements``, which run from cell ``first_cell`` to
     ``last_cell``. ``bound_earlier`` are names bound before the block in its first cell;
     ``read_after`` are names read after it in its last cell (a displayed expression)."""
-    walker = _walked(statements)
+    moved = context.moved_by(first_cell)
+    # calls of moved functions that gained parameters pass them: they read them there
+    walker = _walked(statements, call_reads=moved)
     history = {name for name in walker.reads if is_output_history(name)}
     if walker.dynamic or walker.star_imports or history:
         found = sorted(set(walker.dynamic) | history)
@@ -161,8 +164,6 @@ def block_flow(
     # a notebook function called here reads notebook globals: binding one of them in the
     # function would hide the new value from it (`THRESHOLD = 0.6; df.apply(label)`)
     bound_here = {b.name for b in walker.bindings}
-    moved = context.moved_by(first_cell)
-    # calls of moved functions that gained parameters pass them: the block reads them too
     passed = [p for f in sorted(walker.uses & moved.keys()) for p in moved[f]]
     for name in sorted(walker.uses | set(passed)):  # a staying function may be passed
         # what it reads, or the functions it calls do (any definition of each: `play`
@@ -172,7 +173,10 @@ def block_flow(
             return Unsafe("NBR214", f"{_quoted(sorted(read & bound_here))}, read by {name}()")
     parameters: list[str] = []
     imports: dict[str, str] = {}
-    for name in dict.fromkeys([*walker.reads, *(p for p in passed if p not in walker.reads)]):
+    # a name passed only after the block bound it is its own; one passed where the walk
+    # did not see the call (a function defined in the block) may be the notebook's
+    unseen = [p for p in passed if p not in walker.reads and p not in walker.read_by_calls]
+    for name in dict.fromkeys([*walker.reads, *unseen]):
         if name not in context.bindings and name in context.foreign.provided:
             imports[name] = context.foreign.provided[name]  # `from typing import *`
             continue
@@ -256,8 +260,10 @@ def names_bound(statements: Sequence[ast.stmt]) -> set[str]:
     return {b.name for b in _walked(statements).bindings}
 
 
-def _walked(statements: Sequence[ast.stmt]) -> CellWalker:
-    walker = CellWalker(frozenset())
+def _walked(
+    statements: Sequence[ast.stmt], call_reads: Mapping[str, Sequence[str]] = MappingProxyType({})
+) -> CellWalker:
+    walker = CellWalker(frozenset(), call_reads)
     walker.statements(list(statements))
     return walker
 
