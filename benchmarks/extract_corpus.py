@@ -81,6 +81,7 @@ class Row:
     pass_when_moved: bool | None = None  # the tests, in a copy of the project elsewhere
     annotations: int = 0  # parameters and returns of the functions made, annotated
     annotatable: int = 0  # parameters and returns of the functions made
+    documented: int = 0  # functions made that have a docstring
     ruff_findings: int = 0  # ruff check (its default rules) on the generated project
     mypy_errors: int | None = None  # mypy (its defaults) on the project; None: not run
     written_outside: list[str] = field(default_factory=list)  # by that test run
@@ -147,7 +148,9 @@ def measure(path: Path, *, execute: bool, timeout: float) -> Row:
                 row.differences = [str(d) for d in differences[:3]]
             result.changes.apply()
             row.left = code_statements(read_notebook(rewritten))
-            row.annotations, row.annotatable = _annotated(project, set(row.functions))
+            row.annotations, row.annotatable, row.documented = _annotated(
+                project, set(row.functions)
+            )
             row.ruff_findings = _ruff_findings(project)
             row.mypy_errors = _mypy_errors(project)
             if result.recorded is not None:
@@ -164,10 +167,10 @@ def measure(path: Path, *, execute: bool, timeout: float) -> Row:
     return row
 
 
-def _annotated(project: Path, functions: set[str]) -> tuple[int, int]:
+def _annotated(project: Path, functions: set[str]) -> tuple[int, int, int]:
     """How many parameters and returns of ``functions`` in the project's modules are
-    annotated, and how many there are."""
-    annotated = total = 0
+    annotated, how many there are, and how many of the functions have a docstring."""
+    annotated = total = documented = 0
     for module in (project / "src").rglob("*.py"):
         for node in ast.parse(module.read_text(encoding="utf-8")).body:
             if isinstance(node, ast.FunctionDef) and node.name in functions:
@@ -175,7 +178,8 @@ def _annotated(project: Path, functions: set[str]) -> tuple[int, int]:
                 total += len(arguments) + 1
                 annotated += sum(1 for a in arguments if a.annotation is not None)
                 annotated += node.returns is not None
-    return annotated, total
+                documented += ast.get_docstring(node) is not None
+    return annotated, total, documented
 
 
 def _ruff_findings(project: Path) -> int:
@@ -312,6 +316,8 @@ def table(rows: list[Row]) -> str:
                 "pass" + (f" (errors: {', '.join(failing)})" if failing else "")
             )
         names = [name for row in measured for name in row.functions]
+        documented = sum(row.documented for row in measured)
+        lines.append(f"docstrings: {documented} of {len(names)} functions made from notebook code")
         poor = [name for name in names if POOR_NAME.search(name)]
         lines.append(
             f"{len(names)} functions made from notebook code, {len(poor)} named "
