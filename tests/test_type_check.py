@@ -103,6 +103,24 @@ def test_the_annotations_named_where_mypy_complains_are_left_out_first() -> None
     ]
 
 
+PLOTTING = """
+def plot_counts(counts, ax):
+    shown = counts.sort_index()
+    ax.bar(shown.index, shown.values)
+"""
+
+
+def test_what_the_names_of_an_error_line_were_computed_from_is_blamed() -> None:
+    """`shown` comes from the frame `counts`: its annotation goes, not the axes'."""
+    types, left_out = without_blamed(
+        TYPES,
+        [finding("plot_counts", "ax.bar(shown.index, shown.values)", "Argument 2 ...")],
+        sources={"pkg.nb": PLOTTING},
+    )
+    assert types[("pkg.nb", "plot_counts")] == Annotations({"ax": "Axes"}, "None")
+    assert left_out[("pkg.nb", "plot_counts")].parts == ("counts",)
+
+
 def test_a_function_narrowed_down_twice_loses_all_its_annotations() -> None:
     first = [finding("plot_counts", "ax.bar(counts.index, counts.values)")]
     types, left_out = without_blamed(TYPES, first)

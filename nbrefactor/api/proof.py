@@ -200,10 +200,20 @@ def _type_hints(
             first = outside[0]
             left_out[first.module, ""] = LeftOut(first.module, first.message)
             break
-        types, left_out = without_blamed(types, new, left_out)
+        sources = {f.module: _staged_source(package_root, f.module) for f in new}
+        types, left_out = without_blamed(types, new, left_out, sources)
         annotated, functions = _annotated(result, types, package_root)
     result, _ = _annotated(result, {}, package_root)
     return result, TypeHints(unchecked=unchecked, left_out=tuple(left_out.values()))
+
+
+def _staged_source(package_root: Path, module: str) -> str:
+    """The text of ``module`` as staged under ``package_root``, or ``""``."""
+    path = package_root.joinpath(*module.split(".")).with_suffix(".py")
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError:
+        return ""
 
 
 #: How many times mypy checks the annotations (the first check without new errors

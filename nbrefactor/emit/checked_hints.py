@@ -10,8 +10,9 @@ enough, or nothing named can be blamed, all of them.
 
 from __future__ import annotations
 
+import ast
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass
 from types import MappingProxyType
 
@@ -69,13 +70,16 @@ def without_blamed(
     types: Mapping[tuple[str, str], Annotations],
     findings: Sequence[TypeFinding],
     earlier: Mapping[tuple[str, str], LeftOut] = MappingProxyType({}),
+    sources: Mapping[str, str] = MappingProxyType({}),
 ) -> tuple[dict[tuple[str, str], Annotations], dict[tuple[str, str], LeftOut]]:
     """``types`` (by module and function) less the annotations that the new errors
     ``findings`` blame, and what is left out by now, by module and function (``earlier``
-    what was before). The parameters named on the lines of a function's errors go
-    first, those of a library's type (pandas, numpy) before the others; the second
-    time a function is narrowed down, or when nothing named can be blamed, it loses
-    all its annotations. Every finding must be inside a function of ``types``."""
+    what was before). Blamed first are the parameters of a library's type (pandas,
+    numpy) among those named on the lines of a function's errors or that the names
+    there were computed from (in the module's source, from ``sources``); else the
+    parameters named there; else those the names were computed from. The second time
+    a function is narrowed down, or when nothing can be blamed, it loses all its
+    annotations. Every finding must be inside a function of ``types``."""
     kept = dict(types)
     left_out = dict(earlier)
     by_function: dict[tuple[str, str], list[TypeFinding]] = {}
@@ -84,9 +88,11 @@ def without_blamed(
     for key, found in by_function.items():
         annotations = kept.pop(key)
         named = {name for f in found for name in _IDENTIFIER.findall(f.code)}
-        parameters = sorted(set(annotations.parameters) & named)
-        libraries = [p for p in parameters if _LIBRARY.search(annotations.parameters[p])]
-        parameters = libraries or parameters
+        annotated = set(annotations.parameters)
+        # `ax.bar(counts.index, ...)`: what was `counts` made from?
+        behind = annotated & _names_behind(_function(sources.get(key[0], ""), key[1]), named)
+        libraries = [p for p in sorted(behind) if _LIBRARY.search(annotations.parameters[p])]
+        parameters = libraries or sorted(annotated & named) or sorted(behind)
         returns = any("return value" in f.message for f in found) and bool(annotations.returns)
         before = earlier.get(key)
         if (before is not None and before.narrowed_twice) or not (parameters or returns):
@@ -102,6 +108,47 @@ def without_blamed(
             key[1], found[0].message, (*(before.parts if before else ()), *parts), rounds
         )
     return kept, left_out
+
+
+def _function(source: str, name: str) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+    """The top-level function ``name`` of the module ``source``, if it has one."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return None
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name == name:
+            return node
+    return None
+
+
+def _names_behind(
+    function: ast.FunctionDef | ast.AsyncFunctionDef | None, names: Set[str]
+) -> set[str]:
+    """``names`` and every name the function computed them from (assignments, loops),
+    transitively, wherever in its body."""
+    made_from: dict[str, set[str]] = {}
+    for node in ast.walk(function) if function is not None else ():
+        if isinstance(node, ast.Assign):
+            targets, value = node.targets, node.value
+        elif isinstance(node, (ast.AugAssign, ast.AnnAssign, ast.NamedExpr)) and node.value:
+            targets, value = [node.target], node.value
+        elif isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)):
+            targets, value = [node.target], node.iter
+        else:
+            continue
+        read = {n.id for n in ast.walk(value) if isinstance(n, ast.Name)}
+        for target in targets:
+            for bound in ast.walk(target):
+                if isinstance(bound, ast.Name):
+                    made_from.setdefault(bound.id, set()).update(read)
+    found, todo = set(names), list(names)
+    while todo:
+        for source in made_from.get(todo.pop(), ()):
+            if source not in found:
+                found.add(source)
+                todo.append(source)
+    return found
 
 
 def _shortened(message: str, limit: int = 160) -> str:
