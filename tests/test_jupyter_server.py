@@ -7,6 +7,7 @@ from __future__ import annotations
 import http.cookiejar
 import json
 import os
+import secrets
 import shutil
 import socket
 import subprocess
@@ -221,16 +222,22 @@ def test_an_unauthenticated_request_is_refused(server: Server, notebook: str) ->
 
 
 def test_a_browser_session_without_its_xsrf_token_is_refused(server: Server, notebook: str) -> None:
-    """Logged in by cookie, as a browser is: a POST without the XSRF token is refused."""
+    """Logged in by cookie, as a browser is: a POST without the XSRF token is refused;
+    with the token in a cookie and a header, as JupyterLab sends it, it is answered."""
     cookies = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(cookies))
-    opener.open(f"{server.url}tree?token={TOKEN}", timeout=30).close()  # sets the cookies
-    assert any(cookie.name.startswith("username-") for cookie in cookies)
+    opener.open(f"{server.url}api/status?token={TOKEN}", timeout=30).close()  # logs in
+    (login,) = [f"{c.name}={c.value}" for c in cookies if c.name.startswith("username-")]
     body = json.dumps(refactoring(server, notebook, 15)).encode()
-    request = urllib.request.Request(f"{server.url}nbrefactor/plan", body, method="POST")
-    status, reply = _send(request, opener)
+
+    def post(*headers: tuple[str, str]) -> tuple[int, dict[str, Any]]:
+        request = urllib.request.Request(f"{server.url}nbrefactor/plan", body, method="POST")
+        for name, value in headers:
+            request.add_header(name, value)
+        return _send(request)
+
+    status, reply = post(("Cookie", login))
     assert status == 403
     assert "_xsrf" in reply["message"]
-    xsrf = next(cookie.value for cookie in cookies if cookie.name == "_xsrf")
-    request.add_header("X-XSRFToken", xsrf)
-    assert _send(request, opener)[0] == 200
+    xsrf = secrets.token_hex(16)  # tornado takes a plain hex token (its version 1)
+    assert post(("Cookie", f"{login}; _xsrf={xsrf}"), ("X-XSRFToken", xsrf))[0] == 200
