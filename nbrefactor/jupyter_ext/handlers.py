@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -47,7 +48,8 @@ class _RefactorHandler(APIHandler):
         try:
             reply = await asyncio.to_thread(work)
         except NbrefactorError as error:
-            message = error.message if isinstance(error, RequestError) else str(error)
+            # paths as JupyterLab shows them, relative to the root: no server paths
+            message = str(error).replace(f"{self.root}{os.sep}", "")
             raise tornado.web.HTTPError(http_status(error), message) from None
         self.set_header("Content-Type", "application/json")
         self.finish(json.dumps(reply))
