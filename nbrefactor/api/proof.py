@@ -195,8 +195,12 @@ def _type_hints(
         new = new_errors(before, after)
         if not new:
             return annotated, TypeHints(functions, left_out=tuple(left_out.values()))
-        outside = [f for f in new if f"{f.module}.{f.scope}" not in functions]
-        if outside:  # any of the annotations may cause it: none is kept
+        outside = [
+            f
+            for f in new
+            if f"{f.module}.{f.scope}" not in functions or (f.module, f.scope) not in types
+        ]
+        if outside:  # not in a function annotated from ``types``: any may cause it, none stays
             first = outside[0]
             left_out[first.module, ""] = LeftOut(first.module, first.message)
             break
