@@ -230,7 +230,15 @@ function describe(value: unknown): string {
  * read-only summary of the plan with its diff.
  */
 export class PlanBody extends Widget implements Dialog.IBodyWidget<string> {
-  constructor(plan: IPlanReply, initialName?: string) {
+  /**
+   * `replan` plans again with another function name: the preview follows the name
+   * typed, and a name the server refuses (one in use) is shown as a problem.
+   */
+  constructor(
+    plan: IPlanReply,
+    initialName?: string,
+    private readonly replan?: (name: string) => Promise<IPlanReply>
+  ) {
     super();
     this.addClass('jp-nbrefactor-PlanBody');
 
@@ -249,8 +257,25 @@ export class PlanBody extends Widget implements Dialog.IBodyWidget<string> {
     this._error.className = 'jp-nbrefactor-error';
     this._error.setAttribute('role', 'alert');
 
-    const summary = document.createElement('dl');
-    summary.className = 'jp-nbrefactor-summary';
+    this._summary = document.createElement('dl');
+    this._summary.className = 'jp-nbrefactor-summary';
+    const diffTitle = document.createElement('div');
+    diffTitle.className = 'jp-nbrefactor-diff-title';
+    diffTitle.textContent = 'Preview';
+    this._diff = document.createElement('pre');
+    this._diff.className = 'jp-nbrefactor-diff';
+    this.display(plan);
+
+    this.node.append(nameRow, this._error, this._summary, diffTitle, this._diff);
+    this._input.addEventListener('input', () => {
+      if (this.validate()) {
+        this.scheduleReplan();
+      }
+    });
+  }
+
+  /** Show `plan`'s module, parameters, returns, files and diff. */
+  private display(plan: IPlanReply): void {
     const rows: Array<[string, unknown]> = [
       ['Module', plan.module],
       ['Parameters', plan.parameters],
@@ -259,6 +284,7 @@ export class PlanBody extends Widget implements Dialog.IBodyWidget<string> {
       ['Skipped', plan.skipped],
       ['Files', plan.files]
     ];
+    this._summary.replaceChildren();
     for (const [title, value] of rows) {
       const text = describe(value);
       if (title === 'Skipped' && text.length === 0) {
@@ -268,18 +294,31 @@ export class PlanBody extends Widget implements Dialog.IBodyWidget<string> {
       dt.textContent = title;
       const dd = document.createElement('dd');
       dd.textContent = text.length > 0 ? text : '(none)';
-      summary.append(dt, dd);
+      this._summary.append(dt, dd);
     }
+    this._diff.textContent = plan.diff || '(no changes)';
+  }
 
-    const diffTitle = document.createElement('div');
-    diffTitle.className = 'jp-nbrefactor-diff-title';
-    diffTitle.textContent = 'Preview';
-    const diff = document.createElement('pre');
-    diff.className = 'jp-nbrefactor-diff';
-    diff.textContent = plan.diff || '(no changes)';
-
-    this.node.append(nameRow, this._error, summary, diffTitle, diff);
-    this._input.addEventListener('input', () => this.validate());
+  /** Plan again with the name typed, once typing pauses; the last answer wins. */
+  private scheduleReplan(): void {
+    if (!this.replan) {
+      return;
+    }
+    window.clearTimeout(this._timer);
+    this._timer = window.setTimeout(async () => {
+      const name = this.getValue();
+      const ask = ++this._asked;
+      try {
+        const plan = await this.replan!(name);
+        if (ask === this._asked) {
+          this.display(plan);
+        }
+      } catch (error) {
+        if (ask === this._asked) {
+          this.setProblem(errorMessage(error));
+        }
+      }
+    }, 400);
   }
 
   /** The function name typed, trimmed. */
@@ -290,6 +329,12 @@ export class PlanBody extends Widget implements Dialog.IBodyWidget<string> {
   /** Show the name's problem (if any), and enable Refactor only if none. */
   validate(): boolean {
     const problem = identifierProblem(this.getValue());
+    this.setProblem(problem);
+    return problem === null;
+  }
+
+  /** Show `problem` (none: null) under the name; Refactor only without one. */
+  private setProblem(problem: string | null): void {
     this._error.textContent = problem ?? '';
     this._input.classList.toggle('jp-mod-invalid', problem !== null);
     const dialog = this.node.closest('.jp-Dialog');
@@ -299,15 +344,23 @@ export class PlanBody extends Widget implements Dialog.IBodyWidget<string> {
     if (accept) {
       accept.disabled = problem !== null;
     }
-    return problem === null;
   }
 
   protected onAfterAttach(): void {
     this.validate();
   }
 
+  protected onBeforeDetach(): void {
+    window.clearTimeout(this._timer);
+    this._asked++; // an answer arriving now has nowhere to go
+  }
+
   private _input: HTMLInputElement;
   private _error: HTMLDivElement;
+  private _summary: HTMLDListElement;
+  private _diff: HTMLPreElement;
+  private _timer = 0;
+  private _asked = 0;
 }
 
 /**
@@ -421,11 +474,12 @@ function errorMessage(error: unknown): string {
  */
 async function askFunctionName(
   plan: IPlanReply,
-  count: number
+  count: number,
+  replan: (name: string) => Promise<IPlanReply>
 ): Promise<string | null> {
   let name: string | undefined = undefined;
   for (;;) {
-    const body: PlanBody = new PlanBody(plan, name);
+    const body: PlanBody = new PlanBody(plan, name, replan);
     const result: Dialog.IResult<string> = await showDialog<string>({
       title: `Refactor ${count} cell${count === 1 ? '' : 's'} to module`,
       body,
@@ -471,7 +525,9 @@ async function refactor(
 
   const plan = await requestAPI<IPlanReply>('plan', { path, cells: cellIds });
 
-  const name = await askFunctionName(plan, cellIds.length);
+  const replan = (name: string) =>
+    requestAPI<IPlanReply>('plan', { path, cells: cellIds, function: name });
+  const name = await askFunctionName(plan, cellIds.length, replan);
   if (name === null) {
     return;
   }

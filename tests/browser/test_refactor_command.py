@@ -170,9 +170,22 @@ def test_two_cells_become_a_function_from_the_palette(page: Any, lab: tuple[str,
     name.wait_for()
     body = page.locator(".jp-Dialog .jp-nbrefactor-PlanBody").inner_text()
     assert "rides.rides" in body and "minutes" in body  # the module, a parameter
+    accept = page.locator(".jp-Dialog button.jp-mod-accept")
+    error = page.locator(".jp-Dialog .jp-nbrefactor-error")
     name.fill("2long")
-    assert page.locator(".jp-Dialog button.jp-mod-accept").is_disabled()
-    name.fill("report_long_rides")
+    assert accept.is_disabled()
+    name.fill("minutes")  # an identifier, but the notebook's: the server says so
+    page.wait_for_function(
+        "document.querySelector('.jp-nbrefactor-error').textContent.includes('uses already')"
+    )
+    assert accept.is_disabled()
+    name.fill("report_long_rides")  # the preview follows the name
+    diff = page.locator(".jp-Dialog .jp-nbrefactor-diff")
+    page.wait_for_function(
+        "document.querySelector('.jp-nbrefactor-diff').textContent"
+        ".includes('def report_long_rides(minutes):')"
+    )
+    assert error.inner_text() == "" and accept.is_enabled() and "compute_" not in diff.inner_text()
     if os.environ.get("NBREFACTOR_DOC_SCREENSHOTS"):  # the picture in the README
         page.locator(".jp-Dialog-content").screenshot(path=str(DOC_SCREENSHOT))
     page.locator(".jp-Dialog button.jp-mod-accept").click()
