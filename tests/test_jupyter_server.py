@@ -6,13 +6,8 @@ from __future__ import annotations
 
 import http.cookiejar
 import json
-import os
 import secrets
 import shutil
-import socket
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -24,10 +19,9 @@ import pytest
 
 from nbrefactor import read_notebook
 from tests.conftest import EXAMPLES
+from tests.jupyter_servers import TOKEN, running
 
 pytest.importorskip("jupyter_server")
-
-TOKEN = "nbrefactor-test-token"
 
 
 @dataclass(frozen=True)
@@ -67,41 +61,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     base = tmp_path_factory.mktemp("jupyter")
     root = (base / "root").resolve()
     root.mkdir()
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    env = {
-        **os.environ,
-        "JUPYTER_CONFIG_DIR": str(base / "config"),
-        "JUPYTER_DATA_DIR": str(base / "data"),
-        "JUPYTER_RUNTIME_DIR": str(base / "runtime"),
-        "JUPYTER_PLATFORM_DIRS": "1",
-    }
-    command = [
-        sys.executable, "-m", "jupyter_server", "--ip=127.0.0.1", f"--port={port}",
-        "--no-browser", "--allow-root", f"--ServerApp.root_dir={root}",
-        f"--IdentityProvider.token={TOKEN}",
-        "--ServerApp.jpserver_extensions={'nbrefactor.jupyter_ext': True}",
-    ]  # fmt: skip
-    log = open(base / "server.log", "wb")  # noqa: SIM115 - closed after the server
-    process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                status = urllib.request.Request(f"{url}api/status?token={TOKEN}")
-                urllib.request.urlopen(status, timeout=5).close()
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError((base / "server.log").read_text()) from None
-                time.sleep(0.2)
+    with running("jupyter_server", root, base) as url:
         yield Server(url, root)
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-        log.close()
 
 
 @pytest.fixture

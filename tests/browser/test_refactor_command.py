@@ -12,11 +12,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -27,13 +22,13 @@ from nbrefactor import read_notebook
 from nbrefactor.verification.compare import compare_runs
 from nbrefactor.verification.execute import execute_notebook
 from tests.conftest import notebook_dict
+from tests.jupyter_servers import TOKEN, running
 
 pytestmark = pytest.mark.browser
 
 CHROMIUM = Path("/usr/bin/chromium")
 BUILT = Path(__file__).resolve().parents[2] / "nbrefactor" / "labextension"
 COMMAND = "nbrefactor:refactor-cells-to-module"
-TOKEN = "browser-test-token"
 #: Where a failing test leaves a screenshot of the page.
 SCREENSHOTS = Path(__file__).parent / "screenshots"
 #: The dialog as the README shows it, taken with NBREFACTOR_DOC_SCREENSHOTS=1.
@@ -85,41 +80,15 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     (settings / "notification.jupyterlab-settings").write_text(
         json.dumps({"fetchNews": "false", "checkForUpdates": False})
     )
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    env = {
-        **os.environ,
-        "JUPYTER_CONFIG_DIR": str(base / "config"),
-        "JUPYTER_DATA_DIR": str(base / "data"),
-        "JUPYTER_RUNTIME_DIR": str(base / "runtime"),
+    lab_folders = {
         "JUPYTERLAB_SETTINGS_DIR": str(base / "settings"),
         "JUPYTERLAB_WORKSPACES_DIR": str(base / "workspaces"),
     }
-    command = [
-        sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-        "--allow-root", f"--ServerApp.root_dir={root}", f"--IdentityProvider.token={TOKEN}",
+    arguments = [
         "--LabApp.extension_manager=readonly", "--LabApp.news_url=", "--expose-app-in-browser",
-        "--ServerApp.jpserver_extensions={'nbrefactor.jupyter_ext': True}",
     ]  # fmt: skip
-    log = open(base / "lab.log", "wb")  # noqa: SIM115 - closed after the server
-    process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                urllib.request.urlopen(f"{url}api/status?token={TOKEN}", timeout=5).close()
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError((base / "lab.log").read_text()) from None
-                time.sleep(0.3)
+    with running("jupyterlab", root, base, arguments, lab_folders) as url:
         yield url, root
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-        log.close()
 
 
 @pytest.fixture
