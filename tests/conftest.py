@@ -33,6 +33,12 @@ def _caches_in_a_temporary_folder(tmp_path_factory: pytest.TempPathFactory) -> N
     os.environ["NBREFACTOR_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
 
 
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder`` and its bytes: compared before and after a command
+    to prove it wrote nothing."""
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
 def all_notebooks() -> list[Path]:
     """The examples and the hard cases: every notebook the suite runs end to end."""
     return sorted(

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from nbrefactor import cli, read_notebook
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, snapshot
 
 PROJECT = ("--project-dir", "proj", "--package", "taxi")
 
@@ -18,10 +18,6 @@ PROJECT = ("--project-dir", "proj", "--package", "taxi")
 def run(*args: str) -> tuple[int, str, str]:
     result = CliRunner().invoke(cli.main, ["extract", *args])
     return result.exit_code, result.stdout, result.stderr
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from nbrefactor import build_graph, cli, read_notebook
-from tests.conftest import EXAMPLES, HARD_CASES
+from tests.conftest import EXAMPLES, HARD_CASES, snapshot
 
 
 def run(*args: str) -> tuple[int, str, str]:
@@ -30,10 +30,6 @@ def work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         shutil.copy(EXAMPLES / name, tmp_path / name)
     shutil.copy(HARD_CASES / "globals_hard_cases.ipynb", tmp_path)
     return tmp_path
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
 
 def existing_project(work: Path, module_text: str) -> Path:

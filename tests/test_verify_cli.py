@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from nbrefactor import cli
-from tests.conftest import EXAMPLES, notebook_dict
+from tests.conftest import EXAMPLES, notebook_dict, snapshot
 
 pytest.importorskip("nbclient")
 pytest.importorskip("ipykernel")
@@ -39,10 +39,6 @@ ANALYSIS = (
 def run(*args: str) -> tuple[int, str, str]:
     result = CliRunner().invoke(cli.main, list(args))
     return result.exit_code, result.stdout, result.stderr
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
 
 @pytest.fixture
