@@ -185,6 +185,11 @@ def execute_notebook_of(cells: tuple[Any, ...], root: Path) -> Any:
 
 def test_the_context_menu_runs_it_and_a_refusal_is_shown(page: Any) -> None:
     cells = page.locator(".jp-Notebook .jp-Cell")
+    bindings = page.evaluate(
+        f"window.jupyterapp.commands.keyBindings.filter(b => b.command === '{COMMAND}')"
+        ".map(b => b.keys.join(' '))"
+    )
+    assert bindings == ["Alt Shift R"]  # from schema/plugin.json
     cells.nth(0).locator(".jp-InputPrompt").click()  # a markdown cell: nothing to run
     page.keyboard.press("Escape")
     assert not page.evaluate(f"window.jupyterapp.commands.isEnabled('{COMMAND}')")
