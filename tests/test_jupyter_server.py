@@ -98,6 +98,7 @@ def test_a_plan_shows_the_function_and_applying_it_writes_the_files(
     assert plan["parameters"] == ["X_test", "coef", "y_test", "y_train"]
     assert plan["returns"] == ["pred"]
     assert plan["module"] == "taxi.taxi_tips"
+    assert (plan["modules"], plan["module_exists"]) == ([], False)  # a new project
     assert f"+++ {folder}/proj/src/taxi/taxi_tips.py" in plan["diff"]
     assert f"{folder}/taxi_tips.ipynb" in plan["files"]
     assert (server.root / notebook).read_bytes() == before  # a plan writes nothing
@@ -125,6 +126,79 @@ def test_a_notebook_saved_since_the_plan_is_not_overwritten(server: Server, note
     assert "changed on disk since nbrefactor read it" in reply["message"]
     assert path.read_text() == saved
     assert not (path.parent / "proj").exists()
+
+
+def test_the_notebook_can_be_left_for_jupyterlab_to_save(server: Server, notebook: str) -> None:
+    """JupyterLab saves the notebook it shows (its undo history stays): the server
+    writes the module, the reply holds the cells, and the notebook still counts."""
+    path = server.root / notebook
+    before = path.read_bytes()
+    status, plan = server.post("plan", refactoring(server, notebook, 15))
+    assert status == 200, plan
+    status, applied = server.post("apply", {"plan": plan["plan"], "write_notebook": False})
+    assert status == 200, applied
+    assert f"{notebook.rpartition('/')[0]}/proj/src/taxi/taxi_tips.py" in applied["written"]
+    assert notebook not in applied["written"]
+    assert path.read_bytes() == before
+    sources = [cell["source"] for cell in applied["cells"]]
+    assert any(source.startswith(f"pred = {plan['function']}(") for source in sources)
+
+    status, plan = server.post("plan", refactoring(server, notebook, 16, module="checks"))
+    assert status == 200, plan
+    assert (plan["modules"], plan["module_exists"]) == (["taxi_tips"], False)
+    path.write_text(path.read_text().replace("baseline RMSE", "baseline error"))
+    status, reply = server.post("apply", {"plan": plan["plan"], "write_notebook": False})
+    assert status == 409, reply  # the notebook, not written, was still read for the plan
+    assert not (path.parent / "proj/src/taxi/checks.py").exists()
+
+
+def test_a_failed_write_changes_nothing_and_says_why(server: Server, notebook: str) -> None:
+    path = server.root / notebook
+    before = path.read_bytes()
+    status, plan = server.post("plan", refactoring(server, notebook, 15))
+    assert status == 200, plan
+    (path.parent / "proj").write_text("a file where the project's folder must go\n")
+    status, reply = server.post("apply", {"plan": plan["plan"]})
+    assert status == 400
+    folder = notebook.rpartition("/")[0]
+    assert reply["message"] == (
+        f"{folder}/proj/pyproject.toml: cannot write: Not a directory; no file was changed"
+    )
+    assert path.read_bytes() == before
+
+
+def test_check_lists_the_duplicated_blocks_of_a_notebook_by_cell(
+    server: Server, request: pytest.FixtureRequest
+) -> None:
+    folder = server.root / request.node.name
+    folder.mkdir()
+    shutil.copy(EXAMPLES / "cleaning_sales.ipynb", folder)
+    path = f"{request.node.name}/cleaning_sales.ipynb"
+    ids = cell_ids(server, path, 8, 9, 10, 13)
+
+    status, reply = server.post("check", {"path": path})
+
+    assert status == 200, reply
+    assert reply["notebook"] == path
+    found = [(f["code"], f["cell"], f["cell_id"], f["line"]) for f in reply["findings"]]
+    assert found == [
+        ("NBR001", 8, ids[0], 2),
+        ("NBR001", 9, ids[1], 2),
+        ("NBR001", 10, ids[2], 1),
+        ("NBR001", 13, ids[3], 1),
+    ]
+    first = reply["findings"][0]
+    assert first["message"] == "renamed copy of a block (12 statements)"
+    assert first["also"] == [{"cell": 9, "cell_id": ids[1], "line": 2}]
+
+
+def test_check_refuses_what_it_cannot_read(server: Server, notebook: str) -> None:
+    assert server.post("check", {"path": "../elsewhere.ipynb"})[0] == 403
+    assert server.post("check", {"path": "missing.ipynb"})[0] == 404
+    (server.root / notebook).write_text("{not json")
+    status, reply = server.post("check", {"path": notebook})
+    assert status == 400
+    assert reply["message"].startswith(f"{notebook}: ")
 
 
 @pytest.mark.parametrize(
@@ -173,13 +247,18 @@ def test_bodies_too_large_or_not_json_are_refused(server: Server) -> None:
     assert server.post("plan", b"{" + b" " * 70_000 + b"}")[0] == 413
     assert server.post("plan", b"not json")[0] == 400
     assert server.post("apply", {"plan": 7})[0] == 400
+    assert server.post("apply", {"plan": "x", "write_notebook": "no"})[0] == 400
 
 
-def test_an_unauthenticated_request_is_refused(server: Server, notebook: str) -> None:
-    status, _ = server.post("plan", refactoring(server, notebook, 15), token=None)
-    assert status == 403
-    status, _ = server.post("plan", refactoring(server, notebook, 15), token="wrong")
-    assert status == 403
+@pytest.mark.parametrize("endpoint", ["plan", "apply", "check"])
+def test_an_unauthenticated_request_is_refused(
+    server: Server, notebook: str, endpoint: str
+) -> None:
+    before = (server.root / notebook).read_bytes()
+    for token in (None, "wrong"):
+        status, _ = server.post(endpoint, refactoring(server, notebook, 15), token=token)
+        assert status == 403
+    assert (server.root / notebook).read_bytes() == before
 
 
 def test_a_browser_session_without_its_xsrf_token_is_refused(server: Server, notebook: str) -> None:

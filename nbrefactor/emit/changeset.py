@@ -54,20 +54,33 @@ class ChangeSet:
             )
         return "".join(line if line.endswith("\n") else line + "\n" for line in parts)
 
+    def keeping(self, path: Path) -> ChangeSet:
+        """The same changes except that ``path`` stays as it was read: :meth:`apply`
+        does not write it (nor create it), but refuses to write the others if it changed
+        since."""
+        kept: list[FileChange] = []
+        for change in self.changes:
+            if change.path != path:
+                kept.append(change)
+            elif change.old is not None:
+                kept.append(FileChange(path, change.old, change.old))
+        return ChangeSet(tuple(kept))
+
     def apply(self) -> list[Path]:
         """Write every change, or none, even if the process is killed halfway (see
         :mod:`nbrefactor.emit.journal`). Returns the paths written.
 
         Raises:
-            ChangedOnDisk: a file changed on disk since it was read; no file was changed.
+            ChangedOnDisk: a file of the set (written or kept) changed on disk since it
+                was read; no file was changed.
             NbrefactorError: a file could not be written; no file was changed.
             KeyboardInterrupt: Ctrl-C (or SIGTERM) while writing; no file was changed.
         """
         pending = [c for c in self.changes if c.old != c.new]
-        for change in pending:
-            _check_unchanged(change)
         if not pending:
             return []
+        for change in self.changes:  # what the changes were made from counts too
+            _check_unchanged(change)
         transaction = Transaction([(c.path, _encoded(c.new), c.old is not None) for c in pending])
         try:
             transaction.run()

@@ -1,6 +1,7 @@
-"""The HTTP side: ``POST /nbrefactor/plan`` and ``POST /nbrefactor/apply``.
+"""The HTTP side: ``POST /nbrefactor/plan``, ``/nbrefactor/apply`` and
+``/nbrefactor/check``.
 
-Both need an authenticated user allowed to write contents, and XSRF protection stays
+All need an authenticated user allowed to write contents, and XSRF protection stays
 on (jupyter_server's). Every nbrefactor error becomes an HTTP status in one place,
 :func:`http_status`; the work runs in a thread, so the server keeps answering.
 """
@@ -20,8 +21,15 @@ from jupyter_server.base.handlers import APIHandler
 from jupyter_server.utils import url_path_join
 
 from nbrefactor.errors import ChangedOnDisk, NbrefactorError
+from nbrefactor.jupyter_ext.findings import check_notebook
 from nbrefactor.jupyter_ext.plans import PlanStore, make_plan
-from nbrefactor.jupyter_ext.requests import RequestError, read_body, refactor_request
+from nbrefactor.jupyter_ext.requests import (
+    RequestError,
+    notebook_path,
+    read_body,
+    refactor_request,
+    relative_to_root,
+)
 
 
 def http_status(error: NbrefactorError) -> int:
@@ -73,13 +81,17 @@ class PlanHandler(_RefactorHandler):
 
 class ApplyHandler(_RefactorHandler):
     """``{"plan": id}`` (or a plan's request, planned and applied at once) -> the files
-    written and the notebook's cells as they are now."""
+    written and the notebook's cells as they are now. With ``"write_notebook": false``
+    the notebook is not written: the caller saves the reply's cells itself."""
 
     @tornado.web.authenticated
     @authorized
     async def post(self) -> None:
         def work() -> dict[str, Any]:
             data = read_body(self.request.body)
+            write_notebook = data.get("write_notebook", True)
+            if not isinstance(write_notebook, bool):
+                raise RequestError(400, "write_notebook must be true or false")
             plan_id = data.get("plan")
             if plan_id is None:
                 plan = make_plan(refactor_request(data, self.root), self.root)
@@ -87,7 +99,23 @@ class ApplyHandler(_RefactorHandler):
                 plan = self.store.take(plan_id)
             else:
                 raise RequestError(400, "plan must be the id a plan returned")
-            return plan.apply()
+            return plan.apply(write_notebook=write_notebook)
+
+        await self.answer(work)
+
+
+class CheckHandler(_RefactorHandler):
+    """``{"path"}`` -> the findings of ``nbrefactor check`` for that notebook."""
+
+    @tornado.web.authenticated
+    @authorized
+    async def post(self) -> None:
+        def work() -> dict[str, Any]:
+            notebook = notebook_path(read_body(self.request.body), self.root)
+            return {
+                "notebook": relative_to_root(notebook, self.root),
+                "findings": check_notebook(notebook),
+            }
 
         await self.answer(work)
 
@@ -102,5 +130,6 @@ def add_handlers(server_app: Any) -> None:
         [
             (url_path_join(base, "plan"), PlanHandler, settings),
             (url_path_join(base, "apply"), ApplyHandler, settings),
+            (url_path_join(base, "check"), CheckHandler, settings),
         ],
     )

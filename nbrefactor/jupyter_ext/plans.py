@@ -19,6 +19,7 @@ from nbrefactor.api.results import ExtractionResult
 from nbrefactor.emit.changeset import ChangeSet
 from nbrefactor.jupyter_ext.requests import RefactorRequest, RequestError, relative_to_root
 from nbrefactor.notebook.reader import read_notebook, read_notebook_text
+from nbrefactor.planning.units import COMMON_MODULE
 
 #: Plans kept at once; the oldest goes first.
 MAX_PLANS = 32
@@ -42,10 +43,14 @@ class Plan:
                 for change in self.result.changes.changes
             )
         )
+        project = self.result.project
+        module_file = project.package_dir / f"{plan.module.rpartition('.')[2]}.py"
         return {
             "plan": plan_id,
             "notebook": relative_to_root(self.request.notebook, self.root),
             "module": plan.module,
+            "module_exists": module_file.exists(),
+            "modules": existing_modules(project.package_dir),
             "function": None if function is None else function.name,
             "parameters": [] if function is None else list(function.parameters),
             "returns": [] if function is None else list(function.returns),
@@ -55,24 +60,51 @@ class Plan:
             "diff": shown.diff(),
         }
 
-    def apply(self) -> dict[str, Any]:
+    def apply(self, *, write_notebook: bool = True) -> dict[str, Any]:
         """Write the plan's files (all or none) and say what the notebook holds now.
 
+        Without ``write_notebook`` the notebook is left as it is for the caller to save
+        (JupyterLab, whose open notebook would otherwise differ from the file): the
+        reply's cells are what it must hold.
+
         Raises:
-            ChangedOnDisk: a file changed since the plan was made; nothing was written.
+            ChangedOnDisk: a file changed since the plan was made, the notebook
+                included; nothing was written.
             NbrefactorError: a file could not be written; nothing was written.
         """
-        written = self.result.changes.apply()
-        notebook = read_notebook(self.request.notebook)
+        changes = self.result.changes
+        rewritten = self.result.rewritten(0)
+        if not write_notebook:
+            changes = changes.keeping(self.result.notebooks[0][1])
+        written = changes.apply()
+        if rewritten is None:
+            notebook = read_notebook(self.request.notebook)
+        else:
+            notebook = read_notebook_text(rewritten, self.request.notebook)
         return {
             "notebook": relative_to_root(self.request.notebook, self.root),
             "written": [relative_to_root(path, self.root) for path in written],
             "moved": list(self.result.plan.exported),
             "cells": [
-                {"id": cell.id, "cell_type": cell.cell_type, "source": cell.source}
+                {
+                    "id": cell.id,
+                    "cell_type": cell.cell_type,
+                    "source": cell.source,
+                    "metadata": dict(cell.metadata),
+                }
                 for cell in notebook.cells
             ],
         }
+
+
+def existing_modules(package_dir: Path) -> list[str]:
+    """The modules of a package code can be moved into, by name: not its private ones
+    (``_version``, ``__init__``) nor the one for code shared by notebooks."""
+    return sorted(
+        path.stem
+        for path in package_dir.glob("*.py")
+        if path.stem.isidentifier() and not path.stem.startswith("_") and path.stem != COMMON_MODULE
+    )
 
 
 def make_plan(request: RefactorRequest, root: Path) -> Plan:

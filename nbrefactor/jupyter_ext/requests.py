@@ -65,11 +65,7 @@ def refactor_request(data: dict[str, Any], root: Path) -> RefactorRequest:
         RequestError: a field missing or of the wrong kind (400), a path outside the
             root (403), a notebook that does not exist (404).
     """
-    notebook = under_root(root, _text(data, "path"))
-    if notebook.suffix != ".ipynb":
-        raise RequestError(400, f"{_text(data, 'path')} is not a notebook (.ipynb)")
-    if not notebook.is_file():
-        raise RequestError(404, f"no notebook {_text(data, 'path')}")
+    notebook = notebook_path(data, root)
     cells = data.get("cells")
     if not isinstance(cells, list) or not cells or not all(isinstance(c, str) for c in cells):
         raise RequestError(400, "cells must be a non-empty list of cell ids")
@@ -82,6 +78,22 @@ def refactor_request(data: dict[str, Any], root: Path) -> RefactorRequest:
         None if project_dir is None else under_root(root, _text(data, "project_dir")),
         _optional_text(data, "package"),
     )
+
+
+def notebook_path(data: dict[str, Any], root: Path) -> Path:
+    """The notebook ``data["path"]`` names, under ``root``.
+
+    Raises:
+        RequestError: no path (400), not a notebook (400), a path outside the root
+            (403), no such notebook (404).
+    """
+    path = _text(data, "path")
+    notebook = under_root(root, path)
+    if notebook.suffix != ".ipynb":
+        raise RequestError(400, f"{path} is not a notebook (.ipynb)")
+    if not notebook.is_file():
+        raise RequestError(404, f"no notebook {path}")
+    return notebook
 
 
 def under_root(root: Path, api_path: str) -> Path:

@@ -59,8 +59,13 @@ def message(clone: CloneClass, region: Region) -> str:
         for r in others[:_SHOWN_OTHERS]
     )
     more = f" and {len(others) - _SHOWN_OTHERS} more" if len(others) > _SHOWN_OTHERS else ""
+    return f"{summary(clone, region)} — also at {shown}{more}"
+
+
+def summary(clone: CloneClass, region: Region) -> str:
+    """``renamed copy of a block (N statements)``: what the copy at ``region`` is."""
     kind = {"type-1": "duplicated", "type-2": "renamed copy of a", "type-3": "near-copy of a"}
-    return f"{kind[clone.kind]} block ({region.statements} statements) — also at {shown}{more}"
+    return f"{kind[clone.kind]} block ({region.statements} statements)"
 
 
 def check_to_dict(

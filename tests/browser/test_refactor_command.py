@@ -1,5 +1,6 @@
-"""JupyterLab's "Refactor cell to module", end to end: a real JupyterLab with nbrefactor's
-server extension and the built frontend, driven in Debian's chromium by Playwright.
+"""JupyterLab's "Refactor cell to module" and "Check notebook for duplicates", end to end:
+a real JupyterLab with nbrefactor's server extension and the built frontend, driven in
+Debian's chromium by Playwright.
 
 Slow and needs a browser: marked ``browser``. Without chromium, Playwright or the built
 extension (``npm run build:prod`` in ``jupyterlab/``) it skips, except under ``CI=true``,
@@ -31,8 +32,8 @@ BUILT = Path(__file__).resolve().parents[2] / "nbrefactor" / "labextension"
 COMMAND = "nbrefactor:refactor-cells-to-module"
 #: Where a failing test leaves a screenshot of the page.
 SCREENSHOTS = Path(__file__).parent / "screenshots"
-#: The dialog as the README shows it, taken with NBREFACTOR_DOC_SCREENSHOTS=1.
-DOC_SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "images" / "refactor-dialog.png"
+#: Pictures in the docs, taken with NBREFACTOR_DOC_SCREENSHOTS=1.
+DOC_IMAGES = Path(__file__).resolve().parents[2] / "docs" / "images"
 
 #: The notebook the user works in: two cells to move (the first shows nothing).
 CELLS = (
@@ -41,6 +42,31 @@ CELLS = (
     "# the long rides\nlong_rides = [m for m in minutes if m > 15]",
     "share = len(long_rides) / len(minutes)\nprint(f'{share:.0%} of rides are long')",
     "print(statistics.mean(long_rides))",
+)
+
+#: A module of the project the user picks for the function.
+SUMMARIES = '''"""Summaries of ride lengths."""
+
+
+def longest(minutes):
+    """The longest ride."""
+    return max(minutes)
+'''
+
+#: A notebook with a block copied and renamed (cells 2 and 3) for the duplicates panel.
+COPIES = (
+    ("markdown", "# Two shops"),
+    "import statistics",
+    "north = [12.5, 14.0, 13.2, 15.8]\n"
+    "north_open = [v for v in north if v > 0]\n"
+    "north_mean = statistics.mean(north_open)\n"
+    "north_spread = max(north_open) - min(north_open)\n"
+    "print(f'north: {north_mean:.1f} +- {north_spread:.1f}')",
+    "south = [9.5, 0, 11.0, 10.2]\n"
+    "south_open = [v for v in south if v > 0]\n"
+    "south_mean = statistics.mean(south_open)\n"
+    "south_spread = max(south_open) - min(south_open)\n"
+    "print(f'south: {south_mean:.1f} +- {south_spread:.1f}')",
 )
 
 
@@ -70,8 +96,10 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     (root / "pyproject.toml").write_text('[project]\nname = "rides"\nversion = "0.1"\n')
     (root / "src" / "rides").mkdir(parents=True)
     (root / "src" / "rides" / "__init__.py").write_text("")
+    (root / "src" / "rides" / "summaries.py").write_text(SUMMARIES)
     notebook = root / "notebooks" / "rides.ipynb"
     notebook.write_text(json.dumps(notebook_dict(*CELLS)))
+    (root / "notebooks" / "shops.ipynb").write_text(json.dumps(notebook_dict(*COPIES)))
     labextensions = base / "data" / "labextensions"
     labextensions.mkdir(parents=True)
     shutil.copytree(BUILT, labextensions / "nbrefactor")
@@ -138,9 +166,21 @@ def test_two_cells_become_a_function_from_the_palette(page: Any, lab: tuple[str,
     name = page.locator(".jp-Dialog input.jp-nbrefactor-function")
     name.wait_for()
     body = page.locator(".jp-Dialog .jp-nbrefactor-PlanBody").inner_text()
-    assert "rides.rides" in body and "minutes" in body  # the module, a parameter
+    assert "rides.rides: a new module" in body and "minutes" in body  # a parameter
+    module = page.locator(".jp-Dialog input.jp-nbrefactor-module")
+    assert module.input_value() == "rides"
+    offered = page.locator(".jp-Dialog datalist option").evaluate_all("os => os.map(o => o.value)")
+    assert offered == ["summaries"]  # the project's modules
+    module.fill("summaries")
+    page.wait_for_function(
+        "document.querySelector('.jp-nbrefactor-module-note').textContent"
+        " === 'rides.summaries: the function is added to this module.'"
+    )
     accept = page.locator(".jp-Dialog button.jp-mod-accept")
     error = page.locator(".jp-Dialog .jp-nbrefactor-error")
+    module.fill("2nd")
+    assert accept.is_disabled() and "module name is not a Python identifier" in error.inner_text()
+    module.fill("summaries")
     name.fill("2long")
     assert accept.is_disabled()
     name.fill("minutes")  # an identifier, but the notebook's: the server says so
@@ -156,12 +196,14 @@ def test_two_cells_become_a_function_from_the_palette(page: Any, lab: tuple[str,
     )
     assert error.inner_text() == "" and accept.is_enabled() and "compute_" not in diff.inner_text()
     if os.environ.get("NBREFACTOR_DOC_SCREENSHOTS"):  # the picture in the README
-        page.locator(".jp-Dialog-content").screenshot(path=str(DOC_SCREENSHOT))
+        page.locator(".jp-Dialog-content").screenshot(path=str(DOC_IMAGES / "refactor-dialog.png"))
     page.locator(".jp-Dialog button.jp-mod-accept").click()
     page.locator(".Toastify__toast", has_text="report_long_rides").first.wait_for()
 
-    module = (root / "src" / "rides" / "rides.py").read_text()
-    assert "def report_long_rides(minutes):" in module
+    module_text = (root / "src" / "rides" / "summaries.py").read_text()
+    assert module_text.startswith(SUMMARIES)  # added to, nothing of it changed
+    assert "def report_long_rides(minutes):" in module_text
+    assert not (root / "src" / "rides" / "rides.py").exists()
     saved = [c.source for c in read_notebook(root / "notebooks" / "rides.ipynb").cells]
     shown = page.evaluate(
         "window.jupyterapp.shell.currentWidget.content.model.sharedModel.cells"
@@ -169,10 +211,20 @@ def test_two_cells_become_a_function_from_the_palette(page: Any, lab: tuple[str,
     )
     assert shown == saved
     assert "long_rides = report_long_rides(minutes=minutes)" in saved
+    assert not page.evaluate("window.jupyterapp.shell.currentWidget.context.model.dirty")
 
     before = execute_notebook_of(CELLS, root)
     after = execute_notebook(root / "notebooks" / "rides.ipynb", python_path=[root / "src"])
     assert not compare_runs(before, after)
+
+    # the cells changed in place, not reloaded: undo in a cell brings its code back
+    call = saved.index("long_rides = report_long_rides(minutes=minutes)")
+    cells.nth(call).locator(".cm-content").click()
+    page.keyboard.press("Control+z")
+    shown = page.evaluate(
+        f"window.jupyterapp.shell.currentWidget.content.model.sharedModel.cells[{call}].getSource()"
+    )
+    assert shown == CELLS[call]
 
 
 def execute_notebook_of(cells: tuple[Any, ...], root: Path) -> Any:
@@ -200,3 +252,32 @@ def test_the_context_menu_runs_it_and_a_refusal_is_shown(page: Any) -> None:
     toast = page.locator(".Toastify__toast", has_text="can move").first
     toast.wait_for()
     assert "notebooks/rides.ipynb: nothing in cell 1 can move" in toast.inner_text()
+
+
+def test_the_duplicates_panel_lists_the_copies_and_jumps_to_them(page: Any) -> None:
+    page.evaluate("window.jupyterapp.commands.execute('docmanager:open', "
+                  "{path: 'notebooks/shops.ipynb'})")  # fmt: skip
+    page.wait_for_function(
+        "window.jupyterapp.shell.currentWidget?.context?.path?.endsWith('shops.ipynb')"
+        " && window.jupyterapp.shell.currentWidget.content.widgets.length === 4"
+    )
+    page.keyboard.press("Control+Shift+C")
+    page.locator(".lm-CommandPalette-input").fill("Check notebook for duplicates")
+    page.locator(".lm-CommandPalette-item", has_text="Check notebook for duplicates").first.click()
+
+    findings = page.locator(".jp-nbrefactor-finding")
+    findings.nth(1).wait_for()
+    assert findings.count() == 2
+    assert page.locator(".jp-nbrefactor-Findings-status").inner_text() == "2 findings"
+    first = findings.nth(0).inner_text()
+    assert "cell 2, line 1" in first and "NBR001" in first
+    assert "renamed copy of a block (5 statements)" in first
+
+    if os.environ.get("NBREFACTOR_DOC_SCREENSHOTS"):
+        shown = page.locator("#jp-main-dock-panel")  # the notebook and the panel beside it
+        shown.screenshot(path=str(DOC_IMAGES / "duplicates-panel.png"))
+    findings.nth(0).locator(".jp-nbrefactor-finding-other").click()  # its copy
+    active = "window.jupyterapp.shell.currentWidget?.content?.activeCellIndex"
+    page.wait_for_function(f"{active} === 3")
+    findings.nth(1).locator(".jp-nbrefactor-finding-other").click()
+    page.wait_for_function(f"{active} === 2")
