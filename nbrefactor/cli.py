@@ -387,6 +387,24 @@ def _cell_numbers(spec: str) -> tuple[int, ...]:
     return tuple(sorted(numbers))
 
 
+def _say_where_code_goes(notebooks: tuple[Path, ...]) -> None:
+    """Warn, before anything is sent, of each server off this machine that --llm sends
+    the notebooks' code to."""
+    from nbrefactor.config import load_config
+
+    hosts: dict[str, list[str]] = {}
+    for notebook in notebooks:
+        settings = load_config(notebook).llm
+        if settings.model and not settings.is_local:
+            hosts.setdefault(settings.host, []).append(notebook.name)
+    for host, names in hosts.items():
+        click.echo(
+            f"warning: --llm sends the code of {', '.join(names)} to {host} "
+            "(local-only = true in [tool.nbrefactor.llm] refuses servers off this machine)",
+            err=True,
+        )
+
+
 def _identifiers(names: tuple[str, ...]) -> tuple[str, ...]:
     """``names`` when each is a Python variable name; else a usage error naming it."""
     for name in names:
@@ -497,6 +515,19 @@ def _install_hint(result: ExtractionResult) -> str | None:
     help="With --cells, the name of the function [default: from what the code does].",
 )
 @click.option(
+    "--llm",
+    is_flag=True,
+    help="Ask the language model set in [tool.nbrefactor.llm] (any OpenAI-compatible "
+    "server) for functions, names and docstrings for the script code; nbrefactor checks "
+    "each proposal and plans the rest itself (see docs/llm.md). Off unless given.",
+)
+@click.option(
+    "--llm-dry-run",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="With --llm, write the requests to FILE (JSON) and send nothing.",
+)
+@click.option(
     "--record/--no-record",
     default=True,
     show_default=True,
@@ -544,6 +575,8 @@ def extract(
     keep: tuple[str, ...],
     cells: tuple[int, ...] | None,
     function: str | None,
+    llm: bool,
+    llm_dry_run: Path | None,
     record: bool,
     record_calls: int,
     record_max_bytes: int,
@@ -595,9 +628,15 @@ def extract(
         record=RecordSettings(record_calls, record_max_bytes, test_data_budget) if record else None,
         keep=frozenset(keep),
         choice=None if cells is None else Choice(cells, function),
+        llm=llm,
+        llm_dry_run=llm_dry_run,
     )
     if function is not None and cells is None:
         raise click.UsageError("--function names the function of --cells")
+    if llm_dry_run is not None and not llm:
+        raise click.UsageError("--llm-dry-run goes with --llm")
+    if llm and llm_dry_run is None:
+        _say_where_code_goes(notebooks)
     run = extract_projects(list(notebooks), options)
     codes = [0]
     for error in run.errors:  # one project's failure does not stop the others
@@ -607,6 +646,9 @@ def extract(
         for failure in result.failed:  # nor does one notebook's
             _say_error(failure)
             codes.append(failure.exit_code)
+        if result.llm is not None:
+            verdicts = {plan.notebook: plan.verdicts for plan in result.plans}
+            click.echo(result.llm.render(verdicts), err=True, nl=False)
         for verification in result.verifications:
             click.echo(verification.render(), err=True, nl=False)
         if result.outputs_differ:

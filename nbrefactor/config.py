@@ -14,6 +14,7 @@ from typing import Any
 from nbrefactor.analysis.clones import CloneSettings
 from nbrefactor.errors import NbrefactorError
 from nbrefactor.fileio import resolved
+from nbrefactor.llm.settings import LlmSettings, parse_llm_settings
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -35,6 +36,8 @@ class Config:
     baseline: str | None = None
     #: The package ``extract`` moves code into (else the single package of the project).
     package: str | None = None
+    #: The language model stage (``[tool.nbrefactor.llm]``), used by ``extract --llm``.
+    llm: LlmSettings = field(default_factory=LlmSettings)
     #: The pyproject.toml the settings came from, if any.
     source: Path | None = field(default=None, compare=False)
 
@@ -57,7 +60,7 @@ _KEYS: dict[str, tuple[str, Any]] = {
     **{
         f.name.replace("_", "-"): (f.name, getattr(Config(), f.name))
         for f in fields(Config)
-        if f.name not in ("clones", "source")
+        if f.name not in ("clones", "source", "llm")
     },
 }
 
@@ -92,9 +95,12 @@ def parse_config(table: dict[str, Any], path: Path | None = None) -> Config:
     values: dict[str, Any] = {}
     clones: dict[str, Any] = {}
     for key, value in table.items():
+        if key == "llm":
+            values["llm"] = parse_llm_settings(value, path)
+            continue
         spec = _KEYS.get(key)
         if spec is None:
-            known = ", ".join(sorted(_KEYS))
+            known = ", ".join(sorted([*_KEYS, "llm"]))
             raise NbrefactorError(
                 f"unknown key {key!r} in [tool.nbrefactor] (known keys: {known})", path=path
             )

@@ -29,6 +29,12 @@ FORBIDDEN = {
     },
     "planning": {
         "codemods", "emit", "verification", "api", "duplicates", "report", "cli", "hooks",
+        "llm",
+    },
+    # the model proposes, the planner decides: the stage only reads the notebook
+    "llm": {
+        "codemods", "emit", "verification", "api", "duplicates", "report", "cli", "hooks",
+        "jupyter_ext",
     },
     "codemods": {"planning", "emit", "verification", "api", "duplicates", "cli", "hooks"},
     "duplicates": {"planning", "codemods", "emit", "verification", "api", "cli", "hooks"},

@@ -13,10 +13,12 @@ import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from nbrefactor.analysis.graph import CellGraph, build_graph
 from nbrefactor.api.proof import RunsChangedFiles, verify_extraction
 from nbrefactor.api.results import ExtractionResult, ExtractionRun
+from nbrefactor.config import load_config
 from nbrefactor.diagnostics import CODES, Diagnostic
 from nbrefactor.emit.changes import NotebookFailed, NotebookSource, RenderOptions, render_changes
 from nbrefactor.emit.changeset import ChangeSet, current_content
@@ -32,6 +34,9 @@ from nbrefactor.verification.execute import RunOptions
 from nbrefactor.verification.imports import failing_imports
 from nbrefactor.verification.proof import stage_package
 from nbrefactor.verification.recording import RecordSettings
+
+if TYPE_CHECKING:  # only --llm loads the stage
+    from nbrefactor.llm.stage import LlmReport
 
 
 def project_for(
@@ -67,6 +72,10 @@ class ExtractOptions:
     record: RecordSettings | None = None  # with verify: record calls as tests
     keep: frozenset[str] = frozenset()  # notebook variables moved code must return
     choice: Choice | None = None  # cells to move as one function; None: what can move
+    #: Ask the language model of [tool.nbrefactor.llm] for functions (the planner decides).
+    llm: bool = False
+    #: With ``llm``: write the requests to this file instead of sending them.
+    llm_dry_run: Path | None = None
 
     def project_of(self, notebook: Path) -> Project:
         """The project ``notebook``'s code goes to (see :func:`project_for`)."""
@@ -201,6 +210,8 @@ def extract_project(notebooks: Sequence[Path], options: ExtractOptions) -> Extra
         _check_not_imported(project.package, sources.values())
     rendering = RenderOptions(target, options.autoreload, options.force)
     common_path = project.package_dir / f"{COMMON_MODULE}.py"
+    llm = _ask_llm(options, paths[0], list(sources.values())) if options.llm else None
+    proposals = {} if llm is None else llm.proposals()
     while sources:
         modules = dict.fromkeys(sources, module) if module else module_names(list(sources))
         batch = plan_notebooks(
@@ -209,6 +220,7 @@ def extract_project(notebooks: Sequence[Path], options: ExtractOptions) -> Extra
             *names_taken_in(current_content(common_path)),
             keep=options.keep,
             choice=options.choice,
+            proposals=proposals,
         )
         if options.choice is not None:
             _check_chosen_moves(options.choice, batch.notebooks[0])
@@ -222,8 +234,9 @@ def extract_project(notebooks: Sequence[Path], options: ExtractOptions) -> Extra
         targets = tuple((path, target or path) for path in sources)
         warnings = _listing_warnings(project, sources.values(), batch)
         result = ExtractionResult(
-            batch.notebooks, batch.common, project, changes, tuple(failed), targets, warnings
-        )
+            batch.notebooks, batch.common, project, changes, tuple(failed), targets, warnings,
+            llm=llm,
+        )  # fmt: skip
         if options.verify is not None and changes:
             try:
                 result = verify_extraction(result, options.verify, options.record)
@@ -234,6 +247,21 @@ def extract_project(notebooks: Sequence[Path], options: ExtractOptions) -> Extra
                 raise NbrefactorError(message, exit_code=error.exit_code) from None
         return result
     raise combined(failed, "no notebook could be extracted")
+
+
+def _ask_llm(options: ExtractOptions, first: Path, sources: list[NotebookSource]) -> LlmReport:
+    """What the language model of the project's settings proposes for ``sources``."""
+    from nbrefactor.llm.cache import CACHE_FOLDER, AnswerCache
+    from nbrefactor.llm.stage import propose_functions
+
+    config = load_config(first)
+    root = config.source.parent if config.source is not None else first.parent
+    return propose_functions(
+        [source.graph for source in sources],
+        config.llm,
+        cache=AnswerCache(root / CACHE_FOLDER, config.llm.cache),
+        dry_run=options.llm_dry_run,
+    )
 
 
 def _check_choice(choice: Choice, graph: CellGraph) -> None:

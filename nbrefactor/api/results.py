@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from nbrefactor.diagnostics import Diagnostic
 from nbrefactor.emit.changeset import ChangeSet
@@ -12,6 +13,9 @@ from nbrefactor.emit.recorded_tests import RecordedTests
 from nbrefactor.errors import NbrefactorError
 from nbrefactor.planning.units import CommonModule, ExtractionPlan
 from nbrefactor.verification.proof import Verification
+
+if TYPE_CHECKING:  # only --llm loads the stage
+    from nbrefactor.llm.stage import LlmReport
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +43,9 @@ class ExtractionResult:
     #: What running the notebooks to verify them created, changed or removed in their
     #: folders ("created data/out.csv"): their own doing, not nbrefactor's.
     run_changes: tuple[str, ...] = ()
+    #: With ``--llm``: what the model proposed and the tokens it took (the plans'
+    #: ``verdicts`` say what the planner took).
+    llm: LlmReport | None = None
 
     def rewritten(self, index: int) -> str | None:
         """The rewritten text of the ``index``-th notebook; None when it is unchanged."""

@@ -30,13 +30,19 @@ def function_docstring(
     comment: str | None = None,
     literals: Mapping[str, Sequence[object]] | None = None,
     renamed: Mapping[str, str] | None = None,
+    summary: str = "",
+    description: str = "",
 ) -> str:
     """The docstring (without quotes, indented for a function body) of the function
     ``name`` whose body is ``statements``. ``literals`` maps each keyword parameter of
     a function made from copies to the value each copy had; ``renamed`` the
-    parameters named otherwise than the notebook's names the statements read."""
+    parameters named otherwise than the notebook's names the statements read. A
+    ``summary`` given (one line) replaces the one made here; a ``description`` is a
+    paragraph after it."""
     literals, renamed = literals or {}, renamed or {}
-    lines = [_summary(name, comment)]
+    lines = [_sentence(summary) if summary.strip() else _summary(name, comment)]
+    if description.strip():
+        lines += ["", *_wrapped(" ".join(description.split()), indent=4)]
     described = [(renamed.get(p, p), _describe(p, statements)) for p in parameters]
     described += [(p, _copies_had(values)) for p, values in literals.items()]
     if described:
@@ -50,6 +56,13 @@ def function_docstring(
         return f'    """{lines[0]}"""'
     body = "\n".join(f"    {line}" if line and not line.startswith(" ") else line for line in lines)
     return f'    """{body.lstrip()}\n    """'
+
+
+def _sentence(text: str) -> str:
+    """``text`` on one line, starting with a capital and ending with a full stop."""
+    line = " ".join(text.split())
+    line = line[0].upper() + line[1:]
+    return line if line.endswith((".", "!", "?")) else line + "."
 
 
 def _summary(name: str, comment: str | None) -> str:

@@ -21,6 +21,7 @@ from nbrefactor.planning.duplicated_blocks import (
 )
 from nbrefactor.planning.layout import lay_out
 from nbrefactor.planning.naming import Names
+from nbrefactor.planning.proposals import Proposal
 from nbrefactor.planning.scripts import plan_chosen_cells, plan_scripts
 from nbrefactor.planning.units import COMMON_MODULE, BatchPlan, CommonModule, ExtractionPlan
 
@@ -59,12 +60,15 @@ def plan_notebooks(
     common_imports: Mapping[str, str] = MappingProxyType({}),
     keep: Set[str] = frozenset(),
     choice: Choice | None = None,
+    proposals: Mapping[str, Sequence[Proposal]] = MappingProxyType({}),
 ) -> BatchPlan:
     """What moves from each ``(graph, module)`` notebook into its module, and blocks
     copied into two or more of them into ``common``, which already defines
     ``common_has`` and imports ``common_imports`` (name -> statement); the notebook
     variables named in ``keep`` stay notebook variables (a pure function). With a
-    ``choice`` of cells (one notebook), only those cells change.
+    ``choice`` of cells (one notebook), only those cells change. ``proposals`` (by
+    notebook path) are functions proposed for the notebooks' script code: each plan's
+    ``verdicts`` say which were taken.
 
     Raises:
         UsageError: a choice of cells for several notebooks, or a function name that
@@ -89,7 +93,9 @@ def plan_notebooks(
     plans = []
     for notebook in notebooks:
         module_names = exported.setdefault(notebook.module, set())
-        plans.append(_plan_one(notebook, common, shared, shared_names | module_names, choice))
+        proposed = proposals.get(notebook.path, ())
+        taken = shared_names | module_names
+        plans.append(_plan_one(notebook, common, shared, taken, choice, proposed))
         module_names.update(plans[-1].exported)
     module = CommonModule(common, shared.functions, tuple(dict.fromkeys(shared.imports.values())))
     return BatchPlan(tuple(plans), module)
@@ -116,6 +122,7 @@ def _plan_one(
     shared: DuplicatePlan,
     taken: set[str],
     choice: Choice | None = None,
+    proposals: Sequence[Proposal] = (),
 ) -> ExtractionPlan:
     context, definitions, path = notebook.context, notebook.definitions, notebook.path
     names = Names(set(context.bindings) | set(context.moved) | taken)
@@ -130,7 +137,7 @@ def _plan_one(
     else:
         duplicates = plan_duplicates(notebook.sources, notebook.module, names, shared.claimed)
         busy = duplicates.cells_in(path) | shared.cells_in(path)
-        found = plan_scripts(context, modules, names, busy=busy)
+        found = plan_scripts(context, modules, names, busy=busy, proposals=proposals)
     imports = dict.fromkeys(
         (*definitions.imports, *duplicates.imports.values(), *found.imports.values())
     )
@@ -152,5 +159,6 @@ def _plan_one(
         skipped=tuple(skipped),
         scripts=found.functions,
         shared=(*copied_here, *duplicates.functions),
+        verdicts=found.verdicts,
     )
     return replace(planned, layout=lay_out(planned, context.graph, context.trees))

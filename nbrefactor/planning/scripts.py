@@ -29,6 +29,7 @@ from nbrefactor.planning.dataflow import (
 from nbrefactor.planning.docstrings import function_docstring
 from nbrefactor.planning.naming import Code, Names
 from nbrefactor.planning.observers import namespace_watcher, warned_cells
+from nbrefactor.planning.proposals import Proposal, Verdict
 from nbrefactor.planning.script_cells import (
     ScriptCell,
     imported_from,
@@ -53,6 +54,8 @@ class ScriptPlan:
     functions: tuple[ScriptFunction, ...]
     imports: dict[str, str]
     skipped: tuple[Diagnostic, ...]
+    #: What became of each function proposed from outside (``plan_scripts(proposals=)``).
+    verdicts: tuple[Verdict, ...] = ()
 
 
 def plan_scripts(
@@ -61,15 +64,18 @@ def plan_scripts(
     names: Names,
     *,
     busy: Set[int] = frozenset(),
+    proposals: Sequence[Proposal] = (),
 ) -> ScriptPlan:
     """Functions for the notebook's top-level code. ``names`` hands out unused names;
     cells in ``busy`` are changed by another unit and stay out of runs. Cells that call
     what an earlier run put in ``modules`` (the notebook's module, the shared one) stay
-    as they are."""
+    as they are. A run some of ``proposals`` cut into functions is planned as they say
+    when they can be (:func:`_plan_proposed`); the plan's verdicts say which were."""
     graph = context.graph
     watcher = namespace_watcher(graph)
     if watcher is not None:  # %whos would list other names once variables move
-        return ScriptPlan((), {}, (watcher,))
+        refused = _rejected(proposals, "the notebook lists its variables")
+        return ScriptPlan((), {}, (watcher,), tuple(refused))
     extracted = imported_from(context.trees, modules)
     cells = script_cells(context, extracted, busy)
     functions: list[ScriptFunction] = []
@@ -79,7 +85,20 @@ def plan_scripts(
         if cells.pop(index, None) is not None:  # it stays, and so the cells around it
             location = graph.notebook.location(index)
             skipped.append(not_extracted("NBR220", f"cell {index}", location, warning))
+    verdicts: list[Verdict] = []
+    pending = list(proposals)
     for run in _runs(graph, cells):
+        in_run = {cell.index for cell in run}
+        mine = [p for p in pending if in_run & set(p.cells)]
+        pending = [p for p in pending if p not in mine]
+        if mine:
+            parts, judged = _plan_proposed(context, run, mine, names)
+            verdicts.extend(judged)
+            if parts is not None:
+                for function, run_imports in parts:
+                    functions.append(function)
+                    imports.update(run_imports)
+                continue
         if count_statements(s for cell in run for s in cell.body) < _MIN_STATEMENTS:
             continue  # one line is clearer where it is than behind a function call
         outcome = _plan_run(context, run, names)
@@ -89,7 +108,106 @@ def plan_scripts(
         function, run_imports = outcome
         functions.append(function)
         imports.update(run_imports)
-    return ScriptPlan(tuple(functions), imports, tuple(skipped))
+    verdicts.extend(_rejected(pending, "its code is not top-level code that can move"))
+    return ScriptPlan(tuple(functions), imports, tuple(skipped), tuple(verdicts))
+
+
+def _rejected(proposals: Iterable[Proposal], reason: str) -> list[Verdict]:
+    return [Verdict(proposal, accepted=False, reason=reason) for proposal in proposals]
+
+
+_Planned = tuple[ScriptFunction, dict[str, str]]
+
+
+def _plan_proposed(
+    context: NotebookContext, run: list[ScriptCell], proposals: list[Proposal], names: Names
+) -> tuple[list[_Planned] | None, list[Verdict]]:
+    """The functions of ``run`` cut as ``proposals`` say: each proposal a function of its
+    cells, the cells between them as nbrefactor plans a run. A proposal that cannot be
+    is rejected with the reason and the run planned again without it; None for the
+    functions when none is left (the caller plans the run as usual)."""
+    verdicts: list[Verdict] = []
+    left = list(proposals)
+    while left:
+        problem = next(
+            ((p, why) for p in left if (why := _proposal_problem(p, run, left)) is not None),
+            None,
+        )
+        if problem is None:
+            trial = Names(set(names.taken))
+            parts, failed = _plan_parts(context, run, left, trial)
+            if failed is None:
+                names.taken.update(trial.taken)
+                return parts, verdicts + [Verdict(p, accepted=True) for p in left]
+            problem = failed
+        rejected, why = problem
+        verdicts.append(Verdict(rejected, accepted=False, reason=why))
+        left.remove(rejected)
+    return None, verdicts
+
+
+def _proposal_problem(
+    proposal: Proposal, run: list[ScriptCell], proposals: list[Proposal]
+) -> str | None:
+    """Why ``proposal`` cannot be one function of ``run``'s code, or None."""
+    at = {cell.index: position for position, cell in enumerate(run)}
+    outside = [cell for cell in proposal.cells if cell not in at]
+    if outside:
+        return (
+            f"cell {outside[0]} is not in the run of cells {run[0].index}-{run[-1].index} "
+            "whose code can move together (code that stays, output shown or a heading "
+            "lies between)"
+        )
+    places = [at[cell] for cell in proposal.cells]
+    if places != list(range(places[0], places[-1] + 1)):
+        return "its cells are not consecutive"
+    for other in proposals:
+        shared = set(other.cells) & set(proposal.cells)
+        if other is not proposal and shared:
+            return f"it shares cell {min(shared)} with '{other.name}'"
+    chosen = set(proposal.statements)
+    for cell in (run[place] for place in places):
+        for statement in cell.body:
+            if (cell.index, cell.tree.body.index(statement)) not in chosen:
+                return (
+                    f"it leaves line {statement.lineno} of cell {cell.index} out: a "
+                    "function holds the whole code of its cells"
+                )
+    moving = [s for place in places for s in run[place].body]
+    if count_statements(moving) < _MIN_STATEMENTS:
+        return "one statement is clearer where it is than behind a call"
+    return None
+
+
+def _plan_parts(
+    context: NotebookContext, run: list[ScriptCell], proposals: list[Proposal], names: Names
+) -> tuple[list[_Planned], tuple[Proposal, str] | None]:
+    """Plan ``run`` cut at ``proposals`` (valid for it); the first proposal whose function
+    cannot be, and why, when one fails (a part between proposals failing fails them
+    all: the run would not move as nbrefactor plans it either)."""
+    of_cell = {cell: p for p in proposals for cell in p.cells}
+    parts: list[tuple[list[ScriptCell], Proposal | None]] = []
+    for cell in run:
+        owner = of_cell.get(cell.index)
+        if parts and parts[-1][1] is owner:
+            parts[-1][0].append(cell)
+        else:
+            parts.append(([cell], owner))
+    planned: list[_Planned] = []
+    for cells, proposal in parts:
+        if proposal is None and count_statements(s for c in cells for s in c.body) < 2:
+            continue  # as plan_scripts leaves a one-line run
+        if proposal is not None and (refusal := names.refusal(proposal.name)) is not None:
+            return planned, (proposal, refusal)
+        outcome = _plan_run(context, cells, names, proposal=proposal)
+        if isinstance(outcome, Diagnostic):
+            why = outcome.message.partition("not extracted: ")[2] or outcome.message
+            if proposal is None:
+                where = f"cells {cells[0].index}-{cells[-1].index}"
+                return planned, (proposals[0], f"the code left in {where} could not move: {why}")
+            return planned, (proposal, why)
+        planned.append(outcome)
+    return planned, None
 
 
 def _runs(graph: CellGraph, cells: Mapping[int, ScriptCell]) -> Iterator[list[ScriptCell]]:
@@ -181,8 +299,15 @@ def plan_chosen_cells(
 
 
 def _plan_run(
-    context: NotebookContext, run: list[ScriptCell], names: Names, *, name: str | None = None
+    context: NotebookContext,
+    run: list[ScriptCell],
+    names: Names,
+    *,
+    name: str | None = None,
+    proposal: Proposal | None = None,
 ) -> tuple[ScriptFunction, dict[str, str]] | Diagnostic:
+    """The function of ``run``'s code, named ``name`` (or as ``proposal`` says, its
+    name free to take; else by :class:`Names`), or why it cannot be."""
     statements = [s for cell in run for s in cell.body]
     last = run[-1]
     displayed = names_read([last.last_expression]) if last.last_expression else set()
@@ -208,13 +333,22 @@ def _plan_run(
         comment=_first_comment(run),
         title=notebook.title if section is None else None,
     )
+    if proposal is not None:
+        name = proposal.name
     name = names.for_code(code) if name is None else names.chosen(name)
     parameters = data_first(flow.parameters)
     renamed = snake_case_parameters(parameters, statements)
     keep = (*parameters, *flow.returns)
     unused = unused_unpacked_names(statements, keep)
     doc = function_docstring(
-        name, statements, parameters, flow.returns, comment=code.comment, renamed=renamed
+        name,
+        statements,
+        parameters,
+        flow.returns,
+        comment=code.comment,
+        renamed=renamed,
+        summary=proposal.summary if proposal else "",
+        description=proposal.description if proposal else "",
     )
     function = ScriptFunction(
         name=name,

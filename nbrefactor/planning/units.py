@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from nbrefactor.diagnostics import Diagnostic
+from nbrefactor.planning.proposals import Verdict
 
 #: The module (in the package) of blocks copied across notebooks.
 COMMON_MODULE = "common"
@@ -155,6 +156,8 @@ class ExtractionPlan:
     #: Constants whose assignment leaves the notebook (the module holds the only copy);
     #: the notebook imports them, so cells that read them still can.
     moved_constants: tuple[str, ...] = ()
+    #: What became of the functions proposed for the notebook's script code.
+    verdicts: tuple[Verdict, ...] = ()
     #: Set by the planner once every unit is planned.
     layout: NotebookLayout | None = None
 
