@@ -318,3 +318,34 @@ def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("NO_PROXY", "*")
     yield
+
+
+def test_the_token_budget_stops_further_calls(
+    tmp_path: Path, deterministic: dict[str, bytes]
+) -> None:
+    with chat_server(functions(("sum", [2, 3, 4])), SOUND) as server:
+        notebook = make_project(tmp_path / "llm", server.url, **{"budget-tokens": 100})
+        code, said = extract(notebook, "--llm")
+    assert code == 0, said
+    assert len(server.requests) == 1  # 150 tokens used: no repair round
+    assert "the token budget (100) is spent: no more calls" in said
+    assert files(notebook.parent) == deterministic
+
+
+def test_a_read_only_cache_is_not_written(tmp_path: Path) -> None:
+    with chat_server(SOUND) as server:
+        notebook = make_project(tmp_path, server.url, cache="ro")
+        code, said = extract(notebook, "--llm")
+    assert code == 0, said
+    assert not (tmp_path / ".nbrefactor").exists()
+    assert "2 of 2 proposed functions taken" in said
+
+
+def test_verify_proves_the_proposed_functions_keep_the_outputs(tmp_path: Path) -> None:
+    pytest.importorskip("nbclient")
+    with chat_server(SOUND) as server:
+        notebook = make_project(tmp_path, server.url)
+        code, said = extract(notebook, "--llm", "--verify", "--no-record")
+    assert code == 0, said
+    assert "same outputs" in said
+    assert "def select_long_rides(minutes):" in (tmp_path / "src/rides/rides.py").read_text()

@@ -63,7 +63,7 @@ def functions_messages(view: dict[str, Any], *, schema_in_prompt: bool) -> list[
         instructions += f" It must match this JSON schema:\n{json.dumps(FUNCTIONS_SCHEMA)}"
     return [
         {"role": "system", "content": instructions},
-        {"role": "user", "content": json.dumps(view, ensure_ascii=False, indent=1)},
+        {"role": "user", "content": json.dumps(view, ensure_ascii=False, separators=(",", ":"))},
     ]
 
 

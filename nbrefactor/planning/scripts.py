@@ -10,8 +10,6 @@ the displayed last expression stays after the call.
 
 from __future__ import annotations
 
-import ast
-import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass
 
@@ -33,18 +31,17 @@ from nbrefactor.planning.proposals import Proposal, Verdict
 from nbrefactor.planning.script_cells import (
     ScriptCell,
     imported_from,
-    line_span,
     own_functions,
     script_cell,
     script_cells,
 )
+from nbrefactor.planning.script_text import body_text, first_comment, kept_text, segment
 from nbrefactor.planning.signatures import (
     data_first,
     snake_case_parameters,
     unused_unpacked_names,
 )
 from nbrefactor.planning.units import ScriptFunction
-from nbrefactor.pysource import code_lines, comment_start, first_line, indent
 
 _MIN_STATEMENTS = 2
 
@@ -330,7 +327,7 @@ def _plan_run(
         flow.returns,
         flow.parameters,
         heading=section,
-        comment=_first_comment(run),
+        comment=first_comment(run),
         title=notebook.title if section is None else None,
     )
     if proposal is not None:
@@ -355,10 +352,10 @@ def _plan_run(
         cells=tuple(cell.index for cell in run),
         parameters=parameters,
         returns=flow.returns,
-        body=_body(run, flow.returns),
-        kept_before="\n".join(part for part in (last.header, _kept_text(last)) if part),
-        kept_after=_segment(last, last.last_expression) if last.last_expression else "",
-        kept_in_place=tuple((c.index, _kept_text(c)) for c in run[:-1] if c.kept),
+        body=body_text(run, flow.returns),
+        kept_before="\n".join(part for part in (last.header, kept_text(last)) if part),
+        kept_after=segment(last, last.last_expression) if last.last_expression else "",
+        kept_in_place=tuple((c.index, kept_text(c)) for c in run[:-1] if c.kept),
         docstring=doc,
         renamed=(*renamed.items(), *unused.items()),
         local_names=tuple(n for n in flow.bound if _only_local(n, run, flow, context)),
@@ -372,78 +369,3 @@ def _only_local(name: str, run: list[ScriptCell], flow: Flow, context: NotebookC
     cells = {cell.index for cell in run}
     bound_in = {index for index, _ in context.bindings.get(name, ())}
     return name not in flow.returns and bound_in <= cells
-
-
-def _first_comment(run: list[ScriptCell]) -> str | None:
-    """The comment the run's code starts with, if its first cell starts with one (and
-    not with settings or imports that stay, which the comment is about)."""
-    first = run[0]
-    if first.tree.body and first.tree.body[0] in first.kept:
-        return None
-    code = first.facts.masked.code if first.facts.masked else ""
-    for line in code_lines(code):
-        stripped = line.strip()
-        if stripped.startswith("#") and len(stripped) > 3:
-            return stripped.lstrip("# ")
-        if stripped:
-            break
-    return None
-
-
-def _segment(cell: ScriptCell, statement: ast.stmt) -> str:
-    code = cell.facts.masked.code if cell.facts.masked else ""
-    return ast.get_source_segment(code, statement) or ""
-
-
-def _kept_text(cell: ScriptCell) -> str:
-    """What stays of ``cell`` before the call: its imports and leading settings, with
-    the comments above them."""
-    lines = _lines(cell)
-    kept = _lines_of(cell.kept, cell.tree.body, lines)
-    if not kept:
-        return ""
-    others = _lines_of([s for s in cell.tree.body if s not in cell.kept], cell.tree.body, lines)
-    return _joined(
-        lines[number - 1] for number in range(min(kept), max(kept) + 1) if number not in others
-    )
-
-
-def _lines_of(
-    statements: Sequence[ast.stmt], everything: Sequence[ast.stmt], lines: Sequence[str]
-) -> set[int]:
-    """The line numbers of ``statements`` (some of ``everything``), each with the
-    comment lines right above it."""
-    taken = {number for statement in everything for number in line_span(statement)}
-    found: set[int] = set()
-    for statement in statements:
-        found.update(line_span(statement))
-        first = first_line(statement)
-        found.update(range(comment_start(lines, first, taken), first))
-    return found
-
-
-def _lines(cell: ScriptCell) -> list[str]:
-    return code_lines(cell.facts.masked.code if cell.facts.masked else "")
-
-
-def _joined(lines: Iterable[str]) -> str:
-    """``lines`` as one text, without blank lines at either end or two in a row."""
-    return re.sub(r"\n(\s*\n)+", "\n\n", "\n".join(lines)).strip("\n")
-
-
-def _body(run: list[ScriptCell], returns: Sequence[str]) -> str:
-    """The moved code, comments included, indented for a function body."""
-    chunks = []
-    for cell in run:
-        lines = _lines(cell)
-        staying = [s for s in cell.tree.body if s not in cell.body]
-        drop = _lines_of(cell.kept, cell.tree.body, lines)  # with their comments
-        for statement in staying:
-            drop.update(line_span(statement))
-        text = _joined(line for number, line in enumerate(lines, start=1) if number not in drop)
-        if text.strip():
-            chunks.append(text)
-    body = "\n\n".join(chunks)
-    if returns:
-        body += f"\nreturn {', '.join(returns)}"
-    return indent(body)
