@@ -349,3 +349,28 @@ def test_verify_proves_the_proposed_functions_keep_the_outputs(tmp_path: Path) -
     assert code == 0, said
     assert "same outputs" in said
     assert "def select_long_rides(minutes):" in (tmp_path / "src/rides/rides.py").read_text()
+
+
+def test_a_proposal_names_the_function_of_a_copied_block(tmp_path: Path) -> None:
+    shop = (
+        "{0} = [12.5, 14.0, 13.2, 15.8]\n"
+        "{0}_open = [v for v in {0} if v > 0]\n"
+        "{0}_mean = statistics.mean({0}_open)\n"
+        "{0}_spread = max({0}_open) - min({0}_open)\n"
+        "print(f'{{{0}_mean:.1f}} +- {{{0}_spread:.1f}}')"
+    )
+    notebook = make_project(tmp_path, "http://127.0.0.1:9/v1")
+    cells = (("markdown", "# Two shops"), "import statistics", shop.format("north"))
+    notebook.write_text(json.dumps(notebook_dict(*cells, shop.format("south"))))
+    with chat_server(functions(("summarise_shop", [2, 3, 4, 5, 6]))) as server:
+        text = (
+            (tmp_path / "pyproject.toml").read_text().replace("http://127.0.0.1:9/v1", server.url)
+        )
+        (tmp_path / "pyproject.toml").write_text(text)
+        code, said = extract(notebook, "--llm")
+    assert code == 0, said
+    assert "'summarise_shop' (statements 2-6): accepted" in said
+    module = (tmp_path / "src" / "rides" / "rides.py").read_text()
+    assert 'def summarise_shop():\n    """Summarise shop for the report.' in module
+    cells = [c["source"] for c in json.loads(notebook.read_text())["cells"]]
+    assert cells[2:] == ["summarise_shop()", "summarise_shop()"]

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-PROMPT_VERSION = "functions-1"
+PROMPT_VERSION = "functions-2"
 
 #: The answer: functions proposed for the notebook's top-level code.
 FUNCTIONS_SCHEMA: dict[str, Any] = {
@@ -44,6 +44,9 @@ Rules:
 start and end at cell boundaries. Functions do not overlap.
 - Leave out imports, definitions (def, class) and settings (NAME = literal) unless \
 they sit inside the step's cells.
+- Code copied in several places (the same statements with other names or values): \
+propose one function for one of the copies, exactly its statements; nbrefactor makes \
+one function of all copies.
 - name: a snake_case verb phrase saying what the step does (load_trips, \
 add_tip_features); not a Python builtin or keyword, not a name the notebook uses.
 - summary: one sentence in the imperative saying what the function does.

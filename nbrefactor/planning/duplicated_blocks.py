@@ -45,6 +45,7 @@ from nbrefactor.planning.dataflow import (
 )
 from nbrefactor.planning.docstrings import function_docstring
 from nbrefactor.planning.naming import Code, Names, words
+from nbrefactor.planning.proposals import Proposal, Verdict
 from nbrefactor.planning.signatures import unused_unpacked_names
 from nbrefactor.planning.units import CopyCall, SharedFunction
 from nbrefactor.pysource import code_lines, comment_start, first_line
@@ -96,6 +97,8 @@ class DuplicatePlan:
     imports: dict[str, str]
     skipped: tuple[Diagnostic, ...]
     claimed: frozenset[Claim] = frozenset()
+    #: Proposals that named one of the functions (a copy's statements, exactly).
+    verdicts: tuple[Verdict, ...] = ()
 
     def cells_in(self, notebook: str) -> frozenset[int]:
         """Cells of ``notebook`` that hold a copy: another unit must not change them too."""
@@ -105,11 +108,17 @@ class DuplicatePlan:
 
 
 def plan_duplicates(
-    sources: CopySources, module: str, names: Names, claimed: Set[Claim] = frozenset()
+    sources: CopySources,
+    module: str,
+    names: Names,
+    claimed: Set[Claim] = frozenset(),
+    proposals: Sequence[Proposal] = (),
 ) -> DuplicatePlan:
     """One function per class of duplicated blocks in one notebook, leaving alone the
-    ``claimed`` statements (copies shared with other notebooks)."""
-    return _plan([sources], module, names, claimed, across=False)
+    ``claimed`` statements (copies shared with other notebooks). A proposal whose
+    statements are exactly one copy's names that class's function (and words its
+    docstring) when its name is free; the plan's verdicts say which were used."""
+    return _plan([sources], module, names, claimed, across=False, proposals=proposals)
 
 
 def plan_shared_duplicates(
@@ -135,26 +144,43 @@ def _plan(
     *,
     across: bool,
     imported: Mapping[str, str] = MappingProxyType({}),
+    proposals: Sequence[Proposal] = (),
 ) -> DuplicatePlan:
     taken = set(claimed)
     functions: list[SharedFunction] = []
     imports: dict[str, str] = {}
     skipped: list[Diagnostic] = []
+    verdicts: list[Verdict] = []
     for copies in _candidates(sources):
         if across and not _shareable(copies):
             continue
         claims = {(_path(c), c.cell, i) for c in copies for i in range(c.start, c.stop)}
         if claims & taken:
             continue
-        outcome = _plan_class(module, copies, names, {**imported, **imports})
+        proposal = next((p for p in proposals if _names_a_copy(p, copies)), None)
+        if proposal is not None and (refusal := names.refusal(proposal.name)) is not None:
+            verdicts.append(Verdict(proposal, accepted=False, reason=refusal))
+            proposal = None
+        outcome = _plan_class(module, copies, names, {**imported, **imports}, proposal)
         if isinstance(outcome, Diagnostic):
             skipped.extend(_in_each_notebook(outcome, copies))
             continue
+        if proposal is not None:
+            verdicts.append(Verdict(proposal, accepted=True))
         function, needed = outcome
         functions.append(function)
         imports.update(needed)
         taken |= claims
-    return DuplicatePlan(tuple(functions), imports, tuple(skipped), frozenset(taken - claimed))
+    claimed_now = frozenset(taken - claimed)
+    return DuplicatePlan(tuple(functions), imports, tuple(skipped), claimed_now, tuple(verdicts))
+
+
+def _names_a_copy(proposal: Proposal, copies: Sequence[_Copy]) -> bool:
+    """Whether ``proposal``'s statements are exactly those of one of ``copies``."""
+    wanted = set(proposal.statements)
+    return any(
+        wanted == {(copy.cell, index) for index in range(copy.start, copy.stop)} for copy in copies
+    )
 
 
 def _in_each_notebook(skipped: Diagnostic, copies: Sequence[_Copy]) -> Iterator[Diagnostic]:
@@ -273,10 +299,15 @@ def _whole_lines(copy: _Copy) -> bool:
 
 
 def _plan_class(
-    module: str, copies: list[_Copy], names: Names, imported: Mapping[str, str]
+    module: str,
+    copies: list[_Copy],
+    names: Names,
+    imported: Mapping[str, str],
+    proposal: Proposal | None = None,
 ) -> tuple[SharedFunction, dict[str, str]] | Diagnostic:
     """The function for one class of copies; ``imported`` are the imports the module
-    already has (an import of the same name from elsewhere cannot join them)."""
+    already has (an import of the same name from elsewhere cannot join them). A
+    ``proposal`` (its name free) names it and words its docstring."""
     first = copies[0]
     notebook = first.context.graph.notebook
 
@@ -349,13 +380,22 @@ def _plan_class(
         title=notebook.title if not sections and section is None else None,
         generic={n: _shared_part(list(_all_names(alignment, n))) for n in returns},
     )
-    name = names.for_code(code)
+    name = names.for_code(code) if proposal is None else names.chosen(proposal.name)
     values = {
         keyword: [literal_value(slot.in_copy(k)) for k in range(len(copies))]
         for keyword, slot in zip(literal_names, alignment.literals, strict=True)
     }
     body = pysource.parse(textwrap.dedent(body_text)).body  # the literals as parameters
-    doc = function_docstring(name, body, parameters, returns, comment=comment, literals=values)
+    doc = function_docstring(
+        name,
+        body,
+        parameters,
+        returns,
+        comment=comment,
+        literals=values,
+        summary=proposal.summary if proposal else "",
+        description=proposal.description if proposal else "",
+    )
     calls = tuple(
         CopyCall(
             notebook=_path(copy),

@@ -135,9 +135,13 @@ def _plan_one(
         duplicates = DuplicatePlan((), {}, ())
         found = plan_chosen_cells(context, choice.cells, modules, names, name=choice.function)
     else:
-        duplicates = plan_duplicates(notebook.sources, notebook.module, names, shared.claimed)
+        duplicates = plan_duplicates(
+            notebook.sources, notebook.module, names, shared.claimed, proposals
+        )
         busy = duplicates.cells_in(path) | shared.cells_in(path)
-        found = plan_scripts(context, modules, names, busy=busy, proposals=proposals)
+        for_copies = {verdict.proposal for verdict in duplicates.verdicts}
+        for_scripts = [p for p in proposals if p not in for_copies]
+        found = plan_scripts(context, modules, names, busy=busy, proposals=for_scripts)
     imports = dict.fromkeys(
         (*definitions.imports, *duplicates.imports.values(), *found.imports.values())
     )
@@ -159,6 +163,6 @@ def _plan_one(
         skipped=tuple(skipped),
         scripts=found.functions,
         shared=(*copied_here, *duplicates.functions),
-        verdicts=found.verdicts,
+        verdicts=(*duplicates.verdicts, *found.verdicts),
     )
     return replace(planned, layout=lay_out(planned, context.graph, context.trees))
