@@ -522,6 +522,13 @@ def _install_hint(result: ExtractionResult) -> str | None:
     "each proposal and plans the rest itself (see docs/llm.md). Off unless given.",
 )
 @click.option(
+    "--llm-tests",
+    is_flag=True,
+    help="With --llm, ask the model for test inputs of the moved functions; each call is "
+    "run twice (in a temporary folder) and becomes a test of what it returned, in "
+    "tests/test_<module>_proposed.py.",
+)
+@click.option(
     "--llm-dry-run",
     type=click.Path(dir_okay=False, path_type=Path),
     metavar="FILE",
@@ -576,6 +583,7 @@ def extract(
     cells: tuple[int, ...] | None,
     function: str | None,
     llm: bool,
+    llm_tests: bool,
     llm_dry_run: Path | None,
     record: bool,
     record_calls: int,
@@ -630,11 +638,12 @@ def extract(
         choice=None if cells is None else Choice(cells, function),
         llm=llm,
         llm_dry_run=llm_dry_run,
+        llm_tests=llm_tests,
     )
     if function is not None and cells is None:
         raise click.UsageError("--function names the function of --cells")
-    if llm_dry_run is not None and not llm:
-        raise click.UsageError("--llm-dry-run goes with --llm")
+    if (llm_dry_run is not None or llm_tests) and not llm:
+        raise click.UsageError("--llm-dry-run and --llm-tests go with --llm")
     if llm and llm_dry_run is None:
         _say_where_code_goes(notebooks)
     run = extract_projects(list(notebooks), options)
@@ -649,6 +658,8 @@ def extract(
         if result.llm is not None:
             verdicts = {plan.notebook: plan.verdicts for plan in result.plans}
             click.echo(result.llm.render(verdicts), err=True, nl=False)
+        for line in result.proposed_tests:
+            click.echo(f"llm tests: {line}", err=True)
         for verification in result.verifications:
             click.echo(verification.render(), err=True, nl=False)
         if result.outputs_differ:

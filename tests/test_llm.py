@@ -6,7 +6,10 @@ without ``--llm``; what is sent holds no outputs, files or environment."""
 from __future__ import annotations
 
 import json
+import os
 import socket
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -374,3 +377,49 @@ def test_a_proposal_names_the_function_of_a_copied_block(tmp_path: Path) -> None
     assert 'def summarise_shop():\n    """Summarise shop for the report.' in module
     cells = [c["source"] for c in json.loads(notebook.read_text())["cells"]]
     assert cells[2:] == ["summarise_shop()", "summarise_shop()"]
+
+
+def _tests_answer(*tests: tuple[str, str, str]) -> Answer:
+    """An answer proposing test inputs ``(function, name, arguments code)``."""
+    items = [
+        {"function": f, "name": n, "arguments_code": code, "rationale": f"Shows {n}."}
+        for f, n, code in tests
+    ]
+    return Answer(json.dumps({"tests": items}))
+
+
+def test_proposed_test_inputs_become_tests_of_what_the_functions_do(tmp_path: Path) -> None:
+    tests = _tests_answer(
+        ("select_long_rides", "some_long", "minutes=[5, 20, 40]"),
+        ("select_long_rides", "reads_a_file", "minutes=open('rides.csv').read()"),
+        ("report_long_rides", "no_rides", "count=0, minutes=[], long_rides=[]"),
+        ("report_long_rides", "two_long", "count=2, minutes=[5, 20, 40], long_rides=[20, 40]"),
+        ("forecast", "anything", "days=3"),
+    )
+    with chat_server(SOUND, tests) as server:
+        notebook = make_project(tmp_path, server.url)
+        code, said = extract(notebook, "--llm", "--llm-tests")
+    assert code == 0, said
+    assert server.requests[1]["response_format"]["json_schema"]["schema"]["required"] == ["tests"]
+    assert "def select_long_rides(minutes):" in server.requests[1]["messages"][1]["content"]
+    assert "'open': not a safe builtin" in said
+    assert "there is no function 'forecast' to test" in said
+    assert "report_long_rides no_rides: raises ZeroDivisionError: division by zero" in said
+    assert "rides: 2 proposed tests in test_rides_proposed.py" in said
+    written = (tmp_path / "tests" / "test_rides_proposed.py").read_text()
+    assert "assert select_long_rides(minutes=[5, 20, 40]) == ([20, 40], 2)" in written
+    assert (
+        "assert report_long_rides(count=2, minutes=[5, 20, 40], long_rides=[20, 40]) is None"
+        in written
+    )
+    assert 'assert capsys.readouterr().out == "67% long, 30.0 min on average\\n2\\n"' in written
+    ran = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(tmp_path / "src")},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    assert "3 passed" in ran.stdout  # the two proposed tests and the module's import test

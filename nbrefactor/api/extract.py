@@ -13,9 +13,9 @@ import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from nbrefactor.analysis.graph import CellGraph, build_graph
+from nbrefactor.api.llm_tests import add_proposed_tests
 from nbrefactor.api.proof import RunsChangedFiles, verify_extraction
 from nbrefactor.api.results import ExtractionResult, ExtractionRun
 from nbrefactor.config import load_config
@@ -26,6 +26,9 @@ from nbrefactor.emit.merge import names_taken_in
 from nbrefactor.emit.project import Layout, Project, find_project, module_names, new_project
 from nbrefactor.errors import NbrefactorError, UsageError, combined
 from nbrefactor.fileio import resolved
+from nbrefactor.llm.cache import CACHE_FOLDER, AnswerCache
+from nbrefactor.llm.client import LlmClient
+from nbrefactor.llm.stage import propose_functions
 from nbrefactor.notebook.reader import read_notebook_text, read_source
 from nbrefactor.planning.observers import folder_listings
 from nbrefactor.planning.planner import Choice, plan_notebooks
@@ -34,9 +37,6 @@ from nbrefactor.verification.execute import RunOptions
 from nbrefactor.verification.imports import failing_imports
 from nbrefactor.verification.proof import stage_package
 from nbrefactor.verification.recording import RecordSettings
-
-if TYPE_CHECKING:  # only --llm loads the stage
-    from nbrefactor.llm.stage import LlmReport
 
 
 def project_for(
@@ -76,6 +76,8 @@ class ExtractOptions:
     llm: bool = False
     #: With ``llm``: write the requests to this file instead of sending them.
     llm_dry_run: Path | None = None
+    #: With ``llm``: tests of the moved functions from inputs the model proposes.
+    llm_tests: bool = False
 
     def project_of(self, notebook: Path) -> Project:
         """The project ``notebook``'s code goes to (see :func:`project_for`)."""
@@ -210,7 +212,11 @@ def extract_project(notebooks: Sequence[Path], options: ExtractOptions) -> Extra
         _check_not_imported(project.package, sources.values())
     rendering = RenderOptions(target, options.autoreload, options.force)
     common_path = project.package_dir / f"{COMMON_MODULE}.py"
-    llm = _ask_llm(options, paths[0], list(sources.values())) if options.llm else None
+    client = _llm_client(paths[0]) if options.llm else None
+    llm = None
+    if client is not None:
+        graphs = [source.graph for source in sources.values()]
+        llm = propose_functions(graphs, client, dry_run=options.llm_dry_run)
     proposals = {} if llm is None else llm.proposals()
     while sources:
         modules = dict.fromkeys(sources, module) if module else module_names(list(sources))
@@ -245,23 +251,18 @@ def extract_project(notebooks: Sequence[Path], options: ExtractOptions) -> Extra
             except NbrefactorError as error:
                 message = f"{error}; nothing was written"
                 raise NbrefactorError(message, exit_code=error.exit_code) from None
+        if client is not None and options.llm_tests and options.llm_dry_run is None and changes:
+            result = add_proposed_tests(result, client)
         return result
     raise combined(failed, "no notebook could be extracted")
 
 
-def _ask_llm(options: ExtractOptions, first: Path, sources: list[NotebookSource]) -> LlmReport:
-    """What the language model of the project's settings proposes for ``sources``."""
-    from nbrefactor.llm.cache import CACHE_FOLDER, AnswerCache
-    from nbrefactor.llm.stage import propose_functions
-
+def _llm_client(first: Path) -> LlmClient:
+    """A client of the language model in the settings of ``first``'s project, its
+    answers cached beside the settings."""
     config = load_config(first)
     root = config.source.parent if config.source is not None else first.parent
-    return propose_functions(
-        [source.graph for source in sources],
-        config.llm,
-        cache=AnswerCache(root / CACHE_FOLDER, config.llm.cache),
-        dry_run=options.llm_dry_run,
-    )
+    return LlmClient(config.llm, AnswerCache(root / CACHE_FOLDER, config.llm.cache))
 
 
 def _check_choice(choice: Choice, graph: CellGraph) -> None:

@@ -46,6 +46,8 @@ class ExtractionResult:
     #: With ``--llm``: what the model proposed and the tokens it took (the plans'
     #: ``verdicts`` say what the planner took).
     llm: LlmReport | None = None
+    #: With ``--llm-tests``: what became of the proposed tests, line by line.
+    proposed_tests: tuple[str, ...] = ()
 
     def rewritten(self, index: int) -> str | None:
         """The rewritten text of the ``index``-th notebook; None when it is unchanged."""

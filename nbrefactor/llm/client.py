@@ -72,9 +72,17 @@ class LlmClient:
         self._mode_index = 0
         self._client: Any = None
 
-    def ask(self, messages: Messages, label: str) -> Reply:
-        """The answer to ``messages`` (built for the mode the server takes); ``label``
-        names the call in the usage report.
+    def ask(
+        self,
+        messages: Messages,
+        label: str,
+        *,
+        schema: dict[str, Any] = FUNCTIONS_SCHEMA,
+        version: str = PROMPT_VERSION,
+    ) -> Reply:
+        """The answer to ``messages`` (built for the mode the server takes), shaped as
+        ``schema``; ``version`` names the prompt (cached answers of another are not
+        used), ``label`` the call in the usage report.
 
         Raises:
             LlmFailure: no usable answer (see the class).
@@ -83,8 +91,8 @@ class LlmClient:
         while True:
             mode = _MODES[self._mode_index]
             sent = messages(mode != "json_schema")
-            request = self._request(mode, sent)
-            key = self.cache.key(self.settings.host, PROMPT_VERSION, request)
+            request = self._request(mode, sent, schema)
+            key = self.cache.key(self.settings.host, version, request)
             reply = self.cache.get(key)
             if reply is None:
                 try:
@@ -100,9 +108,11 @@ class LlmClient:
 
     def first_request(self, messages: list[dict[str, str]]) -> dict[str, Any]:
         """The request :meth:`ask` sends first (for ``--llm-dry-run``)."""
-        return self._request(_MODES[0], messages)
+        return self._request(_MODES[0], messages, FUNCTIONS_SCHEMA)
 
-    def _request(self, mode: Mode, messages: list[dict[str, str]]) -> dict[str, Any]:
+    def _request(
+        self, mode: Mode, messages: list[dict[str, str]], schema: dict[str, Any]
+    ) -> dict[str, Any]:
         settings = self.settings
         request: dict[str, Any] = {
             "model": settings.model,
@@ -114,11 +124,7 @@ class LlmClient:
         if mode == "json_schema":
             request["response_format"] = {
                 "type": "json_schema",
-                "json_schema": {
-                    "name": "nbrefactor_functions",
-                    "schema": FUNCTIONS_SCHEMA,
-                    "strict": True,
-                },
+                "json_schema": {"name": "nbrefactor_answer", "schema": schema, "strict": True},
             }
         elif mode == "json_object":
             request["response_format"] = {"type": "json_object"}

@@ -18,7 +18,6 @@ from pathlib import Path
 from nbrefactor.analysis.graph import CellGraph
 from nbrefactor.fileio import write_text_atomic
 from nbrefactor.llm.answers import CheckedAnswer, UnusableAnswer, check_answer
-from nbrefactor.llm.cache import AnswerCache
 from nbrefactor.llm.client import LlmClient, LlmFailure, Usage
 from nbrefactor.llm.prompts import functions_messages, repair_messages
 from nbrefactor.llm.settings import LlmSettings
@@ -93,22 +92,18 @@ def _in_order(verdict: Verdict) -> tuple[tuple[int, int], ...]:
 
 
 def propose_functions(
-    graphs: Sequence[CellGraph],
-    settings: LlmSettings,
-    *,
-    cache: AnswerCache,
-    dry_run: Path | None = None,
+    graphs: Sequence[CellGraph], client: LlmClient, *, dry_run: Path | None = None
 ) -> LlmReport:
-    """Functions proposed for each notebook of ``graphs``; with ``dry_run``, the
-    requests are written there as JSON and nothing is sent.
+    """Functions proposed for each notebook of ``graphs`` by ``client``'s model; with
+    ``dry_run``, the requests are written there as JSON and nothing is sent.
 
     Raises:
         UsageError: settings that cannot be used (no model, local-only and a remote
             server, no API key for it, openai missing).
         NbrefactorError: the dry-run file cannot be written.
     """
+    settings = client.settings
     settings.check_usable()
-    client = LlmClient(settings, cache)
     if dry_run is not None:
         requests = []
         for graph in graphs:

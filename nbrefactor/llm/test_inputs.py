@@ -1,0 +1,218 @@
+"""Test inputs the model proposes for the extracted functions (``extract --llm-tests``),
+asked for and checked here; running them and writing the tests is done elsewhere.
+
+A proposal is the code of a call's arguments (``minutes=[5, 20, 40]``). It is parsed,
+and may use only literals, a few harmless builtins and the names the notebook's own
+imports bind (``pd``, ``np``, ``datetime``...): no attribute starting with ``_``, no
+lambda, no comprehension, nothing that reads files or the environment.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+from collections.abc import Mapping, Sequence, Set
+from dataclasses import dataclass
+from typing import Any
+
+from nbrefactor.llm.answers import UnusableAnswer
+from nbrefactor.llm.client import LlmClient, LlmFailure, Messages
+from nbrefactor.llm.prompts import repair_messages
+
+TESTS_PROMPT_VERSION = "tests-1"
+
+TESTS_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "tests": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "function": {"type": "string"},
+                    "name": {"type": "string"},
+                    "arguments_code": {"type": "string"},
+                    "rationale": {"type": "string"},
+                },
+                "required": ["function", "name", "arguments_code", "rationale"],
+                "additionalProperties": False,
+            },
+        }
+    },
+    "required": ["tests"],
+    "additionalProperties": False,
+}
+
+#: Builtins a proposed input may call or name: values, no I/O, no introspection.
+SAFE_BUILTINS = frozenset(
+    {
+        "abs", "bool", "bytes", "complex", "dict", "float", "frozenset", "int", "len",
+        "list", "max", "min", "range", "reversed", "round", "set", "slice", "sorted", "str",
+        "sum", "tuple", "zip",
+    }
+)  # fmt: skip
+#: The longest arguments code taken, in characters.
+MAX_ARGUMENTS = 2000
+
+_INSTRUCTIONS = """\
+You write test inputs for Python functions extracted from a notebook. For each \
+function, propose up to three calls that show what it does: a typical input, an edge \
+case (empty, zero, one row), and one that shows a branch. Write each call's arguments \
+as Python code, keyword arguments by the parameters' names (minutes=[5, 20, 40]). Use \
+only literals, these builtins: {builtins}, and these names the notebook imports: \
+{imports}. No files, no network, no randomness. nbrefactor runs each call and records \
+what it returns; a call that fails is dropped.
+name: a short snake_case description of the case (all_short_rides).
+rationale: one sentence saying what the case shows.
+Answer with JSON only."""
+
+
+@dataclass(frozen=True, slots=True)
+class TestInput:
+    """A call of ``function`` with the arguments ``arguments`` (code), as the test
+    ``name`` (an identifier), and why (``rationale``)."""
+
+    function: str
+    name: str
+    arguments: str
+    rationale: str
+
+
+def tests_messages(
+    functions: Mapping[str, str], imports: Set[str], *, schema_in_prompt: bool
+) -> list[dict[str, str]]:
+    """Messages asking for test inputs of ``functions`` (name -> source); ``imports``
+    are the names the inputs may use besides the safe builtins."""
+    instructions = _INSTRUCTIONS.format(
+        builtins=", ".join(sorted(SAFE_BUILTINS)), imports=", ".join(sorted(imports)) or "none"
+    )
+    if schema_in_prompt:
+        instructions += f" It must match this JSON schema:\n{json.dumps(TESTS_SCHEMA)}"
+    shown = "\n\n".join(functions.values())
+    return [
+        {"role": "system", "content": instructions},
+        {"role": "user", "content": f"```python\n{shown}\n```"},
+    ]
+
+
+def check_inputs(
+    content: str, functions: Set[str], imports: Set[str]
+) -> tuple[list[TestInput], list[str]]:
+    """The test inputs of ``content`` that pass the checks, and why the others do not.
+
+    Raises:
+        UnusableAnswer: not JSON, or not an object with a list of tests.
+    """
+    try:
+        data = json.loads(content)
+    except json.JSONDecodeError as error:
+        raise UnusableAnswer(f"the answer is not JSON: {error}") from None
+    if not isinstance(data, dict) or not isinstance(data.get("tests"), list):
+        raise UnusableAnswer('the answer is not an object with a "tests" list')
+    kept: list[TestInput] = []
+    problems: list[str] = []
+    seen: set[tuple[str, str]] = set()
+    for number, item in enumerate(data["tests"], start=1):
+        problem = _input_problem(item, functions, imports, seen)
+        if problem is not None:
+            problems.append(f"test {number}: {problem}")
+            continue
+        seen.add((item["function"], item["name"]))
+        kept.append(
+            TestInput(
+                item["function"],
+                item["name"],
+                item["arguments_code"].strip(),
+                " ".join(str(item.get("rationale", "")).split()),
+            )
+        )
+    return kept, problems
+
+
+def _input_problem(
+    item: Any, functions: Set[str], imports: Set[str], seen: set[tuple[str, str]]
+) -> str | None:
+    if not isinstance(item, dict):
+        return "not an object"
+    function, name, code = item.get("function"), item.get("name"), item.get("arguments_code")
+    if function not in functions:
+        return f"there is no function {function!r} to test"
+    if not isinstance(name, str) or not name.isidentifier() or not name.islower():
+        return f"the name {name!r} is not a snake_case identifier"
+    if (function, name) in seen:
+        return f"{name!r} is proposed twice for {function}"
+    if not isinstance(code, str) or len(code) > MAX_ARGUMENTS:
+        return f"arguments_code must be a string of at most {MAX_ARGUMENTS} characters"
+    if "\\" in str(item.get("rationale", "")) or '"""' in str(item.get("rationale", "")):
+        return 'its rationale holds """ or a backslash'
+    return arguments_problem(code, imports)
+
+
+def arguments_problem(code: str, imports: Set[str]) -> str | None:
+    """Why the arguments ``code`` may not be run, or None: they must parse as a call's
+    arguments using only literals, :data:`SAFE_BUILTINS` and the names ``imports``."""
+    try:
+        tree = ast.parse(f"f({code})", mode="eval")
+    except SyntaxError as error:
+        return f"the arguments do not parse: {error.msg}"
+    call = tree.body
+    if not isinstance(call, ast.Call) or not isinstance(call.func, ast.Name):
+        return "the arguments are not those of one call"
+    for node in ast.walk(call):
+        if isinstance(node, (ast.Lambda, ast.comprehension, ast.NamedExpr, ast.Await)):
+            return "the arguments may hold values and calls, not lambdas or comprehensions"
+        if isinstance(node, ast.Attribute) and node.attr.startswith("_"):
+            return f"the arguments use the private attribute {node.attr!r}"
+        if isinstance(node, ast.Name) and node is not call.func and not _allowed(node.id, imports):
+            return (
+                f"the arguments use {node.id!r}: not a safe builtin, nor a name the "
+                "notebook imports"
+            )
+    return None
+
+
+def _allowed(name: str, imports: Set[str]) -> bool:
+    return name in SAFE_BUILTINS or name in imports
+
+
+def propose_inputs(
+    client: LlmClient, functions: Mapping[str, str], imports: Set[str], label: str
+) -> tuple[list[TestInput], list[str]]:
+    """Test inputs proposed for ``functions`` (name -> source), checked; a failed call or
+    an unusable answer is asked once more, then given up with the reason."""
+
+    def asked(in_prompt: bool) -> list[dict[str, str]]:
+        return tests_messages(functions, imports, schema_in_prompt=in_prompt)
+
+    def ask(messages: Messages, note: str = "") -> str:
+        name = f"{label} tests{note}"
+        return client.ask(messages, name, schema=TESTS_SCHEMA, version=TESTS_PROMPT_VERSION).content
+
+    again: Messages = asked
+    try:
+        answer = ask(asked)
+        try:
+            inputs, dropped = check_inputs(answer, set(functions), imports)
+            return inputs, dropped
+        except UnusableAnswer as error:
+            problems = [str(error)]
+            again = lambda in_prompt: repair_messages(asked(in_prompt), answer, problems)  # noqa: E731
+    except LlmFailure as error:
+        problems = [str(error)]
+    try:
+        inputs, dropped = check_inputs(ask(again, " (again)"), set(functions), imports)
+    except (UnusableAnswer, LlmFailure) as error:
+        return [], [*problems, f"asked again: {error}"]
+    return inputs, [*problems, *dropped]
+
+
+def names_bound_by(imports: Sequence[str]) -> set[str]:
+    """The names the import statements ``imports`` (source) bind."""
+    bound: set[str] = set()
+    for statement in imports:
+        for node in ast.walk(ast.parse(statement)):
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                for alias in node.names:
+                    if alias.name != "*":
+                        bound.add(alias.asname or alias.name.split(".")[0])
+    return bound
