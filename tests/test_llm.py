@@ -423,3 +423,12 @@ def test_proposed_test_inputs_become_tests_of_what_the_functions_do(tmp_path: Pa
     )
     assert ran.returncode == 0, ran.stdout + ran.stderr
     assert "3 passed" in ran.stdout  # the two proposed tests and the module's import test
+
+
+def test_chosen_cells_are_not_planned_again_by_the_model(tmp_path: Path) -> None:
+    with chat_server(SOUND) as server:
+        notebook = make_project(tmp_path, server.url)
+        code, said = extract(notebook, "--llm", "--cells", "2")
+    assert code == 2
+    assert "--llm proposes functions for the whole notebook; --cells chooses one" in said
+    assert server.requests == []

@@ -101,6 +101,8 @@ def extract(
     keep: Iterable[str] = (),
     cells: Sequence[int] | None = None,
     function: str | None = None,
+    llm: bool = False,
+    llm_tests: bool = False,
 ) -> ExtractionResult:
     """Plan and render the extraction of one notebook, or of several into one project
     with one plan (a block copied into several of them becomes one function in
@@ -114,6 +116,9 @@ def extract(
     variables: moved code that binds them returns them. With ``cells`` (indices counting
     every cell from 0; one notebook), only those cells change: their definitions move,
     and their other code becomes one function, named ``function`` or from what it does.
+    With ``llm``, the language model of ``[tool.nbrefactor.llm]`` proposes functions for
+    the script code (``result.llm``; see docs/llm.md); with ``llm_tests`` too, test
+    inputs for the moved functions (``result.proposed_tests``).
 
     Raises:
         NbrefactorError: no project, a bad option, no notebook could be extracted (a
@@ -133,6 +138,8 @@ def extract(
         record,
         frozenset(keep),
         None if cells is None else Choice(tuple(sorted(set(cells))), function),
+        llm=llm,
+        llm_tests=llm_tests,
     )
     if function is not None and cells is None:
         raise UsageError("function names the function of the chosen cells")
@@ -187,6 +194,8 @@ def extract_project(notebooks: Sequence[Path], options: ExtractOptions) -> Extra
         raise UsageError(f"--module {COMMON_MODULE} is where code shared by notebooks goes")
     if options.choice is not None and len(paths) > 1:
         raise UsageError("--cells chooses cells of one notebook")
+    if options.choice is not None and options.llm:
+        raise UsageError("--llm proposes functions for the whole notebook; --cells chooses one")
     folder = options.project_dir
     project = options.project_of(paths[0])
     failed: list[NbrefactorError] = []
