@@ -51,11 +51,12 @@ def functions(*items: tuple[str, list[int]]) -> Answer:
 
 @dataclass
 class ChatServer:
-    """The script of answers (the last repeats), the requests received, and whether the
-    ``json_schema`` response format is taken."""
+    """The script of answers (the last repeats), the requests received, and which
+    response formats are taken."""
 
     answers: list[Answer]
     json_schema: bool = True
+    json_object: bool = True
     requests: list[dict[str, Any]] = field(default_factory=list)
     url: str = ""
 
@@ -64,6 +65,8 @@ class ChatServer:
         format_type = (body.get("response_format") or {}).get("type")
         if format_type == "json_schema" and not self.json_schema:
             return Answer(status=400, message="response_format json_schema is not supported")
+        if format_type == "json_object" and not self.json_object:
+            return Answer(status=400, message="response_format json_object is not supported")
         if len(self.answers) > 1:
             return self.answers.pop(0)
         return self.answers[0]
@@ -124,10 +127,13 @@ def _handler(server: ChatServer) -> type[BaseHTTPRequestHandler]:
 
 
 @contextmanager
-def chat_server(*answers: Answer, json_schema: bool = True) -> Iterator[ChatServer]:
-    """A running :class:`ChatServer` answering ``answers`` in turn; its ``url`` is the
-    base URL the client takes (``http://127.0.0.1:PORT/v1``)."""
-    server = ChatServer(list(answers) or [Answer("{}")], json_schema=json_schema)
+def chat_server(
+    *answers: Answer, json_schema: bool = True, json_object: bool = True
+) -> Iterator[ChatServer]:
+    """A running :class:`ChatServer` answering ``answers`` in turn, taking the response
+    formats said; its ``url`` is the base URL the client takes
+    (``http://127.0.0.1:PORT/v1``)."""
+    server = ChatServer(list(answers) or [Answer("{}")], json_schema, json_object)
     http = ThreadingHTTPServer(("127.0.0.1", 0), _handler(server))
     http.daemon_threads = True
     server.url = f"http://127.0.0.1:{http.server_address[1]}/v1"

@@ -188,6 +188,19 @@ def test_a_server_without_json_schema_is_asked_for_a_json_object(tmp_path: Path)
     assert "2 of 2 proposed functions taken" in said
 
 
+def test_a_server_without_response_formats_gets_the_schema_in_the_instructions(
+    tmp_path: Path,
+) -> None:
+    with chat_server(SOUND, json_schema=False, json_object=False) as server:
+        notebook = make_project(tmp_path, server.url)
+        code, said = extract(notebook, "--llm")
+    assert code == 0, said
+    formats = [r.get("response_format", {}).get("type") for r in server.requests]
+    assert formats == ["json_schema", "json_object", None]
+    assert "It must match this JSON schema:" in server.requests[2]["messages"][0]["content"]
+    assert "2 of 2 proposed functions taken" in said
+
+
 def test_a_bad_proposal_is_repaired_once(tmp_path: Path) -> None:
     with chat_server(functions(("sum", [2, 3, 4])), SOUND) as server:
         notebook = make_project(tmp_path, server.url)
