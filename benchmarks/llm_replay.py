@@ -16,6 +16,7 @@ Run from the repository root, in an environment with the ``dev`` extra::
 
     python benchmarks/llm_replay.py
     python benchmarks/llm_replay.py --no-execute    # no kernels: proposals and tests only
+    python benchmarks/llm_replay.py --only taxi_tips
 
 Exit code: 0 when every executed notebook kept its outputs, 1 otherwise.
 """
@@ -50,6 +51,7 @@ _REASONS = [
     (r"not consecutive|do not follow each other", "not consecutive"),
     (r"one statement", "a single statement"),
     (r"does not exist", "unknown statement"),
+    (r"not a safe builtin|private attribute|lambdas|do not parse", "inputs refused"),
     (r"builtin|keyword|not a Python identifier|proposed twice", "invalid name"),
     (r"could not move", "the rest of the run could not move"),
     (r"not extracted|NBR2", "unsafe to move"),
@@ -57,7 +59,6 @@ _REASONS = [
     (r"no literal form", "returns no literal"),
     (r"something else when run again", "not repeatable"),
     (r"runs longer", "too slow"),
-    (r"not a safe builtin|private attribute|lambdas|do not parse", "inputs refused"),
     (r"there is no function", "no such function"),
     (r"pytest says", "fails under pytest"),
 ]
@@ -167,9 +168,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--answers", type=Path, default=ANSWERS, help="folder of <notebook>.json answers"
     )
+    parser.add_argument(
+        "--only", action="append", metavar="NAME", help="only this example (repeatable)"
+    )
     args = parser.parse_args(argv)
     rows = []
     for answers_file in sorted(args.answers.glob("*.json")):
+        if args.only and answers_file.stem not in args.only:
+            continue
         examples = (ROOT / "examples").glob(f"{answers_file.stem}.*")
         notebooks = [p for p in examples if p.suffix in (".ipynb", ".py")]
         if not notebooks:

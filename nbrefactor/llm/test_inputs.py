@@ -19,7 +19,7 @@ from nbrefactor.llm.answers import UnusableAnswer
 from nbrefactor.llm.client import LlmClient, LlmFailure, Messages
 from nbrefactor.llm.prompts import repair_messages
 
-TESTS_PROMPT_VERSION = "tests-1"
+TESTS_PROMPT_VERSION = "tests-2"
 
 TESTS_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -59,7 +59,7 @@ You write test inputs for Python functions extracted from a notebook. For each \
 function, propose up to three calls that show what it does: a typical input, an edge \
 case (empty, zero, one row), and one that shows a branch. Write each call's arguments \
 as Python code, keyword arguments by the parameters' names (minutes=[5, 20, 40]). Use \
-only literals, these builtins: {builtins}, and these names the notebook imports: \
+only literals, these builtins: {builtins}, and these names the module imports: \
 {imports}. No files, no network, no randomness. nbrefactor runs each call and records \
 what it returns; a call that fails is dropped.
 name: a short snake_case description of the case (all_short_rides).
@@ -165,8 +165,7 @@ def arguments_problem(code: str, imports: Set[str]) -> str | None:
             return f"the arguments use the private attribute {node.attr!r}"
         if isinstance(node, ast.Name) and node is not call.func and not _allowed(node.id, imports):
             return (
-                f"the arguments use {node.id!r}: not a safe builtin, nor a name the "
-                "notebook imports"
+                f"the arguments use {node.id!r}: not a safe builtin, nor a name the module imports"
             )
     return None
 
