@@ -445,3 +445,32 @@ def test_chosen_cells_are_not_planned_again_by_the_model(tmp_path: Path) -> None
     assert code == 2
     assert "--llm proposes functions for the whole notebook; --cells chooses one" in said
     assert server.requests == []
+
+
+def test_a_boundary_that_leaks_a_loop_variable_is_rejected(tmp_path: Path) -> None:
+    cells = (
+        ("markdown", "# Best reading"),
+        "readings = [3, 9, 4, 12, 7]",
+        "best = readings[0]\n"
+        "for reading in readings:\n"
+        "    if reading > best:\n"
+        "        best = reading",
+        "print('last', reading)\nprint('max', best)",
+    )
+    # cell 2 alone would have to return `reading`, which the loop binds only if it runs
+    answer = functions(("find_best", [2, 3]), ("report_best", [4, 5]))
+    outcomes = []
+    for name, options in (("plain", ()), ("llm", ("--llm",))):
+        with chat_server(answer) as server:
+            notebook = make_project(tmp_path / name, server.url)
+            notebook.write_text(json.dumps(notebook_dict(*cells), indent=1))
+            code, said = extract(notebook, *options)
+        assert code == 0, said
+        outcomes.append((files(notebook.parent), said))
+    (plain, _), (llm, said) = outcomes
+    assert llm == plain
+    assert (
+        "'find_best' (statements 2-3): rejected: binds a name that later cells need only on "
+        "some paths: 'reading'" in said
+    )
+    assert "'report_best' (statements 4-5): rejected: the code left in cell 2 could not" in said

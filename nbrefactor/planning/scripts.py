@@ -200,7 +200,8 @@ def _plan_parts(
         if isinstance(outcome, Diagnostic):
             why = outcome.message.partition("not extracted: ")[2] or outcome.message
             if proposal is None:
-                where = f"cells {cells[0].index}-{cells[-1].index}"
+                first, last = cells[0].index, cells[-1].index
+                where = f"cells {first}-{last}" if last != first else f"cell {first}"
                 return planned, (proposals[0], f"the code left in {where} could not move: {why}")
             return planned, (proposal, why)
         planned.append(outcome)
