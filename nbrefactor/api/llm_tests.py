@@ -50,9 +50,9 @@ def add_proposed_tests(result: ExtractionResult, client: LlmClient) -> Extractio
                 continue
             imports = _imports(source or "")
             allowed = names_bound_by(imports)
-            inputs, problems = propose_inputs(client, functions, allowed, short)
-            report += [f"{short}: not used: {problem}" for problem in problems]
-            tests = _proven(plan.module, inputs, imports, package_root)
+            proposed = propose_inputs(client, functions, allowed, short)
+            report += [f"{short}: not used: {problem}" for problem in proposed.problems]
+            tests = _proven(plan.module, list(proposed.items), imports, package_root)
             report += [f"{short}: dropped {t}" for t in tests if isinstance(t, str)]
             kept = [t for t in tests if isinstance(t, ProposedTest)]
             text, failing = _passing(plan.module, kept, path, work, package_root)

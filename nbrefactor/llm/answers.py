@@ -1,10 +1,10 @@
-"""The model's answer, read and checked before the planner sees any of it.
+"""The model's proposed functions, read and checked before the planner sees any.
 
-An answer that is not JSON of the expected shape is unusable as a whole
-(:class:`UnusableAnswer`). Each proposed function is then checked on its own: its
-statement ids exist, follow each other and overlap no other function's; its name is an
-identifier that hides no builtin; its words fit in a docstring. A function failing a
-check is left out with the reason, the others are kept.
+An answer that is not JSON of the expected shape is unusable as a whole. Each proposed
+function is then checked on its own: its statement ids exist, follow each other and
+overlap no other function's; its name is an identifier that hides no builtin; its words
+fit in a docstring. A function failing a check is left out with the reason, the others
+are kept.
 """
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ from __future__ import annotations
 import json
 import keyword
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from nbrefactor.analysis.graph import BUILTIN_NAMES
+from nbrefactor.llm.asking import Checked, UnusableAnswer
 from nbrefactor.llm.statements import Statement
 from nbrefactor.planning.proposals import Proposal
 
@@ -24,21 +24,9 @@ MAX_SUMMARY = 200
 MAX_DOCSTRING = 1200
 
 
-class UnusableAnswer(Exception):
-    """The answer as a whole cannot be used; the message says why."""
-
-
-@dataclass(frozen=True, slots=True)
-class CheckedAnswer:
-    """The proposals an answer holds that passed the checks, and why the others did not
-    (``"function 2 ('load'): statement 40 does not exist"``)."""
-
-    proposals: tuple[Proposal, ...]
-    problems: tuple[str, ...]
-
-
-def check_answer(content: str, statements: Sequence[Statement]) -> CheckedAnswer:
-    """The proposals of ``content`` (the model's reply) about ``statements``.
+def check_answer(content: str, statements: Sequence[Statement]) -> Checked[Proposal]:
+    """The proposals of ``content`` (the model's reply) about ``statements``, and why
+    the others cannot be taken (``"function 2 ('load'): statement 40 does not exist"``).
 
     Raises:
         UnusableAnswer: not JSON, or not an object with a list of functions.
@@ -75,7 +63,7 @@ def check_answer(content: str, statements: Sequence[Statement]) -> CheckedAnswer
                 label=label,
             )
         )
-    return CheckedAnswer(tuple(proposals), tuple(problems))
+    return Checked(tuple(proposals), tuple(problems))
 
 
 def _function_problem(

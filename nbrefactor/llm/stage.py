@@ -3,9 +3,9 @@ for its script code, check the answer, and hand the planner what passed.
 
 The model proposes, nbrefactor decides: nothing here writes code, and no failure stops
 the run. A failed call, an answer that is not JSON of the right shape, or proposals
-that fail the checks get one repair round (the problem fed back); after that the
-notebook goes on with what passed, or with nothing (the deterministic plan), and the
-report says why.
+that fail the checks get one more round (:func:`~nbrefactor.llm.asking.ask_checked`);
+after it the notebook goes on with what passed, or with nothing (the deterministic
+plan), and the report says why.
 """
 
 from __future__ import annotations
@@ -17,9 +17,10 @@ from pathlib import Path
 
 from nbrefactor.analysis.graph import CellGraph
 from nbrefactor.fileio import write_text_atomic
-from nbrefactor.llm.answers import CheckedAnswer, UnusableAnswer, check_answer
-from nbrefactor.llm.client import LlmClient, LlmFailure, Usage
-from nbrefactor.llm.prompts import functions_messages, repair_messages
+from nbrefactor.llm.answers import check_answer
+from nbrefactor.llm.asking import Checked, ask_checked
+from nbrefactor.llm.client import LlmClient, Usage
+from nbrefactor.llm.prompts import FUNCTIONS_SCHEMA, PROMPT_VERSION, functions_messages
 from nbrefactor.llm.settings import LlmSettings
 from nbrefactor.llm.statements import notebook_view, number_statements
 from nbrefactor.planning.proposals import Proposal, Verdict
@@ -131,31 +132,10 @@ def _propose(graph: CellGraph, client: LlmClient) -> NotebookProposals:
     def asked(in_prompt: bool) -> list[dict[str, str]]:
         return functions_messages(view, schema_in_prompt=in_prompt)
 
-    checked: CheckedAnswer | None = None
-    answer = None
-    try:
-        answer = client.ask(asked, label)
-        checked = check_answer(answer.content, statements)
-        if not checked.problems:
-            return NotebookProposals(path, checked.proposals)
-        problems = list(checked.problems)
-    except UnusableAnswer as error:
-        problems = [str(error)]
-    except LlmFailure as error:  # asked again once: a server may recover
-        problems = [str(error)]
-    try:
-        if answer is None:
-            retried = client.ask(asked, f"{label} (again)")
-        else:
-            previous = answer.content
-            retried = client.ask(
-                lambda in_prompt: repair_messages(asked(in_prompt), previous, problems),
-                f"{label} (repair)",
-            )
-        repaired = check_answer(retried.content, statements)
-    except (UnusableAnswer, LlmFailure) as error:
-        if checked is not None and checked.proposals:  # the first answer's good part
-            repair = f"asked to repair them: {error}"
-            return NotebookProposals(path, checked.proposals, (*problems, repair))
-        return NotebookProposals(path, (), (*problems, f"asked again: {error}"))
-    return NotebookProposals(path, repaired.proposals, repaired.problems)
+    def check(answer: str) -> Checked[Proposal]:
+        return check_answer(answer, statements)
+
+    found = ask_checked(
+        client, asked, check, label, schema=FUNCTIONS_SCHEMA, version=PROMPT_VERSION
+    )
+    return NotebookProposals(path, found.items, found.problems)

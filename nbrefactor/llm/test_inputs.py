@@ -15,9 +15,8 @@ from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass
 from typing import Any
 
-from nbrefactor.llm.answers import UnusableAnswer
-from nbrefactor.llm.client import LlmClient, LlmFailure, Messages
-from nbrefactor.llm.prompts import repair_messages
+from nbrefactor.llm.asking import Checked, UnusableAnswer, ask_checked
+from nbrefactor.llm.client import LlmClient
 
 TESTS_PROMPT_VERSION = "tests-2"
 
@@ -95,9 +94,7 @@ def tests_messages(
     ]
 
 
-def check_inputs(
-    content: str, functions: Set[str], imports: Set[str]
-) -> tuple[list[TestInput], list[str]]:
+def check_inputs(content: str, functions: Set[str], imports: Set[str]) -> Checked[TestInput]:
     """The test inputs of ``content`` that pass the checks, and why the others do not.
 
     Raises:
@@ -126,7 +123,7 @@ def check_inputs(
                 " ".join(str(item.get("rationale", "")).split()),
             )
         )
-    return kept, problems
+    return Checked(tuple(kept), tuple(problems))
 
 
 def _input_problem(
@@ -176,33 +173,19 @@ def _allowed(name: str, imports: Set[str]) -> bool:
 
 def propose_inputs(
     client: LlmClient, functions: Mapping[str, str], imports: Set[str], label: str
-) -> tuple[list[TestInput], list[str]]:
-    """Test inputs proposed for ``functions`` (name -> source), checked; a failed call or
-    an unusable answer is asked once more, then given up with the reason."""
+) -> Checked[TestInput]:
+    """Test inputs proposed for ``functions`` (name -> source), checked, asked again
+    once if needed (:func:`~nbrefactor.llm.asking.ask_checked`)."""
 
     def asked(in_prompt: bool) -> list[dict[str, str]]:
         return tests_messages(functions, imports, schema_in_prompt=in_prompt)
 
-    def ask(messages: Messages, note: str = "") -> str:
-        name = f"{label} tests{note}"
-        return client.ask(messages, name, schema=TESTS_SCHEMA, version=TESTS_PROMPT_VERSION).content
+    def check(answer: str) -> Checked[TestInput]:
+        return check_inputs(answer, set(functions), imports)
 
-    again: Messages = asked
-    try:
-        answer = ask(asked)
-        try:
-            inputs, dropped = check_inputs(answer, set(functions), imports)
-            return inputs, dropped
-        except UnusableAnswer as error:
-            problems = [str(error)]
-            again = lambda in_prompt: repair_messages(asked(in_prompt), answer, problems)  # noqa: E731
-    except LlmFailure as error:
-        problems = [str(error)]
-    try:
-        inputs, dropped = check_inputs(ask(again, " (again)"), set(functions), imports)
-    except (UnusableAnswer, LlmFailure) as error:
-        return [], [*problems, f"asked again: {error}"]
-    return inputs, [*problems, *dropped]
+    return ask_checked(
+        client, asked, check, f"{label} tests", schema=TESTS_SCHEMA, version=TESTS_PROMPT_VERSION
+    )
 
 
 def names_bound_by(imports: Sequence[str]) -> set[str]:
