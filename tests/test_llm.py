@@ -474,3 +474,13 @@ def test_a_boundary_that_leaks_a_loop_variable_is_rejected(tmp_path: Path) -> No
         "some paths: 'reading'" in said
     )
     assert "'report_best' (statements 4-5): rejected: the code left in cell 2 could not" in said
+
+
+def test_the_cost_is_printed_at_the_prices_set(tmp_path: Path) -> None:
+    with chat_server(SOUND) as server:
+        prices = {"prompt-price": 2.5, "completion-price": 10}  # per million tokens
+        notebook = make_project(tmp_path, server.url, **prices)
+        code, said = extract(notebook, "--llm", "--dry-run")
+    assert code == 0, said
+    # 120 prompt tokens at 2.5 and 30 completion tokens at 10 per million
+    assert "120 prompt + 30 completion tokens, cost 0.0006" in said
