@@ -100,3 +100,13 @@ def write_notebook(tmp_path: Path) -> Callable[..., Path]:
         return path
 
     return write
+
+
+def run_extract(*args: str) -> tuple[int, str, str]:
+    """``nbrefactor extract ARGS`` through the command line: exit code, stdout, stderr."""
+    from click.testing import CliRunner
+
+    from nbrefactor import cli
+
+    result = CliRunner().invoke(cli.main, ["extract", *args])
+    return result.exit_code, result.stdout, result.stderr

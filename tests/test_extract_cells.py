@@ -7,17 +7,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from nbrefactor import cli, read_notebook
+from nbrefactor import read_notebook
 from tests.conftest import EXAMPLES, snapshot
+from tests.conftest import run_extract as run
 
 PROJECT = ("--project-dir", "proj", "--package", "taxi")
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli.main, ["extract", *args])
-    return result.exit_code, result.stdout, result.stderr
 
 
 @pytest.fixture
@@ -78,9 +73,9 @@ def test_cells_that_cannot_move_as_chosen_are_refused_with_the_reason(
     work: Path, arguments: list[str], message: str
 ) -> None:
     before = snapshot(work)
-    result = CliRunner().invoke(cli.main, ["extract", "taxi_tips.ipynb", *arguments, *PROJECT])
-    assert result.exit_code == 2
-    assert message in result.output
+    code, _, err = run("taxi_tips.ipynb", *arguments, *PROJECT)
+    assert code == 2
+    assert message in err
     assert snapshot(work) == before
 
 

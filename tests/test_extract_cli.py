@@ -11,15 +11,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from nbrefactor import build_graph, cli, read_notebook
+from nbrefactor import build_graph, read_notebook
 from tests.conftest import EXAMPLES, HARD_CASES, snapshot
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli.main, ["extract", *args])
-    return result.exit_code, result.stdout, result.stderr
+from tests.conftest import run_extract as run
 
 
 @pytest.fixture

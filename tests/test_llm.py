@@ -15,10 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 
-from nbrefactor import cli
-from tests.conftest import notebook_dict
+from tests.conftest import notebook_dict, run_extract
 from tests.openai_server import Answer, chat_server, functions
 
 pytest.importorskip("openai")
@@ -71,8 +69,9 @@ def make_project(folder: Path, url: str, **llm: Any) -> Path:
 
 
 def extract(notebook: Path, *options: str) -> tuple[int, str]:
-    result = CliRunner().invoke(cli.main, ["extract", str(notebook), *options])
-    return result.exit_code, result.output  # stdout and stderr, as a terminal shows them
+    """``nbrefactor extract NOTEBOOK OPTIONS``: the exit code, and stdout then stderr."""
+    code, out, err = run_extract(str(notebook), *options)
+    return code, out + err
 
 
 def files(folder: Path) -> dict[str, bytes]:

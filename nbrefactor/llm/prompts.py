@@ -9,28 +9,36 @@ from typing import Any
 
 PROMPT_VERSION = "functions-2"
 
+
+def answer_schema(key: str, fields: dict[str, Any]) -> dict[str, Any]:
+    """The JSON schema of an answer: an object whose ``key`` lists objects with exactly
+    the ``fields`` (name -> schema), all required."""
+    item = {
+        "type": "object",
+        "properties": fields,
+        "required": list(fields),
+        "additionalProperties": False,
+    }
+    return {
+        "type": "object",
+        "properties": {key: {"type": "array", "items": item}},
+        "required": [key],
+        "additionalProperties": False,
+    }
+
+
+_TEXT = {"type": "string"}
+
 #: The answer: functions proposed for the notebook's top-level code.
-FUNCTIONS_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "properties": {
-        "functions": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "properties": {
-                    "name": {"type": "string"},
-                    "statement_ids": {"type": "array", "items": {"type": "integer"}},
-                    "summary": {"type": "string"},
-                    "docstring": {"type": "string"},
-                },
-                "required": ["name", "statement_ids", "summary", "docstring"],
-                "additionalProperties": False,
-            },
-        }
+FUNCTIONS_SCHEMA = answer_schema(
+    "functions",
+    {
+        "name": _TEXT,
+        "statement_ids": {"type": "array", "items": {"type": "integer"}},
+        "summary": _TEXT,
+        "docstring": _TEXT,
     },
-    "required": ["functions"],
-    "additionalProperties": False,
-}
+)
 
 _INSTRUCTIONS = """\
 You help turn a Jupyter notebook into a Python package. You are shown the notebook's \

@@ -17,30 +17,19 @@ from typing import Any
 
 from nbrefactor.llm.asking import Checked, UnusableAnswer, ask_checked
 from nbrefactor.llm.client import LlmClient
+from nbrefactor.llm.prompts import answer_schema
 
 TESTS_PROMPT_VERSION = "tests-2"
 
-TESTS_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "properties": {
-        "tests": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "properties": {
-                    "function": {"type": "string"},
-                    "name": {"type": "string"},
-                    "arguments_code": {"type": "string"},
-                    "rationale": {"type": "string"},
-                },
-                "required": ["function", "name", "arguments_code", "rationale"],
-                "additionalProperties": False,
-            },
-        }
+TESTS_SCHEMA = answer_schema(
+    "tests",
+    {
+        "function": {"type": "string"},
+        "name": {"type": "string"},
+        "arguments_code": {"type": "string"},
+        "rationale": {"type": "string"},
     },
-    "required": ["tests"],
-    "additionalProperties": False,
-}
+)
 
 #: Builtins a proposed input may call or name: values, no I/O, no introspection.
 SAFE_BUILTINS = frozenset(
