@@ -403,6 +403,7 @@ def _tests_answer(*tests: tuple[str, str, str]) -> Answer:
 def test_proposed_test_inputs_become_tests_of_what_the_functions_do(tmp_path: Path) -> None:
     tests = _tests_answer(
         ("select_long_rides", "some_long", "minutes=[5, 20, 40]"),
+        ("select_long_rides", "mean_of_two", "minutes=[int(statistics.mean([30, 40]))]"),
         ("select_long_rides", "reads_a_file", "minutes=open('rides.csv').read()"),
         ("report_long_rides", "no_rides", "count=0, minutes=[], long_rides=[]"),
         ("report_long_rides", "two_long", "count=2, minutes=[5, 20, 40], long_rides=[20, 40]"),
@@ -417,9 +418,10 @@ def test_proposed_test_inputs_become_tests_of_what_the_functions_do(tmp_path: Pa
     assert "'open': not a safe builtin" in said
     assert "there is no function 'forecast' to test" in said
     assert "report_long_rides no_rides: raises ZeroDivisionError: division by zero" in said
-    assert "rides: 2 proposed tests in test_rides_proposed.py" in said
+    assert "rides: 3 proposed tests in test_rides_proposed.py" in said
     written = (tmp_path / "tests" / "test_rides_proposed.py").read_text()
     assert "assert select_long_rides(minutes=[5, 20, 40]) == ([20, 40], 2)" in written
+    assert "\nimport statistics\n\nimport pytest\n\nfrom rides.rides import" in written
     assert (
         "assert report_long_rides(count=2, minutes=[5, 20, 40], long_rides=[20, 40]) is None"
         in written
@@ -434,7 +436,15 @@ def test_proposed_test_inputs_become_tests_of_what_the_functions_do(tmp_path: Pa
         check=False,
     )
     assert ran.returncode == 0, ran.stdout + ran.stderr
-    assert "3 passed" in ran.stdout  # the two proposed tests and the module's import test
+    assert "4 passed" in ran.stdout  # the three proposed tests and the module's import test
+    linted = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "--isolated", "--select", "E,F,I", "tests"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert linted.returncode == 0, linted.stdout
 
 
 def test_chosen_cells_are_not_planned_again_by_the_model(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from nbrefactor.emit.formatting import formatted
+from nbrefactor.emit.imports import import_sections
 from nbrefactor.verification.proposed_calls import CallOutcome
 
 
@@ -24,8 +25,11 @@ class ProposedTest:
 def render_proposed_tests(module: str, tests: Sequence[ProposedTest], path: Path) -> str:
     """The test module at ``path`` checking ``tests`` of functions of ``module``."""
     functions = sorted({t.outcome.call.function for t in tests})
-    imports = sorted({line for t in tests for line in t.outcome.call.imports})
-    needs_pytest = any(t.outcome.printed for t in tests)
+    imports = [line for t in tests for line in t.outcome.call.imports]
+    if any(t.outcome.printed for t in tests):
+        imports.append("import pytest")
+    imports.append(f"from {module} import {', '.join(functions)}")
+    sections = import_sections(imports, module.split(".")[0])
     lines = [
         f'"""Tests of {module} with inputs a language model proposed',
         "(`nbrefactor extract --llm-tests`).",
@@ -34,10 +38,7 @@ def render_proposed_tests(module: str, tests: Sequence[ProposedTest], path: Path
         "what the function returned and printed then: they describe what the code does,",
         "not what it should do. Edit or delete them as you would your own.",
         '"""',
-        "",
-        *(["import pytest", ""] if needs_pytest else []),
-        *imports,
-        f"from {module} import {', '.join(functions)}",
+        *(line for section in sections for line in ("", *section)),
     ]
     for test in tests:
         call = test.outcome.call
