@@ -14,7 +14,7 @@ from nbrefactor.errors import NbrefactorError
 from nbrefactor.planning.units import CommonModule, ExtractionPlan
 from nbrefactor.verification.proof import Verification
 
-if TYPE_CHECKING:  # only --llm loads the stage
+if TYPE_CHECKING:  # a type only
     from nbrefactor.llm.stage import LlmReport
 
 

@@ -116,7 +116,7 @@ def propose_functions(
         write_text_atomic(dry_run, text + "\n")
         return LlmReport((), client.usage, settings, dry_run)
     if not settings.is_local:
-        settings.api_key()  # no key: refused before anything is read out
+        settings.api_key()  # no key: refused before anything is sent
     found = [_propose(graph, client) for graph in graphs]
     return LlmReport(tuple(found), client.usage, settings)
 
