@@ -133,7 +133,8 @@ def page(lab: tuple[str, Path], request: pytest.FixtureRequest) -> Iterator[Any]
         )  # fmt: skip
         page = browser.new_page(viewport={"width": 1400, "height": 900})
         page.set_default_timeout(30_000)
-        page.goto(f"{url}lab/tree/notebooks/rides.ipynb?token={TOKEN}")
+        # reset: no tabs restored from the workspace an earlier test left
+        page.goto(f"{url}lab/tree/notebooks/rides.ipynb?reset&token={TOKEN}")
         page.wait_for_function(
             f"window.jupyterapp && window.jupyterapp.commands.hasCommand('{COMMAND}')",
             timeout=90_000,
@@ -257,9 +258,17 @@ def test_the_context_menu_runs_it_and_a_refusal_is_shown(page: Any) -> None:
 def test_the_duplicates_panel_lists_the_copies_and_jumps_to_them(page: Any) -> None:
     page.evaluate("window.jupyterapp.commands.execute('docmanager:open', "
                   "{path: 'notebooks/shops.ipynb'})")  # fmt: skip
+    # the notebook in front, with its cells: JupyterLab may bring the page's first
+    # notebook forward again while it settles, so it is activated until it stays
     page.wait_for_function(
-        "window.jupyterapp.shell.currentWidget?.context?.path?.endsWith('shops.ipynb')"
-        " && window.jupyterapp.shell.currentWidget.content.widgets.length === 4"
+        """() => {
+            const shell = window.jupyterapp.shell;
+            const shops = [...shell.widgets('main')]
+                .find(w => w.context?.path?.endsWith('shops.ipynb'));
+            if (!shops || shops.content.widgets.length !== 4) return false;
+            if (shell.currentWidget !== shops) { shell.activateById(shops.id); return false; }
+            return true;
+        }"""
     )
     page.keyboard.press("Control+Shift+C")
     page.locator(".lm-CommandPalette-input").fill("Check notebook for duplicates")
