@@ -226,6 +226,13 @@ def test_two_cells_become_a_function_from_the_palette(page: Any, lab: tuple[str,
         f"window.jupyterapp.shell.currentWidget.content.model.sharedModel.cells[{call}].getSource()"
     )
     assert shown == CELLS[call]
+    # and the notebook's undo (Z in command mode) brings back the cells the move removed
+    page.keyboard.press("Escape")
+    page.keyboard.press("z")
+    sources = "window.jupyterapp.shell.currentWidget.content.model.sharedModel.cells"
+    page.wait_for_function(f"!{sources}.some(c => c.getSource().includes('%load_ext'))")
+    shown = page.evaluate(f"{sources}.map(c => c.getSource())")
+    assert shown == [cell if isinstance(cell, str) else cell[1] for cell in CELLS]
 
 
 def execute_notebook_of(cells: tuple[Any, ...], root: Path) -> Any:
