@@ -2,7 +2,7 @@
 
 No model is needed: ``benchmarks/llm_answers/<notebook>.json`` holds, for each example,
 the answer to the functions request and the answer to the tests request (the shape a
-model gives; see docs/llm.md). A chat server on 127.0.0.1 (``tests/openai_server.py``)
+model gives; see docs/reference/llm.md). A chat server on 127.0.0.1 (``tests/openai_server.py``)
 serves them to the real ``openai`` client while a copy of each notebook goes through
 ``nbrefactor extract --llm --llm-tests --verify`` into a new project. To measure a real
 model instead, point ``[tool.nbrefactor.llm]`` at it and run extract with ``--llm``;

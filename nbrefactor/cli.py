@@ -515,11 +515,18 @@ def _install_hint(result: ExtractionResult) -> str | None:
     help="With --cells, the name of the function [default: from what the code does].",
 )
 @click.option(
+    "--as-job",
+    is_flag=True,
+    help="Also make each module a job: the notebook's settings as a Config dataclass, "
+    "the moved steps chained in run(config), print made logging, and a command line "
+    "with an option per setting (python -m PKG.MODULE --help). See docs/reference/job.md.",
+)
+@click.option(
     "--llm",
     is_flag=True,
     help="Ask the language model set in [tool.nbrefactor.llm] (any OpenAI-compatible "
     "server) for functions, names and docstrings for the script code; nbrefactor checks "
-    "each proposal and plans the rest itself (see docs/llm.md). Off unless given.",
+    "each proposal and plans the rest itself (see docs/reference/llm.md). Off unless given.",
 )
 @click.option(
     "--llm-tests",
@@ -582,6 +589,7 @@ def extract(
     keep: tuple[str, ...],
     cells: tuple[int, ...] | None,
     function: str | None,
+    as_job: bool,
     llm: bool,
     llm_tests: bool,
     llm_dry_run: Path | None,
@@ -599,7 +607,7 @@ def extract(
     differences parameters. Top-level code becomes one function per run of cells in a
     section; a displayed last expression stays after the call. What cannot move safely
     stays, with the reason (NBR201 writes a global, NBR210 hidden state, ...; see
-    docs/extract.md). A new module gets a test file checking it imports.
+    docs/reference/extract.md). A new module gets a test file checking it imports.
 
     With --cells, only the chosen cells change: their functions and classes move, and
     their other code becomes one function (--function names it) called where they were.
@@ -636,6 +644,7 @@ def extract(
         record=RecordSettings(record_calls, record_max_bytes, test_data_budget) if record else None,
         keep=frozenset(keep),
         choice=None if cells is None else Choice(cells, function),
+        as_job=as_job,
         llm=llm,
         llm_dry_run=llm_dry_run,
         llm_tests=llm_tests,
@@ -677,3 +686,51 @@ def extract(
         codes.append(_write_or_show(result, dry_run))
     if max(codes):
         sys.exit(max(codes))
+
+
+@main.command()
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--package",
+    help="The package's name [default: the folder's, in snake case]; for an existing "
+    "project, its package.",
+)
+@click.option(
+    "--layout",
+    type=click.Choice(["src", "flat"]),
+    default="src",
+    show_default=True,
+    help="Layout of a new project.",
+)
+@click.option("--dry-run", is_flag=True, help="Show the files that would be added; write nothing.")
+@_reports_errors
+def init(folder: Path, package: str | None, layout: Layout, dry_run: bool) -> None:
+    """Make FOLDER a project a team can ship, or add what an existing one lacks.
+
+    A new project (FOLDER has no pyproject.toml; it is created if needed) gets:
+    pyproject.toml (hatchling, the version in the package's __version__, extras for
+    tests, typing, lint and docs), the package in src/, tests/ with a conftest.py,
+    notebooks/, a README saying why each file is there and how to install, test and
+    release, .pre-commit-config.yaml (ruff and nbrefactor's duplicates check), a CI
+    workflow (.github/workflows/ci.yml) and a MkDocs site (mkdocs.yml, docs/).
+
+    In an existing project only the missing files are added; a file that is there is
+    never changed. Running it twice changes nothing. `nbrefactor extract` gives a
+    new project the same files.
+    """
+    from nbrefactor.api.init import init as init_project
+
+    result = init_project(folder, package=package, layout=layout)
+    verb = "would add" if dry_run else "added"
+    if dry_run:
+        click.echo(result.changes.diff(), nl=False)
+    elif result.changes:
+        result.changes.apply()
+    root = result.project.root
+    for change in result.changes.changes:
+        click.echo(f"{verb} {os.path.relpath(change.path)}", err=True)
+    if result.kept:
+        there = ", ".join(path.relative_to(root).as_posix() for path in result.kept)
+        click.echo(f"{os.path.relpath(root)}: kept as they are: {there}", err=True)
+    if not result.changes:
+        click.echo(f"{os.path.relpath(root)}: nothing to add", err=True)

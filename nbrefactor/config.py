@@ -26,7 +26,7 @@ CHECKS = ("duplicates", "hidden-state")
 
 @dataclass(frozen=True, slots=True)
 class Config:
-    """Settings for nbrefactor; see docs/check.md for what each one does."""
+    """Settings for nbrefactor; see docs/reference/check.md for what each one does."""
 
     #: What counts as a clone (the keys ``min-statements``, ``min-tokens``, ``type3``,
     #: ``type3-similarity`` and ``type3-min-statements``).
@@ -63,6 +63,26 @@ _KEYS: dict[str, tuple[str, Any]] = {
         if f.name not in ("clones", "source", "llm")
     },
 }
+
+
+#: What each key of [tool.nbrefactor] sets, for its reference page (a test checks that
+#: every key has its line).
+KEY_HELP = {
+    "min-statements": "the smallest copy reported, in statements",
+    "min-tokens": "the smallest copy reported, in syntax-tree tokens",
+    "type3": "also report near copies (statements added or removed)",
+    "type3-similarity": "how alike two blocks must be to be near copies, from 0 to 1",
+    "type3-min-statements": "the smallest near copy, in statements",
+    "exclude": "paths `check` and the hook leave out, `.gitignore`-style patterns",
+    "checks": '`"duplicates"`, and `"hidden-state"` for the cell-graph findings',
+    "baseline": "the file of recorded copies: only copies not in it are reported",
+    "package": "the package `extract` moves code into (else the project's only package)",
+}
+
+
+def default_values() -> dict[str, Any]:
+    """Each key of [tool.nbrefactor] and its default."""
+    return {key: default for key, (_, default) in _KEYS.items()}
 
 
 def find_pyproject(start: Path) -> Path | None:

@@ -27,9 +27,9 @@ class Code:
     doc: str
 
 
-_CHECK = "docs/check.md"
-_GRAPH = "docs/graph.md#diagnostics"
-_STAYS = "docs/extract.md#what-stays-and-why"
+_CHECK = "docs/reference/check.md"
+_GRAPH = "docs/reference/graph.md#diagnostics"
+_STAYS = "docs/reference/extract.md#what-stays-and-why"
 
 #: Every code nbrefactor emits.
 CODES: dict[str, Code] = {

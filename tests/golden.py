@@ -67,6 +67,37 @@ def extract_case(folder: Path, work: Path) -> dict[str, str]:
     }
 
 
+PROJECT_CASES = REPO / "tests" / "cases" / "project"
+#: Projects nbrefactor generates, by case: their package, their code's imports, their
+#: jobs. Each is kept as one file of every generated file, so that the expected
+#: pyproject.toml or .gitignore cannot configure the tools run on this repository.
+PROJECTS = {
+    "init": ("analytics", (), ()),
+    "taxi_job": (
+        "taxi",
+        ("import click", "import matplotlib.pyplot as plt", "import numpy as np"),
+        ("taxi.taxi_tips",),
+    ),
+}
+
+
+def project_case(name: str, work: Path) -> str:
+    """Every file of the project of case ``name`` (made in ``work``), one after the
+    other under a line naming it."""
+    from nbrefactor.emit.job import package_modules
+    from nbrefactor.emit.project import new_project, project_files
+
+    package, imports, jobs = PROJECTS[name]
+    project = new_project(work, package, "src")
+    files = dict(project_files(project, imports, jobs=jobs))
+    if jobs:
+        files.update({project.package_dir / n: t for n, t in package_modules(package).items()})
+    return "".join(
+        f"=== {path.relative_to(work).as_posix()} ===\n{text}"
+        for path, text in sorted(files.items())
+    )
+
+
 def regenerate() -> None:
     GRAPH_CASES.mkdir(parents=True, exist_ok=True)
     for notebook in example_notebooks():
@@ -80,6 +111,11 @@ def regenerate() -> None:
             for name, text in extract_case(folder, Path(work)).items():
                 (folder / name).write_text(text, encoding="utf-8")
         print(f"wrote {folder.relative_to(REPO)}/expected_*")
+    PROJECT_CASES.mkdir(parents=True, exist_ok=True)
+    for name in PROJECTS:
+        with tempfile.TemporaryDirectory() as work:
+            (PROJECT_CASES / f"{name}.txt").write_text(project_case(name, Path(work)))
+        print(f"wrote {(PROJECT_CASES / name).relative_to(REPO)}.txt")
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ import pytest
 
 from nbrefactor.codemods.add_keyword_parameters import AddKeywordParameters
 from nbrefactor.codemods.pass_new_arguments import PassNewArguments
+from nbrefactor.codemods.print_to_logging import PrintToLogging
 from nbrefactor.codemods.remove_definitions import RemoveDefinitions
 from nbrefactor.codemods.remove_imports import RemoveImports
 from nbrefactor.notebook.magics import mask
@@ -121,3 +122,35 @@ def test_remove_imports(before: str, names: set[str], after: str) -> None:
 def test_a_cell_that_lost_its_first_imports_starts_with_its_code() -> None:
     before = "import pandas as pd\n\n# the export\nPATH = 'rides.csv'\n"
     assert transform(before, RemoveImports({"pd"})) == "# the export\nPATH = 'rides.csv'\n"
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ("print(df.shape)\n", "logger.info('%s', df.shape)\n"),
+        ('print("kept", n, "rows")\n', "logger.info('kept %s rows', n)\n"),
+        ('print(f"RMSE: {rmse:.3f}")\n', "logger.info('RMSE: %.3f', rmse)\n"),
+        ('print(f"{name!r} at 50%")\n', "logger.info('%r at 50%%', name)\n"),
+        ('print("50% done")\n', "logger.info('50% done')\n"),  # no arguments: no %-format
+        ('print(f"share {x:.1%}")\n', "logger.info('share %s', format(x, '.1%'))\n"),
+        ('print(a, b, sep=", ")\n', "logger.info('%s, %s', a, b)\n"),
+        ("print()\n", "logger.info('')\n"),
+        ('print(f"{{braces}} {n}")\n', "logger.info('{braces} %s', n)\n"),
+    ],
+)
+def test_print_becomes_a_log_call_showing_the_same_text(before: str, after: str) -> None:
+    assert transform(before, PrintToLogging()) == after
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "print(x, file=sys.stderr)\n",  # not standard output
+        'print(x, end="")\n',  # no newline: a log line always ends one
+        "print(*rows)\n",
+        'print(f"{x=}")\n',
+        "def print(x):\n    pass\n\nprint(1)\n",  # the module's own print
+    ],
+)
+def test_print_that_logging_cannot_show_the_same_stays(source: str) -> None:
+    assert transform(source, PrintToLogging()) == source

@@ -143,7 +143,7 @@ def test_the_summary_counts_every_file_written(work: Path) -> None:
     assert code == 0, err
     assert "recorded tests: 2 passed" in err
     changed = {p for p in work.rglob("*") if p.is_file()} - before | {work / "nb.ipynb"}
-    assert len(changed) == 9  # 8 as without --verify, and the recorded tests' module
+    assert len(changed) == 16  # 15 as without --verify, and the recorded tests' module
     assert f"{len(changed)} files written" in err
 
 

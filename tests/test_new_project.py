@@ -27,12 +27,12 @@ def test_the_typing_extra_brings_the_stubs_of_what_the_code_imports(tmp_path: Pa
 
     pyproject = tomllib.loads(files[tmp_path / "pyproject.toml"])
     extras = pyproject["project"]["optional-dependencies"]
-    assert extras == {"test": ["pytest"], "typing": ["mypy", "pandas-stubs", "types-pyyaml"]}
+    assert extras["typing"] == ["mypy", "pandas-stubs", "types-pyyaml"]
     assert pyproject["tool"]["mypy"]["overrides"] == [
         {"module": ["sklearn.*", "statsmodels.*"], "ignore_missing_imports": True}
     ]
     readme = files[tmp_path / "README.md"]
-    assert 'pip install -e ".[test,typing]"\npython -m pytest\nmypy src/churn\n' in readme
+    assert 'python -m pip install -e ".[test,typing,lint,docs]"\npython -m pytest\n' in readme
 
 
 def test_a_project_of_typed_libraries_needs_only_mypy(tmp_path: Path) -> None:
@@ -42,4 +42,16 @@ def test_a_project_of_typed_libraries_needs_only_mypy(tmp_path: Path) -> None:
 
     pyproject = tomllib.loads(files[tmp_path / "pyproject.toml"])
     assert pyproject["project"]["optional-dependencies"]["typing"] == ["mypy"]
-    assert "mypy" not in pyproject["tool"]
+    assert "overrides" not in pyproject["tool"]["mypy"]
+
+
+def test_the_version_has_one_place(tmp_path: Path) -> None:
+    project = Project(tmp_path, "maths", tmp_path / "src/maths", tmp_path / "tests", new=True)
+
+    files = project_files(project, [])
+
+    pyproject = tomllib.loads(files[tmp_path / "pyproject.toml"])
+    assert pyproject["project"]["dynamic"] == ["version"]
+    assert pyproject["tool"]["hatch"]["version"] == {"path": "src/maths/__init__.py"}
+    assert '__version__ = "0.1.0"' in files[tmp_path / "src/maths/__init__.py"]
+    assert "`__version__` in `src/maths/__init__.py`" in files[tmp_path / "README.md"]

@@ -216,7 +216,7 @@ def test_pylab_magic_defines_names(make_notebook: Build) -> None:
 
 
 def test_columns_inside_masked_magics_point_at_the_cell(make_notebook: Build) -> None:
-    """docs/analysis.md: "every line and column reported points at your cell". In
+    """docs/explanation/cell-graph.md: "every line and column reported points at your cell". In
     `%time result = compute(data)` `data` starts at column 24, but the read is reported at
     column 18 (the `%time ` prefix is dropped by masking). In `!echo $name` `name` is at
     column 7-8 of an 11-character line, but is reported at column 25 (inside the placeholder)."""
@@ -314,9 +314,10 @@ def test_local_annotation_in_a_function_is_not_a_global_read(make_notebook: Buil
 def test_function_mutating_a_global_makes_the_calling_cell_the_provider(
     make_notebook: Build,
 ) -> None:
-    """docs/graph.md: an edge comes from "the last cell above B that bound the name or changed
-    it in place". `add(1)` in cell 1 changes `items` (add's globals_mutated == {'items'}), but
-    the edge for `items` into cell 2 comes from cell 0; globals_mutated is never used."""
+    """docs/reference/graph.md: an edge comes from "the last cell above B that bound the
+    name or changed it in place". `add(1)` in cell 1 changes `items` (add's
+    globals_mutated == {'items'}), but the edge for `items` into cell 2 comes from cell 0;
+    globals_mutated is never used."""
     graph = build_graph(
         make_notebook("items = []\ndef add(x):\n    items.append(x)", "add(1)", "print(items)")
     )

@@ -352,7 +352,7 @@ def test_recorded_tests_run_in_their_own_folder_and_show_their_values(
         text=True,
     )
     assert done.returncode == 0, done.stdout
-    assert "\n7 passed" in done.stdout  # 6 recorded, 1 that the module imports
+    assert "\n8 passed" in done.stdout  # 6 recorded, the module imports, the package's version
     assert snapshot(work) == before  # totals.csv was written in the tests' own folders
 
 

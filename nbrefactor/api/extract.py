@@ -10,7 +10,7 @@ or applied all together.
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +30,7 @@ from nbrefactor.llm.cache import CACHE_FOLDER, AnswerCache
 from nbrefactor.llm.client import LlmClient
 from nbrefactor.llm.stage import propose_functions
 from nbrefactor.notebook.reader import read_notebook_text, read_source
+from nbrefactor.planning.job import JobPlan, NoJob, plan_job
 from nbrefactor.planning.observers import folder_listings
 from nbrefactor.planning.planner import Choice, plan_notebooks
 from nbrefactor.planning.units import COMMON_MODULE, BatchPlan, ExtractionPlan
@@ -78,6 +79,8 @@ class ExtractOptions:
     llm_dry_run: Path | None = None
     #: With ``llm``: tests of the moved functions from inputs the model proposes.
     llm_tests: bool = False
+    #: Make each module a job: a Config of the settings, run(config), a command line.
+    as_job: bool = False
 
     def project_of(self, notebook: Path) -> Project:
         """The project ``notebook``'s code goes to (see :func:`project_for`)."""
@@ -103,6 +106,7 @@ def extract(
     function: str | None = None,
     llm: bool = False,
     llm_tests: bool = False,
+    as_job: bool = False,
 ) -> ExtractionResult:
     """Plan and render the extraction of one notebook, or of several into one project
     with one plan (a block copied into several of them becomes one function in
@@ -117,8 +121,11 @@ def extract(
     every cell from 0; one notebook), only those cells change: their definitions move,
     and their other code becomes one function, named ``function`` or from what it does.
     With ``llm``, the language model of ``[tool.nbrefactor.llm]`` proposes functions for
-    the script code (``result.llm``; see docs/llm.md); with ``llm_tests`` too, test
-    inputs for the moved functions (``result.proposed_tests``).
+    the script code (``result.llm``; see docs/reference/llm.md); with ``llm_tests`` too, test
+    inputs for the moved functions (``result.proposed_tests``). With ``as_job``, each
+    module is a job too: the notebook's settings as a ``Config``, its steps chained in
+    ``run(config)``, ``print`` made logging, and a command line (``python -m
+    PKG.MODULE --help``; see docs/reference/job.md); a notebook that cannot be one fails.
 
     Raises:
         NbrefactorError: no project, a bad option, no notebook could be extracted (a
@@ -140,6 +147,7 @@ def extract(
         None if cells is None else Choice(tuple(sorted(set(cells))), function),
         llm=llm,
         llm_tests=llm_tests,
+        as_job=as_job,
     )
     if function is not None and cells is None:
         raise UsageError("function names the function of the chosen cells")
@@ -240,7 +248,8 @@ def extract_project(notebooks: Sequence[Path], options: ExtractOptions) -> Extra
         if options.choice is not None:
             _check_chosen_moves(options.choice, batch.notebooks[0])
         try:
-            changes = render_changes(batch, list(sources.values()), project, rendering)
+            jobs = _jobs(batch, sources) if options.as_job else None
+            changes = render_changes(batch, list(sources.values()), project, rendering, jobs)
             _check_imports(changes, project, batch, list(sources))
         except NotebookFailed as failure:  # plan again without it: shared code may change
             failed.append(failure.error)
@@ -264,6 +273,25 @@ def extract_project(notebooks: Sequence[Path], options: ExtractOptions) -> Extra
             result = add_proposed_tests(result, client)
         return result
     raise combined(failed, "no notebook could be extracted")
+
+
+def _jobs(batch: BatchPlan, sources: Mapping[Path, NotebookSource]) -> dict[str, JobPlan]:
+    """The job of each notebook of ``batch``, by notebook.
+
+    Raises:
+        NotebookFailed: a notebook cannot be a job (plan again without it).
+    """
+    jobs = {}
+    for (path, source), plan in zip(sources.items(), batch.notebooks, strict=True):
+        if plan.empty:
+            continue
+        try:
+            jobs[plan.notebook] = plan_job(plan, source.graph)
+        except NoJob as no_job:
+            reasons = "".join(f"\n  {reason}" for reason in no_job.reasons)
+            message = f"cannot be a job (without --as-job, its code can move):{reasons}"
+            raise NotebookFailed(path, NbrefactorError(message, path=path)) from None
+    return jobs
 
 
 def _llm_client(first: Path) -> LlmClient:

@@ -17,7 +17,7 @@ from nbrefactor.emit.checked_hints import LeftOut, TypeHints, without_blamed
 from nbrefactor.emit.formatting import formatted
 from nbrefactor.emit.project import Project
 from nbrefactor.emit.recorded_tests import RecordedTests, plan_tests, recorded_test_files
-from nbrefactor.emit.render import checked_python
+from nbrefactor.emit.templating import checked_python
 from nbrefactor.emit.type_hints import annotate_module, annotated_functions, observed_types
 from nbrefactor.errors import NbrefactorError
 from nbrefactor.verification.call_cases import call_cases

@@ -7,25 +7,27 @@ replaces; writes nothing (the job's caller applies the change set, or shows its 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from nbrefactor.analysis.graph import CellGraph
 from nbrefactor.emit.changeset import ChangeSet, FileChange, current_content
 from nbrefactor.emit.formatting import formatted
+from nbrefactor.emit.job import package_modules
 from nbrefactor.emit.merge import ModuleExports, append_to_module
 from nbrefactor.emit.project import Project, project_files
 from nbrefactor.emit.render import (
     CellTrees,
-    checked_python,
     notebook_edit,
     render_common,
     render_module,
     render_tests,
 )
+from nbrefactor.emit.templating import checked_python
 from nbrefactor.errors import NbrefactorError
 from nbrefactor.notebook.writer import apply_edit
+from nbrefactor.planning.job import JobPlan
 from nbrefactor.planning.units import COMMON_MODULE, BatchPlan
 
 
@@ -63,8 +65,10 @@ def render_changes(
     notebooks: Sequence[NotebookSource],
     project: Project,
     options: RenderOptions = RenderOptions(),
+    jobs: Mapping[str, JobPlan] | None = None,
 ) -> ChangeSet:
-    """Every file ``batch`` (the plans of ``notebooks``, in order) changes in ``project``.
+    """Every file ``batch`` (the plans of ``notebooks``, in order) changes in ``project``;
+    a notebook with a plan in ``jobs`` (by notebook) becomes a job (``--as-job``).
 
     Raises:
         NotebookFailed: one notebook's code cannot go where it should (a clash in its
@@ -76,9 +80,17 @@ def render_changes(
         if plan.empty:
             continue
         name = plan.module.rpartition(".")[2]
+        job = (jobs or {}).get(plan.notebook)
         try:
             trees = CellTrees(source.graph)  # each cell parsed by libcst once for all
-            if plan.exported:
+            if job is not None:
+                files.add_job(
+                    project,
+                    name,
+                    render_module(plan, source.graph, trees, job),
+                    origin=source.path.name,
+                )
+            elif plan.exported:
                 files.add_module(
                     project,
                     name,
@@ -112,10 +124,18 @@ def render_changes(
             origin=" and ".join(shared_by),
             replace=False,
         )
+    if jobs:
+        for name, text in package_modules(project.package).items():
+            path = project.package_dir / name
+            if files.read(path) is None:  # one there already is the user's
+                files.write(path, checked_python(formatted(text, path), name))
     if project.new and files:
         imports = [*common.imports, *(i for plan in batch.notebooks for i in plan.imports)]
+        if jobs:
+            imports.append("import click")  # the jobs' command line
         folders = [source.path.parent for source in notebooks]
-        for path, content in project_files(project, imports, folders).items():
+        job_modules = [plan.module for plan in batch.notebooks if plan.notebook in (jobs or {})]
+        for path, content in project_files(project, imports, folders, jobs=job_modules).items():
             files.write(path, content, first=True)
     return files.changes()
 
@@ -175,6 +195,16 @@ class _Drafts:
         if self.read(tests_path) is None:  # one there already is the user's, or says it all
             tests = render_tests(f"{project.package}.{name}", origin)
             self.write(tests_path, formatted(tests, tests_path))
+
+    def add_job(self, project: Project, name: str, text: str, *, origin: str) -> None:
+        """Put module ``name``, a job (rendered as ``text``), and its tests in
+        ``project``: a job is a module of its own, never appended to another."""
+        path = project.package_dir / f"{name}.py"
+        if self.read(path) is not None:
+            raise NbrefactorError(
+                f"{path} exists: a job is a new module; choose another with --module",
+            )
+        self.add_module(project, name, text, ModuleExports((), (), ()), origin=origin)
 
     def changes(self) -> ChangeSet:
         order = [*self._first, *(p for p in self._new if p not in self._first)]

@@ -6,7 +6,7 @@ nbrefactor writes go through ``ruff format``, with the configuration ruff finds 
 the file they become (the project's own ``[tool.ruff]``, else ruff's defaults). When
 ruff is missing, fails or takes too long, the text is written as it was rendered.
 Formatting never changes what the code does: ruff checks that the result compiles to
-the same program, and so does :func:`~nbrefactor.emit.render.checked_python` here.
+the same program, and so does :func:`~nbrefactor.emit.templating.checked_python` here.
 """
 
 from __future__ import annotations

@@ -16,8 +16,13 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
+if sys.version_info >= (3, 11):
+    import tomllib
+else:
+    import tomli as tomllib
+
 from nbrefactor.config import find_pyproject, load_config
-from nbrefactor.emit.render import render
+from nbrefactor.emit.templating import checked_python, render
 from nbrefactor.errors import NbrefactorError, UsageError
 from nbrefactor.fileio import resolved
 from nbrefactor.planning.units import COMMON_MODULE
@@ -172,11 +177,38 @@ def package_name_problem(name: str) -> str | None:
     return None
 
 
+#: What makes a project one a team can ship, by path in the project: the template of
+#: each file (``{package_path}`` is the package's folder).
+_PROJECT_TEMPLATES = {
+    "pyproject.toml": "pyproject.toml.jinja",
+    "README.md": "README.md.jinja",
+    ".gitignore": "gitignore.jinja",
+    ".pre-commit-config.yaml": "pre-commit-config.yaml.jinja",
+    ".github/workflows/ci.yml": "ci.yml.jinja",
+    "mkdocs.yml": "mkdocs.yml.jinja",
+    "docs/index.md": "docs_index.md.jinja",
+    "docs/api.md": "docs_api.md.jinja",
+    "notebooks/README.md": "notebooks_readme.md.jinja",
+    "tests/conftest.py": "conftest.py.jinja",
+    "tests/test_package.py": "test_package.py.jinja",
+    "{package_path}/__init__.py": "package_init.py.jinja",
+}
+#: What the package is, said in its README and docs when nbrefactor made it.
+MOVED_OUT_OF_NOTEBOOKS = "Code moved out of notebooks by nbrefactor."
+
+
 def project_files(
-    project: Project, imports: Iterable[str], notebook_folders: Iterable[Path] = ()
+    project: Project,
+    imports: Iterable[str],
+    notebook_folders: Iterable[Path] = (),
+    *,
+    jobs: Sequence[str] = (),
+    description: str = MOVED_OUT_OF_NOTEBOOKS,
 ) -> dict[Path, str]:
-    """The files of a new project (pyproject.toml, README, package __init__, ...) whose
-    code has ``imports`` (statements) and comes from notebooks in ``notebook_folders``.
+    """The files of a new project (pyproject.toml, README, package __init__, tests,
+    docs, CI, ...) whose code has ``imports`` (statements) and comes from notebooks in
+    ``notebook_folders``; ``jobs`` are its job modules (dotted), which the README says
+    how to run.
 
     A module the code imports from a notebook's folder (``import helpers`` with
     helpers.py beside the notebook) is imported as the notebook imports it: it is no
@@ -186,10 +218,14 @@ def project_files(
     local = local_modules(statements, notebook_folders)
     distribution = project.package.replace("_", "-")
     needed = dependencies(statements, project.package, set(local))
+    package_path = project.package_dir.relative_to(project.root).as_posix()
     values = {
         "distribution": distribution,
+        "description": description,
         "package": project.package,
-        "package_path": project.package_dir.relative_to(project.root).as_posix(),
+        "package_path": package_path,
+        "import_root": project.import_root.relative_to(project.root).as_posix(),
+        "jobs": list(jobs),
         "dependencies": needed,
         "typing": ["mypy", *sorted({s for d in needed if (s := _STUBS.get(_normalised(d)))})],
         "untyped": sorted({_top_module(s) for s in statements} & _UNTYPED),
@@ -200,13 +236,26 @@ def project_files(
             }
         ),
     }
-    return {
-        project.root / "pyproject.toml": render("pyproject.toml.jinja", **values),
-        project.root / "README.md": render("README.md.jinja", **values),
-        project.root / ".gitignore": render("gitignore.jinja", **values),
-        project.root / ".pre-commit-config.yaml": render("pre-commit-config.yaml.jinja", **values),
-        project.package_dir / "__init__.py": render("package_init.py.jinja", **values),
-    }
+    files = {}
+    for path, template in _PROJECT_TEMPLATES.items():
+        file = project.root / path.format(package_path=package_path)
+        files[file] = _checked(file, render(template, **values))
+    return files
+
+
+def _checked(path: Path, text: str) -> str:
+    """``text``, rendered for ``path``, once it parses as what the file is."""
+    if path.suffix == ".py":
+        return checked_python(text, str(path))
+    if path.suffix == ".toml":
+        try:
+            tomllib.loads(text)
+        except tomllib.TOMLDecodeError as error:
+            raise NbrefactorError(
+                f"generated {path.name} does not parse ({error}); this is a bug in "
+                "nbrefactor, nothing was written"
+            ) from None
+    return text
 
 
 def _top_module(statement: str) -> str:

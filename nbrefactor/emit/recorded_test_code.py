@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from nbrefactor.emit.render import checked_python, docstring, render
+from nbrefactor.emit.templating import checked_python, docstring, render
 from nbrefactor.verification.call_cases import CallCase, Expected, Value
 from nbrefactor.verification.literals import THIRD_PARTY, string_literal
 

@@ -6,12 +6,8 @@ is parsed before it is returned, so nothing that does not parse is ever written.
 
 from __future__ import annotations
 
-import textwrap
-import warnings
 from collections.abc import Mapping, Sequence, Set
-from functools import cache
 
-import jinja2
 import libcst as cst
 
 from nbrefactor import pysource
@@ -23,45 +19,13 @@ from nbrefactor.codemods.remove_definitions import RemoveDefinitions
 from nbrefactor.codemods.remove_imports import RemoveImports
 from nbrefactor.codemods.rename_names import RenameNames
 from nbrefactor.emit.imports import import_sections
+from nbrefactor.emit.job import job_docstring, render_job
+from nbrefactor.emit.templating import checked_python, docstring, render
 from nbrefactor.errors import NbrefactorError
 from nbrefactor.notebook.magics import mask
 from nbrefactor.notebook.writer import NotebookEdit
+from nbrefactor.planning.job import JobPlan
 from nbrefactor.planning.units import CommonModule, ExtractionPlan, SharedFunction
-
-
-@cache
-def _templates() -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.PackageLoader("nbrefactor.emit", "templates"),
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        autoescape=False,
-    )
-
-
-def render(name: str, **values: object) -> str:
-    """A template from ``emit/templates`` rendered with ``values``."""
-    return _templates().get_template(name).render(**values)
-
-
-def checked_python(text: str, what: str) -> str:
-    """``text`` if it compiles; an :class:`NbrefactorError` naming ``what`` if not.
-
-    Compiled, not only parsed: some errors (``case x:`` making later patterns
-    unreachable) only show when the code is compiled, and so would on import.
-    """
-    try:
-        with warnings.catch_warnings():  # the user's `"\d"` strings are their business
-            warnings.simplefilter("ignore")
-            compile(text, what, "exec", dont_inherit=True)
-    except SyntaxError as error:
-        raise NbrefactorError(
-            f"generated code for {what} does not parse (line {error.lineno}: {error.msg}); "
-            "this is a bug in nbrefactor, nothing was written"
-        ) from None
-    return text
 
 
 class CellTrees:
@@ -89,8 +53,14 @@ class CellTrees:
         return tree
 
 
-def render_module(plan: ExtractionPlan, graph: CellGraph, cells: CellTrees | None = None) -> str:
-    """The module holding the moved definitions, in notebook order."""
+def render_module(
+    plan: ExtractionPlan,
+    graph: CellGraph,
+    cells: CellTrees | None = None,
+    job: JobPlan | None = None,
+) -> str:
+    """The module holding the moved definitions, in notebook order; with ``job``, the
+    job made of them too (see :mod:`nbrefactor.emit.job`)."""
     cells = cells or CellTrees(graph)
     parameters = plan.parameters_of()
     definitions = []
@@ -117,12 +87,25 @@ def render_module(plan: ExtractionPlan, graph: CellGraph, cells: CellTrees | Non
         if script.renamed:  # after the arguments passed on, which read them too
             source = cst.parse_module(source).visit(RenameNames(dict(script.renamed))).code
         definitions.append(source.rstrip("\n"))
+    package = plan.module.rpartition(".")[0]
+    if job is None:
+        text = render(
+            "module.py.jinja",
+            docstring=docstring(_MOVED_OUT.format(_name(plan.notebook))),
+            import_sections=import_sections(plan.imports, package.split(".")[0]),
+            constants=plan.constants,
+            definitions=definitions,
+            main="",
+        )
+        return checked_python(text, plan.module)
+    made = render_job(job, package, definitions)
     text = render(
         "module.py.jinja",
-        docstring=docstring(_MOVED_OUT.format(_name(plan.notebook))),
-        import_sections=import_sections(plan.imports, plan.module.split(".")[0]),
-        constants=plan.constants,
-        definitions=definitions,
+        docstring=job_docstring(_name(plan.notebook), plan.module),
+        import_sections=import_sections([*plan.imports, *made.imports], package.split(".")[0]),
+        constants=[*([made.logger] if made.logger else []), *plan.constants],
+        definitions=[*made.definitions, *made.steps],
+        main=made.main,
     )
     return checked_python(text, plan.module)
 
@@ -135,6 +118,7 @@ def render_common(common: CommonModule, notebooks: Sequence[str]) -> str:
         import_sections=import_sections(common.imports, common.module.split(".")[0]),
         constants=(),
         definitions=[_shared_source(f).rstrip("\n") for f in common.functions],
+        main="",
     )
     return checked_python(text, common.module)
 
@@ -354,13 +338,6 @@ def merged_module_docstring(old: str, new: str) -> str | None:
                 return None
             return docstring(template.format(", ".join(names)))
     return None
-
-
-def docstring(text: str) -> str:
-    """``text`` as the inside of a docstring: one line, or wrapped lines and a newline
-    before the closing quotes."""
-    lines = textwrap.wrap(text, width=84, break_long_words=False, break_on_hyphens=False)
-    return lines[0] if len(lines) == 1 else "\n".join(lines) + "\n"
 
 
 def _name(path: str) -> str:

@@ -24,7 +24,7 @@ DEFAULT_BASE_URL = "https://api.openai.com/v1"
 
 @dataclass(frozen=True, slots=True)
 class LlmSettings:
-    """How to reach the model; see docs/llm.md for each key."""
+    """How to reach the model; see docs/reference/llm.md for each key."""
 
     model: str = ""
     base_url: str = DEFAULT_BASE_URL
@@ -91,6 +91,31 @@ class LlmSettings:
             raise UsageError(
                 f"--llm: local-only is set, and {self.base_url} is not on this machine"
             )
+
+
+#: What each key of [tool.nbrefactor.llm] sets, for its reference page.
+LLM_KEY_HELP = {
+    "model": "the model the server serves (required)",
+    "base-url": "the server's OpenAI-compatible API",
+    "api-key-env": "the environment variable with the API key (a local server needs none)",
+    "timeout": "seconds to wait for an answer",
+    "max-retries": "retries of a failed request (HTTP 429/5xx, time-outs), with backoff",
+    "temperature": "sampling temperature: 0 for answers as steady as the server allows",
+    "seed": "the sampling seed, for servers that take one",
+    "max-tokens": "the longest answer; one cut off at it is not used",
+    "budget-tokens": "tokens a run may use, past which no more calls are made (0: none)",
+    "local-only": "refuse a server that is not on a loopback address",
+    "redact-literals": 'send string literals as `"…"`: the structure without the data',
+    "cache": "`rw`, `ro` (read, never write) or `off`",
+    "prompt-price": "price per million prompt tokens, to print what a run cost",
+    "completion-price": "price per million completion tokens",
+}
+
+
+def llm_default_values() -> dict[str, Any]:
+    """Each key of [tool.nbrefactor.llm] and its default."""
+    defaults = LlmSettings()
+    return {f.name.replace("_", "-"): getattr(defaults, f.name) for f in fields(LlmSettings)}
 
 
 def parse_llm_settings(table: Any, path: Path | None = None) -> LlmSettings:

@@ -71,7 +71,7 @@ def summary(clone: CloneClass, region: Region) -> str:
 def check_to_dict(
     classes: Sequence[CloneClass], diagnostics: Sequence[Diagnostic], problems: Sequence[Diagnostic]
 ) -> dict[str, Any]:
-    """The JSON contract of ``nbrefactor check --format json`` (see docs/check.md)."""
+    """The JSON contract of ``nbrefactor check --format json`` (see docs/reference/check.md)."""
     return {
         "clone_classes": [
             {

@@ -25,7 +25,7 @@ def render_graph(graph: CellGraph, fmt: GraphFormat) -> str:
 
 
 def graph_to_dict(graph: CellGraph) -> dict[str, Any]:
-    """The JSON contract of ``nbrefactor graph --format json`` (see docs/reference.md)."""
+    """The JSON contract of ``nbrefactor graph --format json`` (see docs/reference/graph.md)."""
     notebook = graph.notebook
     cells = []
     for cell in notebook.cells:
