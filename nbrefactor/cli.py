@@ -361,6 +361,9 @@ def _write_or_show(result: ExtractionResult, dry_run: bool) -> int:
         hint = _install_hint(result)
         if hint:
             click.echo(hint, err=True)
+        missing = _missing_project_files(result)
+        if missing:
+            click.echo(missing, err=True)
         if not result.verifications:
             click.echo(
                 "the notebooks were not run: with --verify, extract runs them before and "
@@ -420,6 +423,22 @@ def _local_names(names: tuple[str, ...], *, dry_run: bool, shown: int = 8) -> st
     return (
         f"no longer notebook variables, {verb} local to the moved functions: {listed} "
         "(--keep NAME keeps one)"
+    )
+
+
+def _missing_project_files(result: ExtractionResult) -> str | None:
+    """What the project the code went into lacks of what nbrefactor gives a new one."""
+    from nbrefactor.api.init import missing_files
+
+    project = result.project
+    if project.new:
+        return None
+    missing = [path.relative_to(project.root).as_posix() for path in missing_files(project)]
+    if not missing:
+        return None
+    return (
+        f"{os.path.relpath(project.root)} has no {', '.join(missing)}: `nbrefactor init "
+        f"{os.path.relpath(project.root)}` adds them, and changes no file that is there"
     )
 
 

@@ -149,3 +149,18 @@ def check_in_fresh_environment(project: Path, work: Path) -> None:
         capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert installed.stdout.strip() == "0.1.0", installed.stderr
+
+
+def test_extract_into_a_project_says_what_it_lacks(tmp_path: Path) -> None:
+    project = tmp_path / "shop"
+    (project / "src" / "shop").mkdir(parents=True)
+    (project / "pyproject.toml").write_text('[project]\nname = "shop"\nversion = "1"\n')
+    (project / "src" / "shop" / "__init__.py").write_text("")
+    shutil.copy(EXAMPLES / "weather_forecast.ipynb", project / "weather_forecast.ipynb")
+
+    code, _, said = run_extract(str(project / "weather_forecast.ipynb"))
+
+    assert code == 0, said
+    assert "has no README.md, .gitignore, .pre-commit-config.yaml, .github/workflows/ci.yml" in said
+    assert f"`nbrefactor init {os.path.relpath(project)}` adds them" in said
+    assert not (project / "mkdocs.yml").exists()  # said, not done

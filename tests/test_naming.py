@@ -44,6 +44,19 @@ def test_the_verb_comes_from_what_the_code_calls(
     [
         ("train = s.iloc[:-3]\ntest = s.iloc[-3:]", ("train", "test"), ("s",), "split_s"),
         ("busy = logs[logs['ms'] > 500]", ("busy",), ("logs",), "keep_busy"),
+        (  # tidying up after the filter does not hide it
+            "trips = trips[trips.fare > 0].reset_index(drop=True)",
+            ("trips",),
+            ("trips",),
+            "keep_trips",
+        ),
+        (  # rows of two arrays cut into train and test sets
+            "X_train, y_train = X[train_idx], y[train_idx]\n"
+            "X_test, y_test = X[test_idx], y[test_idx]",
+            ("X_train", "y_train", "X_test", "y_test"),
+            ("X", "y", "train_idx", "test_idx"),
+            "split_train_test",
+        ),
         ("complete = orders.dropna().reset_index()", ("complete",), ("orders",), "drop_missing"),
         ("df['hour'] = df['ts'].dt.hour", (), ("df",), "add_hour"),
         ("df['ts'] = pd.to_datetime(df['ts'])", (), ("df",), "clean_values"),

@@ -48,14 +48,15 @@ def init(folder: Path | str, *, package: str | None = None, layout: Layout = "sr
             )
     else:
         project = new_project(root, package or _package_name(root), layout)
-    changes = []
-    kept = []
-    for path, text in project_files(project, [], description=_description(project)).items():
-        if not path.exists():
-            changes.append(FileChange(path, None, text))
-        else:
-            kept.append(path)
-    return InitResult(project, ChangeSet(tuple(changes)), tuple(kept))
+    files = project_files(project, [], description=_description(project))
+    kept = tuple(path for path in files if path.exists())
+    added = tuple(FileChange(path, None, text) for path, text in files.items() if path not in kept)
+    return InitResult(project, ChangeSet(added), kept)
+
+
+def missing_files(project: Project) -> list[Path]:
+    """The files ``init`` would add to ``project``, which it lacks."""
+    return [path for path in project_files(project, []) if not path.exists()]
 
 
 def _package_name(root: Path) -> str:

@@ -219,11 +219,20 @@ def _plotted(calls: Sequence[tuple[str, ast.Call]]) -> tuple[tuple[str, ...], ..
 
 
 def _assignments(code: Block) -> Iterator[tuple[ast.expr, ast.expr]]:
-    """``(target, value)`` of each plain assignment at the top of ``code``."""
+    """``(target, value)`` of each plain assignment at the top of ``code``; ``a, b = x,
+    y`` gives ``(a, x)`` and ``(b, y)``."""
     for statement in code.statements:
         if isinstance(statement, ast.Assign):
+            value = statement.value
             for target in statement.targets:
-                yield target, statement.value
+                if (
+                    isinstance(target, ast.Tuple)
+                    and isinstance(value, ast.Tuple)
+                    and len(target.elts) == len(value.elts)
+                ):
+                    yield from zip(target.elts, value.elts, strict=True)
+                else:
+                    yield target, value
 
 
 def _source(node: ast.expr) -> str | None:
@@ -257,11 +266,36 @@ def _split(code: Block) -> Action | None:
     if len(returned) >= 2 and None not in returned and len(set(returned)) == 1:
         source = str(returned[0])
         return Action("split", ((source,),) if source not in VAGUE else ())
+    cut = {
+        target.id
+        for target, value in _assignments(code)
+        if isinstance(target, ast.Name) and target.id in code.returns and _rows_of(value)
+    }
+    words = {word for name in cut for word in snake_case(name).split("_")}
+    if len(cut) >= 2 and {"train", "test"} <= words:  # X_train, X_test = X[...], X[...]
+        return Action("split", (("train", "test"),))
     return None
 
 
+def _rows_of(value: ast.expr) -> str | None:
+    """The variable ``value`` takes rows of (``X[idx]``, ``df.iloc[idx]``), if any."""
+    if not isinstance(value, ast.Subscript):
+        return None
+    base = value.value
+    if isinstance(base, ast.Attribute) and base.attr in ("iloc", "loc"):
+        base = base.value
+    return base.id if isinstance(base, ast.Name) else None
+
+
 def _is_filter(value: ast.expr) -> bool:
-    """``frame[<condition>]``, ``frame.loc[<condition>]`` or ``frame.query(...)``."""
+    """``frame[<condition>]``, ``frame.loc[<condition>]`` or ``frame.query(...)``, with
+    tidying up after it (``.reset_index(drop=True)``) or not."""
+    while (
+        isinstance(value, ast.Call)
+        and isinstance(value.func, ast.Attribute)
+        and value.func.attr in _HOUSEKEEPING
+    ):
+        value = value.func.value
     if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute):
         return value.func.attr == "query"
     if isinstance(value, ast.Subscript):
@@ -273,10 +307,11 @@ def _is_filter(value: ast.expr) -> bool:
 
 
 def _kept(code: Block) -> Action | None:
-    """A returned name made by filtering rows: ``keep_<name>``."""
+    """A returned name made by filtering rows: ``keep_<name>`` (not for a name that says
+    nothing, ``df``: the code may do more to it than keep rows)."""
     for target, value in _assignments(code):
         if isinstance(target, ast.Name) and target.id in code.returns and _is_filter(value):
-            return Action("keep", ((target.id,),))
+            return Action("keep", ((target.id,),)) if meaningful(target.id) else None
     return None
 
 
