@@ -463,6 +463,15 @@ def _install_hint(result: ExtractionResult) -> str | None:
     )
 
 
+_layout_option = click.option(
+    "--layout",
+    type=click.Choice(["src", "flat"]),
+    default="src",
+    show_default=True,
+    help="Layout of a new project.",
+)
+
+
 @main.command()
 @click.argument("notebooks", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
@@ -474,13 +483,7 @@ def _install_hint(result: ExtractionResult) -> str | None:
     help="Put the code in this project (created if it has no pyproject.toml; needs --package).",
 )
 @click.option("--package", help="Package name for a new project.")
-@click.option(
-    "--layout",
-    type=click.Choice(["src", "flat"]),
-    default="src",
-    show_default=True,
-    help="Layout of a new project.",
-)
+@_layout_option
 @click.option("--module", help="Module name [default: from the notebook's file name].")
 @click.option(
     "--output-notebook",
@@ -714,13 +717,7 @@ def extract(
     help="The package's name [default: the folder's, in snake case]; for an existing "
     "project, its package.",
 )
-@click.option(
-    "--layout",
-    type=click.Choice(["src", "flat"]),
-    default="src",
-    show_default=True,
-    help="Layout of a new project.",
-)
+@_layout_option
 @click.option("--dry-run", is_flag=True, help="Show the files that would be added; write nothing.")
 @_reports_errors
 def init(folder: Path, package: str | None, layout: Layout, dry_run: bool) -> None:

@@ -15,6 +15,7 @@ do what the notebook does: the plan is refused, saying which cell is to blame.
 from __future__ import annotations
 
 import ast
+import keyword
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -137,7 +138,7 @@ def plan_job(plan: ExtractionPlan, graph: CellGraph) -> JobPlan:
                 taken.add(local[name])
             renaming[name] = local[name]
             made_at[name] = call.cell
-        steps.append(Step(call.function, call.cell, _renamed(call.statement, renaming, call)))
+        steps.append(Step(call.function, call.cell, _renamed(call.statement, renaming)))
     reasons = [settings.why_not(name, readers) for name, readers in unresolved.items()]
     reasons.extend(_changed_between_steps(calls, graph, made_at, read_later))
     if reasons:
@@ -161,11 +162,18 @@ def _calls(plan: ExtractionPlan, graph: CellGraph) -> Iterator[_Call]:
             [script.kept_before, script.kept_after, *(text for _, text in script.kept_in_place)]
         )
         yield _Call(script.cells[-1], 0, statement, script.name, kept)
+    copied: dict[int, list[tuple[int, int]]] = {}  # cell -> the lines of its copies
+    for _, copy in plan.copies:
+        copied.setdefault(copy.cell, []).append((copy.start, copy.end))
     for function, copy in plan.copies:
         statement = ast.parse(copy.call).body[0]
         facts = graph.facts[copy.cell]
         lines = facts.masked.code.splitlines() if facts.masked is not None else []
-        kept = "\n".join(lines[: copy.start - 1] + lines[copy.end :])
+        kept = "\n".join(
+            line
+            for number, line in enumerate(lines, start=1)
+            if not any(start <= number <= end for start, end in copied[copy.cell])
+        )
         yield _Call(copy.cell, copy.start, statement, function.name, kept)
 
 
@@ -194,7 +202,7 @@ def _local_name(name: str, taken: set[str]) -> str:
     return name if name not in taken else f"{name}_"
 
 
-def _renamed(statement: ast.stmt, renaming: Mapping[str, str], call: _Call) -> str:
+def _renamed(statement: ast.stmt, renaming: Mapping[str, str]) -> str:
     """``statement`` with the notebook's names replaced as ``run`` spells them, the
     data passed by position before the first setting."""
     tree = _RenameNames(renaming).visit(ast.fix_missing_locations(_copied(statement)))
@@ -212,8 +220,8 @@ def _renamed(statement: ast.stmt, renaming: Mapping[str, str], call: _Call) -> s
 
 
 def _copied(statement: ast.stmt) -> ast.stmt:
-    copy = ast.parse(ast.unparse(statement)).body[0]
-    return copy
+    """A copy of ``statement`` to change, leaving the original as it is."""
+    return ast.parse(ast.unparse(statement)).body[0]
 
 
 class _RenameNames(ast.NodeTransformer):
@@ -350,8 +358,10 @@ class _Settings:
             return None
         if not isinstance(statement.targets[0], ast.Name):
             return None
+        field = self._field_name(name)
+        if field is None:
+            return None
         self._order[name] = (cell, statement.lineno)
-        field = snake_case(name)
         comment = _comment(facts.masked.code if facts.masked else "", statement.end_lineno)
         try:
             value = ast.literal_eval(statement.value)
@@ -366,6 +376,15 @@ class _Settings:
             path=isinstance(value, str) and _names_a_path(name, value),
             comment=comment,
         )
+
+    def _field_name(self, name: str) -> str | None:
+        """``name`` in snake case (``N_TRIPS`` -> ``n_trips``), or as it is when that is
+        a keyword or another setting's field already; None when both are taken."""
+        field = snake_case(name)
+        fields = {s.field for s in self._found.values() if s is not None}
+        if keyword.iskeyword(field) or field in fields:
+            field = name
+        return None if field in fields else field
 
     def _derived(self, name: str, field: str, value: ast.expr, comment: str) -> Setting | None:
         """A setting computed from other settings and imported modules, or None."""
