@@ -139,3 +139,24 @@ def test_a_file_changed_after_the_kill_is_left_alone_and_named(tmp_path: Path) -
     assert module.read_text().endswith("# my own edit\n")
     rewritten = (tmp_path / "analysis.ipynb").read_text()
     assert "def taxed" in rewritten  # the notebook is back as it was
+
+
+def test_a_write_whose_folder_became_a_file_leaves_no_journal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second file's folder is a file: the write fails and is undone, and the
+    journal goes too (it used to stay, and every later command said it could not undo
+    it)."""
+    from nbrefactor.emit.journal import Transaction, recover_interrupted
+
+    monkeypatch.setenv("NBREFACTOR_STATE_DIR", str(tmp_path / "state"))
+    (tmp_path / "taken").write_text("a file where a folder should be\n")
+    files = [
+        (tmp_path / "first.txt", b"new\n", False),
+        (tmp_path / "taken" / "second.txt", b"new\n", False),
+    ]
+    with pytest.raises(NotADirectoryError):
+        Transaction(files).run()
+    assert not (tmp_path / "first.txt").exists()
+    assert list((tmp_path / "state").iterdir()) == []
+    assert recover_interrupted() == []

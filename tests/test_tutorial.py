@@ -77,6 +77,8 @@ class Session:
             "MPLBACKEND": "Agg",
             "NO_MKDOCS_2_WARNING": "1",
             "COLUMNS": "80",
+            # its own journals: another test's interrupted run is no business of the page
+            "NBREFACTOR_STATE_DIR": str(self.scratch / "state"),
         }
         environment.pop("PYTHONPATH", None)
         done = subprocess.run(

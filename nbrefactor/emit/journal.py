@@ -144,19 +144,23 @@ class Transaction:
                 for number, (entry, content) in enumerate(
                     zip(self.entries, self.contents, strict=True), 1
                 ):
-                    for folder in self.created:
-                        if entry.path.is_relative_to(folder):
-                            folder.mkdir(exist_ok=True)
-                    stage_content(entry.path, content, entry.staged)
-                    if entry.backup is not None:
-                        _keep_aside(entry.path, entry.backup)
+                    with _naming(entry.path):
+                        for folder in self.created:
+                            if entry.path.is_relative_to(folder):
+                                folder.mkdir(exist_ok=True)
+                        stage_content(entry.path, content, entry.staged)
+                        if entry.backup is not None:
+                            _keep_aside(entry.path, entry.backup)
                     fault_point(f"staged:{number}")
                 for number, entry in enumerate(self.entries, 1):
-                    entry.staged.replace(entry.path)
+                    with _naming(entry.path):
+                        entry.staged.replace(entry.path)
                     fault_point(f"renamed:{number}")
             except BaseException:
-                self.problems = undo(self.entries, self.created)
-                self._end()
+                try:
+                    self.problems = undo(self.entries, self.created)
+                finally:  # the journal goes even if undoing fails: nothing to redo later
+                    self._end()
                 raise
             # every file is in place: from here on, a killed run is finished, not undone
             _committed(self.journal).touch()
@@ -200,12 +204,22 @@ class Transaction:
             self._lock = None
 
 
+@contextlib.contextmanager
+def _naming(path: Path) -> Iterator[None]:
+    """An OSError raised while writing ``path`` names ``path``, not the file staged or
+    kept aside next to it, which the user never sees."""
+    try:
+        yield
+    except OSError as error:
+        raise OSError(error.errno, error.strerror, str(path)) from error
+
+
 def clean_up(entries: Sequence[Entry]) -> None:
     """Remove what a finished transaction kept aside, and anything still staged."""
     for entry in entries:
-        entry.staged.unlink(missing_ok=True)
+        _remove(entry.staged)
         if entry.backup is not None:
-            entry.backup.unlink(missing_ok=True)
+            _remove(entry.backup)
 
 
 def _committed(journal: Path) -> Path:
@@ -235,7 +249,7 @@ def undo(entries: Sequence[Entry], created: Sequence[Path]) -> list[str]:
                 entry.path.unlink()
             else:
                 problems.append(f"{entry.path} changed after the interrupted run; left as it is")
-        entry.staged.unlink(missing_ok=True)
+        _remove(entry.staged)
     for folder in reversed(created):
         with contextlib.suppress(OSError):  # not empty: something else put a file there
             folder.rmdir()
@@ -347,11 +361,21 @@ def _digest(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
 
 
+#: What reading or removing a file that cannot be there raises: it is missing, or a
+#: folder on its path has become a file since.
+_NO_SUCH_FILE = (FileNotFoundError, NotADirectoryError)
+
+
 def _read(path: Path) -> bytes | None:
     try:
         return path.read_bytes()
-    except FileNotFoundError:
+    except _NO_SUCH_FILE:
         return None
+
+
+def _remove(path: Path) -> None:
+    with contextlib.suppress(*_NO_SUCH_FILE):
+        path.unlink()
 
 
 def _sync_folder(folder: Path) -> None:
