@@ -5,6 +5,7 @@ end; and the package's own modules the jobs use (``logs.py``, ``cli.py``).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -25,30 +26,28 @@ class JobSource:
 
     imports: tuple[str, ...]
     logger: str  # the statement that makes the module's logger, or "" when none logs
-    definitions: tuple[str, ...]
-    main: str
+    head: str  # Config, Result and run: the table of contents, before the steps
     steps: tuple[str, ...]  # the moved code, its prints made log calls
+    main: str
 
 
-def render_job(job: JobPlan, package: str, definitions: Sequence[str]) -> JobSource:
-    """The job of ``job.module`` in ``package``; ``definitions`` are the module's moved
-    code, whose ``print`` calls become ``logger.info``."""
+def render_job(job: JobPlan, package: str, notebook: str, definitions: Sequence[str]) -> JobSource:
+    """The job of ``job.module`` in ``package``, made of ``notebook`` (its file name);
+    ``definitions`` are the module's moved code, whose ``print`` calls become
+    ``logger.info``."""
     logging = PrintToLogging()
     steps = tuple(cst.parse_module(source).visit(logging).code for source in definitions)
     imports = [*job.imports, "from dataclasses import dataclass"]
     if any(s.mutable or s.comment or s.path for s in job.fields):
         imports.append("from dataclasses import field")
-    if job.results or any(s.annotation.startswith("Any") or "[Any" in s.annotation
-                          or ", Any" in s.annotation for s in job.settings):  # fmt: skip
+    if job.results or any(re.search(r"\bAny\b", s.annotation) for s in job.settings):
         imports.append("from typing import Any")
     imports.append(f"from {package}.cli import run_job")
     if logging.changed:
         imports.append(f"from {package}.logs import get_logger")
-    notebook = job.notebook.rsplit("/", 1)[-1]
-    text = render(
+    head = render(
         "job.py.jinja",
         notebook=notebook,
-        module=job.module,
         fields=[(s, _field_value(s)) for s in job.fields],
         properties=job.properties,
         steps=job.steps,
@@ -57,9 +56,9 @@ def render_job(job: JobPlan, package: str, definitions: Sequence[str]) -> JobSou
     return JobSource(
         tuple(imports),
         "logger = get_logger(__name__)" if logging.changed else "",
-        (text.strip("\n"),),
-        'if __name__ == "__main__":\n    run_job(Config, run, description=__doc__)',
+        head.strip("\n"),
         steps,
+        'if __name__ == "__main__":\n    run_job(Config, run, description=__doc__)',
     )
 
 

@@ -98,13 +98,13 @@ def render_module(
             main="",
         )
         return checked_python(text, plan.module)
-    made = render_job(job, package, definitions)
+    made = render_job(job, package, _name(plan.notebook), definitions)
     text = render(
         "module.py.jinja",
         docstring=job_docstring(_name(plan.notebook), plan.module),
         import_sections=import_sections([*plan.imports, *made.imports], package.split(".")[0]),
         constants=[*([made.logger] if made.logger else []), *plan.constants],
-        definitions=[*made.definitions, *made.steps],
+        definitions=[made.head, *made.steps],
         main=made.main,
     )
     return checked_python(text, plan.module)

@@ -15,6 +15,7 @@ do what the notebook does: the plan is refused, saying which cell is to blame.
 from __future__ import annotations
 
 import ast
+import itertools
 import keyword
 import re
 from collections.abc import Iterator, Mapping, Sequence
@@ -197,7 +198,7 @@ def _local_name(name: str, taken: set[str]) -> str:
     """The name of ``run``'s variable for the notebook's ``name``: in snake case when
     that is free (``X_train`` -> ``x_train``), else as the notebook spells it."""
     snake = snake_case(name)
-    if snake not in taken and snake.isidentifier():
+    if snake not in taken and snake.isidentifier() and not keyword.iskeyword(snake):
         return snake
     return name if name not in taken else f"{name}_"
 
@@ -207,15 +208,11 @@ def _renamed(statement: ast.stmt, renaming: Mapping[str, str]) -> str:
     data passed by position before the first setting."""
     tree = _RenameNames(renaming).visit(ast.fix_missing_locations(_copied(statement)))
     value = tree.value if isinstance(tree, (ast.Assign, ast.Expr)) else None
-    if isinstance(value, ast.Call):
-        positional: list[ast.expr] = []
-        for keyword in value.keywords:
-            if not isinstance(keyword.value, ast.Name) or (value.args and not positional):
-                break
-            positional.append(keyword.value)
-        if not value.args:
-            value.args = positional
-            value.keywords = value.keywords[len(positional) :]
+    if isinstance(value, ast.Call) and not value.args:  # a script function's call
+        # its keywords come in the order of its parameters: the data lead
+        data = list(itertools.takewhile(lambda k: isinstance(k.value, ast.Name), value.keywords))
+        value.args = [argument.value for argument in data]
+        value.keywords = value.keywords[len(data) :]
     return ast.unparse(tree)
 
 
