@@ -3,9 +3,10 @@
 A project made by ``nbrefactor init`` and one made by ``nbrefactor extract --as-job``
 are each installed (``pip install -e .``) into a fresh virtual environment, which sees
 this environment's libraries so that nothing is downloaded; there ``pytest``, ``ruff
-check``, ``ruff format --check``, ``mypy``, ``mkdocs build --strict`` and the GitHub
-workflow schema check (check-jsonschema's copy, offline) must all pass. ``init`` is
-also idempotent, never overwrites a file, and fills in what an existing project lacks.
+check``, ``ruff format --check``, ``mypy``, ``mkdocs build --strict``, the GitHub
+workflow schema check (check-jsonschema's copy, offline) and pre-commit's check of its
+configuration must all pass. ``init`` is also idempotent, never overwrites a file, and
+fills in what an existing project lacks.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ CHECKS = [
     ["mypy", "--cache-dir", "{mypy_cache}"],
     ["mkdocs", "build", "--strict", "--site-dir", "{site}"],
     ["check_jsonschema", "--builtin-schema", "vendor.github-workflows", ".github/workflows/ci.yml"],
+    ["pre_commit", "validate-config", ".pre-commit-config.yaml"],
 ]
 
 
