@@ -14,8 +14,6 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sysconfig
-import venv
 from pathlib import Path
 
 import pytest
@@ -23,6 +21,7 @@ from click.testing import CliRunner
 
 from nbrefactor import cli
 from tests.conftest import EXAMPLES, run_extract, snapshot
+from tests.fresh_environment import fresh_environment
 
 #: Each check the generated CI workflow runs, as a module of the environment.
 CHECKS = [
@@ -119,17 +118,7 @@ def test_a_project_from_extract_as_job_passes_its_checks(tmp_path: Path) -> None
 
 def check_in_fresh_environment(project: Path, work: Path) -> None:
     """Install ``project`` in a new virtual environment and run its CI's checks there."""
-    environment = work / "venv"
-    venv.EnvBuilder(with_pip=True).create(environment)
-    python = environment / "bin" / "python"
-    site_packages = Path(
-        subprocess.check_output(
-            [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-            text=True,
-        ).strip()
-    )
-    # this environment's libraries, seen after the new one's own: nothing to download
-    (site_packages / "outer.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    python = fresh_environment(work / "venv")
     install = subprocess.run(
         [python, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation",
          "--disable-pip-version-check", "-e", "."],

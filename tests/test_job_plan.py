@@ -93,7 +93,7 @@ def test_what_the_notebook_says_of_a_setting_and_its_kind(rows_notebook: Noteboo
 
 def test_run_chains_the_steps_in_notebook_order_data_first(rows_notebook: Notebook) -> None:
     job = job_of(rows_notebook)
-    assert [step.statement for step in job.steps] == [
+    assert list(job.steps) == [
         "rows = simulate_rows(seed=config.seed, n_rows=config.n_rows, "
         "columns=config.columns, weights=config.weights, verbose=config.verbose)",
         "save_rows(rows, data_dir=config.data_dir, out_csv=config.out_csv)",
@@ -115,8 +115,8 @@ def test_names_become_snake_case_locals_of_run(make_notebook: Callable[..., Note
         "fit = np.polyfit(X, Y_true, 1)\nprint(fit)",
     )
     job = job_of(notebook)
-    assert job.steps[0].statement.startswith("x, y_true = ")
-    assert job.steps[1].statement == "fit_y_true(y_true, x)"
+    assert job.steps[0].startswith("x, y_true = ")
+    assert job.steps[1] == "fit_y_true(y_true, x)"
 
 
 def test_a_value_computed_in_code_that_stays_refuses_the_job(

@@ -22,12 +22,12 @@ import re
 import shutil
 import subprocess
 import sys
-import sysconfig
-import venv
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from tests.fresh_environment import fresh_environment
 
 REPO = Path(__file__).resolve().parent.parent
 TUTORIAL = REPO / "docs" / "tutorial.md"
@@ -97,14 +97,7 @@ class Session:
         """A new virtual environment seeing this one's libraries, first on the PATH."""
         environment = self.scratch / "venv"
         if not environment.exists():
-            venv.EnvBuilder(with_pip=True).create(environment)
-            python = environment / "bin" / "python"
-            purelib = subprocess.check_output(
-                [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                text=True,
-            ).strip()
-            outer = sysconfig.get_paths()["purelib"]
-            (Path(purelib) / "outer.pth").write_text(outer + "\n")
+            fresh_environment(environment)
             self.bin.insert(0, str(environment / "bin"))
         return environment / "bin" / "python"
 

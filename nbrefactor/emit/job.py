@@ -32,13 +32,14 @@ class JobSource:
 
 
 def render_job(job: JobPlan, package: str, notebook: str, definitions: Sequence[str]) -> JobSource:
-    """The job of ``job.module`` in ``package``, made of ``notebook`` (its file name);
+    """The job of a module of ``package``, made of ``notebook`` (its file name);
     ``definitions`` are the module's moved code, whose ``print`` calls become
     ``logger.info``."""
     logging = PrintToLogging()
     steps = tuple(cst.parse_module(source).visit(logging).code for source in definitions)
+    fields = [(setting, _field_value(setting)) for setting in job.fields]
     imports = [*job.imports, "from dataclasses import dataclass"]
-    if any(s.mutable or s.comment or s.path for s in job.fields):
+    if any(value.startswith("field(") for _, value in fields):
         imports.append("from dataclasses import field")
     if job.results or any(re.search(r"\bAny\b", s.annotation) for s in job.settings):
         imports.append("from typing import Any")
@@ -48,7 +49,7 @@ def render_job(job: JobPlan, package: str, notebook: str, definitions: Sequence[
     head = render(
         "job.py.jinja",
         notebook=notebook,
-        fields=[(s, _field_value(s)) for s in job.fields],
+        fields=fields,
         properties=job.properties,
         steps=job.steps,
         results=job.results,

@@ -366,7 +366,7 @@ def classify_name(
             return ("import", statements.pop() or "")
     ((cell, binding), *others) = found
     if not others and binding.kind == "assign" and name not in changed:
-        source = _constant_assignment(trees.get(cell), name)
+        source = constant_assignment(trees.get(cell), name)
         if source is not None:
             return ("constant", source)
     return ("parameter", name)
@@ -398,7 +398,7 @@ def import_statement(tree: ast.Module, name: str) -> str | None:
     return None
 
 
-def _constant_assignment(tree: ast.Module | None, name: str) -> str | None:
+def constant_assignment(tree: ast.Module | None, name: str) -> str | None:
     """``NAME = <literal>`` at the top of a cell, as source, if that is how ``name`` is bound."""
     if tree is None:
         return None

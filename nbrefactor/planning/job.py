@@ -21,9 +21,11 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
-from nbrefactor.analysis.facts import analyse_source
+from nbrefactor.analysis.bindings import names_bound_in
+from nbrefactor.analysis.facts import CellFacts, analyse_source
 from nbrefactor.analysis.graph import BUILTIN_NAMES, CellGraph
 from nbrefactor.planning.code_action import snake_case
+from nbrefactor.planning.definitions import changed_names, constant_assignment, import_statement
 from nbrefactor.planning.units import ExtractionPlan
 
 #: Names of settings that hold a file or a folder: their option takes a path.
@@ -52,23 +54,13 @@ class Setting:
 
 
 @dataclass(frozen=True, slots=True)
-class Step:
-    """One call of ``run``: ``statement`` as ``run`` spells it (``trips =
-    clean_trips(trips, min_fare=config.min_fare)``), made from cell ``cell``'s call."""
-
-    function: str
-    cell: int
-    statement: str
-
-
-@dataclass(frozen=True, slots=True)
 class JobPlan:
     """The job of one notebook: what :mod:`nbrefactor.emit.job` renders."""
 
-    notebook: str
-    module: str
     settings: tuple[Setting, ...]
-    steps: tuple[Step, ...]
+    #: The statements of ``run``, one call each, as ``run`` spells them (``trips =
+    #: keep_trips(trips)``, ``split(rows, share=config.share)``).
+    steps: tuple[str, ...]
     #: What ``run`` returns in its ``Result``: local names, in the order they were made.
     results: tuple[str, ...]
     #: Import statements the derived settings need that the module may not have.
@@ -99,7 +91,7 @@ class _Call:
     line: int
     statement: ast.stmt
     function: str
-    kept_code: str  # what else stays in the cell
+    kept: CellFacts  # what else stays in the cell, analysed
 
 
 def plan_job(plan: ExtractionPlan, graph: CellGraph) -> JobPlan:
@@ -112,13 +104,13 @@ def plan_job(plan: ExtractionPlan, graph: CellGraph) -> JobPlan:
     calls = sorted(_calls(plan, graph), key=lambda c: (c.cell, c.line))
     if not calls:
         raise NoJob(["no code of the notebook's cells moves into a function it calls"])
-    imported = _imported_names(plan.imports)
+    imported = names_bound_in(ast.parse(statement) for statement in plan.imports)
     available = imported | set(plan.moved_constants) | set(plan.exported)
     settings = _Settings(graph, imported)
     taken = set(_RUN_NAMES) | imported | BUILTIN_NAMES | set(plan.exported)
     local: dict[str, str] = {}  # notebook name -> the name in run
     made_at: dict[str, int] = {}  # notebook name -> cell of the step that returned it
-    steps: list[Step] = []
+    steps: list[str] = []
     unresolved: dict[str, list[_Call]] = {}  # notebook name -> the steps reading it
     read_later: dict[str, int] = {}  # notebook name -> last cell of a step reading it
     for call in calls:
@@ -139,15 +131,13 @@ def plan_job(plan: ExtractionPlan, graph: CellGraph) -> JobPlan:
                 taken.add(local[name])
             renaming[name] = local[name]
             made_at[name] = call.cell
-        steps.append(Step(call.function, call.cell, _renamed(call.statement, renaming)))
+        steps.append(_renamed(call.statement, renaming))
     reasons = [settings.why_not(name, readers) for name, readers in unresolved.items()]
     reasons.extend(_changed_between_steps(calls, graph, made_at, read_later))
     if reasons:
         raise NoJob(list(dict.fromkeys(reasons)))
     results = _results(calls, graph, made_at, read_later)
     return JobPlan(
-        plan.notebook,
-        plan.module,
         settings.used(),
         tuple(steps),
         tuple(local[name] for name in results),
@@ -159,23 +149,25 @@ def _calls(plan: ExtractionPlan, graph: CellGraph) -> Iterator[_Call]:
     """Every call of moved code the rewritten notebook makes at a cell's top level."""
     for script in plan.scripts:
         statement = ast.parse(script.call).body[0]
-        kept = "\n".join(
-            [script.kept_before, script.kept_after, *(text for _, text in script.kept_in_place)]
-        )
-        yield _Call(script.cells[-1], 0, statement, script.name, kept)
+        stays = [script.kept_before, script.kept_after, *(t for _, t in script.kept_in_place)]
+        yield _Call(script.cells[-1], 0, statement, script.name, analyse_source("\n".join(stays)))
     copied: dict[int, list[tuple[int, int]]] = {}  # cell -> the lines of its copies
     for _, copy in plan.copies:
         copied.setdefault(copy.cell, []).append((copy.start, copy.end))
+    around: dict[int, CellFacts] = {}  # cell -> what stays of it around its copies
+    for cell, spans in copied.items():
+        masked = graph.facts[cell].masked
+        lines = masked.code.splitlines() if masked is not None else []
+        around[cell] = analyse_source(
+            "\n".join(
+                line
+                for number, line in enumerate(lines, start=1)
+                if not any(start <= number <= end for start, end in spans)
+            )
+        )
     for function, copy in plan.copies:
         statement = ast.parse(copy.call).body[0]
-        facts = graph.facts[copy.cell]
-        lines = facts.masked.code.splitlines() if facts.masked is not None else []
-        kept = "\n".join(
-            line
-            for number, line in enumerate(lines, start=1)
-            if not any(start <= number <= end for start, end in copied[copy.cell])
-        )
-        yield _Call(copy.cell, copy.start, statement, function.name, kept)
+        yield _Call(copy.cell, copy.start, statement, function.name, around[copy.cell])
 
 
 def _loaded_names(statement: ast.stmt) -> list[str]:
@@ -240,10 +232,10 @@ def _changed_between_steps(
 ) -> Iterator[str]:
     """Code that stays in the notebook and changes what a later step reads."""
     step_cells = {call.cell for call in calls}
-    kept: dict[int, str] = {call.cell: call.kept_code for call in calls}
+    kept = {call.cell: call.kept for call in calls}
     for index, facts in graph.facts.items():
         if index in step_cells:
-            facts = analyse_source(kept[index])
+            facts = kept[index]
         changed = [*facts.defines, *facts.mutates]
         for name in dict.fromkeys(changed):
             if name in made_at and made_at[name] <= index < read_later.get(name, -1):
@@ -264,7 +256,7 @@ def _results(
     step_cells = {call.cell for call in calls}
     kept_reads: set[str] = set()
     for call in calls:
-        kept_reads.update(analyse_source(call.kept_code).reads)
+        kept_reads.update(call.kept.reads)
     results = []
     for name, made in made_at.items():
         last_reader = read_later.get(name, -1)
@@ -276,17 +268,6 @@ def _results(
     return results
 
 
-def _imported_names(statements: Sequence[str]) -> set[str]:
-    """The names the module's import statements bind."""
-    names = set()
-    for statement in statements:
-        for node in ast.walk(ast.parse(statement)):
-            if isinstance(node, (ast.Import, ast.ImportFrom)):
-                for alias in node.names:
-                    names.add(alias.asname or alias.name.split(".")[0])
-    return names
-
-
 class _Settings:
     """The settings of a notebook, found as steps read them."""
 
@@ -296,7 +277,7 @@ class _Settings:
         self._found: dict[str, Setting | None] = {}
         self._order: dict[str, tuple[int, int]] = {}
         self._imports: dict[str, str] = {}  # what derived settings need that the module lacks
-        self._notebook_imports = dict(_notebook_imports(graph))
+        self._changed = changed_names(graph)
 
     def get(self, name: str) -> Setting | None:
         if name not in self._found:
@@ -318,7 +299,8 @@ class _Settings:
         more = len(readers) - 1
         read = f"{first.function} (cell {first.cell}){f' and {more} more' if more else ''}"
         every = self.graph.definers_of(name)
-        if len(every) > 1 and all(self._literal_binding(name, c) for c in every):
+        trees = [self.graph.facts[cell].tree for cell in every]
+        if len(every) > 1 and all(constant_assignment(tree, name) for tree in trees):
             cells = ", ".join(map(str, every))
             return f"{read} read {name!r}, which cells {cells} set: a job has one value of it"
         definers = [cell for cell in every if cell < first.cell]
@@ -330,26 +312,15 @@ class _Settings:
             "and what earlier steps return)"
         )
 
-    def _literal_binding(self, name: str, cell: int) -> bool:
-        tree = self.graph.facts[cell].tree
-        for statement in tree.body if tree is not None else ():
-            if isinstance(statement, ast.Assign) and name in _assigned(statement):
-                try:
-                    ast.literal_eval(statement.value)
-                except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
-                    return False
-                return True
-        return False
-
     def _setting(self, name: str) -> Setting | None:
         definers = self.graph.definers_of(name)
         if len(definers) != 1:
             return None
         cell = definers[0]
         facts = self.graph.facts[cell]
-        if facts.tree is None or any(name in f.mutates for f in self.graph.facts.values()):
+        if facts.tree is None or name in self._changed:  # changed in place: no one value
             return None
-        bindings = [s for s in facts.tree.body if name in _assigned(s)]
+        bindings = [s for s in facts.tree.body if name in names_bound_in([s])]
         statement = bindings[0] if len(bindings) == 1 else None
         if not isinstance(statement, ast.Assign) or len(statement.targets) != 1:
             return None
@@ -383,6 +354,12 @@ class _Settings:
             field = name
         return None if field in fields else field
 
+    def _import_of(self, name: str) -> str | None:
+        """The notebook's one import of ``name``, if an import is what binds it."""
+        cells = self.graph.definers_of(name)
+        found = {import_statement(t, name) for c in cells if (t := self.graph.facts[c].tree)}
+        return found.pop() if len(found) == 1 else None
+
     def _derived(self, name: str, field: str, value: ast.expr, comment: str) -> Setting | None:
         """A setting computed from other settings and imported modules, or None."""
         renaming: dict[str, str] = {}
@@ -391,9 +368,9 @@ class _Settings:
                 continue
             if (setting := self.get(node.id)) is not None:
                 renaming[node.id] = f"self.{setting.field}"
-            elif node.id in self._notebook_imports:
+            elif (statement := self._import_of(node.id)) is not None:
                 if node.id not in self.module_names:
-                    self._imports[node.id] = self._notebook_imports[node.id]
+                    self._imports[node.id] = statement
             elif node.id not in BUILTIN_NAMES:
                 return None
         if not renaming:
@@ -401,31 +378,6 @@ class _Settings:
         source = ast.unparse(_RenameNames(renaming).visit(_copied(ast.Expr(value))))
         return Setting(name, field, source, _derived_annotation(value), derived=True,
                        path=_names_a_path(name, ""), comment=comment)  # fmt: skip
-
-
-def _assigned(statement: ast.stmt) -> set[str]:
-    targets: list[ast.expr] = []
-    if isinstance(statement, ast.Assign):
-        targets = statement.targets
-    elif isinstance(statement, (ast.AugAssign, ast.AnnAssign)):
-        targets = [statement.target]
-    return {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
-
-
-def _notebook_imports(graph: CellGraph) -> Iterator[tuple[str, str]]:
-    """Each name the notebook's top-level imports bind, with an import of it alone."""
-    for facts in graph.facts.values():
-        for statement in facts.tree.body if facts.tree is not None else ():
-            if isinstance(statement, (ast.Import, ast.ImportFrom)):
-                for alias in statement.names:
-                    bound = alias.asname or alias.name.split(".")[0]
-                    one = ast.Import if isinstance(statement, ast.Import) else None
-                    if one is not None:
-                        yield bound, ast.unparse(ast.Import(names=[alias]))
-                    else:
-                        assert isinstance(statement, ast.ImportFrom)
-                        node = ast.ImportFrom(statement.module, [alias], statement.level)
-                        yield bound, ast.unparse(node)
 
 
 def _comment(code: str, line: int | None) -> str:
