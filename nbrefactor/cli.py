@@ -7,6 +7,7 @@ import os
 import sys
 import traceback
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, ParamSpec, TypeVar
@@ -14,11 +15,12 @@ from typing import TYPE_CHECKING, Literal, ParamSpec, TypeVar
 import click
 
 from nbrefactor._version import __version__
-from nbrefactor.config import CHECKS
+from nbrefactor.config import CHECKS, LAYOUTS
 from nbrefactor.errors import INTERNAL_ERROR, INTERRUPTED, NbrefactorError
+from nbrefactor.progress import ProgressLine, progress_line
 from nbrefactor.report.clones import CHECK_FORMATS, CheckFormat
 from nbrefactor.report.graph import GRAPH_FORMATS, GraphFormat
-from nbrefactor.verification.execute import RunOptions
+from nbrefactor.verification.execute import CellProgress, RunOptions
 from nbrefactor.verification.recording import CALLS, DATA_BUDGET, MAX_BYTES, RecordSettings
 
 if TYPE_CHECKING:  # the jobs are imported by the commands that run them
@@ -243,13 +245,12 @@ def _run_options(command: Callable[P, R]) -> Callable[P, R]:
         click.option(
             "--timeout",
             type=click.FloatRange(min=0, min_open=True),
-            default=600,
-            show_default=True,
-            help="Seconds a cell may run.",
+            help="Seconds a cell may run [default: 600, or `timeout` in pyproject.toml].",
         ),
         click.option(
             "--kernel",
-            help="Jupyter kernel to run the notebooks in [default: the notebook's own].",
+            help="Jupyter kernel to run the notebooks in [default: `kernel` in "
+            "pyproject.toml, else the notebook's own].",
         ),
         click.option(
             "--strict-images",
@@ -260,6 +261,25 @@ def _run_options(command: Callable[P, R]) -> Callable[P, R]:
     for option in reversed(options):
         command = option(command)
     return command
+
+
+_quiet_option = click.option(
+    "-q",
+    "--quiet",
+    is_flag=True,
+    help="Print only errors and the results asked for; no progress line.",
+)
+
+
+def _cell_progress(line: ProgressLine) -> CellProgress | None:
+    """What tells ``line`` of each cell a run reaches (None when the line shows nothing)."""
+    if not line.active:
+        return None
+
+    def told(notebook: Path, run: str, cell: int, cells: int) -> None:
+        line.show(f"verifying {notebook.name}, {run}: cell {cell}/{cells}")
+
+    return told
 
 
 @main.command()
@@ -281,12 +301,17 @@ def _run_options(command: Callable[P, R]) -> Callable[P, R]:
     "it: the project whose package REFACTORED imports [default: the one above REFACTORED].",
 )
 @click.option("--package", help="Without REFACTORED: the package of a new project.")
-@click.option("--module", help="Without REFACTORED: the module to extract into.")
+@click.option(
+    "--module",
+    help="Without REFACTORED: the module to extract into [default: `module` in "
+    "pyproject.toml, else from the notebook's file name].",
+)
+@_quiet_option
 @_reports_errors
 def verify(
     original: Path,
     refactored: Path | None,
-    timeout: float,
+    timeout: float | None,
     kernel: str | None,
     strict_images: bool,
     allow_errors: bool,
@@ -294,6 +319,7 @@ def verify(
     project_dir: Path | None,
     package: str | None,
     module: str | None,
+    quiet: bool,
 ) -> None:
     """Prove a refactoring changed nothing: run ORIGINAL and REFACTORED top to bottom,
     each in its own kernel with ORIGINAL's folder as working directory, and compare
@@ -309,70 +335,107 @@ def verify(
     and line a warning names. A cell of ORIGINAL that raises stops everything (unless
     --allow-errors or it is tagged raises-exception); one of REFACTORED is a difference.
 
+    While the notebooks run, a line on stderr says which cell each is at (on a
+    terminal, unless -q or under pre-commit). `kernel`, `timeout` and `module` in
+    [tool.nbrefactor] of pyproject.toml set what the flags do not.
+
     Exit codes: 0 same outputs, 1 different, 2 cannot run (the kernel's error is shown).
     """
     from nbrefactor.api.verify import verify as run
+    from nbrefactor.config import load_config
 
-    options = RunOptions(timeout, kernel, strict_images, allow_errors)
-    verifications = run(
-        original, refactored, options, project_dir=project_dir, package=package, module=module
+    settings = load_config(project_dir or original).with_overrides(
+        timeout=timeout, kernel=kernel, module=module
     )
+    with progress_line(quiet=quiet) as line:
+        options = RunOptions(
+            settings.timeout, settings.kernel, strict_images, allow_errors, _cell_progress(line)
+        )
+        verifications = run(
+            original,
+            refactored,
+            options,
+            project_dir=project_dir,
+            package=package,
+            module=settings.module,
+        )
     if not verifications:
-        click.echo(f"{original}: nothing to extract, so nothing to verify", err=True)
+        if not quiet:
+            click.echo(f"{original}: nothing to extract, so nothing to verify", err=True)
         return
     for verification in verifications:
         click.echo(verification.render(fmt), nl=False)
     sys.exit(max(v.exit_code for v in verifications))
 
 
-def _write_or_show(result: ExtractionResult, dry_run: bool) -> int:
-    """Write the files (or print their diff with ``dry_run``) and say what moved where;
-    the exit code: 0, or that of the error that kept the files from being written."""
+def _write_or_show(result: ExtractionResult, show: _Showing) -> int:
+    """Write the files (or print their diff, or list them, as ``show`` says) and say what
+    moved where; the exit code: 0, 1 when ``show.check`` finds files that would change,
+    or that of the error that kept the files from being written."""
+    say = show.say
     for plan in result.plans:
         for skipped in plan.skipped:
-            click.echo(str(skipped), err=True)
+            say(str(skipped))
     for warning in result.warnings:
-        click.echo(str(warning), err=True)
+        say(str(warning))
     written: list[Path] = []
-    if dry_run:
+    if show.diff:
         click.echo(result.changes.diff(), nl=False)
-    else:
+    if show.write:
         try:
             written = result.changes.apply()
         except NbrefactorError as error:  # rolled back: every file is as it was
             _say_error(error)
             return error.exit_code
-    verb = "would move" if dry_run else "moved"
+    verb = "moved" if show.write else "would move"
     for plan in result.plans:
         if plan.empty:
-            click.echo(f"{plan.notebook}: nothing to extract", err=True)
+            say(f"{plan.notebook}: nothing to extract")
             continue
         places = {plan.module: plan.exported} if plan.exported else {}
         for function in plan.shared:
             if function.module != plan.module:
                 places[function.module] = (*places.get(function.module, ()), function.name)
         moved = "; ".join(f"{', '.join(names)} to {module}" for module, names in places.items())
-        click.echo(f"{plan.notebook}: {verb} {moved}", err=True)
+        say(f"{plan.notebook}: {verb} {moved}")
         if plan.local_names:
-            gone = _local_names(plan.local_names, dry_run=dry_run)
-            click.echo(f"{plan.notebook}: {gone}", err=True)
+            say(f"{plan.notebook}: {_local_names(plan.local_names, dry_run=not show.write)}")
+    changing = [change for change in result.changes.changes if change.old != change.new]
+    if show.check:
+        for change in changing:
+            say(f"would {'create' if change.old is None else 'change'} {change.path}")
     if written:
-        click.echo(f"{len(written)} file{'' if len(written) == 1 else 's'} written", err=True)
-        hint = _install_hint(result)
-        if hint:
-            click.echo(hint, err=True)
-        missing = _missing_project_files(result)
-        if missing:
-            click.echo(missing, err=True)
+        say(f"{len(written)} file{'' if len(written) == 1 else 's'} written")
+        for hint in (_install_hint(result), _missing_project_files(result)):
+            if hint:
+                say(hint)
         if not result.verifications:
-            click.echo(
+            say(
                 "the notebooks were not run: with --verify, extract runs them before and "
-                "after and writes only when every cell shows the same outputs",
-                err=True,
+                "after and writes only when every cell shows the same outputs"
             )
     if result.recorded is not None:
-        click.echo(result.recorded.summary(), err=True)
-    return 0
+        say(result.recorded.summary())
+    return 1 if show.check and changing else 0
+
+
+@dataclass(frozen=True, slots=True)
+class _Showing:
+    """What ``extract`` does with the files it made: write them, or show them (their diff,
+    or with ``check`` the list of those that would change, for an exit code)."""
+
+    diff: bool
+    check: bool
+    quiet: bool
+
+    @property
+    def write(self) -> bool:
+        return not (self.diff or self.check)
+
+    def say(self, message: str) -> None:
+        """Tell the user ``message`` on stderr, unless they asked for quiet."""
+        if not self.quiet:
+            click.echo(message, err=True)
 
 
 def _cell_numbers(spec: str) -> tuple[int, ...]:
@@ -465,18 +528,28 @@ def _install_hint(result: ExtractionResult) -> str | None:
 
 _layout_option = click.option(
     "--layout",
-    type=click.Choice(["src", "flat"]),
-    default="src",
-    show_default=True,
-    help="Layout of a new project.",
+    type=click.Choice(LAYOUTS),
+    help="Layout of a new project: the package in src/ or beside pyproject.toml "
+    "[default: src, or `layout` in pyproject.toml].",
 )
 
 
 @main.command()
 @click.argument("notebooks", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
-    "--dry-run", is_flag=True, help="Show the diff of every file that would change; write nothing."
+    "--check",
+    is_flag=True,
+    help="Write nothing; list the files extract would write or change and exit 1 if there "
+    "are any, 0 if the notebooks hold nothing left to move (for CI).",
 )
+@click.option(
+    "--diff",
+    is_flag=True,
+    help="Write nothing; print the unified diff of every file that would change "
+    "(notebooks as their code cells). With --check, exit 1 if there is any.",
+)
+@click.option("--dry-run", is_flag=True, help="The older name of --diff.")
+@_quiet_option
 @click.option(
     "--project-dir",
     type=click.Path(file_okay=False, path_type=Path),
@@ -484,7 +557,11 @@ _layout_option = click.option(
 )
 @click.option("--package", help="Package name for a new project.")
 @_layout_option
-@click.option("--module", help="Module name [default: from the notebook's file name].")
+@click.option(
+    "--module",
+    help="Module name, for every notebook given [default: `module` in pyproject.toml, "
+    "else one per notebook, from its file name].",
+)
 @click.option(
     "--output-notebook",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -492,9 +569,8 @@ _layout_option = click.option(
 )
 @click.option(
     "--autoreload/--no-autoreload",
-    default=True,
-    show_default=True,
-    help="Add %autoreload 2 to the import cell.",
+    default=None,
+    help="Add %autoreload 2 to the import cell [default: on, or `autoreload` in pyproject.toml].",
 )
 @click.option(
     "--force",
@@ -503,11 +579,12 @@ _layout_option = click.option(
     "when the outputs differ.",
 )
 @click.option(
-    "--verify",
+    "--verify/--no-verify",
     "verify_outputs",
-    is_flag=True,
+    default=None,
     help="Run each notebook before and after (in a temporary copy) and write only when "
-    "every cell shows the same outputs; record calls of the moved functions as tests.",
+    "every cell shows the same outputs; record calls of the moved functions as tests "
+    "[default: off, or `verify` in pyproject.toml].",
 )
 @click.option(
     "--no-verify-original",
@@ -595,17 +672,20 @@ _layout_option = click.option(
 @_reports_errors
 def extract(
     notebooks: tuple[Path, ...],
+    check: bool,
+    diff: bool,
     dry_run: bool,
+    quiet: bool,
     project_dir: Path | None,
     package: str | None,
-    layout: Layout,
+    layout: Layout | None,
     module: str | None,
     output_notebook: Path | None,
-    autoreload: bool,
+    autoreload: bool | None,
     force: bool,
-    verify_outputs: bool,
+    verify_outputs: bool | None,
     no_verify_original: bool,
-    timeout: float,
+    timeout: float | None,
     kernel: str | None,
     strict_images: bool,
     keep: tuple[str, ...],
@@ -639,30 +719,53 @@ def extract(
     in PKG/common.py.
 
     The code goes into the project the notebook is in (the nearest pyproject.toml), or
-    into --project-dir DIR --package NAME, which is created if needed. Nothing is
-    written with --dry-run; otherwise all of a project's files are written together or
-    not at all.
+    into --project-dir DIR --package NAME, which is created if needed. All of a
+    project's files are written together or not at all. With --diff (their diff) or
+    --check (the list of files that would change; exit 1 if any), nothing is written.
 
     With --verify, the original and the rewritten notebook (with the package staged in
     a temporary folder) are run first, in the notebook's folder; if any cell shows
     something else, nothing is written and the differing cells are shown. Calls of the
     moved functions made in that run are then written as tests
     (tests/test_<module>_recorded.py) that replay them; tests that do not pass right
-    away are dropped. Exit codes: 0 written, 1 outputs differ, 2 error.
+    away are dropped. While the notebooks run, a line on stderr says which cell each is
+    at (on a terminal, unless -q or under pre-commit).
+
+    `layout`, `module`, `autoreload`, `kernel`, `timeout` and `verify` in
+    [tool.nbrefactor] of pyproject.toml (of --project-dir, else the nearest to the
+    first notebook) set what the flags do not. Exit codes: 0 written (or nothing would
+    change), 1 outputs differ (or, with --check, files would change), 2 error.
     """
     from nbrefactor.api.extract import ExtractOptions, extract_projects
+    from nbrefactor.config import load_config
     from nbrefactor.planning.planner import Choice
 
-    verify = RunOptions(timeout, kernel, strict_images, allow_errors=no_verify_original)
+    settings = load_config(project_dir or notebooks[0]).with_overrides(
+        layout=layout,
+        module=module,
+        autoreload=autoreload,
+        kernel=kernel,
+        timeout=timeout,
+        verify=verify_outputs,
+    )
+    show = _Showing(diff=diff or dry_run, check=check, quiet=quiet)
+    line = progress_line(quiet=quiet)
+    verify = RunOptions(
+        settings.timeout,
+        settings.kernel,
+        strict_images,
+        allow_errors=no_verify_original,
+        progress=_cell_progress(line),
+    )
     options = ExtractOptions(
         project_dir,
         package,
-        layout,
-        module,
+        settings.layout,
+        settings.module,
         output_notebook,
-        autoreload,
+        settings.autoreload,
         force,
-        verify=verify if verify_outputs else None,
+        verify=verify if settings.verify else None,
         record=RecordSettings(record_calls, record_max_bytes, test_data_budget) if record else None,
         keep=frozenset(keep),
         choice=None if cells is None else Choice(cells, function),
@@ -677,8 +780,9 @@ def extract(
         raise click.UsageError("--llm-dry-run and --llm-tests go with --llm")
     if llm and llm_dry_run is None:
         _say_where_code_goes(notebooks)
-    run = extract_projects(list(notebooks), options)
-    codes = [0]
+    with line:
+        run = extract_projects(list(notebooks), options)
+    codes, changing = [0], 0
     for error in run.errors:  # one project's failure does not stop the others
         _say_error(error)
         codes.append(error.exit_code)
@@ -686,13 +790,14 @@ def extract(
         for failure in result.failed:  # nor does one notebook's
             _say_error(failure)
             codes.append(failure.exit_code)
-        if result.llm is not None:
+        if result.llm is not None and not quiet:
             verdicts = {plan.notebook: plan.verdicts for plan in result.plans}
             click.echo(result.llm.render(verdicts), err=True, nl=False)
-        for line in result.proposed_tests:
-            click.echo(f"llm tests: {line}", err=True)
+        for said in result.proposed_tests:
+            show.say(f"llm tests: {said}")
         for verification in result.verifications:
-            click.echo(verification.render(), err=True, nl=False)
+            if verification.differences or not quiet:  # a difference is never quiet
+                click.echo(verification.render(), err=True, nl=False)
         if result.outputs_differ:
             codes.append(1)
             if not force:
@@ -705,7 +810,14 @@ def extract(
                     )
                 click.echo(said, err=True)
                 continue
-        codes.append(_write_or_show(result, dry_run))
+        codes.append(_write_or_show(result, show))
+        changing += sum(change.old != change.new for change in result.changes.changes)
+    if check and (changing or not max(codes)):  # as black ends its --check
+        show.say(
+            f"{changing} file{'s' * (changing != 1)} would change"
+            if changing
+            else "nothing would change"
+        )
     if max(codes):
         sys.exit(max(codes))
 
@@ -720,7 +832,7 @@ def extract(
 @_layout_option
 @click.option("--dry-run", is_flag=True, help="Show the files that would be added; write nothing.")
 @_reports_errors
-def init(folder: Path, package: str | None, layout: Layout, dry_run: bool) -> None:
+def init(folder: Path, package: str | None, layout: Layout | None, dry_run: bool) -> None:
     """Make FOLDER a project a team can ship, or add what an existing one lacks.
 
     A new project (FOLDER has no pyproject.toml; it is created if needed) gets:
@@ -735,8 +847,10 @@ def init(folder: Path, package: str | None, layout: Layout, dry_run: bool) -> No
     new project the same files.
     """
     from nbrefactor.api.init import init as init_project
+    from nbrefactor.config import load_config
 
-    result = init_project(folder, package=package, layout=layout)
+    settings = load_config(folder).with_overrides(layout=layout)
+    result = init_project(folder, package=package, layout=settings.layout)
     verb = "would add" if dry_run else "added"
     if dry_run:
         click.echo(result.changes.diff(), nl=False)

@@ -6,10 +6,12 @@ unknown key is an error that names it, so a typo never silently does nothing.
 
 from __future__ import annotations
 
+import keyword
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from nbrefactor.analysis.clones import CloneSettings
 from nbrefactor.errors import NbrefactorError
@@ -22,6 +24,9 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
 CHECKS = ("duplicates", "hidden-state")
+
+#: Layouts of a new project: the package in ``src/``, or next to pyproject.toml.
+LAYOUTS = ("src", "flat")
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +41,13 @@ class Config:
     baseline: str | None = None
     #: The package ``extract`` moves code into (else the single package of the project).
     package: str | None = None
+    #: What ``extract`` (and ``verify``, ``init``) do unless a flag says otherwise.
+    layout: Literal["src", "flat"] = "src"
+    module: str | None = None  # None: a module per notebook, named from its file
+    autoreload: bool = True
+    kernel: str | None = None  # None: the notebook's own, else python3
+    timeout: float = 600.0  # seconds a cell may run
+    verify: bool = False
     #: The language model stage (``[tool.nbrefactor.llm]``), used by ``extract --llm``.
     llm: LlmSettings = field(default_factory=LlmSettings)
     #: The pyproject.toml the settings came from, if any.
@@ -77,6 +89,16 @@ KEY_HELP = {
     "checks": '`"duplicates"`, and `"hidden-state"` for the cell-graph findings',
     "baseline": "the file of recorded copies: only copies not in it are reported",
     "package": "the package `extract` moves code into (else the project's only package)",
+    "layout": '`"src"` or `"flat"`: where the package of a project `extract` or `init` '
+    "creates goes",
+    "module": "the module `extract` puts every notebook's code in (else a module per "
+    "notebook, named from its file; set it only in a project of one notebook)",
+    "autoreload": "`extract` adds `%autoreload 2` to the import cell",
+    "kernel": "the Jupyter kernel `verify` and `extract --verify` run notebooks in "
+    "(else the notebook's own)",
+    "timeout": "seconds a cell may run in `verify` and `extract --verify`",
+    "verify": "`extract` runs the notebooks before and after, and writes only when they "
+    "show the same outputs (`--no-verify` skips it once)",
 }
 
 
@@ -141,8 +163,28 @@ def parse_config(table: dict[str, Any], path: Path | None = None) -> Config:
     return config
 
 
+def _is_module_name(value: Any) -> bool:
+    return isinstance(value, str) and value.isidentifier() and not keyword.iskeyword(value)
+
+
+def _is_positive_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0
+
+
+#: Keys whose values are narrower than their default's type: a test and what it wants.
+_NARROW: dict[str, tuple[Callable[[Any], bool], str]] = {
+    "layout": (lambda value: value in LAYOUTS, " or ".join(f'"{v}"' for v in LAYOUTS)),
+    "module": (_is_module_name, "a Python module name (like analysis or rides_2024)"),
+    "kernel": (lambda value: isinstance(value, str) and bool(value), "a kernel's name"),
+    "timeout": (_is_positive_number, "a positive number of seconds"),
+}
+
+
 def _check_value(key: str, value: Any, default: Any, path: Path | None) -> Any:
-    if isinstance(default, bool):
+    if key in _NARROW:
+        test, want = _NARROW[key]
+        ok = test(value)
+    elif isinstance(default, bool):
         ok, want = isinstance(value, bool), "true or false"
     elif isinstance(default, int):
         ok, want = (

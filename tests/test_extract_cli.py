@@ -556,3 +556,120 @@ def test_the_generated_modules_and_tests_are_formatted(work: Path) -> None:
         text=True,
     )
     assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_check_exits_1_while_code_would_move_and_0_once_it_has(work: Path) -> None:
+    """`extract --check` is for CI: it writes nothing, names each file extract would
+    write, and exits 1; once the code has moved, it exits 0."""
+    args = ("cleaning_sales.ipynb", "--project-dir", "proj", "--package", "sales")
+    before = snapshot(work)
+    code, out, err = run(*args, "--check")
+    assert code == 1, err
+    assert snapshot(work) == before and out == ""  # no diff unless asked
+    assert "\nwould create proj/src/sales/cleaning_sales.py\n" in err
+    assert "\nwould change cleaning_sales.ipynb\n" in err
+    assert err.endswith("\n15 files would change\n")  # the project's files count too
+    code, out, err = run(*args, "--check", "-q")
+    assert (code, out, err) == (1, "", "")
+    assert run(*args)[0] == 0
+    code, _, err = run(*args, "--check")
+    assert code == 0, err
+    assert err == "cleaning_sales.ipynb: nothing to extract\nnothing would change\n"
+    assert run(*args, "--check", "--quiet") == (0, "", "")
+
+
+def test_check_is_exit_2_when_a_notebook_cannot_be_read(work: Path) -> None:
+    (work / "broken.ipynb").write_text("{")
+    code, _, err = run("broken.ipynb", "--project-dir", "proj", "--package", "p", "--check", "-q")
+    assert code == 2
+    assert "broken.ipynb" in err and "would change" not in err
+    assert not (work / "proj").exists()
+
+
+def test_diff_prints_the_changes_and_writes_nothing(work: Path) -> None:
+    args = ("cleaning_sales.ipynb", "--project-dir", "proj", "--package", "sales")
+    before = snapshot(work)
+    code, out, err = run(*args, "--diff")
+    assert code == 0, err  # as black --diff: showing a diff is no failure
+    assert snapshot(work) == before
+    assert "+++ proj/src/sales/cleaning_sales.py" in out and "would move" in err
+    assert run(*args, "--dry-run")[1] == out  # the older name does the same
+    code, checked, err = run(*args, "--check", "--diff")
+    assert code == 1 and checked == out  # the diff, and the exit code of --check
+    assert "would change cleaning_sales.ipynb" in err
+    assert snapshot(work) == before
+    code, quiet_out, err = run(*args, "--diff", "-q")
+    assert (code, quiet_out, err) == (0, out, "")  # quiet keeps what was asked for
+
+
+def test_extract_settings_come_from_pyproject_and_flags_win(work: Path) -> None:
+    (work / "pyproject.toml").write_text(
+        '[tool.nbrefactor]\nlayout = "flat"\nmodule = "sales_code"\nautoreload = false\n'
+    )
+    args = ("cleaning_sales.ipynb", "--project-dir", "proj", "--package", "sales")
+    # the settings of --project-dir's pyproject.toml, else of the notebook's
+    code, _, err = run(*args, "--check", "-q")
+    assert code == 1, err
+    code, _, err = run(*args, "--check")
+    assert "would create proj/sales/sales_code.py\n" in err  # flat, and the module's name
+    code, out, err = run(*args, "--diff")
+    assert "%autoreload" not in out
+    code, out, err = run(*args, "--diff", "--layout", "src", "--module", "mine", "--autoreload")
+    assert code == 0, err
+    assert "+++ proj/src/sales/mine.py" in out and "+%autoreload 2" in out
+    assert run(*args, "--diff", "--no-autoreload")[1].count("%autoreload") == 0
+
+
+def test_extract_run_settings_come_from_pyproject_and_flags_win(
+    work: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`verify`, `kernel` and `timeout` decide whether and how the notebooks run (the
+    runs are left out here: what they are asked to do is what counts)."""
+    import nbrefactor.api.extract
+    from nbrefactor.verification.execute import RunOptions
+
+    asked: list[RunOptions] = []
+
+    def verify_extraction(result: object, options: RunOptions, record: object) -> object:
+        asked.append(options)
+        return result
+
+    monkeypatch.setattr(nbrefactor.api.extract, "verify_extraction", verify_extraction)
+    args = ("cleaning_sales.ipynb", "--project-dir", "proj", "--package", "sales", "--diff")
+    (work / "pyproject.toml").write_text(
+        '[tool.nbrefactor]\nverify = true\nkernel = "py-lab"\ntimeout = 90.5\n'
+    )
+    assert run(*args)[0] == 0
+    assert (asked[-1].kernel, asked[-1].timeout) == ("py-lab", 90.5)
+    assert asked[-1].progress is None  # stderr is no terminal here
+    assert run(*args, "--kernel", "python3", "--timeout", "600")[0] == 0
+    assert (asked[-1].kernel, asked[-1].timeout) == ("python3", 600)  # the default, given
+    count = len(asked)
+    assert run(*args, "--no-verify")[0] == 0
+    assert len(asked) == count
+    (work / "pyproject.toml").write_text("[tool.nbrefactor]\n")
+    assert run(*args)[0] == 0 and len(asked) == count  # off unless asked
+    assert run(*args, "--verify")[0] == 0 and len(asked) == count + 1
+    assert (asked[-1].kernel, asked[-1].timeout) == (None, 600)
+
+
+@pytest.mark.parametrize(
+    ("setting", "said"),
+    [
+        ('layout = "nested"', 'layout must be "src" or "flat", not \'nested\''),
+        ('module = "sales.code"', "module must be a Python module name"),
+        ("autoreload = 1", "autoreload must be true or false, not 1"),
+        ("timeout = -5", "timeout must be a positive number of seconds, not -5"),
+        ('verify = "yes"', "verify must be true or false, not 'yes'"),
+        ("kernel = 3", "kernel must be a kernel's name, not 3"),
+    ],
+)
+def test_a_bad_extract_setting_names_the_file_and_the_key(
+    work: Path, setting: str, said: str
+) -> None:
+    (work / "pyproject.toml").write_text(f"[tool.nbrefactor]\n{setting}\n")
+    before = snapshot(work)
+    code, _, err = run("cleaning_sales.ipynb", "--project-dir", "proj", "--package", "sales")
+    assert code == 2
+    assert f"{work / 'pyproject.toml'}: [tool.nbrefactor] {said}" in err
+    assert snapshot(work) == before

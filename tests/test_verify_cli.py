@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import shutil
@@ -13,7 +14,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from nbrefactor import cli
+from nbrefactor import cli, progress
 from tests.conftest import EXAMPLES, notebook_dict, snapshot
 
 pytest.importorskip("nbclient")
@@ -459,3 +460,50 @@ def test_recorded_tests_check_what_a_call_changes_in_its_arguments(
         text=True,
     )
     assert "FAILED tests/test_nb_recorded.py::test_remember - " in done.stdout
+
+
+def test_kernel_and_timeout_come_from_pyproject_and_flags_win(
+    work: Path, write_notebook: Write
+) -> None:
+    write_notebook("print(1)", name="nb.ipynb")
+    (work / "pyproject.toml").write_text('[tool.nbrefactor]\nkernel = "no-such-kernel"\n')
+    code, _, err = run("verify", "nb.ipynb", "nb.ipynb")
+    assert code == 2 and "no Jupyter kernel named 'no-such-kernel'" in err
+    code, _, err = run("verify", "nb.ipynb", "nb.ipynb", "--kernel", "python3")
+    assert code == 0, err
+    (work / "pyproject.toml").write_text("[tool.nbrefactor]\ntimeout = 0\n")
+    code, _, err = run("verify", "nb.ipynb", "nb.ipynb")
+    assert code == 2 and "[tool.nbrefactor] timeout must be a positive number" in err
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_shows_each_cell_on_a_terminal_and_nothing_elsewhere(
+    work: Path, write_notebook: Write, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_notebook("x = 1", "print(x)", name="nb.ipynb")
+    code, out, err = run("verify", "nb.ipynb", "nb.ipynb", "--format", "json")
+    assert code == 0, err
+    assert err == "" and json.loads(out)["same"] is True  # no terminal: nothing on stderr
+    terminal = Terminal()
+    monkeypatch.setattr(
+        cli, "progress_line", lambda quiet=False: progress.progress_line(terminal, quiet=quiet)
+    )
+    code, out, err = run("verify", "nb.ipynb", "nb.ipynb", "--format", "json")
+    assert code == 0, err
+    shown = [part.rstrip() for part in terminal.getvalue().split("\r") if part.strip()]
+    assert shown == [
+        "verifying nb.ipynb, original: cell 1/2",
+        "verifying nb.ipynb, original: cell 2/2",
+        "verifying nb.ipynb, refactored: cell 1/2",
+        "verifying nb.ipynb, refactored: cell 2/2",
+    ]
+    assert terminal.getvalue().endswith("\r")  # wiped before the report is printed
+    assert json.loads(out)["same"] is True  # the report on stdout is JSON alone
+    terminal.seek(0)
+    terminal.truncate()
+    assert run("verify", "nb.ipynb", "nb.ipynb", "-q")[0] == 0
+    assert terminal.getvalue() == ""

@@ -12,12 +12,13 @@ import hashlib
 import struct
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import IO, Any, Literal
+from typing import IO, Any, Literal, Protocol
 
 from nbrefactor.errors import ExecutionFailed, NbrefactorError
+from nbrefactor.notebook.model import cell_number
 from nbrefactor.notebook.reader import guess_text_format
 from nbrefactor.verification.environment import child_environment
 from nbrefactor.verification.normalise import normalise
@@ -62,6 +63,14 @@ class CellRun:
     outputs: tuple[Output, ...]
 
 
+class CellProgress(Protocol):
+    """Told as a run reaches each cell: the notebook, which run (``"original"``,
+    ``"refactored"`` or ``"notebook"``), the cell's number counting every cell from 1,
+    and how many cells the notebook has."""
+
+    def __call__(self, notebook: Path, run: str, cell: int, cells: int) -> None: ...
+
+
 @dataclass(frozen=True, slots=True)
 class RunOptions:
     """How notebooks are run: see ``nbrefactor verify --help``."""
@@ -71,6 +80,8 @@ class RunOptions:
     strict_images: bool = False  # pictures compared by hash, not kind and size
     #: A cell that raises does not stop the run: its error is compared like an output.
     allow_errors: bool = False
+    #: Told as each cell starts (a progress line); it cannot change the run.
+    progress: CellProgress | None = field(default=None, compare=False, repr=False)
 
 
 def execute_notebook(
@@ -78,12 +89,13 @@ def execute_notebook(
     options: RunOptions = RunOptions(),
     *,
     python_path: Sequence[Path] = (),
+    run: str = "notebook",
 ) -> tuple[CellRun, ...]:
     """Execute ``path`` (ipynb or a jupytext text notebook) in its own folder.
 
     See :func:`run_notebook`; the file is not changed.
     """
-    return run_notebook(_read_text(path), path, options, python_path=python_path)
+    return run_notebook(_read_text(path), path, options, python_path=python_path, run=run)
 
 
 def run_notebook(
@@ -93,6 +105,7 @@ def run_notebook(
     *,
     python_path: Sequence[Path] = (),
     preamble: str = "",
+    run: str = "notebook",
 ) -> tuple[CellRun, ...]:
     """Execute the notebook ``text`` (the content of a file named like ``path``) top to
     bottom in a fresh kernel, with ``path``'s folder as working directory.
@@ -103,7 +116,8 @@ def run_notebook(
     the kernel runs silently before the first cell (it shows nothing and takes no
     execution count). With ``options.allow_errors`` a cell that raises does not stop
     the run: its error is an output like any other; without it, the run stops there,
-    except in cells tagged ``raises-exception``.
+    except in cells tagged ``raises-exception``. ``options.progress`` is told of each
+    cell as it starts, with ``run`` saying which run this is.
 
     Raises:
         ExecutionFailed: a cell raised (without ``allow_errors``), the kernel does not
@@ -128,6 +142,13 @@ def run_notebook(
         resources={"metadata": {"path": str(path.resolve().parent)}},
     )
     client.preamble = preamble
+    if options.progress is not None:
+        told, cells = options.progress, len(notebook.cells)
+
+        def starting(cell: Any, cell_index: int) -> None:
+            told(path, run, cell_index + 1, cells)
+
+        client.on_cell_start = starting
     # The kernel's own stderr (start-up warnings, a crash's last words) is not the
     # notebook's output: keep it off the user's terminal, and show it if the kernel dies.
     with tempfile.TemporaryFile() as kernel_log:
@@ -141,7 +162,7 @@ def run_notebook(
             raise ExecutionFailed(message, path=path) from None
         except nbclient.exceptions.CellExecutionError as error:
             cell = _failed_cell(notebook)
-            where = f"cell_{cell}: " if cell is not None else ""
+            where = f"cell_{cell_number(cell)}: " if cell is not None else ""
             message = f"{where}{error.ename}: {error.evalue}"
             raise ExecutionFailed(message, path=path, cell=cell) from None
         except _PreambleFailed as error:

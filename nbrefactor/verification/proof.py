@@ -77,7 +77,7 @@ def run_original(path: Path, options: RunOptions) -> tuple[CellRun, ...]:
     folder = path.resolve().parent
     before = folder_state(folder)
     try:
-        return execute_notebook(path, options)
+        return execute_notebook(path, options, run="original")
     except ExecutionFailed as error:
         raise ExecutionFailed(
             f"the original notebook does not run: {error.message}", path=path, cell=error.cell
@@ -151,7 +151,7 @@ def compare_files(
     ``python_path`` is where the refactored notebook imports its package from."""
     before = run_original(original, options)
     after = execute_notebook(
-        refactored, replace(options, allow_errors=True), python_path=python_path
+        refactored, replace(options, allow_errors=True), python_path=python_path, run="refactored"
     )
     return Verification(original, str(refactored), len(before), compare_runs(before, after))
 
@@ -176,6 +176,7 @@ def compare_rewrite(
         replace(options, allow_errors=True),  # a raise is a difference, shown with the rest
         python_path=python_path,
         preamble=preamble,
+        run="refactored",
     )
     return Verification(original, label, len(before), compare_runs(before, after))
 
