@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import marshal
 import os
 import re
 import subprocess
@@ -253,15 +254,22 @@ def test_no_files_exit_0(repo: Path, capsys: pytest.CaptureFixture[str]) -> None
 
 
 def cache_file(repo: Path) -> Path:
-    files = sorted((repo / CACHE_DIR).glob("fingerprints*.json"))
+    files = sorted((repo / CACHE_DIR).glob("fingerprints-*.marshal"))
     assert len(files) == 1, files
     return files[0]
+
+
+def saved_cache(repo: Path) -> dict[str, Any]:
+    saved = marshal.loads(cache_file(repo).read_bytes())
+    assert isinstance(saved, dict)
+    return saved
 
 
 def test_cache_is_created_at_repository_root_and_reused(
     repo: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     write_new_copy(repo, staged=False, name="analysis/new.ipynb")
+    old_enough(repo)
     first = hook(capsys, "analysis/new.ipynb")
     assert first[0] == 1
     folder = repo / CACHE_DIR
@@ -269,56 +277,79 @@ def test_cache_is_created_at_repository_root_and_reused(
     assert not (repo / "analysis" / CACHE_DIR).exists()
     ignore = (folder / ".gitignore").read_text(encoding="utf-8")
     assert "*" in [line.strip() for line in ignore.splitlines()]
-    saved_file = json.loads(cache_file(repo).read_text(encoding="utf-8"))
-    assert saved_file["generation"] == 1
-    assert len(saved_file["entries"]) == 3  # old, other and the new notebook, by content
+    saved = saved_cache(repo)
+    assert saved["generation"] == 1
+    assert len(saved["entries"]) == 3  # old, other and the new notebook, by content
+    assert len(saved["files"]) == 3  # and where each is, by size, time and inode
     # the cache ignores itself: git does not see it
     assert CACHE_DIR not in git(repo, "status", "--porcelain", "--untracked-files=all")
-    saved = cache_file(repo).read_bytes()
+    data = cache_file(repo).read_bytes()
 
     second = hook(capsys, "analysis/new.ipynb")
     assert second == first
-    assert cache_file(repo).read_bytes() == saved  # every print came from the cache
+    assert cache_file(repo).read_bytes() == data  # every print came from the cache
     assert hook(capsys, "--no-cache", "analysis/new.ipynb") == first
 
 
+def old_enough(repo: Path) -> None:
+    """Date every notebook a minute back: the cache does not trust the stat of a file
+    changed in the last seconds (it could change again with the same stat)."""
+    past = time.time() - 60
+    for path in repo.rglob("*.ipynb"):
+        os.utime(path, (past, past))
+
+
 def test_cache_follows_a_changed_file(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """Entries are keyed by content: a file edited after the first run is re-read."""
+    """A file whose stat changed after the first run is read again."""
     write_clean(repo, staged=False, name="new.ipynb")
+    old_enough(repo)
     assert hook(capsys, "new.ipynb") == (0, "", "")
     write_new_copy(repo, staged=False)
     code, out, _ = hook(capsys, "new.ipynb")
     assert code == 1
-    assert reported(out, repo) == [("new.ipynb", 1), ("old.ipynb", 2)], out
+    assert reported(out, repo) == [("new.ipynb", 2), ("old.ipynb", 3)], out
 
 
-def _corrupt_garbage(_: dict[str, Any]) -> str:
-    return "\x00\x01 this is not json {"
+def test_cache_reads_a_file_changed_within_the_same_second_again(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A file system with coarse times may keep the stat of an edited file: a file
+    changed moments before a run is hashed again next time, whatever its stat."""
+    write_clean(repo, staged=False, name="new.ipynb")
+    assert hook(capsys, "new.ipynb") == (0, "", "")
+    before = (repo / "new.ipynb").stat()
+    write_new_copy(repo, staged=False)
+    os.utime(repo / "new.ipynb", ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert hook(capsys, "new.ipynb")[0] == 1
 
 
-def _corrupt_truncated(saved: dict[str, Any]) -> str:
-    return json.dumps(saved)[:-25]
+def _corrupt_garbage(_: dict[str, Any]) -> bytes:
+    return b"\x00\x01 this is not marshal {"
 
 
-def _corrupt_list(_: dict[str, Any]) -> str:
-    return json.dumps([1, 2, 3])
+def _corrupt_truncated(saved: dict[str, Any]) -> bytes:
+    return marshal.dumps(saved)[:-25]
 
 
-def _corrupt_old_format(saved: dict[str, Any]) -> str:
-    return json.dumps(saved["entries"])  # before generations: entries at the top level
+def _corrupt_list(_: dict[str, Any]) -> bytes:
+    return marshal.dumps([1, 2, 3])
 
 
-def _corrupt_null_entries(saved: dict[str, Any]) -> str:
-    return json.dumps({**saved, "entries": dict.fromkeys(saved["entries"])})
+def _corrupt_null_entries(saved: dict[str, Any]) -> bytes:
+    return marshal.dumps({**saved, "entries": dict.fromkeys(saved["entries"])})
 
 
-def _corrupt_empty_entries(saved: dict[str, Any]) -> str:
-    return json.dumps({**saved, "entries": {key: {} for key in saved["entries"]}})
+def _corrupt_empty_entries(saved: dict[str, Any]) -> bytes:
+    return marshal.dumps({**saved, "entries": {key: [] for key in saved["entries"]}})
 
 
-def _corrupt_bad_statements(saved: dict[str, Any]) -> str:
-    bad = {"sequences": [[1, 0, [[1, 2]]]], "unparsed": [], "seen": "x"}
-    return json.dumps({"generation": "?", "entries": dict.fromkeys(saved["entries"], bad)})
+def _corrupt_bad_statements(saved: dict[str, Any]) -> bytes:
+    bad = [3, (((1, 0, ((1, 2),)),), ())]
+    return marshal.dumps({"generation": "?", "entries": dict.fromkeys(saved["entries"], bad)})
+
+
+def _corrupt_files(saved: dict[str, Any]) -> bytes:
+    return marshal.dumps({**saved, "files": {path: [1, "x", None] for path in saved["files"]}})
 
 
 @pytest.mark.parametrize(
@@ -327,24 +358,24 @@ def _corrupt_bad_statements(saved: dict[str, Any]) -> str:
         _corrupt_garbage,
         _corrupt_truncated,
         _corrupt_list,
-        _corrupt_old_format,
         _corrupt_null_entries,
         _corrupt_empty_entries,
         _corrupt_bad_statements,
+        _corrupt_files,
     ],
     ids=lambda f: f.__name__.removeprefix("_corrupt_"),
 )
 def test_corrupt_cache_is_ignored(
-    repo: Path, capsys: pytest.CaptureFixture[str], corrupt: Callable[[dict[str, Any]], str]
+    repo: Path, capsys: pytest.CaptureFixture[str], corrupt: Callable[[dict[str, Any]], bytes]
 ) -> None:
     write_new_copy(repo, staged=False)
+    old_enough(repo)
     first = hook(capsys, "new.ipynb")
     assert first[0] == 1
-    path = cache_file(repo)
-    path.write_text(corrupt(json.loads(path.read_text(encoding="utf-8"))), encoding="utf-8")
+    cache_file(repo).write_bytes(corrupt(saved_cache(repo)))
     assert hook(capsys, "new.ipynb") == first
     hook(capsys, "--no-cache", "new.ipynb")  # and the cache it saved is a good one again
-    assert len(json.loads(path.read_text(encoding="utf-8"))["entries"]) == 3
+    assert len(saved_cache(repo)["entries"]) == 3
 
 
 def test_entries_unused_for_max_age_saves_are_dropped(tmp_path: Path) -> None:
@@ -357,7 +388,7 @@ def test_entries_unused_for_max_age_saves_are_dropped(tmp_path: Path) -> None:
         cache.put(f"edit-{generation}", document)
         assert cache.get("edit-2", "a.ipynb") is not None  # one notebook every run reads
         cache.save()
-        saved = json.loads(cache.file.read_text(encoding="utf-8"))
+        saved = marshal.loads(cache.file.read_bytes())
         assert saved["generation"] == generation
         assert ("old" in saved["entries"]) == (generation <= MAX_AGE)
         assert "edit-2" in saved["entries"]

@@ -31,9 +31,16 @@ from nbrefactor.analysis.fingerprints import (
 
 CloneKind = Literal["type-1", "type-2", "type-3"]
 
-#: A statement that occurs in more places than this seeds no gapped (Type-3) match:
-#: it is boilerplate, and pairing every place with every other would be quadratic.
-_MAX_SEED_PLACES = 30
+#: A statement found in more blocks than this share of all blocks (and than
+#: :data:`_MIN_SEED_CAP`) seeds no gapped (Type-3) match: it is boilerplate, and pairing
+#: every place with every other would be quadratic. Being relative, the cap means the
+#: same thing in a repository of ten notebooks and of a thousand.
+_SEED_SHARE = 0.005
+_MIN_SEED_CAP = 30
+#: A copy made only of expression statements (``plt.xlabel(...)``, ``print(...)``, a
+#: docstring) needs this many times the minimum size: short runs of calls are the tails
+#: of plots and printouts that every notebook repeats.
+_EXPRESSIONS_ONLY_FACTOR = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,24 +154,56 @@ def _size(corpus: Corpus, clone: RawClone) -> int:
 
 def _exact_runs(corpus: Corpus, settings: CloneSettings, focus: Set[int] | None) -> list[RawClone]:
     buckets: dict[tuple[int, ...], list[Span]] = defaultdict(list)
-    for d, s, sequence in corpus.sequences():
-        statements = sequence.statements
-        for start in range(len(statements)):
-            if statements[start].is_import:
-                continue  # imports repeat everywhere: a clone never starts with one
-            stop = _seed_stop(statements, start, settings)
-            if stop is None:
-                break  # later starts cannot reach the minimum size either
-            window = statements[start:stop]
-            buckets[tuple(st.shape for st in window)].append(Span(d, s, start, stop))
+    if focus is None:
+        for d, s, statements in _sequences_of(corpus, range(len(corpus.documents))):
+            for start, stop in _seeds(statements, settings):
+                buckets[tuple(st.shape for st in statements[start:stop])].append(
+                    Span(d, s, start, stop)
+                )
+    else:  # only the seeds of the focus documents can start a class worth building
+        mine, others = _split_documents(corpus, focus)
+        for d, s, statements in _sequences_of(corpus, mine):
+            for start, stop in _seeds(statements, settings):
+                buckets[tuple(st.shape for st in statements[start:stop])].append(
+                    Span(d, s, start, stop)
+                )
+        for d, s, statements in _sequences_of(corpus, others):
+            for start, stop in _seeds(statements, settings):
+                members = buckets.get(tuple(st.shape for st in statements[start:stop]))
+                if members is not None:
+                    members.append(Span(d, s, start, stop))
     found: list[RawClone] = []
     for members in buckets.values():
         if len(members) < 2 or _extends_left(corpus, members):
             continue
-        if focus is not None and not any(m.document in focus for m in members):
-            continue
-        found.extend(_grow(corpus, members, members[0].stop - members[0].start))
+        found.extend(_grow(corpus, members, members[0].stop - members[0].start, settings))
     return found
+
+
+def _split_documents(corpus: Corpus, focus: Set[int]) -> tuple[list[int], list[int]]:
+    everything = range(len(corpus.documents))
+    return [d for d in everything if d in focus], [d for d in everything if d not in focus]
+
+
+def _sequences_of(
+    corpus: Corpus, documents: Iterable[int]
+) -> Iterator[tuple[int, int, tuple[StatementPrint, ...]]]:
+    for d in documents:
+        for s, sequence in enumerate(corpus.documents[d].sequences):
+            yield d, s, sequence.statements
+
+
+def _seeds(
+    statements: Sequence[StatementPrint], settings: CloneSettings
+) -> Iterator[tuple[int, int]]:
+    """Each start of a run reaching the minimum size, with the run's end."""
+    for start in range(len(statements)):
+        if statements[start].is_import:
+            continue  # imports repeat everywhere: a clone never starts with one
+        stop = _seed_stop(statements, start, settings)
+        if stop is None:
+            return  # later starts cannot reach the minimum size either
+        yield start, stop
 
 
 def _seed_stop(
@@ -195,7 +234,9 @@ def _extends_left(corpus: Corpus, members: list[Span]) -> bool:
     return True
 
 
-def _grow(corpus: Corpus, members: list[Span], length: int) -> Iterator[RawClone]:
+def _grow(
+    corpus: Corpus, members: list[Span], length: int, settings: CloneSettings
+) -> Iterator[RawClone]:
     """Extend a group of equal runs one statement at a time; emit a class where it splits,
     then grow each part that still has two members, depth first (with a stack of its own:
     a thousand look-alike statements split a thousand times)."""
@@ -212,14 +253,16 @@ def _grow(corpus: Corpus, members: list[Span], length: int) -> Iterator[RawClone
                 length += 1
                 continue
             break
-        clone = _as_class(corpus, members, length)
+        clone = _as_class(corpus, members, length, settings)
         if clone is not None:
             yield clone
         parts = [g for shape, g in following.items() if shape is not None and len(g) > 1]
         pending.extend((group, length + 1) for group in reversed(parts))
 
 
-def _as_class(corpus: Corpus, members: list[Span], length: int) -> RawClone | None:
+def _as_class(
+    corpus: Corpus, members: list[Span], length: int, settings: CloneSettings
+) -> RawClone | None:
     # the members have the same shapes: what the first one is, they all are
     first = corpus.statements(Span(members[0].document, members[0].sequence,
                                    members[0].start, members[0].start + length))  # fmt: skip
@@ -227,6 +270,8 @@ def _as_class(corpus: Corpus, members: list[Span], length: int) -> RawClone | No
         return None  # a run of one repeated line (`ax.plot(...)` six times) is not a clone
     if all(st.is_constant or st.is_import for st in first):
         return None  # settings (`SEED = 42`, `COLS = [...]`) differ by value, not by copying
+    if _is_boilerplate(first, settings.min_statements):
+        return None
     spans = _without_overlaps(
         [Span(m.document, m.sequence, m.start, m.start + length) for m in members]
     )
@@ -258,32 +303,41 @@ def _without_overlaps(spans: list[Span]) -> list[Span]:
 def _gapped_runs(
     corpus: Corpus, settings: CloneSettings, exact: list[RawClone], focus: Set[int] | None
 ) -> Iterator[RawClone]:
-    places: dict[int, dict[tuple[int, int], int]] = defaultdict(dict)
-    repeated: dict[tuple[int, int], int] = defaultdict(int)  # weight repeated inside a block
+    # Each block's statements of substance (five tokens or more, not imports), weighed
+    # by their size and by how often the block repeats them; trivial lines (`plt.show()`,
+    # `x = 0.5`) may be part of an alignment, but they never make two blocks a near copy.
+    contents: dict[Block, dict[int, int]] = {}
+    repeated: dict[Block, int] = {}  # the weight a block holds twice or more: a copy within it
     for d, s, sequence in corpus.sequences():
+        weights: dict[int, int] = {}
+        again = 0
         for statement in sequence.statements:
             if statement.tokens >= 5 and not statement.is_import:
-                where = places[statement.shape]
-                if (d, s) in where:
-                    repeated[(d, s)] += statement.size
-                where[(d, s)] = statement.size
-    # Evidence for a gapped copy: the statements of substance (five tokens or more, not
-    # boilerplate found in over _MAX_SEED_PLACES blocks) that two blocks share must add
-    # up to type3_min_statements. Trivial lines (`plt.show()`, `x = 0.5`) may still be
-    # part of the alignment, but they do not make two blocks a near copy on their own.
-    shared: dict[tuple[tuple[int, int], tuple[int, int]], int] = defaultdict(int)
+                if statement.shape in weights:
+                    again += statement.size
+                weights[statement.shape] = weights.get(statement.shape, 0) + statement.size
+        if weights:
+            contents[(d, s)] = weights
+            repeated[(d, s)] = again
+    places: dict[int, list[Block]] = defaultdict(list)
+    for block, weights in contents.items():
+        for shape in weights:
+            places[shape].append(block)
+    # Two blocks are compared when they share a statement that is not boilerplate, and
+    # the statements they share, all of them, add up to type3_min_statements.
+    cap = max(_MIN_SEED_CAP, int(_SEED_SHARE * len(contents)))
+    candidates: set[tuple[Block, Block]] = set()
     for where in places.values():
-        if len(where) < 2 or len(where) > _MAX_SEED_PLACES:
+        if len(where) < 2 or len(where) > cap:
             continue
-        blocks = sorted(where)
-        for i, a in enumerate(blocks):
-            for b in blocks[i + 1 :]:
+        for i, a in enumerate(where):
+            for b in where[i + 1 :]:
                 if focus is None or a[0] in focus or b[0] in focus:
-                    shared[(a, b)] += where[a]
+                    candidates.add((a, b))
     covered = _covered_pairs(exact)
     pairs: list[tuple[Span, Span]] = []
-    for (a, b), weight in shared.items():
-        if weight < settings.type3_min_statements:
+    for a, b in sorted(candidates):
+        if _shared_weight(contents[a], contents[b]) < settings.type3_min_statements:
             continue
         aligned = _align(corpus, a, b, settings)
         if aligned is not None and aligned not in covered:
@@ -295,6 +349,17 @@ def _gapped_runs(
         if aligned is not None and aligned not in covered:
             pairs.append(aligned)
     yield from _merge_pairs(pairs)
+
+
+Block = tuple[int, int]  # a document and one of its sequences
+
+
+def _shared_weight(first: dict[int, int], second: dict[int, int]) -> int:
+    """The size of the statements two blocks share, repeats counted as often as both
+    have them."""
+    if len(second) < len(first):
+        first, second = second, first
+    return sum(min(weight, second[shape]) for shape, weight in first.items() if shape in second)
 
 
 def _merge_pairs(pairs: list[tuple[Span, Span]]) -> Iterator[RawClone]:
@@ -370,7 +435,8 @@ def _align(
     if window is None:
         return None
     (i0, j0), (i1, j1) = window
-    return _unless_suppressed(corpus, Span(a[0], a[1], i0, i1 + 1), Span(b[0], b[1], j0, j1 + 1))
+    first, second = Span(a[0], a[1], i0, i1 + 1), Span(b[0], b[1], j0, j1 + 1)
+    return _worth_reporting(corpus, first, second, settings)
 
 
 def _align_within(
@@ -389,36 +455,64 @@ def _align_within(
             first = Span(block[0], block[1], i0, i1 + 1)
             second = Span(block[0], block[1], split + j0, split + j1 + 1)
             best = (matched, first, second)
-    return None if best is None else _unless_suppressed(corpus, best[1], best[2])
+    return None if best is None else _worth_reporting(corpus, best[1], best[2], settings)
 
 
-def _unless_suppressed(corpus: Corpus, first: Span, second: Span) -> tuple[Span, Span] | None:
+def _worth_reporting(
+    corpus: Corpus, first: Span, second: Span, settings: CloneSettings
+) -> tuple[Span, Span] | None:
+    """The pair, unless a copy is suppressed or both are a run of bare calls too short."""
     if any(corpus.statements(s)[0].suppressed for s in (first, second)):
         return None
+    if all(
+        _is_boilerplate(corpus.statements(s), settings.type3_min_statements)
+        for s in (first, second)
+    ):
+        return None
     return first, second
+
+
+def _is_boilerplate(statements: Sequence[StatementPrint], minimum: int) -> bool:
+    """A run of expression statements only (calls whose result is dropped: plotting,
+    printing) below :data:`_EXPRESSIONS_ONLY_FACTOR` times the ``minimum`` statements."""
+    if not all(st.is_expression or st.is_import for st in statements):
+        return False
+    return (
+        sum(st.size for st in statements if not st.is_import) < _EXPRESSIONS_ONLY_FACTOR * minimum
+    )
 
 
 def _align_runs(
     left: Sequence[StatementPrint], right: Sequence[StatementPrint], settings: CloneSettings
 ) -> tuple[tuple[int, int], tuple[int, int]] | None:
-    """The gapped Type-3 window of a weighted longest common subsequence, if any."""
-    n, m = len(left), len(right)
+    """The gapped Type-3 window of a weighted longest common subsequence, if any.
+
+    Only statements whose shape both sides have can match: the subsequence is computed
+    over those (their positions kept), which makes long blocks cheap to compare.
+    """
+    shared = {st.shape for st in left} & {st.shape for st in right}
+    at_left = [i for i, st in enumerate(left) if st.shape in shared]
+    at_right = [j for j, st in enumerate(right) if st.shape in shared]
+    shapes_left = [left[i].shape for i in at_left]
+    shapes_right = [right[j].shape for j in at_right]
+    sizes = [left[i].size for i in at_left]
+    n, m = len(at_left), len(at_right)
     # weighted longest common subsequence: a match scores the statements it holds
     score = [[0] * (m + 1) for _ in range(n + 1)]
     for i in range(n - 1, -1, -1):
-        row, below = score[i], score[i + 1]
+        row, below, shape, size = score[i], score[i + 1], shapes_left[i], sizes[i]
         for j in range(m - 1, -1, -1):
-            best = max(below[j], row[j + 1])
-            if left[i].shape == right[j].shape:
-                best = max(best, below[j + 1] + left[i].size)
+            best = below[j] if below[j] > row[j + 1] else row[j + 1]
+            if shape == shapes_right[j] and below[j + 1] + size > best:
+                best = below[j + 1] + size
             row[j] = best
     if score[0][0] < settings.type3_min_statements:
         return None
     pairs: list[tuple[int, int]] = []
     i = j = 0
     while i < n and j < m:
-        if left[i].shape == right[j].shape and score[i][j] == score[i + 1][j + 1] + left[i].size:
-            pairs.append((i, j))
+        if shapes_left[i] == shapes_right[j] and score[i][j] == score[i + 1][j + 1] + sizes[i]:
+            pairs.append((at_left[i], at_right[j]))
             i, j = i + 1, j + 1
         elif score[i + 1][j] >= score[i][j + 1]:
             i += 1

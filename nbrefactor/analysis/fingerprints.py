@@ -17,23 +17,26 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
-from nbrefactor import pysource
 from nbrefactor.analysis.bindings import is_masked_statement
-from nbrefactor.notebook.magics import MaskedCell, mask, split_lines
+from nbrefactor.analysis.suppressions import CellSuppressions, cell_suppressions
+from nbrefactor.notebook.magics import MaskedCell, mask
 
 #: Version of the fingerprint format; cached fingerprints of another version are ignored.
-FINGERPRINT_VERSION = 6  # 6: a signed number (`-1`) is one literal
+FINGERPRINT_VERSION = 7  # 7: the exact hash is the shape and its leaves
 
-_SUPPRESS = "nbrefactor: ignore"
 _RENAMABLE_DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 
 
-@dataclass(frozen=True, slots=True)
-class StatementPrint:
-    """One statement: hashes, size, and where it is (1-based lines in the cell)."""
+class StatementPrint(NamedTuple):
+    """One statement: hashes, size, and where it is (1-based lines in the cell).
+
+    A named tuple: the cache stores and rebuilds thousands of them per run.
+    """
 
     shape: int
     exact: int
@@ -43,7 +46,10 @@ class StatementPrint:
     size: int  # statements, counting nested ones
     tokens: int  # syntax-tree nodes, about one per lexical token
     is_import: bool = False
-    suppressed: bool = False  # the first line carries `# nbrefactor: ignore`
+    #: An expression statement: a call whose result is dropped, a docstring, a display.
+    is_expression: bool = False
+    #: The first line carries `# nbrefactor: ignore` (for NBR001), or its cell `ignore-cell`.
+    suppressed: bool = False
     #: An assignment of literals only (``SEED = 42``, ``COLS = ["a", "b"]``): settings.
     is_constant: bool = False
     #: What a renamed copy changes, in evaluation order: names read (``"n" + id``), names
@@ -73,42 +79,68 @@ class DocumentPrint:
     unparsed_cells: tuple[int | None, ...] = ()
 
 
-def fingerprint_cells(path: str, cells: list[tuple[int | None, str]]) -> DocumentPrint:
-    """Fingerprints of ``(cell index, source)`` pairs; IPython syntax is masked first."""
+def fingerprint_cells(
+    path: str, cells: list[tuple[int | None, str]], *, memo: CellMemo | None = None
+) -> DocumentPrint:
+    """Fingerprints of ``(cell index, source)`` pairs; IPython syntax is masked first.
+
+    ``memo`` carries the fingerprints of cell sources seen before in this run: a cell
+    pasted into several notebooks is parsed once.
+    """
+    memo = {} if memo is None else memo
     sequences: list[SequencePrint] = []
     unparsed: list[int | None] = []
-    for index, source in cells:
-        masked = mask(source)
-        if masked.opaque:
-            continue
-        try:
-            tree = pysource.parse(masked.code)
-        except (SyntaxError, ValueError, RecursionError):
-            unparsed.append(index)
-            continue
-        sequences.extend(_cell_sequences(index, source, tree, masked))
+    with warnings.catch_warnings():  # once for all cells: `ast.parse` may warn
+        warnings.simplefilter("ignore")
+        for index, source in cells:
+            known = memo.get(source)
+            if known is None:
+                known = memo[source] = _fingerprint_source(source)
+            if known is _UNPARSED:
+                unparsed.append(index)
+            else:
+                sequences.extend(SequencePrint(index, number, st) for number, st in known)
     return DocumentPrint(path, tuple(sequences), tuple(unparsed))
+
+
+#: Fingerprints of a cell source: its blocks' statements, numbered; or :data:`_UNPARSED`.
+CellPrints = tuple[tuple[int, tuple["StatementPrint", ...]], ...]
+CellMemo = dict[str, CellPrints]
+_UNPARSED: CellPrints = ((-1, ()),)
+
+
+def _fingerprint_source(source: str) -> CellPrints:
+    masked = mask(source)
+    if masked.opaque:
+        return ()
+    suppressions = cell_suppressions(source)
+    try:
+        tree = ast.parse(masked.code)
+    except (SyntaxError, ValueError, RecursionError):
+        if suppressions is not None and suppressions.covers("NBR100", 1):
+            return ()  # the user knows, and asked not to hear it again
+        return _UNPARSED
+    return tuple(_cell_prints(tree, masked, suppressions))
 
 
 def fingerprint_parsed(path: str, cells: list[tuple[int, MaskedCell, ast.Module]]) -> DocumentPrint:
     """Fingerprints of cells already masked and parsed (``(index, masked, tree)``), as
     :func:`fingerprint_cells` makes them from sources."""
     sequences = [
-        sequence
+        SequencePrint(index, number, statements)
         for index, masked, tree in cells
-        for sequence in _cell_sequences(index, masked.restore(), tree, masked)
+        for number, statements in _cell_prints(tree, masked, cell_suppressions(masked.source))
     ]
     return DocumentPrint(path, tuple(sequences))
 
 
-def _cell_sequences(
-    index: int | None, source: str, tree: ast.Module, masked: MaskedCell
-) -> Iterator[SequencePrint]:
-    lines = [line.rstrip("\r\n") for line in split_lines(source)]  # not str.splitlines
-    printer = _Printer(lines, masked.dedented_lines, len(masked.leading_indent))
+def _cell_prints(
+    tree: ast.Module, masked: MaskedCell, suppressions: CellSuppressions | None
+) -> Iterator[tuple[int, tuple[StatementPrint, ...]]]:
+    printer = _Printer(masked.dedented_lines, len(masked.leading_indent), suppressions)
     for number, block in enumerate(blocks(tree.body)):
         if block:
-            yield SequencePrint(index, number, tuple(printer.statement(s) for s in block))
+            yield number, tuple(printer.statement(s) for s in block)
 
 
 def blocks(body: list[ast.stmt]) -> Iterator[list[ast.stmt]]:
@@ -130,48 +162,45 @@ def stable_hash(tokens: list[str]) -> int:
     return int.from_bytes(digest.digest(), "big", signed=True)
 
 
-@dataclass(slots=True)
-class _Walked:
-    exact: list[str]
-    shape: list[str]
-    leaves: list[str]
-    size: int
-
-
 class _Printer:
     """Fingerprints statements of one parsed cell; each statement is walked once, and a
     compound statement reuses the walks of the statements inside it."""
 
-    def __init__(self, lines: list[str], dedented: frozenset[int], shift: int) -> None:
-        self.lines = lines
+    def __init__(
+        self, dedented: frozenset[int], shift: int, suppressions: CellSuppressions | None
+    ) -> None:
         self.dedented = dedented
         self.shift = shift
-        self._walked: dict[int, _Walked] = {}
+        self.suppressions = suppressions
+        self._walked: dict[int, _Walk] = {}
 
     def statement(self, node: ast.stmt) -> StatementPrint:
         walked = self.walk(node)
+        shape, leaves = walked.shape, walked.leaves
         line = node.lineno
         col = node.col_offset + 1 + (self.shift if line in self.dedented else 0)
-        text = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
+        kind = type(node)
         return StatementPrint(
-            shape=stable_hash(walked.shape),
-            exact=stable_hash(walked.exact),
+            shape=stable_hash(shape),
+            # the renaming-blind tokens and the names and literals they hide: the code itself
+            exact=stable_hash([*shape, "\x1e", *leaves]),
             line=line,
             end_line=node.end_lineno or line,
             col=col,
             size=walked.size,
-            tokens=len(walked.shape),
-            is_import=isinstance(node, (ast.Import, ast.ImportFrom)),
-            suppressed=_SUPPRESS in text,
-            is_constant=isinstance(node, (ast.Assign, ast.AnnAssign))
-            and not any(leaf[0] == "n" for leaf in walked.leaves),
-            leaves=tuple(walked.leaves),
+            tokens=len(shape),
+            is_import=kind is ast.Import or kind is ast.ImportFrom,
+            is_expression=kind is ast.Expr,
+            suppressed=self.suppressions is not None and self.suppressions.covers("NBR001", line),
+            is_constant=(kind is ast.Assign or kind is ast.AnnAssign)
+            and not any(leaf[0] == "n" for leaf in leaves),
+            leaves=tuple(leaves),
         )
 
-    def walk(self, node: ast.stmt) -> _Walked:
+    def walk(self, node: ast.stmt) -> _Walk:
         known = self._walked.get(id(node))
         if known is None:
-            known = self._walked[id(node)] = _walk(node, self.walk)
+            known = self._walked[id(node)] = _Walk(node, self.walk)
         return known
 
 
@@ -209,20 +238,26 @@ def is_signed_number(node: ast.AST) -> bool:
     )
 
 
-# How the walk treats each node type, worked out once per type: a category and the
-# fields to visit, in evaluation order.
-_NAME, _CONSTANT, _SYMBOL, _STATEMENT, _NODE = range(5)
+# How the walk treats each node type, worked out once per type.
+_NAME, _CONSTANT, _SYMBOL, _STATEMENT, _ATTRIBUTE, _NODE = range(6)
+#: Node types with names or text of their own (:meth:`_Walk._special`).
+_SPECIAL = (ast.arg, ast.keyword, ast.alias, ast.ImportFrom, ast.Global, ast.Nonlocal,
+            ast.AugAssign, *_RENAMABLE_DEFS)  # fmt: skip
 _SYMBOLS = (ast.expr_context, ast.operator, ast.unaryop, ast.cmpop, ast.boolop)
-_TYPES: dict[type, tuple[int, tuple[str, ...]]] = {}
+_TYPES: dict[type, tuple[int, str, tuple[str, ...], bool]] = {}
 
 
-def _type_info(kind: type) -> tuple[int, tuple[str, ...]]:
+def _type_info(kind: type) -> tuple[int, str, tuple[str, ...], bool]:
+    """A category, the token, the fields to visit, last first (for a stack), and
+    whether the node carries names or text of its own (:meth:`_Walk._special`)."""
     info = _TYPES.get(kind)
     if info is None:
         if kind is ast.Name:
             category = _NAME
         elif kind is ast.Constant:
             category = _CONSTANT
+        elif kind is ast.Attribute:
+            category = _ATTRIBUTE
         elif issubclass(kind, _SYMBOLS):
             category = _SYMBOL
         elif issubclass(kind, ast.stmt):
@@ -230,98 +265,104 @@ def _type_info(kind: type) -> tuple[int, tuple[str, ...]]:
         else:
             category = _NODE
         fields = _EVALUATION_ORDER.get(kind, getattr(kind, "_fields", ()))
-        info = _TYPES[kind] = (category, tuple(reversed(fields)))
+        special = kind in _SPECIAL
+        info = _TYPES[kind] = (category, kind.__name__, tuple(reversed(fields)), special)
     return info
 
 
-def _walk(root: ast.stmt, nested: Callable[[ast.stmt], _Walked]) -> _Walked:
-    """Tokens of ``root`` in evaluation order; statements inside it come from ``nested``."""
-    walked = _Walked([], [], [], 1)
-    exact, shape, leaves = walked.exact, walked.shape, walked.leaves
-    stack: list[ast.AST | str] = [root]
-    push = stack.append
-    while stack:
-        item = stack.pop()
-        if isinstance(item, str):  # a list marker: keeps `if a: x; y` apart from `if a: x` `y`
-            exact.append(item)
-            shape.append(item)
-            continue
-        kind = type(item)
-        category, fields = _type_info(kind)
-        if category == _NAME:
-            identifier = item.id  # type: ignore[attr-defined]
-            exact.append(identifier)
+_STORE = ast.Store
+
+
+class _Walk:
+    """One statement's tokens in evaluation order, renaming-blind (``shape``: names are
+    ``$``, literal values their kind), and what the renaming hides (``leaves``).
+
+    Statements nested in it come from ``nested``, which walks each statement once. The
+    walk keeps a stack of its own: a sum of a thousand terms nests a thousand deep.
+    """
+
+    __slots__ = ("leaves", "shape", "size")
+
+    def __init__(self, root: ast.stmt, nested: Callable[[ast.stmt], _Walk]) -> None:
+        self.shape: list[str] = []
+        self.leaves: list[str] = []
+        self.size = 1  # statements, counting nested ones
+        shape, leaves = self.shape, self.leaves
+        stack: list[ast.AST | str] = [root]
+        pop, push = stack.pop, stack.append
+        types = _TYPES
+        while stack:
+            node = pop()
+            kind = type(node)
+            if kind is str:  # a list's marker: keeps `f(a)(b)` apart from `f(a, b)`
+                shape.append(node)  # type: ignore[arg-type]
+                continue
+            info = types.get(kind) or _type_info(kind)
+            category = info[0]
+            if category == _NAME:
+                shape.append("$")
+                stored = type(node.ctx) is _STORE  # type: ignore[union-attr]
+                leaves.append(("s" if stored else "n") + node.id)  # type: ignore[union-attr]
+                continue
+            if category == _CONSTANT:
+                value = node.value  # type: ignore[union-attr]
+                if value is None or value is True or value is False or value is Ellipsis:
+                    shape.append(repr(value))
+                else:
+                    shape.append("#str" if isinstance(value, (str, bytes)) else "#num")
+                    leaves.append("l" + repr(value))
+                continue
+            if category == _SYMBOL:
+                shape.append(info[1])
+                continue
+            if category == _STATEMENT and node is not root:
+                inner = nested(node)  # type: ignore[arg-type]
+                shape += inner.shape
+                leaves += inner.leaves
+                self.size += inner.size
+                continue
+            if category == _ATTRIBUTE:
+                shape += ("Attribute", node.attr)  # type: ignore[union-attr]
+                push(node.ctx)  # type: ignore[union-attr]
+                push(node.value)  # type: ignore[union-attr]
+                continue
+            if kind is ast.UnaryOp and is_signed_number(node):  # type: ignore[arg-type]
+                sign = "-" if type(node.op) is ast.USub else "+"  # type: ignore[union-attr]
+                shape.append("#num")
+                leaves.append("l" + sign + repr(node.operand.value))  # type: ignore[union-attr]
+                continue
+            shape.append(info[1])
+            if info[3]:
+                self._special(node, kind)  # type: ignore[arg-type]
+                if kind is ast.AugAssign and type(node.target) is ast.Name:  # type: ignore[union-attr]
+                    push(node.value)  # type: ignore[union-attr]
+                    push(node.op)  # type: ignore[union-attr]
+                    continue
+            for field in info[2]:  # reversed, so the stack pops them in order
+                value = getattr(node, field, None)
+                if type(value) is list:
+                    for child in reversed(value):
+                        if isinstance(child, ast.AST):
+                            push(child)
+                    push(f"{field}[{len(value)}]")
+                elif isinstance(value, ast.AST):
+                    push(value)
+
+    def _special(self, node: ast.AST, kind: type) -> None:
+        """The tokens of the node types that carry names or text of their own."""
+        shape = self.shape
+        if kind is ast.arg or kind in _RENAMABLE_DEFS:
             shape.append("$")
-            stored = type(item.ctx) is ast.Store  # type: ignore[attr-defined]
-            leaves.append(("s" if stored else "n") + identifier)
-            continue
-        if category == _CONSTANT:
-            value = item.value  # type: ignore[attr-defined]
-            text = repr(value)
-            exact.append(text)
-            if value is None or isinstance(value, bool) or value is Ellipsis:
-                shape.append(text)
-            else:
-                shape.append("#str" if isinstance(value, (str, bytes)) else "#num")
-                leaves.append("l" + text)
-            continue
-        if category == _SYMBOL:
-            exact.append(kind.__name__)
-            shape.append(kind.__name__)
-            continue
-        if category == _STATEMENT and item is not root:
-            inner = nested(item)  # type: ignore[arg-type]
-            exact.extend(inner.exact)
-            shape.extend(inner.shape)
-            leaves.extend(inner.leaves)
-            walked.size += inner.size
-            continue
-        if kind is ast.UnaryOp and is_signed_number(item):  # `-1` is a literal like `1`
-            text = "-" if type(item.op) is ast.USub else "+"  # type: ignore[attr-defined]
-            text += repr(item.operand.value)  # type: ignore[attr-defined]
-            exact.append(text)
-            shape.append("#num")
-            leaves.append("l" + text)
-            continue
-        exact.append(kind.__name__)
-        shape.append(kind.__name__)
-        if kind is ast.Attribute:
-            exact.append(item.attr)  # type: ignore[attr-defined]
-            shape.append(item.attr)  # type: ignore[attr-defined]
-        elif kind is ast.arg or isinstance(item, _RENAMABLE_DEFS):
-            identifier = item.name if kind is not ast.arg else item.arg  # type: ignore[attr-defined]
-            exact.append(identifier)
-            shape.append("$")
-            leaves.append("s" + identifier)
+            name = node.arg if kind is ast.arg else node.name  # type: ignore[attr-defined]
+            self.leaves.append("s" + name)
         elif kind is ast.keyword:
-            exact.append(item.arg or "**")  # type: ignore[attr-defined]
-            shape.append(item.arg or "**")  # type: ignore[attr-defined]
+            shape.append(node.arg or "**")  # type: ignore[attr-defined]
         elif kind is ast.alias:
-            text = f"{item.name} as {item.asname}"  # type: ignore[attr-defined]
-            exact.append(text)
-            shape.append(text)
+            shape.append(f"{node.name} as {node.asname}")  # type: ignore[attr-defined]
         elif kind is ast.ImportFrom:
-            text = f"{'.' * (item.level or 0)}{item.module}"  # type: ignore[attr-defined]
-            exact.append(text)
-            shape.append(text)
+            shape.append(f"{'.' * (node.level or 0)}{node.module}")  # type: ignore[attr-defined]
         elif kind is ast.Global or kind is ast.Nonlocal:
-            exact.extend(item.names)  # type: ignore[attr-defined]
-            shape.extend(item.names)  # type: ignore[attr-defined]
-        elif kind is ast.AugAssign and type(item.target) is ast.Name:  # type: ignore[attr-defined]
-            identifier = item.target.id  # type: ignore[attr-defined]
-            exact.append(identifier)  # `total += x` reads total first
-            shape.append("$")
-            leaves.append("n" + identifier)
-            push(item.value)  # type: ignore[attr-defined]
-            push(item.op)  # type: ignore[attr-defined]
-            continue
-        for field in fields:  # reversed, so the stack pops them in order
-            value = getattr(item, field, None)
-            if type(value) is list:
-                for child in reversed(value):
-                    if isinstance(child, ast.AST):
-                        push(child)
-                push(f"{field}[{len(value)}]")
-            elif isinstance(value, ast.AST):
-                push(value)
-    return walked
+            shape += node.names  # type: ignore[attr-defined]
+        elif kind is ast.AugAssign and type(node.target) is ast.Name:  # type: ignore[attr-defined]
+            shape.append("$")  # `total += x` reads total first
+            self.leaves.append("n" + node.target.id)  # type: ignore[attr-defined]

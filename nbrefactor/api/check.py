@@ -210,15 +210,18 @@ def find_duplicates(
         files.setdefault(resolved(path), _display(path))
     loader = FingerprintLoader(cache)
     documents: list[DocumentPrint] = []
+    mine: set[int] = set()
     for absolute, shown in files.items():
         # a file only compared with must not fail the check: its problems are not reported
-        document = loader.load(Path(shown), report=absolute in reported)
+        document = loader.load(Path(shown), absolute, report=absolute in reported)
         if document is not None:
+            if absolute in reported:
+                mine.add(len(documents))
             documents.append(document)
     if cache is not None:
         cache.save()
-    mine = {d for d, doc in enumerate(documents) if resolved(Path(doc.path)) in reported}
-    raw = find_raw_clones(documents, config.clones, focus=mine)
+    focus = None if len(mine) == len(documents) else mine  # None: every class is wanted
+    raw = find_raw_clones(documents, config.clones, focus=focus)
     classes = describe(raw, Corpus(documents))
     unparsed = tuple(
         (documents[d].path, cell) for d in sorted(mine) for cell in documents[d].unparsed_cells

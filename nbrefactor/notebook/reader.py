@@ -126,7 +126,7 @@ def _code_cells_of_json(text: str) -> dict[int | None, str] | None:
         data = json.loads(text)
     except (ValueError, RecursionError):
         return None
-    if not isinstance(data, dict) or data.get("nbformat") != 4 or _lone_surrogate(text, data):
+    if not isinstance(data, dict) or data.get("nbformat") != 4:
         return None
     metadata = data.get("metadata", {})
     kernelspec = metadata.get("kernelspec", {}) if isinstance(metadata, dict) else None
@@ -139,8 +139,22 @@ def _code_cells_of_json(text: str) -> dict[int | None, str] | None:
         if not isinstance(cell, dict) or _cell_problem(cell):
             return None  # the reader says what is wrong
         if cell.get("cell_type") == "code":
-            found[index] = _joined(cell.get("source", "")) or ""
+            source = _joined(cell.get("source", "")) or ""
+            if not _is_text(source):
+                return None  # a lone surrogate: the reader says where
+            found[index] = source
     return found
+
+
+def _is_text(source: str) -> bool:
+    """False for a string holding a lone surrogate (JSON can, UTF-8 cannot)."""
+    if source.isascii():
+        return True
+    try:
+        source.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _from_ipynb(path: Path, text: str) -> Notebook:
@@ -186,7 +200,8 @@ def _from_ipynb(path: Path, text: str) -> Notebook:
 def _lone_surrogate(text: str, data: Any) -> str | None:
     """The first lone surrogate (a JSON escape such as ``\\ud800`` without its pair) in
     ``data``, read from the JSON ``text``, as an escape; None when there is none."""
-    if "\\ud" not in text.lower():  # the only way JSON text can hold one
+    # a JSON escape is the only way JSON text can hold one (`\\u` is always lower case)
+    if "\\ud" not in text and "\\uD" not in text:
         return None
     try:
         json.dumps(data, ensure_ascii=False).encode("utf-8")
