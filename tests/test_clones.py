@@ -225,3 +225,95 @@ def test_an_ignore_comment_counts_lines_the_way_python_does() -> None:
         (2, True),
         (3, False),
     ]
+
+
+# -- suppression comments ----------------------------------------------------------------------
+
+
+def test_a_suppression_for_another_code_does_not_hide_a_copy() -> None:
+    other_code = SUMMARY.replace("\n", "  # nbrefactor: ignore[NBR101]\n", 1)
+    (found,) = clones({"a.ipynb": [SUMMARY, other_code]})
+    assert places(found) == {("a.ipynb", 0, 1), ("a.ipynb", 1, 1)}
+    its_code = SUMMARY.replace("\n", "  # nbrefactor: ignore[NBR101, NBR001]\n", 1)
+    assert clones({"a.ipynb": [SUMMARY, its_code]}) == []
+    a_prefix = SUMMARY.replace("\n", "  # nbrefactor: ignore[NBR0]\n", 1)
+    assert clones({"a.ipynb": [SUMMARY, a_prefix]}) == []
+
+
+def test_a_cell_suppression_hides_every_copy_in_the_cell() -> None:
+    anywhere = SUMMARY + "# nbrefactor: ignore-cell[NBR001]\n"
+    assert clones({"a.ipynb": [SUMMARY, anywhere]}) == []
+    # after code on the same line it is a typo, not a cell comment
+    after_code = SUMMARY.replace("\n", "  # nbrefactor: ignore-cell\n", 1)
+    assert len(clones({"a.ipynb": [SUMMARY, after_code]})) == 1
+
+
+def test_an_unparsed_cell_can_be_suppressed() -> None:
+    broken = "def broken(:\n"
+    prints = fingerprint_cells("a.ipynb", [(0, broken), (1, "# nbrefactor: ignore\n" + broken)])
+    assert prints.unparsed_cells == (0,)
+    kept = fingerprint_cells("a.ipynb", [(0, "# nbrefactor: ignore[NBR001]\n" + broken)])
+    assert kept.unparsed_cells == (0,)
+
+
+def test_suppressions_parse_lines_and_cells() -> None:
+    from nbrefactor.analysis.suppressions import cell_suppressions
+
+    assert cell_suppressions("x = 1\ny = 2\n") is None
+    found = cell_suppressions(
+        "x = 1  # nbrefactor: ignore[nbr001]\n# nbrefactor: ignore-cell[NBR1]\n"
+    )
+    assert found is not None
+    assert found.covers("NBR001", 1) and not found.covers("NBR001", 2)
+    assert found.covers("NBR104", 5) and found.covers("NBR100")
+    assert not found.covers("NBR002", 1)
+    everything = cell_suppressions("# nbrefactor: ignore-cell\n")
+    assert everything is not None and everything.covers("NBR001", 9)
+
+
+# -- what is not worth reporting, and what must still be found ---------------------------------
+
+PLOT_TAIL = """\
+plt.xlabel('number of components', fontsize=14)
+plt.ylabel('cumulative explained variance', fontsize=14)
+plt.title('Explained variance', fontsize=16)
+"""
+
+
+def test_a_short_run_of_plotting_calls_is_boilerplate() -> None:
+    other = PLOT_TAIL.replace("number of components", "epoch").replace("16", "12")
+    assert clones({"a.ipynb": [PLOT_TAIL], "b.ipynb": [other]}) == []
+    # twice the minimum size is a copy, calls only or not
+    longer = PLOT_TAIL + "plt.grid(True)\nplt.legend(loc='best')\nplt.savefig('variance.png')\n"
+    (found,) = clones({"a.ipynb": [longer], "b.ipynb": [longer]})
+    assert found.statements == 6
+    # and a short run that binds a name is a copy already
+    bound = "fig = plt.figure(figsize=(6, 4))\n" + PLOT_TAIL
+    assert len(clones({"a.ipynb": [bound], "b.ipynb": [bound]})) == 1
+
+
+def test_a_near_copy_of_common_statements_is_found_in_a_large_repository() -> None:
+    """Statements every notebook has do not count as evidence by themselves, but they
+    count toward the evidence of a pair that also shares a rarer statement; and what is
+    common is relative to the size of the repository."""
+    common = "df = pd.read_csv(path)\ndf = df.dropna()\nprint(df.shape)\n"
+    others = {f"n{i}.ipynb": [common + f"result_{i} = df.describe()\n"] for i in range(80)}
+    near = (
+        "df = pd.read_csv(path)\ndf = df.dropna()\nprint(df.shape)\n"
+        "df['ratio'] = df['a'] / df['b']\nsummary = df.groupby('k')['ratio'].mean()\n"
+        "summary.plot(kind='bar')\n"
+    )
+    changed = near.replace("print(df.shape)\n", "print(len(df))\nprint(df.shape)\n")
+    changed = changed.replace("'k'", "'key'")
+    found = clones({**others, "a.ipynb": [near], "b.ipynb": [changed]})
+    pair = [c for c in found if {r.path for r in c.regions} == {"a.ipynb", "b.ipynb"}]
+    assert len(pair) == 1 and pair[0].kind == "type-3"
+
+
+def test_fingerprints_of_a_repeated_cell_are_shared_within_a_run() -> None:
+    memo: dict[str, object] = {}
+    first = fingerprint_cells("a.ipynb", [(0, SUMMARY)], memo=memo)  # type: ignore[arg-type]
+    second = fingerprint_cells("b.ipynb", [(3, SUMMARY)], memo=memo)  # type: ignore[arg-type]
+    assert len(memo) == 1
+    assert [s.cell for s in second.sequences] == [3]
+    assert first.sequences[0].statements is second.sequences[0].statements
