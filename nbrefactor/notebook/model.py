@@ -12,6 +12,18 @@ from nbrefactor.notebook.headings import iter_headings
 CellType = Literal["code", "markdown", "raw"]
 
 
+def cell_number(index: int) -> int:
+    """The number a person reads for the cell at ``index`` (0-based, among all cells):
+    cells count from 1, markdown and raw cells included, as ruff numbers them. Every
+    message, report and error that names a cell goes through here."""
+    return index + 1
+
+
+def index_of_cell(number: int) -> int:
+    """The 0-based index of the cell a person calls ``number`` (:func:`cell_number`)."""
+    return number - 1
+
+
 @dataclass(frozen=True, slots=True)
 class Location:
     """A place in a notebook: ``cell_index`` counts all cells from 0, lines and columns
