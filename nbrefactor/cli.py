@@ -403,7 +403,8 @@ def _write_or_show(result: ExtractionResult, show: _Showing) -> int:
     changing = [change for change in result.changes.changes if change.old != change.new]
     if show.check:
         for change in changing:
-            say(f"would {'create' if change.old is None else 'change'} {change.path}")
+            verb = "create" if change.old is None else "change"
+            say(f"would {verb} {os.path.relpath(change.path)}")
     if written:
         say(f"{len(written)} file{'' if len(written) == 1 else 's'} written")
         for hint in (_install_hint(result), _missing_project_files(result)):

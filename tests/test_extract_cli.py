@@ -673,3 +673,12 @@ def test_a_bad_extract_setting_names_the_file_and_the_key(
     assert code == 2
     assert f"{work / 'pyproject.toml'}: [tool.nbrefactor] {said}" in err
     assert snapshot(work) == before
+
+
+def test_check_names_the_files_as_paths_from_the_current_folder(work: Path) -> None:
+    existing_project(work, '"""Mine."""\n')
+    shutil.move(work / "cleaning_sales.ipynb", work / "proj/cleaning_sales.ipynb")
+    code, _, err = run("proj/cleaning_sales.ipynb", "--check")
+    assert code == 1, err
+    assert "\nwould change proj/src/sales/cleaning_sales.py\n" in err  # not /tmp/.../proj
+    assert "\nwould change proj/cleaning_sales.ipynb\n" in err
