@@ -219,17 +219,19 @@ def check(
     """
     from nbrefactor.api.check import check_paths
 
-    result = check_paths(
-        paths,
-        min_statements=min_statements,
-        min_tokens=min_tokens,
-        type3=type3,
-        checks=checks,
-        exclude=exclude,
-        baseline=baseline,
-        update_baseline=update_baseline,
-        cache=cache,
-    )
+    with progress_line() as reading:
+        result = check_paths(
+            paths,
+            min_statements=min_statements,
+            min_tokens=min_tokens,
+            type3=type3,
+            checks=checks,
+            exclude=exclude,
+            baseline=baseline,
+            update_baseline=update_baseline,
+            cache=cache,
+            progress=_file_progress(reading),
+        )
     if result.baseline_written is not None:
         for problem in result.problems:  # files left out of the baseline, and why
             click.echo(str(problem), err=True)
@@ -269,6 +271,13 @@ _quiet_option = click.option(
     is_flag=True,
     help="Print only errors and the results asked for; no progress line.",
 )
+
+
+def _file_progress(line: ProgressLine) -> Callable[[int, int], None] | None:
+    """What tells ``line`` how many files ``check`` has read (None when it shows nothing)."""
+    if not line.active:
+        return None
+    return lambda done, total: line.show(f"checking {done}/{total} files")
 
 
 def _cell_progress(line: ProgressLine) -> CellProgress | None:
@@ -403,8 +412,8 @@ def _write_or_show(result: ExtractionResult, show: _Showing) -> int:
     changing = [change for change in result.changes.changes if change.old != change.new]
     if show.check:
         for change in changing:
-            verb = "create" if change.old is None else "change"
-            say(f"would {verb} {os.path.relpath(change.path)}")
+            what = "create" if change.old is None else "change"
+            say(f"would {what} {os.path.relpath(change.path)}")
     if written:
         say(f"{len(written)} file{'' if len(written) == 1 else 's'} written")
         for hint in (_install_hint(result), _missing_project_files(result)):

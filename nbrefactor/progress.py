@@ -94,8 +94,10 @@ def _is_terminal(stream: TextIO) -> bool:
 
 
 def _width(stream: TextIO) -> int:
-    """Columns of the terminal ``stream`` writes to (80 when it cannot tell)."""
+    """Columns of the terminal ``stream`` writes to; 80 when it cannot tell (a terminal
+    made by `script` or a CI runner may say it has 0)."""
     try:
-        return os.get_terminal_size(stream.fileno()).columns
+        columns = os.get_terminal_size(stream.fileno()).columns
     except (AttributeError, OSError, ValueError):
-        return 80
+        columns = 0
+    return columns if columns > 0 else 80

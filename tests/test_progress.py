@@ -4,8 +4,10 @@ written to a pipe or a file, under pre-commit, or when asked for quiet."""
 from __future__ import annotations
 
 import io
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -89,3 +91,44 @@ def test_the_hook_loads_no_command_line_nor_code_rewriting() -> None:
     imported = {line.split("|")[-1].strip().split(".")[0] for line in done.stderr.splitlines()}
     assert "nbrefactor" in imported
     assert not imported & {"click", "libcst", "jinja2"}
+
+
+def test_check_counts_the_files_it_reads_on_a_terminal_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    from nbrefactor import cli
+    from tests.conftest import EXAMPLES
+
+    monkeypatch.chdir(tmp_path)
+    for name in ("cleaning_sales.ipynb", "taxi_tips.ipynb", "weather_eda.ipynb"):
+        shutil.copy(EXAMPLES / name, tmp_path / name)
+    arguments = ["check", ".", "--format", "json", "--no-cache"]
+    piped = CliRunner().invoke(cli.main, arguments)
+    assert piped.exit_code == 1, piped.stderr  # the examples hold copies
+    assert piped.stderr == ""  # stderr is no terminal here: no progress
+    terminal = Terminal()
+    monkeypatch.setattr(
+        cli, "progress_line", lambda quiet=False: progress_line(terminal, quiet=quiet)
+    )
+    shown = CliRunner().invoke(cli.main, arguments)
+    assert shown.stdout == piped.stdout  # the JSON on stdout is the same, alone
+    lines = [part.rstrip() for part in terminal.getvalue().split("\r") if part.strip()]
+    assert lines == ["checking 1/3 files", "checking 2/3 files", "checking 3/3 files"]
+    assert terminal.getvalue().endswith("\r")
+
+
+def test_a_terminal_that_says_it_has_no_columns_gets_80(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`script` and some CI runners make a terminal of 0 columns: the line was cut to
+    one character."""
+    import os
+
+    class Pty(Terminal):
+        def fileno(self) -> int:
+            return 2
+
+    monkeypatch.setattr(os, "get_terminal_size", lambda fd: os.terminal_size((0, 0)))
+    terminal = Pty()
+    ProgressLine(terminal).show("checking 12/280 files")
+    assert terminal.getvalue() == "\rchecking 12/280 files"

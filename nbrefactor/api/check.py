@@ -6,7 +6,7 @@ report on, applies the baseline, and says how the run should exit.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -73,10 +73,12 @@ def check_paths(
     baseline: Path | None = None,
     update_baseline: bool = False,
     cache: bool = True,
+    progress: Callable[[int, int], None] | None = None,
 ) -> CheckResult:
     """``nbrefactor check PATHS``: the files given and the notebooks under the folders
     given, checked against each other, with the settings of the nearest pyproject.toml
     (the arguments given override them; ``exclude`` adds to its patterns).
+    ``progress`` is told of the files read (see :func:`find_duplicates`).
 
     Raises:
         UsageError: no notebook found, or ``update_baseline`` without a baseline file.
@@ -102,6 +104,7 @@ def check_paths(
         cache=FingerprintCache(Path.cwd() / CACHE_DIR) if cache else None,
         baseline=baseline,
         update_baseline=update_baseline,
+        progress=progress,
     )
 
 
@@ -141,8 +144,10 @@ def check(
     cache: FingerprintCache | None = None,
     baseline: Path | None = None,
     update_baseline: bool = False,
+    progress: Callable[[int, int], None] | None = None,
 ) -> CheckResult:
-    """Check ``report_on`` against itself and ``compare_with``.
+    """Check ``report_on`` against itself and ``compare_with`` (``progress`` is told of
+    the files read, as :func:`find_duplicates` says).
 
     With ``update_baseline``, every current finding is written to ``baseline`` and the
     run is clean; otherwise findings recorded in ``baseline`` are not reported.
@@ -152,7 +157,9 @@ def check(
     files_checked = len(report_on)
     unparsed: Sequence[tuple[str, int | None]] = ()
     if "duplicates" in config.checks:
-        report = find_duplicates(report_on, compare_with=compare_with, config=config, cache=cache)
+        report = find_duplicates(
+            report_on, compare_with=compare_with, config=config, cache=cache, progress=progress
+        )
         classes, files_checked = report.classes, report.files_checked
         problems.extend(report.problems)
         unparsed = report.unparsed_cells
@@ -193,12 +200,14 @@ def find_duplicates(
     compare_with: Iterable[Path] = (),
     config: Config | None = None,
     cache: FingerprintCache | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> DuplicateReport:
     """Clone classes with at least one copy in ``report_on``, looking for the other
     copies in ``report_on`` and ``compare_with``.
 
     Each file is read once (a broken one becomes a problem, never stops the batch), and
-    fingerprinted or taken from ``cache``.
+    fingerprinted or taken from ``cache``; ``progress`` is told after each how many
+    files are done, of how many.
     """
     config = config or Config()
     # one file, one document: `a.ipynb` and `/repo/a.ipynb` are the same file
@@ -211,13 +220,15 @@ def find_duplicates(
     loader = FingerprintLoader(cache)
     documents: list[DocumentPrint] = []
     mine: set[int] = set()
-    for absolute, shown in files.items():
+    for done, (absolute, shown) in enumerate(files.items(), start=1):
         # a file only compared with must not fail the check: its problems are not reported
         document = loader.load(Path(shown), absolute, report=absolute in reported)
         if document is not None:
             if absolute in reported:
                 mine.add(len(documents))
             documents.append(document)
+        if progress is not None:
+            progress(done, len(files))
     if cache is not None:
         cache.save()
     focus = None if len(mine) == len(documents) else mine  # None: every class is wanted
