@@ -1,70 +1,70 @@
-"""How fast duplicate detection is: a full scan, a cold CLI run, a warm pre-commit hook
-run, and pylint's ``duplicate-code`` check (through nbqa) on the same notebooks.
+"""nbrefactor's duplicate detection next to its peers on one corpus, in one run: CPU
+seconds (median of ``--repeat`` rounds, tools interleaved) and recall of planted clones.
 
-With no ``DIR`` it builds a synthetic corpus of 100 notebooks with planted copies
-(``duplicates_corpus.py``); with ``DIR`` it copies every notebook under ``DIR`` to a
-temporary folder and works on the copy, so ``DIR`` itself is never changed. It then times:
+With no ``DIR`` it builds the synthetic corpus of ``duplicates_corpus.py`` (100
+notebooks); with ``DIR`` it copies every notebook ``nbrefactor check`` finds under it into
+a temporary folder. ``DIR`` itself is never changed. Into the copy it plants the 30
+clones of ``planted_clones.py`` (10 each of Type-1, 2 and 3), then measures, on that
+corpus:
 
-1. ``find_duplicates(paths)`` in-process, without the cache (CPU and wall, best of
-   ``--repeat``), per 1,000 code lines;
-2. ``nbrefactor check DIR --no-cache`` as a fresh process (start-up included);
-3. pylint's ``duplicate-code`` check run by nbqa, from its own virtualenv
-   (``benchmarks/.venv-peers``, created on first use; skipped if it cannot be installed);
-4. the ``nbrefactor-duplicates`` hook on one changed notebook in a git repository whose
-   other notebooks are all in the fingerprint cache: as a fresh process (what a user
-   waits for at ``git commit``) and in-process.
+* nbrefactor: ``check --no-cache`` (cold), ``check`` with a filled cache (warm), and the
+  ``nbrefactor-duplicates`` hook on one changed notebook, each as a fresh process;
+* jscpd 5 on the notebooks converted by jupytext (the conversion timed as its own process);
+* ``nbqa pylint --disable=all --enable=duplicate-code`` on every notebook;
+* the floor: ``json.loads`` of each notebook and ``ast.parse`` of each code cell,
+  in-process, and Python's start-up for the hook.
+
+Each round runs every measurement once (the order rotating between rounds), so a busy
+spell on a shared machine hits all tools alike. Progress goes to stderr.
 
 Run from the repository root with nbrefactor installed::
 
-    python benchmarks/duplicates_speed.py
-    python benchmarks/duplicates_speed.py path/to/notebooks --repeat 5
-    python benchmarks/duplicates_speed.py --json
+    python benchmarks/duplicates_speed.py                      # synthetic corpus
+    python benchmarks/duplicates_speed.py /work/bench/corpus   # a folder of notebooks
+    python benchmarks/duplicates_speed.py --repeat 3 --no-peers --json
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
+import ast
 import gc
-import io
 import json
-import os
 import platform
-import re
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import duplicate_peers as peers
 from duplicates_corpus import build_corpus
+from duplicates_table import render
+from planted_clones import DEFAULT_SEED as DEFAULT_PLANT_SEED
+from planted_clones import KINDS, SNIPPETS, Finding, Hit, Plant, best_coverage, found, plant, recall
 
 import nbrefactor
-import nbrefactor.hooks.duplicates as hook
-from nbrefactor.api.check import find_duplicates
 from nbrefactor.duplicates.cache import CACHE_DIR
 from nbrefactor.duplicates.discovery import discover
 
-HERE = Path(__file__).resolve().parent
 DEFAULT_NOTEBOOKS = 100
-DEFAULT_PEERS_VENV = HERE / ".venv-peers"
-PEER_PACKAGES = ("nbqa", "pylint")
-PEER_ARGS = ("pylint", "--disable=all", "--enable=duplicate-code")
+DEFAULT_REPEAT = 7
 
-#: Targets: CPU ms per 1,000 code lines for the full scan, times faster than pylint (CPU),
-#: and wall seconds for the warm hook run on one notebook.
-TARGET_MS_PER_KLOC = 50.0
-TARGET_PEER_RATIO = 8.0
-TARGET_HOOK_SECONDS = 0.3
+#: The issue's goals, set on a 102-notebook corpus whose floor was 0.33 s of CPU.
+ISSUE_FLOOR = 0.33
+GOAL_COLD = 0.45
+GOAL_WARM = 0.25
+GOAL_HOOK = 0.12
 
-#: Appended to the notebook the hook run is timed on: a plausible new analysis cell.
+#: Appended to the notebook the hook is timed on: a plausible new analysis cell.
 NEW_CELL = (
     'summary = df.groupby("region")["price"].agg(["mean", "count"])\n'
     'summary = summary[summary["count"] > 10]\n'
@@ -77,20 +77,18 @@ def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-# -- timing ----------------------------------------------------------------------------------
+# -- timing ------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
-class Timing:
-    """Best wall and best CPU seconds over the runs (each minimum taken separately)."""
+class Sample:
+    """One timed run: CPU (user + system, children included) and wall seconds."""
 
-    wall: float
     cpu: float
-    runs: int
-
-
-def best_of(samples: Sequence[tuple[float, float]]) -> Timing:
-    return Timing(min(s[0] for s in samples), min(s[1] for s in samples), len(samples))
+    wall: float
+    returncode: int = 0
+    stdout: str = ""
+    stderr: str = ""
 
 
 def _children_cpu() -> float:
@@ -98,37 +96,22 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-@dataclass(frozen=True, slots=True)
-class Completed:
-    wall: float
-    cpu: float  # user + system CPU of the process and everything it waited for
-    returncode: int
-    stdout: str
-    stderr: str
-
-
-def run_timed(command: Sequence[str], cwd: Path, timeout: float = 1800) -> Completed:
-    """Run ``command``, timing its wall clock and its CPU (``RUSAGE_CHILDREN`` delta).
-
-    Nothing else runs child processes meanwhile, so the delta is this command's CPU,
-    including the processes it started and waited for (nbqa runs pylint as one).
-    """
+def run_timed(command: Sequence[str], cwd: Path, timeout: float = 3600) -> Sample:
+    """Run ``command`` and time it; CPU is the ``RUSAGE_CHILDREN`` delta, so it includes
+    every process the command started and waited for (nbqa's pylint, jscpd's binary)."""
     cpu0, wall0 = _children_cpu(), time.perf_counter()
     done = subprocess.run(
         list(command), cwd=cwd, capture_output=True, text=True, timeout=timeout, check=False
     )
     wall, cpu = time.perf_counter() - wall0, _children_cpu() - cpu0
-    return Completed(wall, cpu, done.returncode, done.stdout, done.stderr)
+    return Sample(cpu, wall, done.returncode, done.stdout, done.stderr)
 
 
-def in_process(function: Callable[[], Any]) -> tuple[float, float, Any]:
-    """Wall and CPU seconds of ``function()``; CPU includes child processes it waited for."""
+def time_in_process(function: Callable[[], object]) -> Sample:
     gc.collect()
-    wall0, cpu0, child0 = time.perf_counter(), time.process_time(), _children_cpu()
-    value = function()
-    wall = time.perf_counter() - wall0
-    cpu = time.process_time() - cpu0 + _children_cpu() - child0
-    return wall, cpu, value
+    cpu0, wall0 = time.process_time(), time.perf_counter()
+    function()
+    return Sample(time.process_time() - cpu0, time.perf_counter() - wall0)
 
 
 def script(name: str, module: str) -> list[str]:
@@ -140,52 +123,62 @@ def script(name: str, module: str) -> list[str]:
     return [sys.executable, "-m", module]
 
 
-# -- corpus ----------------------------------------------------------------------------------
+@dataclass(slots=True)
+class Measurement:
+    """A thing timed once per round; ``run`` returns the sample or raises on failure."""
+
+    key: str
+    run: Callable[[], Sample]
+    samples: list[Sample] = field(default_factory=list)
+    error: str | None = None
+
+    def median_cpu(self) -> float | None:
+        return statistics.median(s.cpu for s in self.samples) if self.samples else None
+
+    def median_wall(self) -> float | None:
+        return statistics.median(s.wall for s in self.samples) if self.samples else None
+
+
+def interleave(measurements: Sequence[Measurement], rounds: int) -> None:
+    """Run every measurement once per round, starting each round one further along."""
+    for round_number in range(rounds):
+        shift = round_number % len(measurements)
+        for measurement in [*measurements[shift:], *measurements[:shift]]:
+            if measurement.error is not None:
+                continue
+            log(f"round {round_number + 1}/{rounds}: {measurement.key} ...")
+            try:
+                measurement.samples.append(measurement.run())
+            except (RuntimeError, OSError, subprocess.SubprocessError) as error:
+                measurement.error = str(error)
+                log(f"  {measurement.key} failed: {error}")
+
+
+# -- corpus ------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
 class Corpus:
     root: Path
     notebooks: tuple[Path, ...]  # relative to root, sorted
-    source: str  # how the synthetic corpus was made, or the DIR given
+    source: str
 
     def paths(self) -> list[Path]:
         return [self.root / p for p in self.notebooks]
 
 
-def code_lines(path: Path) -> int:
-    """Source lines in the notebook's code cells (blank lines included)."""
-    try:
-        notebook = json.loads(path.read_text(encoding="utf-8-sig"))
-    except (OSError, ValueError):
-        return 0
-    total = 0
-    for cell in notebook.get("cells", ()):
-        if cell.get("cell_type") == "code":
-            source = cell.get("source", "")
-            text = "".join(source) if isinstance(source, list) else str(source)
-            total += len(text.splitlines())
-    return total
-
-
 def synthetic_corpus(root: Path, notebooks: int, seed: int) -> Corpus:
     built = build_corpus(root, notebooks=notebooks, seed=seed)
-    relative = sorted(p.relative_to(root) for p in built.notebooks)
-    kinds = ", ".join(
-        f"{len(built.clones_of(kind))} {kind}" for kind in ("type-1", "type-2", "type-3")
-    )
-    return Corpus(
-        root,
-        tuple(relative),
-        f"synthetic, seed {seed}, {len(built.clones)} planted clones ({kinds}), "
-        f"{len(built.traps)} look-alike traps",
-    )
+    relative = tuple(sorted(p.relative_to(root) for p in built.notebooks))
+    return Corpus(root, relative, f"synthetic (duplicates_corpus.py, seed {seed})")
 
 
 def copied_corpus(source: Path, root: Path) -> Corpus:
     """Copy every notebook under ``source`` (as ``nbrefactor check`` finds them) to ``root``."""
     relative = []
     for path in discover([source]):
+        if path.suffix != ".ipynb":
+            continue
         rel = path.relative_to(source)
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, root / rel)
@@ -193,167 +186,44 @@ def copied_corpus(source: Path, root: Path) -> Corpus:
     return Corpus(root, tuple(sorted(relative)), str(source))
 
 
-# -- 1. full scan, in-process ----------------------------------------------------------------
-
-
-def measure_full_scan(corpus: Corpus, repeat: int) -> dict[str, Any]:
-    paths = corpus.paths()
-    # Warm up on one notebook: lazy imports and first-call costs stay out of the figures.
-    find_duplicates(paths[:1])
-    samples, report = [], None
-    for _ in range(repeat):
-        wall, cpu, report = in_process(lambda: find_duplicates(paths))
-        samples.append((wall, cpu))
-    assert report is not None
-    timing = best_of(samples)
-    return {
-        "wall_ms": timing.wall * 1e3,
-        "cpu_ms": timing.cpu * 1e3,
-        "classes": len(report.classes),
-        "regions": sum(len(c.regions) for c in report.classes),
-        "files_checked": report.files_checked,
-        "problems": [str(p) for p in report.problems],
-    }
-
-
-# -- 2. cold CLI run --------------------------------------------------------------------------
-
-
-def measure_cli(corpus: Corpus, repeat: int) -> dict[str, Any]:
-    command = [*script("nbrefactor", "nbrefactor"), "check", ".", "--no-cache"]
-    runs = [run_timed(command, corpus.root) for _ in range(repeat)]
-    timing = best_of([(r.wall, r.cpu) for r in runs])
-    last = runs[-1]
-    result: dict[str, Any] = {
-        "command": " ".join(["nbrefactor", *command[-3:]]),
-        "wall_ms": timing.wall * 1e3,
-        "cpu_ms": timing.cpu * 1e3,
-        "exit_code": last.returncode,
-    }
-    if last.returncode not in (0, 1):
-        result["error"] = (last.stderr or last.stdout).strip()[-500:]
-    return result
-
-
-# -- 3. peer tool: nbqa + pylint duplicate-code -----------------------------------------------
-
-
-def _venv_python(venv: Path) -> Path:
-    return venv / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
-
-
-def _venv_script(venv: Path, name: str) -> Path:
-    return venv / ("Scripts" if os.name == "nt" else "bin") / (name + (".exe" * (os.name == "nt")))
-
-
-def _peers_ready(venv: Path) -> bool:
-    python = _venv_python(venv)
-    if not python.exists() or not _venv_script(venv, "nbqa").exists():
-        return False
-    probe = subprocess.run(
-        [str(python), "-c", "import nbqa, pylint"], capture_output=True, timeout=120, check=False
-    )
-    return probe.returncode == 0
-
-
-def ensure_peers(venv: Path) -> tuple[bool, str]:
-    """Make sure ``venv`` has nbqa and pylint; (ready, how or why not)."""
-    if _peers_ready(venv):
-        return True, "existing virtualenv"
-    attempts: list[tuple[str, list[list[str]]]] = []
-    uv = shutil.which("uv")
-    if uv:
-        attempts.append(
-            (
-                "uv",
-                [
-                    [uv, "venv", "--quiet", "--python", sys.executable, str(venv)],
-                    [uv, "pip", "install", "--quiet", "--python", str(_venv_python(venv)),
-                     *PEER_PACKAGES],
-                ],
-            )
-        )  # fmt: skip
-    attempts.append(
-        (
-            "venv + pip",
-            [
-                [sys.executable, "-m", "venv", "--clear", str(venv)],
-                [str(_venv_python(venv)), "-m", "pip", "install", "--quiet",
-                 "--disable-pip-version-check", *PEER_PACKAGES],
-            ],
-        )
-    )  # fmt: skip
-    errors = []
-    for how, commands in attempts:
-        log(f"installing {' and '.join(PEER_PACKAGES)} into {venv} ({how}) ...")
-        failed: str | None = None
-        for command in commands:
-            try:
-                done = subprocess.run(
-                    command, capture_output=True, text=True, timeout=900, check=False
-                )
-            except (OSError, subprocess.SubprocessError) as error:
-                failed = str(error)
-                break
-            if done.returncode != 0:
-                last = ((done.stderr or done.stdout).strip().splitlines() or ["failed"])[-1]
-                failed = f"`{' '.join(command[:3])} ...` exited {done.returncode}: {last}"
-                break
-        if failed is None and _peers_ready(venv):
-            return True, f"installed with {how}"
-        errors.append(f"{how}: {failed or 'nbqa/pylint not importable after install'}")
-    return False, "; ".join(errors)
-
-
-def _peer_versions(venv: Path) -> dict[str, str]:
-    code = (
-        "import importlib.metadata as m, json;"
-        f"print(json.dumps({{p: m.version(p) for p in {list(PEER_PACKAGES)!r}}}))"
-    )
-    done = subprocess.run(
-        [str(_venv_python(venv)), "-c", code], capture_output=True, text=True, check=False
-    )
+def _code_cells(raw: bytes) -> list[str]:
     try:
-        return dict(json.loads(done.stdout))
+        notebook = json.loads(raw)
     except ValueError:
-        return {}
+        return []
+    cells = notebook.get("cells", []) if isinstance(notebook, dict) else []
+    sources = []
+    for cell in cells:
+        if cell.get("cell_type") == "code":
+            text = cell.get("source", "")
+            sources.append("".join(text) if isinstance(text, list) else str(text))
+    return sources
 
 
-def measure_peer(corpus: Corpus, repeat: int, venv: Path) -> dict[str, Any]:
-    ready, how = ensure_peers(venv)
-    if not ready:
-        return {"skipped": f"could not install nbqa and pylint ({how})"}
-    command = [
-        str(_venv_script(venv, "nbqa")),
-        *PEER_ARGS,
-        *(p.as_posix() for p in corpus.notebooks),
-    ]
-    runs = []
-    for i in range(repeat):
-        log(f"nbqa pylint duplicate-code, run {i + 1}/{repeat} ...")
-        run = run_timed(command, corpus.root)
-        # pylint's exit code is a bit mask: 1 fatal, 32 usage error; 8 = refactor messages
-        if run.returncode & (1 | 32):
-            tail = (run.stderr or run.stdout).strip()[-500:]
-            return {"skipped": f"nbqa pylint failed (exit {run.returncode}): {tail}"}
-        runs.append(run)
-    timing = best_of([(r.wall, r.cpu) for r in runs])
-    out = runs[-1].stdout
+def corpus_figures(paths: Sequence[Path]) -> dict[str, int]:
+    cells = [source for path in paths for source in _code_cells(path.read_bytes())]
     return {
-        "command": "nbqa " + " ".join(PEER_ARGS) + f" <{len(corpus.notebooks)} notebooks>",
-        "versions": _peer_versions(venv),
-        "venv": str(venv),
-        "venv_status": how,
-        "wall_ms": timing.wall * 1e3,
-        "cpu_ms": timing.cpu * 1e3,
-        "exit_code": runs[-1].returncode,
-        "findings": len(re.findall(r"\bR0801\b", out)),
-        # each finding lists its copies as "==module:[start:end]"
-        "regions": len(re.findall(r"^==", out, flags=re.MULTILINE)),
+        "notebooks": len(paths),
+        "code_cells": len(cells),
+        "code_lines": sum(len(source.splitlines()) for source in cells),
     }
 
 
-# -- 4. warm hook run --------------------------------------------------------------------------
+def floor_scan(contents: Sequence[bytes]) -> int:
+    """What any detector must do: decode each notebook, parse each code cell; the cells
+    that do not parse (magics, errors) are skipped. Returns how many parsed."""
+    parsed = 0
+    for raw in contents:
+        for source in _code_cells(raw):
+            try:
+                ast.parse(source)
+            except (SyntaxError, ValueError):
+                continue
+            parsed += 1
+    return parsed
+
+
+# -- nbrefactor ---------------------------------------------------------------------------------
 
 
 def _git(root: Path, *args: str) -> None:
@@ -365,7 +235,7 @@ def _git(root: Path, *args: str) -> None:
 
 
 def _append_cell(path: Path) -> None:
-    notebook = json.loads(path.read_text(encoding="utf-8-sig"))
+    notebook = json.loads(path.read_bytes())
     cell: dict[str, Any] = {
         "cell_type": "code",
         "execution_count": None,
@@ -376,235 +246,350 @@ def _append_cell(path: Path) -> None:
     if (notebook.get("nbformat"), notebook.get("nbformat_minor", 0)) >= (4, 5):
         cell["id"] = "benchmark-new-cell"
     notebook.setdefault("cells", []).append(cell)
-    path.write_text(json.dumps(notebook, indent=1) + "\n", encoding="utf-8")
+    path.write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-@contextlib.contextmanager
-def _cwd(folder: Path) -> Iterator[None]:
-    before = Path.cwd()
-    os.chdir(folder)
-    try:
-        yield
-    finally:
-        os.chdir(before)
+class CacheSnapshot:
+    """A copy of the cache folder, put back before each warm run so that every run finds
+    the same cache, whatever the cache's layout."""
 
-
-class _CacheSnapshot:
-    """The cache folder's files, to put back before each timed run: every run then finds
-    the other notebooks cached and the changed one not."""
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        found = folder.iterdir() if folder.is_dir() else ()
-        self.files = {p.name: p.read_bytes() for p in found if p.is_file()}
+    def __init__(self, folder: Path, keep: Path) -> None:
+        self.folder, self.keep = folder, keep
+        if folder.is_dir():
+            shutil.copytree(folder, keep)
 
     def restore(self) -> None:
-        self.folder.mkdir(exist_ok=True)
-        for path in self.folder.iterdir():
-            if path.is_file() and path.name not in self.files:
-                path.unlink()
-        for name, data in self.files.items():
-            (self.folder / name).write_bytes(data)
+        shutil.rmtree(self.folder, ignore_errors=True)
+        if self.keep.is_dir():
+            shutil.copytree(self.keep, self.folder)
 
 
-def measure_hook(corpus: Corpus, repeat: int) -> dict[str, Any]:
+def _ok(sample: Sample, what: str, accepted: tuple[int, ...] = (0, 1)) -> Sample:
+    if sample.returncode not in accepted:
+        tail = (sample.stderr or sample.stdout).strip()[-2000:]
+        raise RuntimeError(f"{what} exited {sample.returncode}: {tail}")
+    return sample
+
+
+def _probe_notebook(path: Path, code: str) -> None:
+    cells = [
+        {"cell_type": "markdown", "metadata": {}, "source": ["# probe"]},
+        {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [],
+         "source": code.splitlines(keepends=True)},
+    ]  # fmt: skip
+    notebook = {"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 4}
+    path.write_text(json.dumps(notebook), encoding="utf-8")
+
+
+def cell_numbering(folder: Path) -> int:
+    """What nbrefactor's JSON calls the first cell, 0 or 1, learned from two small
+    notebooks whose second cells are copies (the documented contract and the code in
+    the working tree have disagreed)."""
+    folder.mkdir()
+    copy = SNIPPETS[0].first
+    for name in ("first.ipynb", "second.ipynb"):
+        _probe_notebook(folder / name, copy)
+    command = [*script("nbrefactor", "nbrefactor"), "check", ".", "--no-cache", "--format", "json"]
+    output = _ok(run_timed(command, folder), "nbrefactor check (cell numbering probe)").stdout
+    cells = {loc["cell"] for c in json.loads(output)["clone_classes"] for loc in c["locations"]}
+    if len(cells) != 1 or not cells <= {1, 2}:
+        raise RuntimeError(f"cell numbering probe: unexpected cells {sorted(cells)}")
+    return int(cells.pop()) - 1
+
+
+def nbrefactor_findings(output: str, root: Path, first_cell: int = 0) -> list[Finding]:
+    """``nbrefactor check --format json`` output as findings (one per clone class);
+    ``first_cell`` is the number the JSON gives the first cell."""
+    data = json.loads(output)
+    findings = []
+    for clone_class in data.get("clone_classes", []):
+        hits = []
+        for location in clone_class["locations"]:
+            path = Path(location["path"])
+            relative = path.relative_to(root) if path.is_absolute() else path
+            lines = range(location["start_line"], location["end_line"] + 1)
+            cell = location["cell"] - first_cell
+            hits.append(Hit(relative.as_posix(), cell, frozenset(lines)))
+        findings.append(tuple(hits))
+    return findings
+
+
+# -- the run -----------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Tool:
+    """A tool's figures: timed measurements by key, recall, versions, or why it was skipped."""
+
+    name: str
+    measurements: dict[str, Measurement] = field(default_factory=dict)
+    recall: dict[str, int] | None = None
+    missed: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    skipped: str | None = None
+
+
+def _score(tool: Tool, plants: Sequence[Plant], findings: Sequence[Finding]) -> None:
+    tool.recall = recall(plants, findings)
+    tool.missed = [
+        f"{p.snippet.kind} {p.snippet.name} ({best_coverage(p, findings):.0%})"
+        for p in plants
+        if not found(p, findings)
+    ]
+
+
+def prepare_nbrefactor(corpus: Corpus, keep: Path) -> tuple[Tool, Path]:
+    """The git repository, the filled cache and its snapshot, the hook's notebook."""
     root = corpus.root
+    tool = Tool("nbrefactor")
     _git(root, "init", "--quiet")
-    _git(root, "add", "--", "*.ipynb")
+    _git(root, "add", "--", *(p.as_posix() for p in corpus.notebooks))
     _git(root, "commit", "--quiet", "--no-verify", "-m", "benchmark corpus")
+    check = script("nbrefactor", "nbrefactor")
+    hook = script("nbrefactor-duplicates", "nbrefactor.hooks.duplicates")
     target = corpus.notebooks[len(corpus.notebooks) // 2]
-    command = [*script("nbrefactor-duplicates", "nbrefactor.hooks.duplicates"), target.as_posix()]
-    fill = run_timed(command, root)  # fills .nbrefactor_cache/ with every tracked notebook
-    if fill.returncode not in (0, 1):
-        return {"error": (fill.stderr or fill.stdout).strip()[-500:]}
-    cache = _CacheSnapshot(root / CACHE_DIR)
+    log("filling nbrefactor's cache (untimed) ...")
+    _ok(run_timed([*check, "check", "."], root), "nbrefactor check (filling the cache)")
+    _ok(run_timed([*hook, target.as_posix()], root), "nbrefactor-duplicates (filling)")
+    cache = CacheSnapshot(root / CACHE_DIR, keep)
     original = (root / target).read_bytes()
-    _append_cell(root / target)
+
+    def cold() -> Sample:
+        command = [*check, "check", ".", "--no-cache", "--format", "json"]
+        return _ok(run_timed(command, root), "nbrefactor check --no-cache", (0, 1, 2))
+
+    def warm() -> Sample:
+        cache.restore()
+        command = [*check, "check", ".", "--format", "json"]
+        return _ok(run_timed(command, root), "nbrefactor check", (0, 1, 2))
+
+    def changed_notebook() -> Sample:
+        cache.restore()
+        _append_cell(root / target)
+        try:
+            return _ok(run_timed([*hook, target.as_posix()], root), "nbrefactor-duplicates")
+        finally:
+            (root / target).write_bytes(original)
+
+    for key, run in (("cold", cold), ("warm", warm), ("hook", changed_notebook)):
+        tool.measurements[key] = Measurement(f"nbrefactor {key}", run)
+    tool.notes.append(f"hook on {target.as_posix()} with a new cell appended")
+    return tool, target
+
+
+def prepare_floor(corpus: Corpus) -> Tool:
+    tool = Tool("floor")
+    paths = corpus.paths()
+
+    def scan() -> Sample:
+        contents = [path.read_bytes() for path in paths]
+        return time_in_process(lambda: floor_scan(contents))
+
+    def startup() -> Sample:
+        return _ok(run_timed([sys.executable, "-c", "pass"], corpus.root), "python -c pass")
+
+    tool.measurements["cold"] = Measurement("floor json + ast.parse", scan)
+    tool.measurements["hook"] = Measurement("floor python start-up", startup)
+    return tool
+
+
+def prepare_jscpd(corpus: Corpus, work: Path, plants: Sequence[Plant]) -> Tool:
+    """Install jscpd, convert the notebooks once, and pick the mode with the best recall."""
+    tool = Tool("jscpd")
+    ready, how = peers.ensure_jscpd()
+    if not ready:
+        tool.skipped = f"jscpd not available ({how})"
+        return tool
+    converted, reports = work / "converted", work / "jscpd-report"
+    for relative in corpus.notebooks:
+        (converted / relative).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(corpus.root / relative, converted / relative)
+    convert = peers.jupytext_command(corpus.notebooks)
+    log("jupytext conversion and jscpd modes (untimed) ...")
     try:
-        runs = []
-        for _ in range(repeat):
-            cache.restore()
-            runs.append(run_timed(command, root))
-        samples = []
-        with _cwd(root), contextlib.redirect_stdout(io.StringIO()):
-            for _ in range(repeat):
-                cache.restore()
-                wall, cpu, code = in_process(lambda: hook.main([target.as_posix()]))
-                samples.append((wall, cpu))
-    finally:
-        (root / target).write_bytes(original)
-    sub, inproc = best_of([(r.wall, r.cpu) for r in runs]), best_of(samples)
-    return {
-        "command": f"nbrefactor-duplicates {target.as_posix()}",
-        "notebooks_in_repo": len(corpus.notebooks),
-        "fill_wall_ms": fill.wall * 1e3,
-        "wall_ms": sub.wall * 1e3,
-        "cpu_ms": sub.cpu * 1e3,
-        "exit_code": runs[-1].returncode,
-        "in_process_wall_ms": inproc.wall * 1e3,
-        "in_process_cpu_ms": inproc.cpu * 1e3,
-        "in_process_exit_code": code,
+        _ok(run_timed(convert, converted), "jupytext", (0,))
+    except (RuntimeError, OSError, subprocess.SubprocessError) as error:
+        tool.skipped = f"jupytext conversion failed: {error}"
+        return tool
+    by_mode: dict[str, dict[str, int]] = {}
+    for mode in peers.JSCPD_MODES:
+        shutil.rmtree(reports, ignore_errors=True)
+        try:
+            _ok(run_timed(peers.jscpd_command(mode, reports), converted), "jscpd", (0,))
+            findings = peers.jscpd_findings(reports / peers.JSCPD_REPORT, converted, plants)
+        except (RuntimeError, OSError, ValueError, subprocess.SubprocessError) as error:
+            tool.skipped = f"jscpd failed in mode {mode}: {error}"
+            return tool
+        by_mode[mode] = recall(plants, findings)
+    best = max(by_mode, key=lambda mode: sum(by_mode[mode].values()))  # first on ties
+    tool.notes.append(
+        "recall by mode: "
+        + "; ".join(f"{m} {'/'.join(str(r[k]) for k in KINDS)}" for m, r in by_mode.items())
+        + f"; timed: {best} ({' '.join(peers.JSCPD_MODES[best])})"
+    )
+
+    def conversion() -> Sample:
+        return _ok(run_timed(convert, converted), "jupytext", (0,))
+
+    def detection() -> Sample:
+        shutil.rmtree(reports, ignore_errors=True)
+        return _ok(run_timed(peers.jscpd_command(best, reports), converted), "jscpd", (0,))
+
+    tool.measurements["convert"] = Measurement("jupytext conversion", conversion)
+    tool.measurements["cold"] = Measurement(f"jscpd {best}", detection)
+    return tool
+
+
+def prepare_pylint(corpus: Corpus, venv: Path) -> Tool:
+    tool = Tool("pylint")
+    ready, how = peers.ensure_pylint(venv)
+    if not ready:
+        tool.skipped = f"could not install nbqa and pylint ({how})"
+        return tool
+    command = peers.pylint_command(venv, corpus.notebooks)
+
+    def full() -> Sample:
+        sample = run_timed(command, corpus.root)
+        if peers.pylint_failed(sample.returncode):
+            tail = (sample.stderr or sample.stdout).strip()[-500:]
+            raise RuntimeError(f"nbqa pylint failed (exit {sample.returncode}): {tail}")
+        return sample
+
+    tool.measurements["cold"] = Measurement("nbqa pylint duplicate-code", full)
+    return tool
+
+
+def _source_state() -> str:
+    """The commit nbrefactor was imported from, ``+changes`` if its files differ from it."""
+    package = Path(nbrefactor.__file__).resolve().parent
+
+    def git(*args: str) -> str:
+        done = subprocess.run(
+            ["git", *args], cwd=package, capture_output=True, text=True, check=False
+        )
+        return done.stdout.strip() if done.returncode == 0 else ""
+
+    commit = git("rev-parse", "--short", "HEAD")
+    if not commit:
+        return ""
+    return commit + (" +changes" if git("status", "--porcelain", "--", ".") else "")
+
+
+def _versions(venv: Path, with_peers: bool) -> dict[str, str]:
+    versions = {"python": platform.python_version(), "nbrefactor": nbrefactor.__version__}
+    if state := _source_state():
+        versions["nbrefactor"] += f" ({state})"
+    done = subprocess.run(
+        [*script("jupytext", "jupytext"), "--version"], capture_output=True, text=True, check=False
+    )
+    if done.returncode == 0:
+        versions["jupytext"] = done.stdout.strip()
+    if with_peers:
+        if jscpd := peers.jscpd_version():
+            versions["jscpd"] = jscpd
+        if node := shutil.which("node"):
+            versions["node"] = subprocess.run(
+                [node, "--version"], capture_output=True, text=True, check=False
+            ).stdout.strip()
+        versions.update(peers.pylint_versions(venv))
+    return versions
+
+
+def _figures(tool: Tool) -> dict[str, Any]:
+    figures: dict[str, Any] = {
+        "skipped": tool.skipped,
+        "recall": tool.recall,
+        "missed": tool.missed,
+        "notes": tool.notes,
     }
+    for key, measurement in tool.measurements.items():
+        figures[key] = {
+            "cpu_s": measurement.median_cpu(),
+            "wall_s": measurement.median_wall(),
+            "cpu_samples": [round(s.cpu, 4) for s in measurement.samples],
+            "wall_samples": [round(s.wall, 4) for s in measurement.samples],
+            "error": measurement.error,
+        }
+    return figures
 
 
-# -- output ------------------------------------------------------------------------------------
+def _goal(value: float | None, limit: float) -> dict[str, Any]:
+    return {"value": value, "limit": limit, "met": None if value is None else value <= limit}
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="nbrefactor-dup-bench-") as tmp:
-        root = Path(tmp) / "repo"
+        work = Path(tmp)
+        root = work / "repo"
         root.mkdir()
         if args.dir is None:
             log(f"building a synthetic corpus of {args.notebooks} notebooks ...")
             corpus = synthetic_corpus(root, args.notebooks, args.seed)
         else:
+            log(f"copying the notebooks under {args.dir} ...")
             corpus = copied_corpus(args.dir, root)
-        if not corpus.notebooks:
-            raise SystemExit(f"no notebooks found under {args.dir}")
-        lines = sum(code_lines(p) for p in corpus.paths())
-        log(f"{len(corpus.notebooks)} notebooks, {lines:,} code lines; full scan ...")
-        scan = measure_full_scan(corpus, args.repeat)
-        scan["cpu_ms_per_kloc"] = scan["cpu_ms"] / (lines / 1000) if lines else float("nan")
-        scan["wall_ms_per_kloc"] = scan["wall_ms"] / (lines / 1000) if lines else float("nan")
-        log("cold CLI run ...")
-        cli = measure_cli(corpus, args.repeat)
+        if len(corpus.notebooks) < 2:
+            raise SystemExit(f"fewer than two notebooks under {args.dir}")
+        plants = plant(root, corpus.notebooks, seed=args.plant_seed)
+        figures = corpus_figures(corpus.paths())
+        log(
+            f"{figures['notebooks']} notebooks, {figures['code_cells']:,} code cells, "
+            f"{figures['code_lines']:,} code lines, {len(plants)} planted clones"
+        )
+        nbr, hook_target = prepare_nbrefactor(corpus, work / "cache-snapshot")
+        floor = prepare_floor(corpus)
+        tools = [nbr, floor]
         if args.no_peers:
-            peer: dict[str, Any] = {"skipped": "--no-peers"}
+            jscpd = Tool("jscpd", skipped="--no-peers")
+            pylint = Tool("pylint", skipped="--no-peers")
         else:
-            peer = measure_peer(corpus, args.repeat, args.peers_venv)
-        if "cpu_ms" in peer:
-            peer["cpu_ratio"] = peer["cpu_ms"] / scan["cpu_ms"]
-            peer["wall_ratio"] = peer["wall_ms"] / scan["wall_ms"]
-            peer["cli_wall_ratio"] = peer["wall_ms"] / cli["wall_ms"]
-        log("warm hook run ...")
-        hook_figures = measure_hook(corpus, args.repeat)
-    targets = [
-        {
-            "name": "full scan, CPU ms per 1,000 code lines",
-            "value": scan["cpu_ms_per_kloc"],
-            "target": f"<= {TARGET_MS_PER_KLOC:g}",
-            "met": scan["cpu_ms_per_kloc"] <= TARGET_MS_PER_KLOC,
-        },
-        {
-            "name": "full scan vs nbqa pylint, times faster (CPU)",
-            "value": peer.get("cpu_ratio"),
-            "target": f">= {TARGET_PEER_RATIO:g}",
-            "met": None if "cpu_ratio" not in peer else peer["cpu_ratio"] >= TARGET_PEER_RATIO,
-        },
-        {
-            "name": f"warm hook, 1 changed notebook of {len(corpus.notebooks)}, wall s",
-            "value": hook_figures["wall_ms"] / 1e3 if "wall_ms" in hook_figures else None,
-            "target": f"<= {TARGET_HOOK_SECONDS:g}",
-            "met": None
-            if "wall_ms" not in hook_figures
-            else hook_figures["wall_ms"] / 1e3 <= TARGET_HOOK_SECONDS,
-        },
-    ]
+            jscpd = prepare_jscpd(corpus, work, plants)
+            pylint = prepare_pylint(corpus, args.peers_venv)
+        tools += [jscpd, pylint]
+        interleave([m for tool in tools for m in tool.measurements.values()], args.repeat)
+        if (cold := nbr.measurements["cold"]).samples:
+            first_cell = cell_numbering(work / "probe")
+            nbr.notes.append(f"its JSON numbers the first cell {first_cell}")
+            findings = nbrefactor_findings(cold.samples[-1].stdout, root, first_cell)
+            _score(nbr, plants, findings)
+        if "cold" in jscpd.measurements and jscpd.measurements["cold"].samples:
+            report = work / "jscpd-report" / peers.JSCPD_REPORT
+            _score(jscpd, plants, peers.jscpd_findings(report, work / "converted", plants))
+        if "cold" in pylint.measurements and (runs := pylint.measurements["cold"].samples):
+            _score(pylint, plants, peers.pylint_findings(runs[-1].stdout, plants))
+    floor_cpu = floor.measurements["cold"].median_cpu()
+    scale = floor_cpu / ISSUE_FLOOR if floor_cpu else None
+    cold_cpu, warm_cpu = (nbr.measurements[k].median_cpu() for k in ("cold", "warm"))
     return {
-        "python": platform.python_version(),
-        "platform": platform.platform(),
-        "nbrefactor": nbrefactor.__version__,
         "repeat": args.repeat,
+        "platform": platform.platform(),
+        "versions": _versions(args.peers_venv, not args.no_peers),
         "corpus": {
             "source": corpus.source,
-            "notebooks": len(corpus.notebooks),
-            "code_lines": lines,
+            **figures,
+            "planted": {kind: sum(p.snippet.kind == kind for p in plants) for kind in KINDS},
+            "plant_seed": args.plant_seed,
+            "hook_notebook": hook_target.as_posix(),
         },
-        "full_scan": scan,
-        "cli_cold": cli,
-        "peer": peer,
-        "hook": hook_figures,
-        "targets": targets,
+        "tools": {tool.name: _figures(tool) for tool in tools},
+        "goals": {
+            "floor_scale": scale,
+            "cold": {
+                "issue": GOAL_COLD,
+                **_goal(cold_cpu, GOAL_COLD * scale if scale else GOAL_COLD),
+            },
+            "warm": {
+                "issue": GOAL_WARM,
+                **_goal(warm_cpu, GOAL_WARM * scale if scale else GOAL_WARM),
+            },
+            "hook": {"issue": GOAL_HOOK, **_goal(nbr.measurements["hook"].median_cpu(), GOAL_HOOK)},
+            "recall": {
+                "issue": dict.fromkeys(KINDS, 10),
+                "value": nbr.recall,
+                "met": None if nbr.recall is None else all(v == 10 for v in nbr.recall.values()),
+            },
+        },
     }
-
-
-def _status(met: bool | None) -> str:
-    return "n/a" if met is None else ("ok" if met else "MISSED")
-
-
-def print_report(r: dict[str, Any]) -> None:
-    corpus, scan, cli, peer, hk = r["corpus"], r["full_scan"], r["cli_cold"], r["peer"], r["hook"]
-    print(
-        f"nbrefactor duplicate detection speed (best of {r['repeat']}, "
-        f"Python {r['python']}, nbrefactor {r['nbrefactor']})"
-    )
-    print(
-        f"corpus: {corpus['source']}: {corpus['notebooks']} notebooks, "
-        f"{corpus['code_lines']:,} code lines"
-    )
-    print()
-    rows: list[tuple[str, str, str, str]] = [
-        (
-            "full scan, find_duplicates() in-process, no cache",
-            f"{scan['wall_ms']:.0f}",
-            f"{scan['cpu_ms']:.0f}",
-            f"{scan['classes']} classes, {scan['regions']} copies",
-        ),
-        (
-            "  per 1,000 code lines",
-            f"{scan['wall_ms_per_kloc']:.1f}",
-            f"{scan['cpu_ms_per_kloc']:.1f}",
-            "",
-        ),
-        (
-            f"cold CLI: {cli['command']}",
-            f"{cli['wall_ms']:.0f}",
-            f"{cli['cpu_ms']:.0f}",
-            f"exit {cli['exit_code']}" + (f" ERROR: {cli['error']}" if "error" in cli else ""),
-        ),
-    ]
-    if "cpu_ms" in peer:
-        versions = ", ".join(f"{k} {v}" for k, v in peer["versions"].items())
-        rows.append(
-            (
-                f"peer: {peer['command']}",
-                f"{peer['wall_ms']:.0f}",
-                f"{peer['cpu_ms']:.0f}",
-                f"{peer['findings']} R0801 findings, {peer['regions']} copies ({versions})",
-            )
-        )
-    if "wall_ms" in hk:
-        rows.append(
-            (
-                f"warm hook (subprocess): {hk['command']}",
-                f"{hk['wall_ms']:.0f}",
-                f"{hk['cpu_ms']:.0f}",
-                f"exit {hk['exit_code']}; cache-filling run {hk['fill_wall_ms']:.0f} ms",
-            )
-        )
-        rows.append(
-            (
-                "warm hook (in-process): hooks.duplicates.main([path])",
-                f"{hk['in_process_wall_ms']:.0f}",
-                f"{hk['in_process_cpu_ms']:.0f}",
-                f"exit {hk['in_process_exit_code']}",
-            )
-        )
-    width = max(len(row[0]) for row in rows)
-    print(f"{'measurement':<{width}}  {'wall ms':>8}  {'cpu ms':>8}  notes")
-    for name, wall, cpu, notes in rows:
-        print(f"{name:<{width}}  {wall:>8}  {cpu:>8}  {notes}".rstrip())
-    if "skipped" in peer:
-        print(f"peer tool skipped: {peer['skipped']}")
-    if "error" in hk:
-        print(f"hook run failed: {hk['error']}")
-    print()
-    if "cpu_ratio" in peer:
-        print(
-            f"nbrefactor full scan is {peer['cpu_ratio']:.1f}x faster than nbqa pylint in CPU "
-            f"({peer['wall_ratio']:.1f}x in wall time); the cold CLI, start-up included, is "
-            f"{peer['cli_wall_ratio']:.1f}x faster in wall time"
-        )
-        print(
-            f"findings: pylint {peer['findings']} similar-lines groups; "
-            f"nbrefactor {scan['classes']} clone classes ({scan['regions']} copies)"
-        )
-        print()
-    print("targets:")
-    width = max(len(t["name"]) for t in r["targets"])
-    for t in r["targets"]:
-        value = "-" if t["value"] is None else f"{t['value']:.2f}"
-        print(f"  {t['name']:<{width}}  {value:>8}  target {t['target']:<7}  {_status(t['met'])}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -613,11 +598,13 @@ def main(argv: list[str] | None = None) -> int:
         "dir",
         nargs="?",
         type=Path,
-        help="folder of notebooks to use instead of the synthetic corpus (it is copied, "
-        "never changed)",
+        help="folder of notebooks to use instead of the synthetic corpus (copied, never changed)",
     )
     parser.add_argument(
-        "--repeat", type=int, default=3, help="runs per measurement; the best is reported"
+        "--repeat",
+        type=int,
+        default=DEFAULT_REPEAT,
+        help=f"rounds; each figure is the median (default: {DEFAULT_REPEAT})",
     )
     parser.add_argument(
         "--notebooks",
@@ -627,12 +614,18 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--seed", type=int, default=0, help="seed of the synthetic corpus")
     parser.add_argument(
+        "--plant-seed",
+        type=int,
+        default=DEFAULT_PLANT_SEED,
+        help=f"seed choosing where the 30 clones are planted (default: {DEFAULT_PLANT_SEED})",
+    )
+    parser.add_argument(
         "--peers-venv",
         type=Path,
-        default=DEFAULT_PEERS_VENV,
-        help="virtualenv for nbqa and pylint, created if missing (default: benchmarks/.venv-peers)",
+        default=peers.DEFAULT_PEERS_VENV,
+        help="virtualenv for nbqa and pylint, made if missing (default: benchmarks/.venv-peers)",
     )
-    parser.add_argument("--no-peers", action="store_true", help="skip the nbqa + pylint run")
+    parser.add_argument("--no-peers", action="store_true", help="skip jscpd and nbqa + pylint")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args(argv)
     if args.repeat < 1:
@@ -647,7 +640,7 @@ def main(argv: list[str] | None = None) -> int:
         json.dump(results, sys.stdout, indent=2)
         print()
     else:
-        print_report(results)
+        print(render(results))
     return 0
 
 
