@@ -4,7 +4,6 @@ half-written), and paths the user gave, made absolute without failing on a link 
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 from nbrefactor.errors import NbrefactorError
@@ -20,6 +19,8 @@ def stage_content(path: Path, content: str | bytes, staged: Path | None = None) 
         OSError: the folder is missing or the write fails (disk full, permissions).
     """
     if staged is None:
+        import tempfile  # its import (random, shutil, ...) is not paid by reading commands
+
         handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         staged = Path(name)
     else:

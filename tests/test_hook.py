@@ -254,9 +254,10 @@ def test_no_files_exit_0(repo: Path, capsys: pytest.CaptureFixture[str]) -> None
 
 
 def cache_file(repo: Path) -> Path:
-    files = sorted((repo / CACHE_DIR).glob("fingerprints-*.marshal"))
-    assert len(files) == 1, files
-    return files[0]
+    """The cache's index (entries are files next to it, named by content hash)."""
+    folders = sorted((repo / CACHE_DIR).glob("fingerprints-*"))
+    assert len(folders) == 1, folders
+    return folders[0] / "index"
 
 
 def saved_cache(repo: Path) -> dict[str, Any]:
@@ -281,6 +282,7 @@ def test_cache_is_created_at_repository_root_and_reused(
     assert saved["generation"] == 1
     assert len(saved["entries"]) == 3  # old, other and the new notebook, by content
     assert len(saved["files"]) == 3  # and where each is, by size, time and inode
+    assert {p.name for p in cache_file(repo).parent.iterdir()} == {"index", *saved["entries"]}
     # the cache ignores itself: git does not see it
     assert CACHE_DIR not in git(repo, "status", "--porcelain", "--untracked-files=all")
     data = cache_file(repo).read_bytes()
@@ -378,6 +380,18 @@ def test_corrupt_cache_is_ignored(
     assert len(saved_cache(repo)["entries"]) == 3
 
 
+def test_a_missing_or_corrupt_entry_is_fingerprinted_again(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_new_copy(repo, staged=False)
+    old_enough(repo)
+    first = hook(capsys, "new.ipynb")
+    entries = [p for p in cache_file(repo).parent.iterdir() if p.name != "index"]
+    entries[0].unlink()
+    entries[1].write_bytes(b"not marshal")
+    assert hook(capsys, "new.ipynb") == first
+
+
 def test_entries_unused_for_max_age_saves_are_dropped(tmp_path: Path) -> None:
     document = DocumentPrint("a.ipynb", (), ())
     cache = FingerprintCache(tmp_path)
@@ -388,9 +402,10 @@ def test_entries_unused_for_max_age_saves_are_dropped(tmp_path: Path) -> None:
         cache.put(f"edit-{generation}", document)
         assert cache.get("edit-2", "a.ipynb") is not None  # one notebook every run reads
         cache.save()
-        saved = marshal.loads(cache.file.read_bytes())
+        saved = marshal.loads((cache.entries / "index").read_bytes())
         assert saved["generation"] == generation
         assert ("old" in saved["entries"]) == (generation <= MAX_AGE)
+        assert (cache.entries / "old").exists() == (generation <= MAX_AGE)
         assert "edit-2" in saved["entries"]
     assert FingerprintCache(tmp_path).get("old", "a.ipynb") is None
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence, Set
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple, TypeVar
 
 from nbrefactor.analysis.fingerprints import (
     DocumentPrint,
@@ -30,6 +30,7 @@ from nbrefactor.analysis.fingerprints import (
 )
 
 CloneKind = Literal["type-1", "type-2", "type-3"]
+K = TypeVar("K")
 
 #: A statement found in more blocks than this share of all blocks (and than
 #: :data:`_MIN_SEED_CAP`) seeds no gapped (Type-3) match: it is boilerplate, and pairing
@@ -56,14 +57,19 @@ class CloneSettings:
     type3_min_statements: int = 5
 
 
-@dataclass(frozen=True, slots=True)
-class Span:
+class Span(NamedTuple):
     """A run of statements ``start:stop`` in one sequence of one document."""
 
     document: int
     sequence: int
     start: int
     stop: int
+
+
+#: A document and one of its sequences: a block of statements.
+Block = tuple[int, int]
+#: The first and the last aligned statements of a gapped copy, as (left, right) indexes.
+Window = tuple[tuple[int, int], tuple[int, int]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,8 +87,7 @@ class Region:
     fingerprint: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class RawClone:
+class RawClone(NamedTuple):
     """A clone class before parameters: its kind and the runs of statements it covers."""
 
     kind: CloneKind
@@ -101,6 +106,10 @@ class Corpus:
             .sequences[span.sequence]
             .statements[span.start : span.stop]
         )
+
+    def block(self, block: Block) -> tuple[StatementPrint, ...]:
+        """The statements of a (document, sequence) pair."""
+        return self.documents[block[0]].sequences[block[1]].statements
 
     def sequence(self, span: Span) -> SequencePrint:
         return self.documents[span.document].sequences[span.sequence]
@@ -129,24 +138,119 @@ def find_raw_clones(
     settings: CloneSettings = CloneSettings(),
     *,
     focus: Set[int] | None = None,
+    population: Population | None = None,
 ) -> list[RawClone]:
     """All clone classes among ``documents``, largest first.
 
     With ``focus`` (document numbers), only classes with a copy in one of those
     documents are built: a hook run on one changed notebook does not match the others
-    against each other.
+    against each other. ``documents`` may then be only those that could share a copy
+    with the focus (:func:`related_documents`), and ``population`` describes all of
+    them, so that what counts as boilerplate does not depend on which were loaded.
     """
     corpus = Corpus(documents)
     classes = _exact_runs(corpus, settings, focus)
     if settings.type3:
-        classes.extend(_gapped_runs(corpus, settings, classes, focus))
+        classes.extend(_gapped_runs(corpus, settings, classes, focus, population))
     classes = _drop_contained(corpus, classes)
     classes.sort(key=lambda c: (-_size(corpus, c), c.spans[0].document, c.spans[0].sequence))
     return classes
 
 
 def _size(corpus: Corpus, clone: RawClone) -> int:
-    return corpus.region(clone.spans[0]).statements
+    """Statements in the smallest copy (the copies of a gapped class differ in size)."""
+    return min(
+        sum(st.size for st in corpus.statements(span) if not st.is_import) for span in clone.spans
+    )
+
+
+# -- what a focused run needs to load ---------------------------------------------------------
+
+
+class DocumentSummary(NamedTuple):
+    """What decides whether a document could share a copy with another, small enough to
+    keep for every cached notebook and read without its fingerprints."""
+
+    #: The shapes of its statements, imports left out.
+    shapes: frozenset[int]
+    #: Shapes of its statements of substance (Type-3 evidence), with how many of its
+    #: blocks hold each.
+    substance: dict[int, int]
+    #: Its blocks that hold a statement of substance.
+    blocks: int
+
+
+class Population(NamedTuple):
+    """How common each statement of substance is among all the documents compared."""
+
+    blocks: int
+    places: dict[int, int]
+
+    @classmethod
+    def of(cls, summaries: Iterable[DocumentSummary]) -> Population:
+        places: dict[int, int] = defaultdict(int)
+        blocks = 0
+        for summary in summaries:
+            blocks += summary.blocks
+            for shape, count in summary.substance.items():
+                places[shape] += count
+        return cls(blocks, dict(places))
+
+    @property
+    def cap(self) -> int:
+        """Places above which a statement is boilerplate (:data:`_SEED_SHARE`)."""
+        return max(_MIN_SEED_CAP, int(_SEED_SHARE * self.blocks))
+
+
+def summarize(document: DocumentPrint) -> DocumentSummary:
+    shapes: set[int] = set()
+    substance: dict[int, int] = defaultdict(int)
+    blocks = 0
+    for sequence in document.sequences:
+        held = {st.shape for st in sequence.statements if _is_substance(st)}
+        shapes.update(st.shape for st in sequence.statements if not st.is_import)
+        for shape in held:
+            substance[shape] += 1
+        blocks += bool(held)
+    return DocumentSummary(frozenset(shapes), dict(substance), blocks)
+
+
+def related_documents(
+    focus: Sequence[DocumentPrint],
+    others: dict[K, DocumentSummary],
+    settings: CloneSettings,
+    population: Population,
+) -> set[K]:
+    """The keys of ``others`` that could share a clone class with a ``focus`` document:
+    they hold every statement of one of its seeds (Type-1/2), or share a statement of
+    substance that is not boilerplate (Type-3). Any other document cannot change what a
+    focused :func:`find_raw_clones` reports."""
+    mine = frozenset().union(*(summarize(document).shapes for document in focus))
+    holding: dict[int, set[K]] = defaultdict(set)
+    for key, summary in others.items():
+        for shape in summary.shapes & mine:
+            holding[shape].add(key)
+    related: set[K] = set()
+    for document in focus:
+        for sequence in document.sequences:
+            statements = sequence.statements
+            for start, stop in _seeds(statements, settings):
+                window = {st.shape for st in statements[start:stop] if not st.is_import}
+                related.update(set.intersection(*(holding.get(shape, set()) for shape in window)))
+            if settings.type3:
+                for st in statements:
+                    if _is_substance(st) and population.places.get(st.shape, 0) <= population.cap:
+                        related.update(
+                            key
+                            for key in holding.get(st.shape, ())
+                            if st.shape in others[key].substance
+                        )
+    return related
+
+
+def _is_substance(statement: StatementPrint) -> bool:
+    """A statement that may be evidence of a near copy: five tokens or more, no import."""
+    return statement.tokens >= 5 and not statement.is_import
 
 
 # -- Type-1 and Type-2: group extension over shape hashes ------------------------------------
@@ -176,7 +280,7 @@ def _exact_runs(corpus: Corpus, settings: CloneSettings, focus: Set[int] | None)
     for members in buckets.values():
         if len(members) < 2 or _extends_left(corpus, members):
             continue
-        found.extend(_grow(corpus, members, members[0].stop - members[0].start, settings))
+        found.extend(_grow(corpus, members, members[0].stop - members[0].start, settings, focus))
     return found
 
 
@@ -235,7 +339,11 @@ def _extends_left(corpus: Corpus, members: list[Span]) -> bool:
 
 
 def _grow(
-    corpus: Corpus, members: list[Span], length: int, settings: CloneSettings
+    corpus: Corpus,
+    members: list[Span],
+    length: int,
+    settings: CloneSettings,
+    focus: Set[int] | None,
 ) -> Iterator[RawClone]:
     """Extend a group of equal runs one statement at a time; emit a class where it splits,
     then grow each part that still has two members, depth first (with a stack of its own:
@@ -256,7 +364,13 @@ def _grow(
         clone = _as_class(corpus, members, length, settings)
         if clone is not None:
             yield clone
-        parts = [g for shape, g in following.items() if shape is not None and len(g) > 1]
+        parts = [
+            group
+            for shape, group in following.items()
+            if shape is not None
+            and len(group) > 1
+            and (focus is None or any(span.document in focus for span in group))
+        ]
         pending.extend((group, length + 1) for group in reversed(parts))
 
 
@@ -301,7 +415,11 @@ def _without_overlaps(spans: list[Span]) -> list[Span]:
 
 
 def _gapped_runs(
-    corpus: Corpus, settings: CloneSettings, exact: list[RawClone], focus: Set[int] | None
+    corpus: Corpus,
+    settings: CloneSettings,
+    exact: list[RawClone],
+    focus: Set[int] | None,
+    population: Population | None,
 ) -> Iterator[RawClone]:
     # Each block's statements of substance (five tokens or more, not imports), weighed
     # by their size and by how often the block repeats them; trivial lines (`plt.show()`,
@@ -312,7 +430,7 @@ def _gapped_runs(
         weights: dict[int, int] = {}
         again = 0
         for statement in sequence.statements:
-            if statement.tokens >= 5 and not statement.is_import:
+            if _is_substance(statement):
                 if statement.shape in weights:
                     again += statement.size
                 weights[statement.shape] = weights.get(statement.shape, 0) + statement.size
@@ -325,21 +443,35 @@ def _gapped_runs(
             places[shape].append(block)
     # Two blocks are compared when they share a statement that is not boilerplate, and
     # the statements they share, all of them, add up to type3_min_statements.
-    cap = max(_MIN_SEED_CAP, int(_SEED_SHARE * len(contents)))
+    # Pairs are aligned in the order of the files' paths, not of their numbers here: the
+    # alignment breaks ties by side, and a hook run numbers the documents otherwise.
+    place = {block: (corpus.documents[block[0]].path, block[1]) for block in contents}
+    if population is None:
+        population = Population(len(contents), {shape: len(w) for shape, w in places.items()})
+    cap = population.cap
     candidates: set[tuple[Block, Block]] = set()
-    for where in places.values():
-        if len(where) < 2 or len(where) > cap:
+    for shape, where in places.items():
+        if len(where) < 2 or population.places.get(shape, len(where)) > cap:
             continue
         for i, a in enumerate(where):
             for b in where[i + 1 :]:
                 if focus is None or a[0] in focus or b[0] in focus:
-                    candidates.add((a, b))
+                    candidates.add((a, b) if place[a] <= place[b] else (b, a))
     covered = _covered_pairs(exact)
     pairs: list[tuple[Span, Span]] = []
-    for a, b in sorted(candidates):
+    windows: dict[tuple[tuple[int, ...], tuple[int, ...]], Window | None] = {}
+    for a, b in sorted(candidates, key=lambda pair: (place[pair[0]], place[pair[1]])):
         if _shared_weight(contents[a], contents[b]) < settings.type3_min_statements:
             continue
-        aligned = _align(corpus, a, b, settings)
+        left, right = corpus.block(a), corpus.block(b)
+        if (Span(*a, 0, len(left)), Span(*b, 0, len(right))) in covered:
+            continue  # two copies of one whole block: no gap to find
+        # the window depends on the shapes alone: a pair of blocks pasted elsewhere again
+        # (a notebook copied with its copies) is aligned once
+        shapes = (tuple(st.shape for st in left), tuple(st.shape for st in right))
+        if shapes not in windows:
+            windows[shapes] = _align_runs(left, right, settings)
+        aligned = _aligned(corpus, a, b, windows[shapes], settings)
         if aligned is not None and aligned not in covered:
             pairs.append(aligned)
     for block, weight in repeated.items():
@@ -349,9 +481,6 @@ def _gapped_runs(
         if aligned is not None and aligned not in covered:
             pairs.append(aligned)
     yield from _merge_pairs(pairs)
-
-
-Block = tuple[int, int]  # a document and one of its sequences
 
 
 def _shared_weight(first: dict[int, int], second: dict[int, int]) -> int:
@@ -425,13 +554,10 @@ class _Covered:
         return bool(self._class_of.get(first, set()) & self._class_of.get(second, set()))
 
 
-def _align(
-    corpus: Corpus, a: tuple[int, int], b: tuple[int, int], settings: CloneSettings
+def _aligned(
+    corpus: Corpus, a: Block, b: Block, window: Window | None, settings: CloneSettings
 ) -> tuple[Span, Span] | None:
-    """Best common run of blocks ``a`` and ``b`` allowing gaps, if it is a Type-3 clone."""
-    left = corpus.documents[a[0]].sequences[a[1]].statements
-    right = corpus.documents[b[0]].sequences[b[1]].statements
-    window = _align_runs(left, right, settings)
+    """The Type-3 copies in blocks ``a`` and ``b`` that ``window`` aligns, if any."""
     if window is None:
         return None
     (i0, j0), (i1, j1) = window
@@ -484,7 +610,7 @@ def _is_boilerplate(statements: Sequence[StatementPrint], minimum: int) -> bool:
 
 def _align_runs(
     left: Sequence[StatementPrint], right: Sequence[StatementPrint], settings: CloneSettings
-) -> tuple[tuple[int, int], tuple[int, int]] | None:
+) -> Window | None:
     """The gapped Type-3 window of a weighted longest common subsequence, if any.
 
     Only statements whose shape both sides have can match: the subsequence is computed
@@ -528,12 +654,12 @@ def _best_window(
     right: Sequence[StatementPrint],
     pairs: list[tuple[int, int]],
     settings: CloneSettings,
-) -> tuple[tuple[int, int], tuple[int, int]] | None:
+) -> Window | None:
     """The run of aligned pairs with the most matched statements that is similar enough,
     large enough and has a gap in it (otherwise it is a Type-1/2 clone or none)."""
     left_size, left_tokens = _prefix_sums(left)
     right_size, right_tokens = _prefix_sums(right)
-    best: tuple[tuple[int, int], tuple[int, int]] | None = None
+    best: Window | None = None
     best_matched = 0
     for x, (i0, j0) in enumerate(pairs):
         matched = 0
@@ -574,8 +700,15 @@ def _drop_contained(corpus: Corpus, classes: list[RawClone]) -> list[RawClone]:
     """
     regions = [[corpus.region(s) for s in clone.spans] for clone in classes]
     rank = {"type-1": 2, "type-2": 2, "type-3": 1}
+    # Between classes of one size, the one whose copies come first in path order wins: the
+    # same whichever documents a run loaded, and in whatever order.
+    places = [sorted((r.path, r.cell or 0, r.line, r.end_line) for r in found) for found in regions]
+    order = {
+        index: position
+        for position, index in enumerate(sorted(range(len(classes)), key=places.__getitem__))
+    }
     keys = [
-        (len(regions[i]), _size(corpus, clone), rank[clone.kind], -i)
+        (len(regions[i]), _size(corpus, clone), rank[clone.kind], -order[i])
         for i, clone in enumerate(classes)
     ]
     by_place: dict[tuple[str, int | None], list[int]] = defaultdict(list)

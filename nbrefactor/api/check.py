@@ -12,7 +12,6 @@ from pathlib import Path
 
 from nbrefactor.analysis.clone_classes import CloneClass, describe
 from nbrefactor.analysis.clones import Corpus, find_raw_clones
-from nbrefactor.analysis.fingerprints import DocumentPrint
 from nbrefactor.config import Config, load_config
 from nbrefactor.diagnostics import Diagnostic, file_problem
 from nbrefactor.duplicates.baseline import is_new, load_baseline, write_baseline
@@ -23,9 +22,8 @@ from nbrefactor.duplicates.discovery import (
     repository_root,
     tracked_notebooks,
 )
-from nbrefactor.duplicates.loader import FingerprintLoader
+from nbrefactor.duplicates.loader import load_corpus
 from nbrefactor.errors import BAD_INPUT, NbrefactorError, UsageError
-from nbrefactor.fileio import resolved
 from nbrefactor.notebook.model import Location
 from nbrefactor.report.clones import CheckFormat, render_check
 
@@ -210,46 +208,19 @@ def find_duplicates(
     files are done, of how many.
     """
     config = config or Config()
-    # one file, one document: `a.ipynb` and `/repo/a.ipynb` are the same file
-    files: dict[Path, str] = {}
-    for path in report_on:
-        files.setdefault(resolved(path), str(path))
-    reported = set(files)
-    for path in compare_with:
-        files.setdefault(resolved(path), _display(path))
-    loader = FingerprintLoader(cache)
-    documents: list[DocumentPrint] = []
-    mine: set[int] = set()
-    for done, (absolute, shown) in enumerate(files.items(), start=1):
-        # a file only compared with must not fail the check: its problems are not reported
-        document = loader.load(Path(shown), absolute, report=absolute in reported)
-        if document is not None:
-            if absolute in reported:
-                mine.add(len(documents))
-            documents.append(document)
-        if progress is not None:
-            progress(done, len(files))
-    if cache is not None:
-        cache.save()
-    focus = None if len(mine) == len(documents) else mine  # None: every class is wanted
-    raw = find_raw_clones(documents, config.clones, focus=focus)
+    loaded = load_corpus(
+        report_on, compare_with, settings=config.clones, cache=cache, progress=progress
+    )
+    documents, focus = loaded.documents, loaded.focus
+    raw = find_raw_clones(documents, config.clones, focus=focus, population=loaded.population)
     classes = describe(raw, Corpus(documents))
+    mine = range(len(documents)) if focus is None else sorted(focus)
     unparsed = tuple(
-        (documents[d].path, cell) for d in sorted(mine) for cell in documents[d].unparsed_cells
+        (documents[d].path, cell) for d in mine for cell in documents[d].unparsed_cells
     )
     return DuplicateReport(
-        tuple(classes), tuple(loader.problems), len(documents), unparsed_cells=unparsed
+        tuple(classes), loaded.problems, loaded.compared, unparsed_cells=unparsed
     )
-
-
-def _display(path: Path) -> str:
-    """``path`` as people read it: relative to the current folder when it is inside it."""
-    if not path.is_absolute():
-        return str(path)
-    try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
 
 
 #: Text formats whose cells are the user's: the hidden-state check makes sense for them.

@@ -2,12 +2,14 @@
 re-parse the hundred unchanged ones, and a second ``check`` reads almost nothing.
 
 The cache lives in a folder (``.nbrefactor_cache/`` at the repository root by default)
-that ignores itself for git, as one file written with :mod:`marshal` (fast to read, and
-unable to run code, unlike pickle). Entries are keyed by the hash of the file's bytes;
-each file's size, modification time and inode lead to its entry without reading the
-file, and only a file whose stat changed is read and hashed again. A cache of another
-fingerprint version or Python version, or a corrupt or unreadable one, is treated as
-empty.
+that ignores itself for git. Inside, a folder per fingerprint format and Python version
+holds one file per notebook content, named by the hash of the file's bytes, and an
+index. The index records each file's size, modification time and inode, which lead to
+its entry without reading the file (only a file whose stat changed is read and hashed
+again), and each entry's summary (:class:`~nbrefactor.analysis.clones.DocumentSummary`),
+from which a hook run finds the few notebooks it must load. Everything is written with
+:mod:`marshal`: fast to read, and unable to run code, unlike pickle. A corrupt or
+unreadable cache is treated as empty.
 
 Every edit of a notebook adds an entry, so the cache prunes itself: each save is a new
 generation, and an entry no run has used for :data:`MAX_AGE` generations is dropped.
@@ -24,6 +26,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from nbrefactor.analysis.clones import DocumentSummary, summarize
 from nbrefactor.analysis.fingerprints import (
     FINGERPRINT_VERSION,
     DocumentPrint,
@@ -35,11 +38,10 @@ from nbrefactor.fileio import stage_content
 CACHE_DIR = ".nbrefactor_cache"
 #: Saves after which an entry no run has used is dropped.
 MAX_AGE = 20
-#: marshal's format may change between Python versions: each has its own file.
-_PYTHON = f"py{sys.version_info[0]}{sys.version_info[1]}"
-
 #: A file modified this recently is read again next time, whatever its stat says.
 _RACY_NS = 2_000_000_000
+_INDEX = "index"
+
 #: What the cache knows of a file without reading it: (size, mtime_ns, inode).
 FileStat = tuple[int, int, int]
 
@@ -53,27 +55,31 @@ def file_stat(stat: os.stat_result) -> FileStat:
 
 
 class FingerprintCache:
-    """Fingerprints by content hash, loaded once and saved once.
+    """Fingerprints by content hash: the index is read once and written once; entries
+    are read when asked for and written at :meth:`save`.
 
-    The file holds ``{"generation": N, "entries": {key: [seen, document]},
+    The index holds ``{"generation": N, "entries": {key: [seen, summary]},
     "files": {path: [size, mtime_ns, inode, key]}}``; ``seen`` is the generation that
-    last used the entry, ``document`` the fingerprints as plain tuples.
+    last used the entry.
     """
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self.file = folder / f"fingerprints-v{FINGERPRINT_VERSION}-{_PYTHON}.marshal"
-        self._entries: dict[str, list[Any]] = {}
+        # marshal's format may change between Python versions: each has its own folder
+        python = f"py{sys.version_info[0]}{sys.version_info[1]}"
+        self.entries = folder / f"fingerprints-v{FINGERPRINT_VERSION}-{python}"
+        self._index: dict[str, list[Any]] = {}
         self._files: dict[str, list[Any]] = {}
         self._generation = 0
         self._used: set[str] = set()
+        self._new: dict[str, DocumentPrint] = {}
         self._dirty = False
         with contextlib.suppress(OSError, ValueError, EOFError, TypeError):
-            loaded = marshal.loads(self.file.read_bytes())
+            loaded = marshal.loads((self.entries / _INDEX).read_bytes())
             if isinstance(loaded, dict) and isinstance(loaded.get("entries"), dict):
                 generation = loaded.get("generation")
                 self._generation = generation if isinstance(generation, int) else 0
-                self._entries = loaded["entries"]
+                self._index = loaded["entries"]
                 files = loaded.get("files")
                 self._files = files if isinstance(files, dict) else {}
 
@@ -83,24 +89,42 @@ class FingerprintCache:
         known = self._files.get(path)
         if type(known) is list and len(known) == 4 and tuple(known[:3]) == stat:
             key = known[3]
-            return key if isinstance(key, str) else None
+            return key if isinstance(key, str) and key in self._index else None
         return None
 
+    def summary(self, key: str) -> DocumentSummary | None:
+        """The summary of entry ``key``, without reading the entry."""
+        entry = self._index.get(key)
+        try:
+            shapes, substance, blocks = entry[1]  # type: ignore[index]
+            summary = DocumentSummary(frozenset(shapes), dict(substance), int(blocks))
+        except (TypeError, ValueError, IndexError, KeyError):
+            return None
+        self._used.add(key)
+        return summary
+
     def get(self, key: str, path: str) -> DocumentPrint | None:
-        entry = self._entries.get(key)
-        if entry is None:
+        """The fingerprints of entry ``key``, for the file shown as ``path``."""
+        if key in self._new:
+            self._used.add(key)
+            return DocumentPrint(path, self._new[key].sequences, self._new[key].unparsed_cells)
+        if key not in self._index:
             return None
         try:
-            document = _decode(entry[1], path)
-        except (TypeError, ValueError, IndexError, KeyError):
-            return None  # an entry of another shape: fingerprint the file again
+            document = _decode(marshal.loads((self.entries / key).read_bytes()), path)
+        except (OSError, EOFError, TypeError, ValueError, IndexError, KeyError):
+            return None  # gone, or of another shape: fingerprint the file again
         self._used.add(key)
         return document
 
-    def put(self, key: str, document: DocumentPrint) -> None:
-        self._entries[key] = [0, _encode(document)]
+    def put(self, key: str, document: DocumentPrint) -> DocumentSummary:
+        """Keep ``document`` as entry ``key``; return its summary."""
+        summary = summarize(document)
+        self._index[key] = [0, (summary.shapes, summary.substance, summary.blocks)]
+        self._new[key] = document
         self._used.add(key)
         self._dirty = True
+        return summary
 
     def remember(self, path: str, stat: FileStat, key: str) -> None:
         """Record that ``path`` with ``stat`` holds the content ``key``; not for a file
@@ -114,16 +138,17 @@ class FingerprintCache:
             self._dirty = True
 
     def save(self) -> None:
-        """Write the cache if it changed, without the entries unused for :data:`MAX_AGE`
-        generations; a cache that cannot be written is skipped."""
+        """Write the new entries and the index if anything changed, dropping the entries
+        unused for :data:`MAX_AGE` generations; a cache that cannot be written is
+        skipped (a read-only checkout, a full disk)."""
         if not self._dirty:
             return
         generation = self._generation + 1
         kept: dict[str, list[Any]] = {}
-        for key, entry in self._entries.items():
+        for key, entry in self._index.items():
             if key in self._used:
                 kept[key] = [generation, entry[1]]
-            elif type(entry) is list and generation - _seen(entry) < MAX_AGE:
+            elif type(entry) is list and len(entry) == 2 and generation - _seen(entry) < MAX_AGE:
                 kept[key] = entry
         files = {
             path: known
@@ -132,22 +157,33 @@ class FingerprintCache:
         }
         with contextlib.suppress(OSError, ValueError):
             # ValueError: marshal met something it cannot write; the cache is only a cache
-            data = marshal.dumps({"generation": generation, "entries": kept, "files": files})
-            self.folder.mkdir(parents=True, exist_ok=True)
+            self.entries.mkdir(parents=True, exist_ok=True)
             ignore = self.folder / ".gitignore"
             if not ignore.exists():
                 ignore.write_text("# created by nbrefactor\n*\n", encoding="utf-8")
-            staged = stage_content(self.file, data)
-            try:
-                staged.replace(self.file)
-            finally:
-                staged.unlink(missing_ok=True)  # gone after the rename; left only if it failed
-        self._entries, self._files, self._generation = kept, files, generation
+            for key, document in self._new.items():
+                if key in kept:
+                    _write(self.entries / key, marshal.dumps(_encode(document)))
+            index = {"generation": generation, "entries": kept, "files": files}
+            _write(self.entries / _INDEX, marshal.dumps(index))
+            for path in self.entries.iterdir():  # pruned entries, and leftovers of others
+                if path.name != _INDEX and path.name not in kept:
+                    path.unlink(missing_ok=True)
+        self._index, self._files, self._generation = kept, files, generation
+        self._new.clear()
         self._dirty = False
 
 
+def _write(path: Path, data: bytes) -> None:
+    staged = stage_content(path, data)
+    try:
+        staged.replace(path)
+    finally:
+        staged.unlink(missing_ok=True)  # gone after the rename; left only if it failed
+
+
 def _seen(entry: list[Any]) -> int:
-    seen = entry[0] if entry else None
+    seen = entry[0]
     return seen if isinstance(seen, int) else 0
 
 

@@ -24,11 +24,9 @@ import contextlib
 import hashlib
 import json
 import os
-import shutil
 import signal
 import sys
 import time
-import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -107,7 +105,7 @@ class Transaction:
 
     def __init__(self, files: Sequence[tuple[Path, bytes, bool]]) -> None:
         files = [(path.absolute(), content, exists) for path, content, exists in files]
-        tag = uuid.uuid4().hex[:12]
+        tag = os.urandom(6).hex()
         self.journal = state_dir() / f"apply-{tag}.json"
         self.contents = [content for _, content, _ in files]
         self.entries = [
@@ -333,6 +331,8 @@ def _keep_aside(path: Path, backup: Path) -> None:
     try:
         os.link(path, backup)
     except OSError:
+        import shutil  # rarely needed: kept out of the start-up of every command
+
         shutil.copy2(path, backup)
 
 
