@@ -18,7 +18,14 @@ from nbrefactor._version import __version__
 from nbrefactor.config import CHECKS, LAYOUTS
 from nbrefactor.errors import INTERNAL_ERROR, INTERRUPTED, NbrefactorError
 from nbrefactor.progress import ProgressLine, progress_line
-from nbrefactor.report.clones import CHECK_FORMATS, CheckFormat
+from nbrefactor.report.clones import (
+    CHECK_FORMATS,
+    COLOR_CHOICES,
+    CheckFormat,
+    ColorChoice,
+    split_codes,
+    wants_color,
+)
 from nbrefactor.report.graph import GRAPH_FORMATS, GraphFormat
 from nbrefactor.verification.execute import CellProgress, RunOptions
 from nbrefactor.verification.recording import CALLS, DATA_BUDGET, MAX_BYTES, RecordSettings
@@ -176,21 +183,55 @@ def graph(notebook: Path, fmt: GraphFormat, output: Path | None) -> None:
     help="Which checks run (repeatable) [default: duplicates, or `checks` in pyproject.toml].",
 )
 @click.option(
+    "--select",
+    multiple=True,
+    metavar="CODES",
+    help="Report only these codes, comma-separated; a prefix selects a family "
+    "(NBR1 is NBR100-NBR199) [default: all, or `select` in pyproject.toml].",
+)
+@click.option(
+    "--ignore",
+    multiple=True,
+    metavar="CODES",
+    help="Do not report these codes or prefixes (added to `ignore` in pyproject.toml).",
+)
+@click.option(
     "--baseline",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Report only duplicates not recorded in this baseline file.",
+    help="Report only copies not recorded in this baseline file [default: the `baseline` "
+    "key, else .nbrefactor-baseline.json at the project root, if it exists].",
 )
 @click.option(
     "--update-baseline",
     is_flag=True,
-    help="Record every current duplicate in the --baseline file and exit 0 "
-    "(2, naming them, if some files could not be read).",
+    help="Record every current copy in the baseline (the file --baseline or the "
+    "default names) and exit 0 (2, naming them, if some files could not be read).",
 )
 @click.option(
     "--cache/--no-cache",
     default=True,
     show_default=True,
     help="Keep fingerprints of unchanged files in .nbrefactor_cache/.",
+)
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
+@click.option(
+    "--statistics", is_flag=True, help="Print how many findings of each code, not the findings."
+)
+@click.option("-q", "--quiet", is_flag=True, help="Print only the findings, no summary line.")
+@click.option(
+    "-v",
+    "--verbose",
+    is_flag=True,
+    help="Also say (on stderr) which files were checked, which came from the cache, "
+    "and how long it took.",
+)
+@click.option(
+    "--color",
+    type=click.Choice(COLOR_CHOICES),
+    default="auto",
+    show_default=True,
+    help="Colour the text output: auto colours a terminal unless NO_COLOR is set "
+    "(FORCE_COLOR forces it).",
 )
 @_reports_errors
 def check(
@@ -201,9 +242,16 @@ def check(
     type3: bool | None,
     exclude: tuple[str, ...],
     checks: tuple[str, ...],
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
     baseline: Path | None,
     update_baseline: bool,
     cache: bool,
+    exit_zero: bool,
+    statistics: bool,
+    quiet: bool,
+    verbose: bool,
+    color: ColorChoice,
 ) -> None:
     """Report duplicated code in notebooks, like a linter.
 
@@ -211,15 +259,18 @@ def check(
     found within a cell, across cells and across files: identical blocks (Type-1),
     copies with renamed variables or changed literals (Type-2), and near copies with a
     few statements added, removed or changed (Type-3). Each copy is reported as
-    path:cell_N:line:col: NBR001 ... with the other places it appears.
+    path:cell_N:line:col: NBR001 ... with the other places it appears; N counts all
+    cells from 1, markdown included, as ruff does.
 
-    A block whose first line has the comment `# nbrefactor: ignore` is never reported.
-    Settings come from [tool.nbrefactor] in pyproject.toml; flags override them.
-    Exit codes: 0 no findings, 1 findings, 2 a file could not be read.
+    `# nbrefactor: ignore[CODES]` at the end of a line silences those codes there (all
+    codes without [CODES]); `# nbrefactor: ignore-cell[CODES]` on a line of its own
+    silences them in the whole cell. Settings come from [tool.nbrefactor] in
+    pyproject.toml; flags override them. Exit codes: 0 no findings, 1 findings, 2 a
+    file could not be read.
     """
     from nbrefactor.api.check import check_paths
 
-    with progress_line() as reading:
+    with progress_line(quiet=quiet) as reading:
         result = check_paths(
             paths,
             min_statements=min_statements,
@@ -227,18 +278,29 @@ def check(
             type3=type3,
             checks=checks,
             exclude=exclude,
+            select=split_codes(select),
+            ignore=split_codes(ignore),
             baseline=baseline,
             update_baseline=update_baseline,
             cache=cache,
             progress=_file_progress(reading),
         )
+    if verbose:
+        for line in result.log():
+            click.echo(f"nbrefactor: {line}", err=True)
     if result.baseline_written is not None:
         for problem in result.problems:  # files left out of the baseline, and why
             click.echo(str(problem), err=True)
-        click.echo(f"wrote {result.baseline_written} known copies to {result.baseline}", err=True)
+        assert result.baseline is not None
+        where = os.path.relpath(result.baseline)
+        where = where if not where.startswith("..") else str(result.baseline)
+        click.echo(f"wrote {result.baseline_written} known copies to {where}", err=True)
     else:
-        click.echo(result.render(fmt), nl=False)
-    sys.exit(result.exit_code)
+        colored = fmt == "text" and wants_color(color, sys.stdout.isatty(), os.environ)
+        text = result.render(fmt, statistics=statistics, quiet=quiet, color=colored)
+        click.echo(text, nl=False, color=colored)
+    code = result.exit_code
+    sys.exit(0 if exit_zero and code == 1 else code)
 
 
 def _run_options(command: Callable[P, R]) -> Callable[P, R]:
@@ -449,8 +511,10 @@ class _Showing:
 
 
 def _cell_numbers(spec: str) -> tuple[int, ...]:
-    """The cell numbers of ``4-6`` or ``4,5,7`` (or both: ``2,4-6``), in order, once each;
-    else a usage error."""
+    """The cells of ``4-6`` or ``4,5,7`` (or both: ``2,4-6``), numbered as every message
+    numbers them (from 1), as 0-based indexes in order, once each; else a usage error."""
+    from nbrefactor.notebook.model import index_of_cell
+
     numbers: set[int] = set()
     for part in spec.split(","):
         first, dash, last = part.strip().partition("-")
@@ -459,8 +523,10 @@ def _cell_numbers(spec: str) -> tuple[int, ...]:
         end = int(last) if dash else int(first)
         if end < int(first):
             raise click.BadParameter(f"{part.strip()!r} counts down", param_hint="--cells")
+        if int(first) < 1:
+            raise click.BadParameter("cells are numbered from 1", param_hint="--cells")
         numbers.update(range(int(first), end + 1))
-    return tuple(sorted(numbers))
+    return tuple(index_of_cell(number) for number in sorted(numbers))
 
 
 def _say_where_code_goes(notebooks: tuple[Path, ...]) -> None:

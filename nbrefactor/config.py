@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from nbrefactor.analysis.clones import CloneSettings
+from nbrefactor.diagnostics import unknown_codes
 from nbrefactor.errors import NbrefactorError
 from nbrefactor.fileio import resolved
 from nbrefactor.llm.settings import LlmSettings, parse_llm_settings
@@ -24,6 +25,9 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
 CHECKS = ("duplicates", "hidden-state")
+#: Where ``check --update-baseline`` writes the baseline, and where ``check`` and the hook
+#: look for it, in the project's root, when the ``baseline`` key does not say.
+DEFAULT_BASELINE = ".nbrefactor-baseline.json"
 
 #: Layouts of a new project: the package in ``src/``, or next to pyproject.toml.
 LAYOUTS = ("src", "flat")
@@ -38,6 +42,10 @@ class Config:
     clones: CloneSettings = CloneSettings()
     exclude: tuple[str, ...] = ()
     checks: tuple[str, ...] = ("duplicates",)
+    #: Codes (or prefixes of codes: ``NBR1``) reported; empty: every code.
+    select: tuple[str, ...] = ()
+    #: Codes (or prefixes) not reported; the longest matching prefix decides, as in ruff.
+    ignore: tuple[str, ...] = ()
     baseline: str | None = None
     #: The package ``extract`` moves code into (else the single package of the project).
     package: str | None = None
@@ -87,7 +95,10 @@ KEY_HELP = {
     "type3-min-statements": "the smallest near copy, in statements",
     "exclude": "paths `check` and the hook leave out, `.gitignore`-style patterns",
     "checks": '`"duplicates"`, and `"hidden-state"` for the cell-graph findings',
-    "baseline": "the file of recorded copies: only copies not in it are reported",
+    "select": 'the codes reported, or their prefixes (`["NBR0", "NBR101"]`); empty: all',
+    "ignore": "the codes (or prefixes) not reported; the longer prefix wins over `select`",
+    "baseline": "the file of recorded copies, from the project root: only copies not in it "
+    "are reported (used when it exists; `check --update-baseline` writes it)",
     "package": "the package `extract` moves code into (else the project's only package)",
     "layout": '`"src"` or `"flat"`: where the package of a project `extract` or `init` '
     "creates goes",
@@ -153,6 +164,12 @@ def parse_config(table: dict[str, Any], path: Path | None = None) -> Config:
         else:
             values[target] = checked
     config = Config(clones=CloneSettings(**clones), **values, source=path)
+    for key, codes in (("select", config.select), ("ignore", config.ignore)):
+        unknown = unknown_codes(codes)
+        if unknown:
+            raise NbrefactorError(
+                f"[tool.nbrefactor] {key}: no code starts with {unknown[0]!r}", path=path
+            )
     unknown_checks = set(config.checks) - set(CHECKS)
     if unknown_checks:
         raise NbrefactorError(

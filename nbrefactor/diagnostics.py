@@ -9,10 +9,11 @@ form every JSON report uses. :data:`CODES` is the only registry: duplicate findi
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from nbrefactor.notebook.model import Location
+from nbrefactor.notebook.model import Location, cell_number
 
 Severity = Literal["error", "warning", "info"]
 
@@ -118,16 +119,21 @@ class Diagnostic:
         return f"{self.location}: {self.code} {self.message}"
 
     def as_dict(self) -> dict[str, Any]:
-        """The finding as every JSON report gives it."""
+        """The finding as every JSON report gives it; ``cell`` is the cell's number, from
+        1 as people (and ruff) count cells, ``None`` outside a notebook."""
         return {
             "code": self.code,
             "severity": self.severity,
             "path": self.location.path,
-            "cell": self.location.cell_index,
+            "cell": _number(self.location.cell_index),
             "line": self.location.line,
             "col": self.location.col,
             "message": self.message,
         }
+
+
+def _number(index: int | None) -> int | None:
+    return None if index is None else cell_number(index)
 
 
 def not_extracted(code: str, name: str, location: Location, detail: str = "") -> Diagnostic:
@@ -140,3 +146,26 @@ def not_extracted(code: str, name: str, location: Location, detail: str = "") ->
 def file_problem(path: str, message: str) -> Diagnostic:
     """A file that could not be checked, and why (NBR002)."""
     return Diagnostic("NBR002", message, Location.whole_file(path))
+
+
+def is_selected(code: str, select: Sequence[str] = (), ignore: Sequence[str] = ()) -> bool:
+    """Whether ``code`` is reported under ``--select``/``--ignore``, as ruff decides: each
+    is a list of codes or prefixes (``NBR1`` is NBR100 to NBR199, ``ALL`` every code); the
+    longest prefix that matches decides, ``ignore`` winning a tie; no ``select`` selects
+    every code."""
+
+    def longest(prefixes: Sequence[str]) -> int:
+        lengths = [len(p) for p in _prefixes(prefixes) if code.startswith(p)]
+        return max(lengths, default=-1)
+
+    chosen = longest(select) if select else 0
+    return chosen >= 0 and chosen > longest(ignore)
+
+
+def unknown_codes(prefixes: Sequence[str]) -> list[str]:
+    """The entries of a ``select`` or ``ignore`` list that no code starts with."""
+    return [p for p in prefixes if not any(c.startswith(_prefixes([p])[0]) for c in CODES)]
+
+
+def _prefixes(prefixes: Sequence[str]) -> list[str]:
+    return ["" if p.strip().upper() == "ALL" else p.strip().upper() for p in prefixes]

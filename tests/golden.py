@@ -98,6 +98,40 @@ def project_case(name: str, work: Path) -> str:
     )
 
 
+CHECK_CASES = REPO / "tests" / "cases" / "check"
+
+
+def check_runs(folder: Path) -> dict[str, dict[str, Any]]:
+    """The runs of the check case in ``folder`` (``runs.json``): for each expected file,
+    the arguments of ``nbrefactor check`` and the exit code it must give."""
+    runs: dict[str, dict[str, Any]] = json.loads((folder / "runs.json").read_text())
+    return runs
+
+
+def check_case(folder: Path, args: list[str]) -> tuple[int, str]:
+    """``nbrefactor check --no-cache ARGS`` run in ``folder``: its exit code and output
+    (nbrefactor's version in SARIF stands as ``VERSION``, so that a release changes no
+    golden file)."""
+    import os
+
+    from click.testing import CliRunner
+
+    from nbrefactor import __version__, cli
+
+    before = Path.cwd()
+    os.chdir(folder)
+    try:
+        result = CliRunner().invoke(
+            cli.main, ["check", "--no-cache", *args], env={"NO_COLOR": None, "FORCE_COLOR": None}
+        )
+    finally:
+        os.chdir(before)
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    output = result.stdout.replace(f'"version": "{__version__}"', '"version": "VERSION"')
+    return result.exit_code, output
+
+
 def regenerate() -> None:
     GRAPH_CASES.mkdir(parents=True, exist_ok=True)
     for notebook in example_notebooks():
@@ -111,6 +145,13 @@ def regenerate() -> None:
             for name, text in extract_case(folder, Path(work)).items():
                 (folder / name).write_text(text, encoding="utf-8")
         print(f"wrote {folder.relative_to(REPO)}/expected_*")
+    for folder in sorted(p for p in CHECK_CASES.iterdir() if p.is_dir()):
+        for name, run in check_runs(folder).items():
+            code, output = check_case(folder, run["args"])
+            if code != run["exit"]:
+                print(f"warning: {folder.name}/{name}: exit {code}, runs.json says {run['exit']}")
+            (folder / name).write_text(output, encoding="utf-8")
+        print(f"wrote {folder.relative_to(REPO)}/expected*")
     PROJECT_CASES.mkdir(parents=True, exist_ok=True)
     for name in PROJECTS:
         with tempfile.TemporaryDirectory() as work:

@@ -294,10 +294,10 @@ def test_unparseable_cell_is_a_diagnostic_not_an_error(tmp_path: Path) -> None:
     assert result.stderr == ""
     lines = [line for line in result.stdout.splitlines() if " NBR100 " in line]
     assert len(lines) == 1, result.stdout
-    # cell indices count every cell, markdown included; the error is on the cell's line 2
-    assert re.fullmatch(rf"{re.escape(str(path))}:cell_2:2:\d+: NBR100 .+", lines[0]), lines[0]
+    # cells count from 1, markdown included; the error is on the cell's line 2
+    assert re.fullmatch(rf"{re.escape(str(path))}:cell_3:2:\d+: NBR100 .+", lines[0]), lines[0]
     # the other cells are still analysed
-    assert "x (cell 1)" in result.stdout
+    assert "x (cell 2)" in result.stdout
 
 
 def test_python_dash_m_help(tmp_path: Path) -> None:

@@ -22,9 +22,9 @@ def run(*args: str) -> tuple[int, str, str]:
 def test_text_output_lists_cells_sources_and_diagnostics() -> None:
     code, out, _ = run("graph", str(HARD_CASES / "globals_hard_cases.ipynb"))
     assert code == 0
-    assert "cell 9: [Run] log_step('scoring')" in out
-    assert "reads    log_step (cell 5)" in out
-    assert "globals_hard_cases.ipynb:cell_16:1:1: NBR103 executed out of order" in out
+    assert "cell 10: [Run] log_step('scoring')" in out
+    assert "reads    log_step (cell 6)" in out
+    assert "globals_hard_cases.ipynb:cell_17:1:1: NBR103 executed out of order" in out
 
 
 def test_json_output_follows_the_contract() -> None:
@@ -49,7 +49,7 @@ def test_pictures(fmt: str, start: str) -> None:
     code, out, _ = run("graph", str(EXAMPLES / "plotting_report.ipynb"), "--format", fmt)
     assert code == 0
     assert out.startswith(start)
-    assert "c0" in out and "->" in out
+    assert "c1" in out and "->" in out
 
 
 #: A notebook whose labels hold every character the picture formats treat specially.
@@ -72,13 +72,13 @@ def test_mermaid_picture_escapes_labels_and_marks_warnings(tmp_path: Path) -> No
     heading = "[Load #quot;raw#quot; #lt;data#gt; #amp; clean]"
     assert out.splitlines() == [
         "flowchart TD",
-        f'    c1["cell 1: {heading} rows = [{{#quot;a#quot;: 1}}]  #35; #35;1; #quot;q#quot; '
+        f'    c2["cell 2: {heading} rows = [{{#quot;a#quot;: 1}}]  #35; #35;1; #quot;q#quot; '
         '#amp; #lt;t#gt; \\"]',
-        f'    c2["cell 2: {heading} print(total)"]',
-        f'    c3["cell 3: {heading} total = sum(r[#quot;a#quot;] for r in rows)"]',
-        '    c1 -->|"rows"| c3',
+        f'    c3["cell 3: {heading} print(total)"]',
+        f'    c4["cell 4: {heading} total = sum(r[#quot;a#quot;] for r in rows)"]',
+        '    c2 -->|"rows"| c4',
         "    classDef warning fill:#fff3cd,stroke:#d39e00",
-        "    class c2 warning",  # print(total) runs before total exists
+        "    class c3 warning",  # print(total) runs before total exists
     ]
 
 
@@ -86,8 +86,8 @@ def test_dot_picture_is_valid_graphviz(tmp_path: Path) -> None:
     (tmp_path / "tricky.py").write_text(TRICKY, encoding="utf-8")
     code, out, _ = run("graph", str(tmp_path / "tricky.py"), "--format", "dot")
     assert code == 0
-    assert '    c2 [label="cell 2: [Load \\"raw\\" <data> & clean] print(total)", fillcolor=' in out
-    assert '    c1 -> c3 [label="rows"];' in out
+    assert '    c3 [label="cell 3: [Load \\"raw\\" <data> & clean] print(total)", fillcolor=' in out
+    assert '    c2 -> c4 [label="rows"];' in out
     dot = shutil.which("dot")
     if dot is None:
         pytest.skip("graphviz is not installed (.ci/run installs it)")
@@ -96,8 +96,8 @@ def test_dot_picture_is_valid_graphviz(tmp_path: Path) -> None:
         [dot, "-Tplain"], input=out, capture_output=True, text=True, check=True
     ).stdout
     nodes = {line.split()[1] for line in plain.splitlines() if line.startswith("node ")}
-    assert nodes == {"c1", "c2", "c3"}
-    assert any(line.startswith("edge c1 c3") for line in plain.splitlines())
+    assert nodes == {"c2", "c3", "c4"}
+    assert any(line.startswith("edge c2 c4") for line in plain.splitlines())
     assert '# #1; \\"q\\" & <t> \\\\"' in plain  # the label as graphviz read it
 
 

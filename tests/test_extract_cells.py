@@ -25,7 +25,7 @@ def work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def test_the_chosen_cell_becomes_one_function_and_no_other_cell_changes(work: Path) -> None:
     before = read_notebook(work / "taxi_tips.ipynb")
-    code, _, err = run("taxi_tips.ipynb", "--cells", "15", "--function", "evaluate_model", *PROJECT)
+    code, _, err = run("taxi_tips.ipynb", "--cells", "16", "--function", "evaluate_model", *PROJECT)
     assert code == 0, err
     assert "taxi_tips.ipynb: moved evaluate_model to taxi.taxi_tips" in err
     module = (work / "proj/src/taxi/taxi_tips.py").read_text()
@@ -45,7 +45,7 @@ def test_the_chosen_cell_becomes_one_function_and_no_other_cell_changes(work: Pa
 
 
 def test_a_chosen_run_of_cells_is_verified_by_running_the_notebook(work: Path) -> None:
-    code, _, err = run("taxi_tips.ipynb", "--cells", "17", "--verify", *PROJECT)
+    code, _, err = run("taxi_tips.ipynb", "--cells", "18", "--verify", *PROJECT)
     assert code == 0, err
     assert "taxi_tips.ipynb -> its extraction into taxi: same outputs" in err
     assert "tested by 1 recorded call" in err
@@ -54,16 +54,17 @@ def test_a_chosen_run_of_cells_is_verified_by_running_the_notebook(work: Path) -
 @pytest.mark.parametrize(
     ("arguments", "message"),
     [
-        (["--cells", "4-6"], "NBR226 'cells 4-6' not extracted: cannot move as one function "
-         "as the cells were chosen: cell 4 shows output, which would move to cell 6"),
-        (["--cells", "15,17"], "cell 16, between them, is not chosen"),
-        (["--cells", "2"], "cell 2: it is a cell of settings, which stays where people tune"),
-        (["--cells", "1"], "taxi_tips.ipynb: cell 1: no code to move"),
-        (["--cells", "3"], "--cells: cell 3 is a markdown cell"),
-        (["--cells", "19"], "--cells: the notebook has no cell 19 (its cells are 0-18)"),
-        (["--cells", "15", "--function", "len"], "'len' would hide Python's builtin"),
-        (["--cells", "15", "--function", "trips"], "'trips' is a name the notebook or the "),
-        (["--cells", "15", "--function", "two words"], "'two words' is not a Python identifier"),
+        (["--cells", "5-7"], "NBR226 'cells 5-7' not extracted: cannot move as one function "
+         "as the cells were chosen: cell 5 shows output, which would move to cell 7"),
+        (["--cells", "16,18"], "cell 17, between them, is not chosen"),
+        (["--cells", "3"], "cell 3: it is a cell of settings, which stays where people tune"),
+        (["--cells", "2"], "taxi_tips.ipynb: cell 2: no code to move"),
+        (["--cells", "4"], "--cells: cell 4 is a markdown cell"),
+        (["--cells", "20"], "--cells: the notebook has no cell 20 (its cells are 1-19)"),
+        (["--cells", "0"], "cells are numbered from 1"),
+        (["--cells", "16", "--function", "len"], "'len' would hide Python's builtin"),
+        (["--cells", "16", "--function", "trips"], "'trips' is a name the notebook or the "),
+        (["--cells", "16", "--function", "two words"], "'two words' is not a Python identifier"),
         (["--function", "evaluate"], "--function names the function of --cells"),
         (["--cells", "6-4"], "'6-4' counts down"),
         (["--cells", "4;6"], "'4;6' is not like 4-6 or 4,5,7"),

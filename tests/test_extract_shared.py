@@ -201,7 +201,7 @@ def test_a_name_imported_from_two_places_is_not_shared(
         (skipped,) = [s for s in plan.skipped if s.code == "NBR215"]
         assert "'load' is imported from different places" in skipped.message
         assert skipped.message.startswith(
-            "'copies in json.ipynb cell 2, pickle.ipynb cell 2' not extracted"
+            "'copies in json.ipynb cell 3, pickle.ipynb cell 3' not extracted"
         )
         assert (skipped.location.path, skipped.location.cell_index) == (str(path), 2)
 

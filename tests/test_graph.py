@@ -71,7 +71,7 @@ def test_a_deleted_name_has_no_source_and_its_use_is_reported(make_notebook: Bui
     assert not graph.edges_into(2)
     (diagnostic,) = [d for d in graph.diagnostics if d.code == "NBR101"]
     assert diagnostic.location.cell_index == 2
-    assert "after cell 1 deletes it" in diagnostic.message
+    assert "after cell 2 deletes it" in diagnostic.message
 
 
 def test_a_conditional_del_does_not_remove_the_source(make_notebook: Build) -> None:
@@ -84,7 +84,7 @@ def test_nbr100_cell_that_does_not_parse(make_notebook: Build) -> None:
     (diagnostic,) = [d for d in graph.diagnostics if d.code == "NBR100"]
     assert diagnostic.location.cell_index == 1
     assert diagnostic.location.line == 1
-    assert str(diagnostic).startswith("test.ipynb:cell_1:1:")
+    assert str(diagnostic).startswith("test.ipynb:cell_2:1:")
     assert (0, 2, ("x",)) in edges(graph)  # the rest of the notebook is still analysed
 
 
@@ -92,7 +92,7 @@ def test_nbr101_use_before_definition(make_notebook: Build) -> None:
     graph = build_graph(make_notebook("print(total)", "total = 10"))
     (diagnostic,) = [d for d in graph.diagnostics if d.code == "NBR101"]
     assert diagnostic.location.cell_index == 0
-    assert "cell 1" in diagnostic.message
+    assert "cell 2" in diagnostic.message
 
 
 def test_nbr101_through_a_function(make_notebook: Build) -> None:
@@ -220,7 +220,7 @@ def test_diagnostics_print_like_a_linter(make_notebook: Build) -> None:
     graph = build_graph(make_notebook("x = 1", "y = (\n  undefined_name)"))
     printed = [str(d) for d in graph.diagnostics if d.code == "NBR102"]
     assert printed == [
-        "test.ipynb:cell_1:2:3: NBR102 'undefined_name' is used but never defined in this notebook"
+        "test.ipynb:cell_2:2:3: NBR102 'undefined_name' is used but never defined in this notebook"
     ]
 
 

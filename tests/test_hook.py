@@ -153,7 +153,7 @@ def test_new_copy_of_committed_notebook_is_reported(
     assert "NBR001" in out
     assert "new.ipynb" in out and "old.ipynb" in out
     # one copy in each file: the new notebook is not also a copy of itself
-    assert reported(out, repo) == [("new.ipynb", 1), ("old.ipynb", 2)], out
+    assert reported(out, repo) == [("new.ipynb", 2), ("old.ipynb", 3)], out
     assert out.splitlines()[-1].startswith("1 duplicated block (2 copies) in "), out
     assert err == ""
 
@@ -182,8 +182,8 @@ def test_reported_paths_are_relative_to_the_repository(
     assert code == 1
     lines = out.splitlines()
     assert lines[:2] == [
-        "new.ipynb:cell_1:1:1: NBR001 duplicated block (5 statements) — also at old.ipynb:cell_2:1",
-        "old.ipynb:cell_2:1:1: NBR001 duplicated block (5 statements) — also at new.ipynb:cell_1:1",
+        "new.ipynb:cell_2:1:1: NBR001 duplicated block (5 statements) — also at old.ipynb:cell_3:1",
+        "old.ipynb:cell_3:1:1: NBR001 duplicated block (5 statements) — also at new.ipynb:cell_2:1",
     ], out
     assert str(repo) not in out and str(repo.resolve()) not in out
 
@@ -195,14 +195,14 @@ def test_copy_within_the_new_notebook_and_with_old_one(
     write(repo, "new.ipynb", "import pandas as pd", BLOCK, "x = 0", BLOCK)
     code, out, _ = hook(capsys, "new.ipynb")
     assert code == 1
-    assert reported(out, repo) == [("new.ipynb", 1), ("new.ipynb", 3), ("old.ipynb", 2)], out
+    assert reported(out, repo) == [("new.ipynb", 2), ("new.ipynb", 4), ("old.ipynb", 3)], out
 
 
 def test_copy_in_a_subfolder_is_reported(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     write_new_copy(repo, staged=True, name="analysis/2024/new.ipynb")
     code, out, _ = hook(capsys, "analysis/2024/new.ipynb")
     assert code == 1
-    assert reported(out, repo) == [("analysis/2024/new.ipynb", 1), ("old.ipynb", 2)], out
+    assert reported(out, repo) == [("analysis/2024/new.ipynb", 2), ("old.ipynb", 3)], out
 
 
 def test_copy_of_a_whole_cell_starting_with_an_import_is_reported(
@@ -217,8 +217,8 @@ def test_copy_of_a_whole_cell_starting_with_an_import_is_reported(
     write(repo, "new.ipynb", cell)
     code, out, _ = hook(capsys, "new.ipynb")
     assert code == 1, "a copied cell that starts with an import is not found"
-    assert ("new.ipynb", 0) in reported(out, repo)
-    assert ("old2.ipynb", 0) in reported(out, repo)
+    assert ("new.ipynb", 1) in reported(out, repo)
+    assert ("old2.ipynb", 1) in reported(out, repo)
 
 
 # -- (b) clean files, (c) no files -------------------------------------------------------------
@@ -437,7 +437,7 @@ def test_baseline_lets_old_duplicates_pass(
     # without the baseline the old copies are reported
     code, out, _ = hook(capsys, "old2.ipynb")
     assert code == 1
-    assert reported(out, baselined) == [("old.ipynb", 2), ("old2.ipynb", 1)], out
+    assert reported(out, baselined) == [("old.ipynb", 3), ("old2.ipynb", 2)], out
 
 
 @STAGED
@@ -447,8 +447,9 @@ def test_baseline_still_reports_a_new_copy(
     write_new_copy(baselined, staged=staged)
     code, out, _ = hook(capsys, "--baseline", "b.json", "new.ipynb")
     assert code == 1
-    assert ("new.ipynb", 1) in reported(out, baselined), out
-    assert "NBR001" in out
+    # only the new copy is a finding; the known ones are named as where it comes from
+    assert reported(out, baselined) == [("new.ipynb", 2)], out
+    assert "also at old.ipynb:cell_3:1, old2.ipynb:cell_2:1" in out
 
 
 def test_baseline_from_pyproject(baselined: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -460,6 +461,53 @@ def test_baseline_from_pyproject(baselined: Path, capsys: pytest.CaptureFixture[
     assert hook(capsys, "old2.ipynb") == (0, "", "")
     write_new_copy(baselined, staged=True)
     assert hook(capsys, "new.ipynb")[0] == 1
+
+
+@pytest.mark.parametrize("pyproject", [None, "[tool.ruff]\nline-length = 100\n"])
+def test_adopting_the_hook_as_the_docs_say(
+    repo: Path, capsys: pytest.CaptureFixture[str], pyproject: str | None
+) -> None:
+    """docs/how-to/pre-commit.md, step 3 and 4, literally: record the copies there are,
+    commit the baseline, and from then on only a new copy blocks a commit."""
+    if pyproject is not None:
+        (repo / "pyproject.toml").write_text(pyproject, encoding="utf-8")
+        commit(repo, "pyproject.toml", message="project")
+    write(repo, "old2.ipynb", "import pandas as pd", BLOCK, "print('old2')")
+    commit(repo, "old2.ipynb")
+    # 3. Record the copies you already have: `nbrefactor check . --update-baseline`
+    result = CliRunner().invoke(cli.main, ["check", ".", "--update-baseline"])
+    assert result.exit_code == 0, result.output
+    assert "wrote 2 known copies to" in result.stderr
+    baseline = repo / ".nbrefactor-baseline.json"
+    assert [c["path"] for c in json.loads(baseline.read_text())["copies"]] == [
+        "old.ipynb",
+        "old2.ipynb",
+    ]
+    commit(repo, ".nbrefactor-baseline.json", message="nbrefactor baseline")
+    # the known copies never block, edited or not
+    write(repo, "old2.ipynb", "import pandas as pd", BLOCK, "print('old2')", "z = 3")
+    git(repo, "add", "old2.ipynb")
+    assert hook(capsys, "old2.ipynb") == (0, "", "")
+    assert hook(capsys, "old.ipynb", "old2.ipynb", "other.ipynb") == (0, "", "")
+    # run from a subfolder, the hook finds the baseline at the root all the same
+    (repo / "sub").mkdir()
+    os.chdir(repo / "sub")
+    try:
+        assert hook(capsys, "../old2.ipynb") == (0, "", "")
+    finally:
+        os.chdir(repo)
+    # 4. a block pasted somewhere new blocks the commit, and only that copy is reported
+    write_new_copy(repo, staged=True)
+    code, out, err = hook(capsys, "new.ipynb", "old.ipynb", "old2.ipynb")
+    assert (code, err) == (1, "")
+    assert out.splitlines() == [
+        "new.ipynb:cell_2:1:1: NBR001 duplicated block (5 statements) — also at "
+        "old.ipynb:cell_3:1, old2.ipynb:cell_2:1",
+        "1 duplicated block (1 new copy, 2 known) in 4 files",
+    ]
+    # `nbrefactor check .` finds the same baseline with no option, and says the same
+    result = CliRunner().invoke(cli.main, ["check", ".", "--no-cache"])
+    assert result.exit_code == 1 and result.stdout == out
 
 
 def test_missing_baseline_is_bad_input(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -486,7 +534,7 @@ def test_broken_notebook_is_named_and_others_still_checked(
     problem_lines = [line for line in out.splitlines() if "broken.ipynb" in line]
     assert len(problem_lines) == 1, out
     assert "JSON" in problem_lines[0]
-    assert reported(out, repo) == [("new.ipynb", 1), ("old.ipynb", 2)], out  # still checked
+    assert reported(out, repo) == [("new.ipynb", 2), ("old.ipynb", 3)], out  # still checked
     assert "1 file not checked" in out.splitlines()[-1]
     assert err == ""
 
@@ -601,7 +649,7 @@ def test_pre_commit_try_repo(tmp_path: Path) -> None:
     assert re.search(r"nbrefactor duplicates\.+Failed", failed.stdout), both
     assert "- exit code: 1" in failed.stdout, both
     hook_lines = [line for line in failed.stdout.splitlines() if ": NBR001 " in line]
-    assert reported("\n".join(hook_lines), project) == [("new.ipynb", 1), ("old.ipynb", 2)], both
+    assert reported("\n".join(hook_lines), project) == [("new.ipynb", 2), ("old.ipynb", 3)], both
     assert "1 duplicated block (2 copies)" in failed.stdout, both
 
     assert passed.returncode == 0, both

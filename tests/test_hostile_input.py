@@ -179,8 +179,8 @@ def test_a_cell_that_parses_but_cannot_run_is_reported_and_left(work: Path) -> N
     (work / "nb.ipynb").write_text(json.dumps(notebook_dict(*cells)))
     code, out, _ = run("graph", "nb.ipynb")
     assert code == 0
-    assert "cell_3:3:1: NBR100 cell does not parse: default 'except:' must be last" in out
-    assert "cell_4:1:1: NBR100 cell does not parse: 'return' outside function" in out
+    assert "cell_4:3:1: NBR100 cell does not parse: default 'except:' must be last" in out
+    assert "cell_5:1:1: NBR100 cell does not parse: 'return' outside function" in out
     code, _, err = run("extract", "nb.ipynb", "--project-dir", "p", "--package", "pkg")
     assert code == 0, err
     assert handlers in (work / "nb.ipynb").read_text(encoding="utf-8").replace("\\n", "\n")
@@ -193,10 +193,10 @@ def test_a_cell_nested_too_deeply_to_analyse_keeps_the_notebook_as_it_is(work: P
     (work / "nb.ipynb").write_text(json.dumps(notebook_dict(*CELLS, deep)))
     before = (work / "nb.ipynb").read_bytes()
     code, out, _ = run("graph", "nb.ipynb")
-    assert code == 0 and "cell_3:1:1: NBR100 cell cannot be analysed: its code nests" in out
+    assert code == 0 and "cell_4:1:1: NBR100 cell cannot be analysed: its code nests" in out
     code, _, err = run("extract", "nb.ipynb", "--project-dir", "p", "--package", "pkg")
     assert code == 2
-    assert "nb.ipynb: cell 3 cannot be analysed: its code nests deeper than nbrefactor" in err
+    assert "nb.ipynb: cell 4 cannot be analysed: its code nests deeper than nbrefactor" in err
     assert (work / "nb.ipynb").read_bytes() == before and not (work / "p").exists()
 
 

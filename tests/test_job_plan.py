@@ -130,7 +130,7 @@ def test_a_value_computed_in_code_that_stays_refuses_the_job(
     with pytest.raises(NoJob) as raised:
         job_of(notebook)
     (reason,) = raised.value.reasons
-    assert "read 'df', which cell 1 binds in code that stays in the notebook" in reason
+    assert "read 'df', which cell 2 binds in code that stays in the notebook" in reason
 
 
 def test_a_setting_set_twice_has_no_one_value(make_notebook: Callable[..., Notebook]) -> None:
@@ -142,7 +142,7 @@ def test_a_setting_set_twice_has_no_one_value(make_notebook: Callable[..., Noteb
     )
     with pytest.raises(NoJob) as raised:
         job_of(notebook)
-    assert "which cells 0, 2 set: a job has one value of it" in raised.value.reasons[0]
+    assert "which cells 1, 3 set: a job has one value of it" in raised.value.reasons[0]
 
 
 def test_code_that_stays_and_changes_a_steps_input_refuses_the_job(
@@ -156,7 +156,7 @@ def test_code_that_stays_and_changes_a_steps_input_refuses_the_job(
     )
     with pytest.raises(NoJob) as raised:
         job_of(notebook)
-    assert any("cell 2 changes 'df'" in reason for reason in raised.value.reasons)
+    assert any("cell 3 changes 'df'" in reason for reason in raised.value.reasons)
 
 
 def test_a_notebook_with_nothing_to_run_is_no_job(make_notebook: Callable[..., Notebook]) -> None:

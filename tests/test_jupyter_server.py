@@ -227,7 +227,7 @@ def test_cells_that_cannot_move_as_chosen_are_refused_with_the_reason(
 ) -> None:
     status, reply = server.post("plan", refactoring(server, notebook, 4, 5, 6))
     assert status == 400
-    assert "cell 4 shows output, which would move to cell 6" in reply["message"]
+    assert "cell 5 shows output, which would move to cell 7" in reply["message"]
 
 
 def test_a_link_leading_out_of_the_root_is_refused(

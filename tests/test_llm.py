@@ -482,7 +482,7 @@ def test_a_boundary_that_leaks_a_loop_variable_is_rejected(tmp_path: Path) -> No
         "'find_best' (statements 2-3): rejected: binds a name that later cells need only on "
         "some paths: 'reading'" in said
     )
-    assert "'report_best' (statements 4-5): rejected: the code left in cell 2 could not" in said
+    assert "'report_best' (statements 4-5): rejected: the code left in cell 3 could not" in said
 
 
 def test_the_cost_is_printed_at_the_prices_set(tmp_path: Path) -> None:

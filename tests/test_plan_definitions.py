@@ -91,7 +91,7 @@ def test_functions_that_call_each_other_move_together(make_notebook: Build) -> N
 def test_nbr201_writes_a_global(make_notebook: Build) -> None:
     result = plan(make_notebook, "n = 0", "def bump():\n    global n\n    n += 1", "bump()")
     assert reasons(result) == {"bump": "NBR201"}
-    assert str(result.skipped[0]).startswith("test.ipynb:cell_1:1:1: NBR201 'bump' not extracted")
+    assert str(result.skipped[0]).startswith("test.ipynb:cell_2:1:1: NBR201 'bump' not extracted")
 
 
 def test_nbr202_used_as_a_value_while_needing_parameters(make_notebook: Build) -> None:
@@ -246,7 +246,7 @@ def test_numbered_output_history_keeps_code_in_the_notebook(make_notebook: Build
         "first = _1[0]\nsecond = first * 2\nprint(first, second)",
     )
     result = plan_all(build_graph(make_notebook(*cells)), "pkg.nb")
-    assert reasons(result) == {"last_total": "NBR206", "cell 2": "NBR213"}
+    assert reasons(result) == {"last_total": "NBR206", "cell 3": "NBR213"}
     assert not result.definitions and not result.scripts
 
 

@@ -609,5 +609,5 @@ def test_model_is_frozen() -> None:
     with pytest.raises(AttributeError):
         nb.format = "py:percent"  # type: ignore[misc]
     loc = nb.location(0, 2, 5)
-    assert str(loc) == "<string>.ipynb:cell_0:2:5"
+    assert str(loc) == "<string>.ipynb:cell_1:2:5"
     assert str(nb.location(None, 3)) == "<string>.ipynb:3:1"

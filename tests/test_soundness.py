@@ -73,7 +73,7 @@ def test_a_name_a_called_function_assigns_through_global_is_not_a_parameter(
         "print(f'{n_boot} resamples')",
     )
     assert differences == []
-    assert "NBR216 'cell 2' not extracted" in err and "'n_boot', assigned by boot_once()" in err
+    assert "NBR216 'cell 3' not extracted" in err and "'n_boot', assigned by boot_once()" in err
 
 
 def test_through_a_function_it_calls_too(tmp_path: Path) -> None:
@@ -131,7 +131,7 @@ def test_a_main_block_stays_where_it_runs(tmp_path: Path) -> None:
         "    print('done')",
     )
     assert differences == []
-    assert "NBR218 'cell 1' not extracted" in err
+    assert "NBR218 'cell 2' not extracted" in err
 
 
 def test_a_last_expression_silenced_by_a_semicolon_stays_silent(tmp_path: Path) -> None:
@@ -228,7 +228,7 @@ def test_a_name_the_stored_outputs_show_with_its_module_stays(tmp_path: Path) ->
          "data": {"text/plain": "<function __main__.area(w, h)>"}}
     ]  # fmt: skip
     err = dry_run(tmp_path, document)
-    assert "NBR223 'area' not extracted" in err and "'__main__.area' in cell 1" in err
+    assert "NBR223 'area' not extracted" in err and "'__main__.area' in cell 2" in err
 
 
 def test_names_from_a_star_import_of_a_local_module_keep_code_back(tmp_path: Path) -> None:

@@ -76,9 +76,9 @@ def test_cells_whose_source_did_not_change_anchor_the_pairing() -> None:
 def test_differences_render_as_json() -> None:
     (difference,) = compare_runs([run(2, SHOWN, cell_id="x")], [run(2, cell_id="x")])
     assert difference.as_dict() == {
-        "cell": 2,
+        "cell": 3,  # numbered from 1, as printed
         "cell_id": "x",
-        "refactored_cell": 2,
+        "refactored_cell": 3,
         "message": "0 outputs instead of 1",
         "expected": [{"kind": "data", "name": "data", "text": "42"}],
         "actual": [],

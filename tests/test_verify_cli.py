@@ -101,7 +101,7 @@ def test_a_broken_refactoring_is_a_difference(
     module.write_text(module.read_text().replace("SCALE = 2", "SCALE = 3"))
     code, out, _ = run("verify", "analysis.ipynb", "new.ipynb")
     assert code == 1
-    assert "cell_7: stream stdout text differs" in out and "cell_8: stream stdout" in out
+    assert "cell_8: stream stdout text differs" in out and "cell_9: stream stdout" in out
     assert "2 cells differ" in out
 
 
@@ -111,7 +111,7 @@ def test_a_notebook_that_fails_to_run_is_exit_2_with_the_error(
     write_notebook("x = 1", "raise ValueError('the input file is empty')", name="bad.ipynb")
     code, _, err = run("verify", "bad.ipynb", "bad.ipynb")
     assert code == 2
-    assert "bad.ipynb: the original notebook does not run: cell_1: ValueError" in err
+    assert "bad.ipynb: the original notebook does not run: cell_2: ValueError" in err
     assert "the input file is empty" in err
     assert run("verify", "bad.ipynb", "bad.ipynb", "--allow-errors")[0] == 0
 
@@ -166,7 +166,7 @@ def test_extract_verify_stops_when_the_original_fails(work: Path, write_notebook
     arguments = ["extract", "buggy.ipynb", "--project-dir", "proj", "--package", "pkg", "--verify"]
     code, _, err = run(*arguments)
     assert code == 2
-    assert "the original notebook does not run: cell_2: TypeError" in err
+    assert "the original notebook does not run: cell_3: TypeError" in err
     assert "nothing was written" in err and snapshot(work) == before
     code, _, err = run(*arguments, "--no-verify-original")
     assert code == 0, err  # the same error in both runs is the same output

@@ -41,8 +41,9 @@ export interface IApplyReply {
   cells: IReplyCell[];
 }
 
-/** A place in the checked notebook: its cell (by id and number) and line. */
+/** A place in the checked notebook: its cell (by id and index) and line. */
 export interface IPlace {
+  /** The cell's index among all cells, from 0 (shown to people as index + 1). */
   cell: number | null;
   cell_id: string | null;
   line: number;

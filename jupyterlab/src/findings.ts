@@ -47,11 +47,14 @@ export async function revealPlace(
   return true;
 }
 
-/** "cell 8, line 2": a place as the panel names it (cells counted from 0). */
+/**
+ * "cell 9, line 2": a place as the panel names it.  The server gives the cell's
+ * index (from 0); people, nbrefactor's messages and ruff count cells from 1.
+ */
 function placeName(place: IPlace): string {
   return place.cell === null
     ? `line ${place.line}`
-    : `cell ${place.cell}, line ${place.line}`;
+    : `cell ${place.cell + 1}, line ${place.line}`;
 }
 
 /**

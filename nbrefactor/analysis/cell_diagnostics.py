@@ -8,7 +8,7 @@ from collections.abc import Iterator, Mapping
 
 from nbrefactor.analysis.facts import CellFacts
 from nbrefactor.diagnostics import Diagnostic
-from nbrefactor.notebook.model import Notebook
+from nbrefactor.notebook.model import Notebook, cell_number
 
 #: Bindings that say nothing about a name being "unused" when nobody reads them.
 _INCIDENTAL_KINDS = frozenset({"loop", "with", "match", "augassign", "magic"})
@@ -50,12 +50,15 @@ def execution_order(notebook: Notebook) -> Iterator[Diagnostic]:
             continue
         below = lowest_below[position + 1]
         if below is not None and below[1] < count:
-            detail = f"it ran after cell {below[0]} below it ([{below[1]}])"
+            detail = f"it ran after cell {cell_number(below[0])} below it ([{below[1]}])"
         elif above is not None and above[1] > count:
-            detail = f"it ran before cell {above[0]} above it ([{above[1]}])"
+            detail = f"it ran before cell {cell_number(above[0])} above it ([{above[1]}])"
         else:  # only equal counts are left: the kernel was restarted between the two runs
             twin = next(i for i, c in executed if c == count and i != index)
-            detail = f"cell {twin} has the same count: they ran in different kernel sessions"
+            detail = (
+                f"cell {cell_number(twin)} has the same count: "
+                "they ran in different kernel sessions"
+            )
         yield Diagnostic(
             "NBR103",
             f"executed out of order (execution count [{count}]): {detail}",
@@ -66,7 +69,7 @@ def execution_order(notebook: Notebook) -> Iterator[Diagnostic]:
         if cell.execution_count is None and cell.index < last_run and not cell.inserted:
             yield Diagnostic(
                 "NBR107",
-                f"cell was never executed, but cell {last_run} below was",
+                f"cell was never executed, but cell {cell_number(last_run)} below was",
                 notebook.location(cell.index),
             )
 
@@ -110,7 +113,8 @@ def redefinitions(notebook: Notebook, facts: Mapping[int, CellFacts]) -> Iterato
             ):
                 yield Diagnostic(
                     "NBR104",
-                    f"'{binding.name}' was {_describe(previous[1])} (cell {previous[0]}) "
+                    f"'{binding.name}' was {_describe(previous[1])} "
+                    f"(cell {cell_number(previous[0])}) "
                     f"and is now {_describe(binding.shape)}",
                     notebook.location(index, binding.line),
                 )
@@ -183,6 +187,10 @@ def unused_definitions(notebook: Notebook, facts: Mapping[int, CellFacts]) -> It
                 yield Diagnostic(
                     "NBR105",
                     f"'{name}' is defined here but never used"
-                    + (f" before cell {next_definer} redefines it" if next_definer else ""),
+                    + (
+                        f" before cell {cell_number(next_definer)} redefines it"
+                        if next_definer is not None
+                        else ""
+                    ),
                     notebook.location(index, binding.line),
                 )

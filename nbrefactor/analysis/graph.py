@@ -16,7 +16,7 @@ from nbrefactor.analysis.cell_diagnostics import (
 )
 from nbrefactor.analysis.facts import CellFacts, DefFacts, analyse_source
 from nbrefactor.diagnostics import Diagnostic
-from nbrefactor.notebook.model import Notebook
+from nbrefactor.notebook.model import Notebook, cell_number
 
 #: Names every IPython kernel provides without a definition in the notebook.
 IPYTHON_NAMES = frozenset(
@@ -243,9 +243,9 @@ class _Linker:
         how = f" (through {via}())" if via else ""
         later = self.first_definer.get(name)
         if name in deleted:
-            problem = f"after cell {deleted[name]} deletes it"
+            problem = f"after cell {cell_number(deleted[name])} deletes it"
         elif later is not None and later > index:
-            problem = f"before cell {later} defines it"
+            problem = f"before cell {cell_number(later)} defines it"
         else:
             if later is not None or dynamic_seen or name in BUILTIN_NAMES:
                 return

@@ -1,20 +1,23 @@
 """The ``check`` job, shared by ``nbrefactor check`` and the pre-commit hook.
 
 Finds duplicated code (and, when configured, hidden-state problems) in the files to
-report on, applies the baseline, and says how the run should exit.
+report on, keeps the codes selected and not suppressed, applies the baseline, and says
+how the run should exit.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from nbrefactor.analysis.clone_classes import CloneClass, describe
-from nbrefactor.analysis.clones import Corpus, find_raw_clones
-from nbrefactor.config import Config, load_config
-from nbrefactor.diagnostics import Diagnostic, file_problem
-from nbrefactor.duplicates.baseline import is_new, load_baseline, write_baseline
+from nbrefactor.analysis.clones import Corpus, Region, find_raw_clones
+from nbrefactor.analysis.fingerprints import DocumentPrint
+from nbrefactor.config import DEFAULT_BASELINE, Config, load_config
+from nbrefactor.diagnostics import Diagnostic, file_problem, is_selected, unknown_codes
+from nbrefactor.duplicates.baseline import known_copies, load_baseline, write_baseline
 from nbrefactor.duplicates.cache import CACHE_DIR, FingerprintCache
 from nbrefactor.duplicates.discovery import (
     discover,
@@ -24,8 +27,8 @@ from nbrefactor.duplicates.discovery import (
 )
 from nbrefactor.duplicates.loader import load_corpus
 from nbrefactor.errors import BAD_INPUT, NbrefactorError, UsageError
-from nbrefactor.notebook.model import Location
-from nbrefactor.report.clones import CheckFormat, render_check
+from nbrefactor.notebook.model import Cell, Location
+from nbrefactor.report.clones import DUPLICATE_CODE, CheckFormat, Findings, render_check
 
 #: Exit codes (DESIGN.md) besides bad input: clean, findings.
 CLEAN, FINDINGS = 0, 1
@@ -35,7 +38,9 @@ CLEAN, FINDINGS = 0, 1
 class CheckResult:
     """What a check found, ready to print, and the exit code it calls for.
 
-    ``problems`` are the files that could not be checked (NBR002).
+    ``problems`` are the files that could not be checked (NBR002). ``known`` are the
+    copies the baseline records: named as the other places of a new copy, never
+    findings themselves.
     """
 
     classes: tuple[CloneClass, ...]
@@ -45,19 +50,66 @@ class CheckResult:
     #: With ``update_baseline``: how many copies were recorded, and where.
     baseline_written: int | None = None
     baseline: Path | None = None
+    known: frozenset[Region] = frozenset()
+    #: For ``--verbose``: the files reported on, those whose fingerprints came from the
+    #: cache, and how long the check took.
+    reported: tuple[str, ...] = ()
+    cached: frozenset[str] = frozenset()
+    seconds: float = field(default=0.0, compare=False)
+
+    @property
+    def findings(self) -> Findings:
+        return Findings(
+            self.classes, self.diagnostics, self.problems, self.files_checked, self.known
+        )
 
     @property
     def exit_code(self) -> int:
         if self.problems:
             return BAD_INPUT
-        if self.baseline_written is None and (self.classes or self.diagnostics):
+        if self.baseline_written is None and (
+            self.diagnostics or any(r not in self.known for c in self.classes for r in c.regions)
+        ):
             return FINDINGS
         return CLEAN
 
-    def render(self, fmt: CheckFormat) -> str:
-        return render_check(
-            self.classes, self.diagnostics, self.problems, fmt, files_checked=self.files_checked
-        )
+    def render(
+        self,
+        fmt: CheckFormat,
+        *,
+        statistics: bool = False,
+        quiet: bool = False,
+        color: bool = False,
+    ) -> str:
+        return render_check(self.findings, fmt, statistics=statistics, quiet=quiet, color=color)
+
+    def log(self) -> list[str]:
+        """What ``--verbose`` adds (on standard error): each file reported on, whether
+        its fingerprints came from the cache, the baseline used, and the time taken."""
+        lines = [
+            f"checked {path}{' (cached)' if path in self.cached else ''}" for path in self.reported
+        ]
+        compared = self.files_checked - len(self.reported)
+        if compared > 0:
+            lines.append(f"compared with {compared} other file{'s' if compared != 1 else ''}")
+        if self.baseline is not None and self.baseline_written is None:
+            lines.append(f"baseline {self.baseline}: {len(self.known)} known copies found")
+        lines.append(f"done in {self.seconds:.2f} s")
+        return lines
+
+
+class _RecordingCache(FingerprintCache):
+    """The fingerprint cache, noting which files it answered for (``--verbose``)."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__(folder)
+        self.answered: set[str] = set()
+
+    def get(self, key: str, path: str) -> DocumentPrint | None:
+        document = super().get(key, path)
+        if document is not None:
+            self.answered.add(path)
+        return document
 
 
 def check_paths(
@@ -68,6 +120,8 @@ def check_paths(
     type3: bool | None = None,
     checks: Sequence[str] = (),
     exclude: Sequence[str] = (),
+    select: Sequence[str] = (),
+    ignore: Sequence[str] = (),
     baseline: Path | None = None,
     update_baseline: bool = False,
     cache: bool = True,
@@ -75,51 +129,88 @@ def check_paths(
 ) -> CheckResult:
     """``nbrefactor check PATHS``: the files given and the notebooks under the folders
     given, checked against each other, with the settings of the nearest pyproject.toml
-    (the arguments given override them; ``exclude`` adds to its patterns).
+    (the arguments given override them; ``exclude`` and ``ignore`` add to its lists).
     ``progress`` is told of the files read (see :func:`find_duplicates`).
 
+    The baseline is ``baseline``, else the ``baseline`` key, else
+    ``.nbrefactor-baseline.json`` in the project's root (:func:`project_root`) when it
+    exists; ``update_baseline`` writes it there.
+
     Raises:
-        UsageError: no notebook found, or ``update_baseline`` without a baseline file.
+        UsageError: no notebook found, or a code in ``select``/``ignore`` is unknown.
         NbrefactorError: the configuration or the baseline cannot be read.
     """
+    for codes in (select, ignore):
+        unknown = unknown_codes(codes)
+        if unknown:
+            raise UsageError(f"no code starts with {unknown[0]!r} (see `nbrefactor check --help`)")
     config = load_config(paths[0] if paths else None).with_overrides(
         min_statements=min_statements,
         min_tokens=min_tokens,
         type3=type3,
         checks=tuple(checks) or None,
+        select=tuple(select) or None,
     )
-    config = config.with_overrides(exclude=(*config.exclude, *exclude))
+    config = config.with_overrides(
+        exclude=(*config.exclude, *exclude), ignore=(*config.ignore, *ignore)
+    )
     files = list(discover(paths, config.exclude))
     if not files:
         raise UsageError("no notebooks found in the given paths")
-    if baseline is None and config.baseline and config.source is not None:
-        baseline = config.source.parent / config.baseline
-    if update_baseline and baseline is None:
-        raise UsageError("--update-baseline needs a baseline file (--baseline FILE)")
+    if baseline is None:
+        baseline = find_baseline(config, Path.cwd(), writing=update_baseline)
     return check(
         files,
         config=config,
-        cache=FingerprintCache(Path.cwd() / CACHE_DIR) if cache else None,
+        cache=_RecordingCache(Path.cwd() / CACHE_DIR) if cache else None,
         baseline=baseline,
         update_baseline=update_baseline,
         progress=progress,
     )
 
 
+def project_root(config: Config, fallback: Path) -> Path:
+    """The folder of the pyproject.toml the settings come from; without one, ``fallback``
+    (the current folder for ``check``, the repository's root for the hook)."""
+    return config.source.parent if config.source is not None else fallback
+
+
+def find_baseline(config: Config, fallback: Path, *, writing: bool = False) -> Path | None:
+    """The baseline file: the ``baseline`` key (from the project root), else
+    ``.nbrefactor-baseline.json`` there when it exists (or is to be written)."""
+    root = project_root(config, fallback)
+    if config.baseline:
+        return root / config.baseline
+    default = root / DEFAULT_BASELINE
+    return default if writing or default.is_file() else None
+
+
 def check_staged(
-    files: Sequence[Path], *, baseline: Path | None = None, cache: bool = True
+    files: Sequence[Path],
+    *,
+    baseline: Path | None = None,
+    cache: bool = True,
+    select: Sequence[str] = (),
+    ignore: Sequence[str] = (),
 ) -> CheckResult:
     """The pre-commit hook's check: ``files`` (what is staged) against every notebook git
-    tracks in the repository, with the settings of the repository's pyproject.toml; the
-    cache lives at the repository's root.
+    tracks in the repository, with the settings of the repository's pyproject.toml and
+    its baseline (:func:`find_baseline`); the cache lives at the repository's root.
 
     Raises:
+        UsageError: a code in ``select``/``ignore`` is unknown.
         NbrefactorError: the configuration or the baseline cannot be read.
     """
+    for codes in (select, ignore):
+        unknown = unknown_codes(codes)
+        if unknown:
+            raise UsageError(f"no code starts with {unknown[0]!r}")
     root = repository_root()
     config = load_config(root)
-    if baseline is None and config.baseline:
-        baseline = root / config.baseline
+    config = config.with_overrides(select=tuple(select) or None)
+    config = config.with_overrides(ignore=(*config.ignore, *ignore))
+    if baseline is None:
+        baseline = find_baseline(config, root)
     report_on = [f for f in files if not is_excluded(f, root, config.exclude)]
     if not report_on:
         return CheckResult((), (), (), 0)
@@ -129,7 +220,7 @@ def check_staged(
         compare_with=[
             f for f in tracked_notebooks(root) if not is_excluded(f, root, config.exclude)
         ],
-        cache=FingerprintCache(root / CACHE_DIR) if cache else None,
+        cache=_RecordingCache(root / CACHE_DIR) if cache else None,
         baseline=baseline,
     )
 
@@ -147,9 +238,20 @@ def check(
     """Check ``report_on`` against itself and ``compare_with`` (``progress`` is told of
     the files read, as :func:`find_duplicates` says).
 
-    With ``update_baseline``, every current finding is written to ``baseline`` and the
-    run is clean; otherwise findings recorded in ``baseline`` are not reported.
+    Only the codes ``config`` selects are reported, and a finding silenced by a
+    suppression comment is not. With ``update_baseline``, every current copy is written
+    to ``baseline`` and the run is clean; otherwise the copies recorded in ``baseline``
+    are known: a class is reported only for its new copies.
+
+    Raises:
+        NbrefactorError: ``update_baseline`` without ``baseline``, or the baseline cannot
+            be read.
     """
+    started = time.perf_counter()
+
+    def selected(code: str) -> bool:
+        return is_selected(code, config.select, config.ignore)
+
     classes: tuple[CloneClass, ...] = ()
     problems: list[Diagnostic] = []
     files_checked = len(report_on)
@@ -171,15 +273,41 @@ def check(
     ]
     if "hidden-state" in config.checks:
         diagnostics.extend(_hidden_state(report_on, problems))
+    diagnostics = [d for d in diagnostics if selected(d.code)]
+    if not selected(DUPLICATE_CODE):
+        classes = ()
+    reported = tuple(str(path) for path in report_on)
+    cached = frozenset(getattr(cache, "answered", ()))
     if update_baseline:
         if baseline is None:
             raise NbrefactorError("--update-baseline needs a baseline file (--baseline FILE)")
         written = write_baseline(baseline, classes)
-        return CheckResult((), (), tuple(problems), files_checked, written, baseline)
+        return CheckResult(
+            (),
+            (),
+            tuple(problems),
+            files_checked,
+            written,
+            baseline,
+            reported=reported,
+            cached=cached,
+            seconds=time.perf_counter() - started,
+        )
+    known: frozenset[Region] = frozenset()
     if baseline is not None:
-        known = load_baseline(baseline)
-        classes = tuple(c for c in classes if is_new(c, known))
-    return CheckResult(classes, tuple(diagnostics), tuple(problems), files_checked)
+        known = known_copies(classes, load_baseline(baseline), baseline)
+        classes = tuple(c for c in classes if any(r not in known for r in c.regions))
+    return CheckResult(
+        classes,
+        tuple(diagnostics),
+        tuple(problems),
+        files_checked,
+        baseline=baseline,
+        known=known,
+        reported=reported,
+        cached=cached,
+        seconds=time.perf_counter() - started,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,5 +379,23 @@ def _hidden_state(paths: Sequence[Path], problems: list[Diagnostic]) -> list[Dia
                 unreadable.add(str(path))
                 problems.append(file_problem(str(path), error.message))
             continue
-        found.extend(d for d in graph.diagnostics if d.severity == "warning" and d.code != "NBR100")
+        found.extend(
+            d
+            for d in graph.diagnostics
+            if d.severity == "warning"
+            and d.code != "NBR100"
+            and not _suppressed(d, graph.notebook.cells)
+        )
     return found
+
+
+def _suppressed(diagnostic: Diagnostic, cells: Sequence[Cell]) -> bool:
+    """Whether a suppression comment in the finding's cell silences it (on its line, or
+    in the whole cell: see :mod:`nbrefactor.analysis.suppressions`)."""
+    from nbrefactor.analysis.suppressions import cell_suppressions
+
+    index = diagnostic.location.cell_index
+    if index is None or not 0 <= index < len(cells):
+        return False
+    comments = cell_suppressions(cells[index].source)
+    return comments is not None and comments.covers(diagnostic.code, diagnostic.location.line)

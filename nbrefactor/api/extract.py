@@ -29,6 +29,7 @@ from nbrefactor.fileio import resolved
 from nbrefactor.llm.cache import CACHE_FOLDER, AnswerCache
 from nbrefactor.llm.client import LlmClient
 from nbrefactor.llm.stage import propose_functions
+from nbrefactor.notebook.model import cell_number
 from nbrefactor.notebook.reader import read_notebook_text, read_source
 from nbrefactor.planning.job import JobPlan, NoJob, plan_job
 from nbrefactor.planning.observers import folder_listings
@@ -308,10 +309,13 @@ def _check_choice(choice: Choice, graph: CellGraph) -> None:
     for index in choice.cells:
         if index >= len(cells):
             raise UsageError(
-                f"--cells: the notebook has no cell {index} (its cells are 0-{len(cells) - 1})"
+                f"--cells: the notebook has no cell {cell_number(index)} "
+                f"(its cells are 1-{len(cells)})"
             )
         if not cells[index].is_code:
-            raise UsageError(f"--cells: cell {index} is a {cells[index].cell_type} cell")
+            raise UsageError(
+                f"--cells: cell {cell_number(index)} is a {cells[index].cell_type} cell"
+            )
 
 
 def _check_chosen_moves(choice: Choice, plan: ExtractionPlan) -> None:
@@ -320,11 +324,11 @@ def _check_chosen_moves(choice: Choice, plan: ExtractionPlan) -> None:
         return
     cells = choice.cells
     if len(cells) == 1:
-        where = f"cell {cells[0]}"
+        where = f"cell {cell_number(cells[0])}"
     elif cells == tuple(range(cells[0], cells[-1] + 1)):
-        where = f"cells {cells[0]}-{cells[-1]}"
+        where = f"cells {cell_number(cells[0])}-{cell_number(cells[-1])}"
     else:
-        where = f"cells {', '.join(map(str, cells))}"
+        where = f"cells {', '.join(str(cell_number(c)) for c in cells)}"
     reasons = [f"  {d}" for d in plan.skipped if d.location.cell_index in cells]
     if not reasons:
         raise NbrefactorError(f"{where}: no code to move", path=plan.notebook)
@@ -339,7 +343,8 @@ def _check_analysed(graph: CellGraph) -> None:
         error = facts.parse_error
         if error is not None and error.runs:
             raise NbrefactorError(
-                f"cell {index} cannot be analysed: {error.message}; nothing is extracted from it",
+                f"cell {cell_number(index)} cannot be analysed: {error.message}; "
+                "nothing is extracted from it",
                 path=graph.notebook.path,
             )
 

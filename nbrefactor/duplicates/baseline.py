@@ -1,8 +1,10 @@
 """Baselines: the duplicates a team already has, so only new ones fail the hook.
 
-A baseline records each copy as (path, fingerprint of the copy's code shape). A class
-is new when one of its copies is not recorded: a fresh copy of old code is caught, while
-edits elsewhere in a file, or moving the old copy within it, are not reported.
+A baseline records each copy as (path, fingerprint of the copy's code shape), the path
+relative to the baseline's folder (so the check finds the same copies wherever it runs
+from). A copy not recorded is new: it is the finding, and the recorded copies of its
+code are named as where it comes from. Edits elsewhere in a file, or moving an old copy
+within it, bring nothing back.
 """
 
 from __future__ import annotations
@@ -12,8 +14,9 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from nbrefactor.analysis.clone_classes import CloneClass
+from nbrefactor.analysis.clones import Region
 from nbrefactor.errors import NbrefactorError
-from nbrefactor.fileio import write_text_atomic
+from nbrefactor.fileio import resolved, write_text_atomic
 
 BASELINE_VERSION = 1
 
@@ -40,7 +43,11 @@ def load_baseline(path: Path) -> frozenset[tuple[str, str]]:
 def write_baseline(path: Path, classes: Iterable[CloneClass]) -> int:
     """Record every copy of ``classes``; return how many copies were recorded."""
     copies = sorted(
-        {(_key(region.path), region.fingerprint) for clone in classes for region in clone.regions}
+        {
+            (_key(region.path, path), region.fingerprint)
+            for clone in classes
+            for region in clone.regions
+        }
     )
     data = {
         "version": BASELINE_VERSION,
@@ -51,9 +58,23 @@ def write_baseline(path: Path, classes: Iterable[CloneClass]) -> int:
     return len(copies)
 
 
-def is_new(clone: CloneClass, baseline: frozenset[tuple[str, str]]) -> bool:
-    return any((_key(r.path), r.fingerprint) not in baseline for r in clone.regions)
+def known_copies(
+    classes: Iterable[CloneClass], recorded: frozenset[tuple[str, str]], baseline: Path
+) -> frozenset[Region]:
+    """The copies of ``classes`` that the baseline at ``baseline`` records."""
+    return frozenset(
+        region
+        for clone in classes
+        for region in clone.regions
+        if (_key(region.path, baseline), region.fingerprint) in recorded
+    )
 
 
-def _key(path: str) -> str:
-    return Path(path).as_posix()
+def _key(path: str, baseline: Path) -> str:
+    """``path`` (as reported: relative to the current folder, or absolute) relative to
+    the baseline's folder, with ``/``; a path outside that folder stays absolute."""
+    absolute = resolved(Path(path))
+    try:
+        return absolute.relative_to(resolved(baseline).parent).as_posix()
+    except ValueError:
+        return absolute.as_posix()

@@ -23,6 +23,7 @@ from nbrefactor.emit.job import job_docstring, render_job
 from nbrefactor.emit.templating import checked_python, docstring, render
 from nbrefactor.errors import NbrefactorError
 from nbrefactor.notebook.magics import mask
+from nbrefactor.notebook.model import cell_number
 from nbrefactor.notebook.writer import NotebookEdit
 from nbrefactor.planning.job import JobPlan
 from nbrefactor.planning.units import CommonModule, ExtractionPlan, SharedFunction
@@ -47,7 +48,8 @@ class CellTrees:
                 # Python runs the cell; libcst, which has its own grammar, cannot read it
                 message = str(error).splitlines()[0] if str(error) else type(error).__name__
                 raise NbrefactorError(
-                    f"cell {index} cannot be rewritten: libcst cannot read it ({message})",
+                    f"cell {cell_number(index)} cannot be rewritten: libcst cannot read it "
+                    f"({message})",
                     path=self.graph.notebook.path,
                 ) from None
         return tree

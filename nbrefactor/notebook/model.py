@@ -27,7 +27,8 @@ def index_of_cell(number: int) -> int:
 @dataclass(frozen=True, slots=True)
 class Location:
     """A place in a notebook: ``cell_index`` counts all cells from 0, lines and columns
-    from 1; line 0 stands for the file as a whole (:meth:`whole_file`)."""
+    from 1; line 0 stands for the file as a whole (:meth:`whole_file`). It prints with
+    the cell's number (:func:`cell_number`): ``path:cell_N:line:col``."""
 
     path: str
     cell_index: int | None
@@ -44,7 +45,7 @@ class Location:
             return self.path
         if self.cell_index is None:
             return f"{self.path}:{self.line}:{self.col}"
-        return f"{self.path}:cell_{self.cell_index}:{self.line}:{self.col}"
+        return f"{self.path}:cell_{cell_number(self.cell_index)}:{self.line}:{self.col}"
 
 
 #: The key of nbrefactor's own cell metadata (``{"inserted": true}`` on a cell it added).

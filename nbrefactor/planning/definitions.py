@@ -20,6 +20,7 @@ from nbrefactor.analysis.cell_walker import CellWalker
 from nbrefactor.analysis.graph import CellGraph, is_output_history
 from nbrefactor.diagnostics import Diagnostic, not_extracted
 from nbrefactor.notebook.magics import Magic
+from nbrefactor.notebook.model import cell_number
 from nbrefactor.planning.foreign import ForeignNames, foreign_names
 from nbrefactor.planning.observers import inspected_functions, shown_with_their_module
 from nbrefactor.planning.side_effects import global_writes, rebinding
@@ -75,7 +76,7 @@ def plan_definitions(
     if chosen is not None:
         for candidate in candidates:
             if candidate.cell not in chosen:
-                skip(candidate, "NBR225", f"cell {candidate.cell}")
+                skip(candidate, "NBR225", f"cell {cell_number(candidate.cell)}")
     foreign = foreign_names(graph)
     inspected = inspected_functions(graph)
     shown = shown_with_their_module(graph)
@@ -83,9 +84,9 @@ def plan_definitions(
         _check(candidate, graph, bindings, skip, foreign, last_versions.keys())
         name = candidate.facts.name
         if name in inspected:  # doctest would name the module's file
-            skip(candidate, "NBR222", f"in cell {inspected[name]}")
+            skip(candidate, "NBR222", f"in cell {cell_number(inspected[name])}")
         if name in shown:
-            skip(candidate, "NBR223", f"'__main__.{name}' in cell {shown[name]}")
+            skip(candidate, "NBR223", f"'__main__.{name}' in cell {cell_number(shown[name])}")
     changed = changed_names(graph)
     passed_around = _non_call_uses(trees)
     writes = global_writes(graph)
@@ -129,7 +130,11 @@ def plan_definitions(
             if name not in skipped and parameters.get(name):
                 bad = passed_around.get(name)
                 if bad is not None:
-                    skip(candidate, "NBR202", f"cell {bad[0]} line {bad[1]} passes it on")
+                    skip(
+                        candidate,
+                        "NBR202",
+                        f"cell {cell_number(bad[0])} line {bad[1]} passes it on",
+                    )
                 stale = rebinding(parameters[name], candidate.facts.globals_read, writes)
                 if stale is not None:
                     skip(candidate, "NBR216", f"'{stale[0]}', assigned by {stale[1]}()")

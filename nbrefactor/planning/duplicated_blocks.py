@@ -31,6 +31,7 @@ from nbrefactor.analysis.clones import CloneSettings, Corpus, RawClone, find_raw
 from nbrefactor.analysis.fingerprints import DocumentPrint, fingerprint_parsed
 from nbrefactor.diagnostics import Diagnostic, not_extracted
 from nbrefactor.notebook.magics import MaskedCell
+from nbrefactor.notebook.model import cell_number
 from nbrefactor.planning.copy_function import copy_call, function_body, literal_parameters
 from nbrefactor.planning.dataflow import (
     Flow,
@@ -421,11 +422,11 @@ def _plan_class(
 
 
 def _where(copies: Sequence[_Copy]) -> str:
-    """``copies in cells 2, 5`` (one notebook) or ``copies in a.ipynb cell 2, b.ipynb
+    """``copies in cells 3, 6`` (one notebook) or ``copies in a.ipynb cell 2, b.ipynb
     cell 4``."""
     if len({_path(c) for c in copies}) == 1:
-        return "copies in cells " + ", ".join(str(c.cell) for c in copies)
-    places = (f"{c.context.graph.notebook.path.name} cell {c.cell}" for c in copies)
+        return "copies in cells " + ", ".join(str(cell_number(c.cell)) for c in copies)
+    places = (f"{c.context.graph.notebook.path.name} cell {cell_number(c.cell)}" for c in copies)
     return "copies in " + ", ".join(places)
 
 

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from nbrefactor.analysis.bindings import names_bound_in
 from nbrefactor.analysis.facts import CellFacts, analyse_source
 from nbrefactor.analysis.graph import BUILTIN_NAMES, CellGraph
+from nbrefactor.notebook.model import cell_number
 from nbrefactor.planning.code_action import snake_case
 from nbrefactor.planning.definitions import changed_names, constant_assignment, import_statement
 from nbrefactor.planning.units import ExtractionPlan
@@ -240,8 +241,8 @@ def _changed_between_steps(
         for name in dict.fromkeys(changed):
             if name in made_at and made_at[name] <= index < read_later.get(name, -1):
                 yield (
-                    f"cell {index} changes {name!r}, which a step after it reads: that code "
-                    "stays in the notebook, so the job would run without it"
+                    f"cell {cell_number(index)} changes {name!r}, which a step after it reads: "
+                    "that code stays in the notebook, so the job would run without it"
                 )
 
 
@@ -297,17 +298,20 @@ class _Settings:
         """Why ``name``, which the steps ``readers`` read, is no setting of the job."""
         first = readers[0]
         more = len(readers) - 1
-        read = f"{first.function} (cell {first.cell}){f' and {more} more' if more else ''}"
+        read = f"{first.function} (cell {cell_number(first.cell)})" + (
+            f" and {more} more" if more else ""
+        )
         every = self.graph.definers_of(name)
         trees = [self.graph.facts[cell].tree for cell in every]
         if len(every) > 1 and all(constant_assignment(tree, name) for tree in trees):
-            cells = ", ".join(map(str, every))
+            cells = ", ".join(str(cell_number(cell)) for cell in every)
             return f"{read} read {name!r}, which cells {cells} set: a job has one value of it"
         definers = [cell for cell in every if cell < first.cell]
         if not definers:
             return f"{read} read {name!r}, which no cell before binds"
         return (
-            f"{read} read {name!r}, which cell {definers[-1]} binds in code that stays in "
+            f"{read} read {name!r}, which cell {cell_number(definers[-1])} binds in code that "
+            "stays in "
             "the notebook (a job's steps get settings, literals or made of other settings, "
             "and what earlier steps return)"
         )

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from nbrefactor.analysis.graph import CellGraph
 from nbrefactor.diagnostics import Diagnostic, not_extracted
+from nbrefactor.notebook.model import cell_number
 from nbrefactor.planning.dataflow import (
     Flow,
     NotebookContext,
@@ -81,7 +82,7 @@ def plan_scripts(
     for index, warning in warned_cells(graph).items():
         if cells.pop(index, None) is not None:  # it stays, and so the cells around it
             location = graph.notebook.location(index)
-            skipped.append(not_extracted("NBR220", f"cell {index}", location, warning))
+            skipped.append(not_extracted("NBR220", f"cell {cell_number(index)}", location, warning))
     verdicts: list[Verdict] = []
     pending = list(proposals)
     for run in _runs(graph, cells):
@@ -151,7 +152,8 @@ def _proposal_problem(
     outside = [cell for cell in proposal.cells if cell not in at]
     if outside:
         return (
-            f"cell {outside[0]} is not in the run of cells {run[0].index}-{run[-1].index} "
+            f"cell {cell_number(outside[0])} is not in the run of cells "
+            f"{_cells(run[0].index, run[-1].index)} "
             "whose code can move together (code that stays, output shown or a heading "
             "lies between)"
         )
@@ -161,13 +163,13 @@ def _proposal_problem(
     for other in proposals:
         shared = set(other.cells) & set(proposal.cells)
         if other is not proposal and shared:
-            return f"it shares cell {min(shared)} with '{other.name}'"
+            return f"it shares cell {cell_number(min(shared))} with '{other.name}'"
     chosen = set(proposal.statements)
     for cell in (run[place] for place in places):
         for statement in cell.body:
             if (cell.index, cell.tree.body.index(statement)) not in chosen:
                 return (
-                    f"it leaves line {statement.lineno} of cell {cell.index} out: a "
+                    f"it leaves line {statement.lineno} of cell {cell_number(cell.index)} out: a "
                     "function holds the whole code of its cells"
                 )
     moving = [s for place in places for s in run[place].body]
@@ -200,8 +202,7 @@ def _plan_parts(
         if isinstance(outcome, Diagnostic):
             why = outcome.message.partition("not extracted: ")[2] or outcome.message
             if proposal is None:
-                first, last = cells[0].index, cells[-1].index
-                where = f"cells {first}-{last}" if last != first else f"cell {first}"
+                where = _cells(cells[0].index, cells[-1].index)
                 return planned, (proposals[0], f"the code left in {where} could not move: {why}")
             return planned, (proposal, why)
         planned.append(outcome)
@@ -255,7 +256,7 @@ def plan_chosen_cells(
     watcher = namespace_watcher(graph)
     if watcher is not None:
         return ScriptPlan((), {}, (watcher,))
-    where = f"cells {chosen[0]}-{chosen[-1]}" if len(chosen) > 1 else f"cell {chosen[0]}"
+    where = _cells(chosen[0], chosen[-1])
 
     def refused(code: str, detail: str) -> ScriptPlan:
         location = graph.notebook.location(chosen[0])
@@ -263,32 +264,37 @@ def plan_chosen_cells(
 
     between = [i for i in graph.facts if chosen[0] <= i <= chosen[-1] and i not in chosen]
     if between:
-        return refused("NBR226", f"cell {between[0]}, between them, is not chosen")
+        return refused("NBR226", f"cell {cell_number(between[0])}, between them, is not chosen")
     warned = warned_cells(graph)
     extracted = imported_from(context.trees, modules)
     own = own_functions(graph)
     run = []
     for index in chosen:
         if index in warned:
-            return refused("NBR220", f"cell {index}: {warned[index]}")
+            return refused("NBR220", f"cell {cell_number(index)}: {warned[index]}")
         cell = script_cell(context, index, extracted, own)
         if isinstance(cell, str):
             if cell:
-                return refused("NBR226", f"cell {index}: {cell}")
+                return refused("NBR226", f"cell {cell_number(index)}: {cell}")
             continue  # only imports and definitions, which move as themselves
         run.append(cell)
     if not run:
         return ScriptPlan((), {}, ())
     for cell in run[:-1]:
         if cell.shows_output:
-            why = f"cell {cell.index} shows output, which would move to cell {run[-1].index}"
+            why = (
+                f"cell {cell_number(cell.index)} shows output, which would move to "
+                f"cell {cell_number(run[-1].index)}"
+            )
             return refused("NBR226", why)
         if cell.header:
-            return refused("NBR226", f"cell {cell.index}: {cell.header} times that cell alone")
+            return refused(
+                "NBR226", f"cell {cell_number(cell.index)}: {cell.header} times that cell alone"
+            )
     for cell in run[1:]:
         if cell.starts_with_settings:
-            why = f"cell {cell.index} starts with settings, which would run before cell "
-            return refused("NBR226", why + f"{run[0].index}'s code")
+            why = f"cell {cell_number(cell.index)} starts with settings, which would run before "
+            return refused("NBR226", why + f"cell {cell_number(run[0].index)}'s code")
     outcome = _plan_run(context, run, names, name=name)
     if isinstance(outcome, Diagnostic):
         return ScriptPlan((), {}, (outcome,))
@@ -318,7 +324,7 @@ def _plan_run(
         read_after=displayed,
     )
     if isinstance(flow, Unsafe):
-        where = f"cells {run[0].index}-{last.index}" if len(run) > 1 else f"cell {last.index}"
+        where = _cells(run[0].index, last.index)
         location = context.graph.notebook.location(run[0].index)
         return not_extracted(flow.code, where, location, flow.detail)
     notebook = context.graph.notebook
@@ -370,3 +376,11 @@ def _only_local(name: str, run: list[ScriptCell], flow: Flow, context: NotebookC
     cells = {cell.index for cell in run}
     bound_in = {index for index, _ in context.bindings.get(name, ())}
     return name not in flow.returns and bound_in <= cells
+
+
+def _cells(first: int, last: int) -> str:
+    """``cells 4-6`` (or ``cell 4``): the cells from index ``first`` to ``last``, as
+    people number them."""
+    if first == last:
+        return f"cell {cell_number(first)}"
+    return f"cells {cell_number(first)}-{cell_number(last)}"

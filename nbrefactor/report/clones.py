@@ -1,15 +1,23 @@
-"""Render duplicate findings as text, JSON, GitHub annotations or SARIF 2.1.0."""
+"""Render the findings of ``nbrefactor check`` as text, JSON, GitHub annotations or SARIF.
+
+Every place is printed with the cell's number as people count cells (from 1, all cells,
+see :func:`nbrefactor.notebook.model.cell_number`). With a baseline, the copies it
+records are *known*: they are named as the other places of a new copy, never reported
+themselves.
+"""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, Literal
 
-from nbrefactor._version import __version__
 from nbrefactor.analysis.clone_classes import CloneClass
 from nbrefactor.analysis.clones import Region
 from nbrefactor.diagnostics import CODES, Diagnostic
+from nbrefactor.notebook.model import Location, cell_number
 
 CheckFormat = Literal["text", "json", "github", "sarif"]
 CHECK_FORMATS: tuple[CheckFormat, ...] = ("text", "json", "github", "sarif")
@@ -17,29 +25,71 @@ DUPLICATE_CODE = "NBR001"  # see nbrefactor.diagnostics.CODES
 _SHOWN_OTHERS = 3
 
 
+@dataclass(frozen=True, slots=True)
+class Findings:
+    """What one check found, as the reports show it.
+
+    ``known`` holds the copies a baseline records: a class is reported for its other
+    copies, which are the findings. ``problems`` are the files not checked (NBR002).
+    """
+
+    classes: tuple[CloneClass, ...]
+    diagnostics: tuple[Diagnostic, ...]
+    problems: tuple[Diagnostic, ...]
+    files_checked: int
+    known: frozenset[Region] = frozenset()
+
+    def new_copies(self) -> list[tuple[Region, CloneClass]]:
+        """Each reported copy with its class, in file, cell and line order."""
+        found = [
+            (region, clone)
+            for clone in self.classes
+            for region in clone.regions
+            if region not in self.known
+        ]
+        return sorted(found, key=lambda pair: place_order(pair[0]))
+
+    def counts(self) -> Counter[str]:
+        """How many findings of each code (copies count one each; files not checked are
+        errors, not findings)."""
+        counts: Counter[str] = Counter()
+        counts[DUPLICATE_CODE] += len(self.new_copies())
+        counts.update(d.code for d in self.diagnostics)
+        return +counts
+
+
 def render_check(
-    classes: Sequence[CloneClass],
-    diagnostics: Sequence[Diagnostic],
-    problems: Sequence[Diagnostic],
+    findings: Findings,
     fmt: CheckFormat,
     *,
-    files_checked: int,
+    statistics: bool = False,
+    quiet: bool = False,
+    color: bool = False,
 ) -> str:
-    """The findings of ``nbrefactor check`` in ``fmt``, ending with a newline."""
+    """The findings in ``fmt``, ending with a newline (or empty).
+
+    ``statistics`` gives the count of each code instead of the findings (text, or a JSON
+    list with ``--format json``); ``quiet`` leaves out the summary line; ``color`` (text
+    only) highlights places and codes as ruff does.
+    """
+    if statistics:
+        return _statistics(findings, json_output=fmt == "json", quiet=quiet)
     if fmt == "json":
-        return json.dumps(check_to_dict(classes, diagnostics, problems), indent=2) + "\n"
-    if fmt == "sarif":
-        return json.dumps(_sarif(classes, diagnostics), indent=2) + "\n"
-    if fmt == "github":
-        return _github(classes, diagnostics, problems)
-    return _text(classes, diagnostics, problems, files_checked)
+        return json.dumps(check_to_dict(findings), indent=2) + "\n"
+    if fmt in ("sarif", "github"):
+        from nbrefactor.report.annotations import github, sarif
+
+        if fmt == "github":
+            return github(findings)
+        return json.dumps(sarif(findings), indent=2) + "\n"
+    return _text(findings, quiet=quiet, color=color)
 
 
 def where(region: Region) -> str:
     """``path:cell_N:line:col`` (``path:line:col`` for a script)."""
     if region.cell is None:
         return f"{region.path}:{region.line}:{region.col}"
-    return f"{region.path}:cell_{region.cell}:{region.line}:{region.col}"
+    return f"{region.path}:cell_{cell_number(region.cell)}:{region.line}:{region.col}"
 
 
 def _short(region: Region) -> str:
@@ -68,10 +118,12 @@ def summary(clone: CloneClass, region: Region) -> str:
     return f"{kind[clone.kind]} block ({region.statements} statements)"
 
 
-def check_to_dict(
-    classes: Sequence[CloneClass], diagnostics: Sequence[Diagnostic], problems: Sequence[Diagnostic]
-) -> dict[str, Any]:
-    """The JSON contract of ``nbrefactor check --format json`` (see docs/reference/check.md)."""
+def check_to_dict(findings: Findings) -> dict[str, Any]:
+    """The JSON contract of ``nbrefactor check --format json`` (see docs/reference/check.md).
+
+    ``cell`` is the cell's number (from 1, as in the text output and in ruff's JSON);
+    ``status`` is ``known`` for a copy the baseline records, else ``new``.
+    """
     return {
         "clone_classes": [
             {
@@ -81,13 +133,14 @@ def check_to_dict(
                 "locations": [
                     {
                         "path": r.path,
-                        "cell": r.cell,
+                        "cell": None if r.cell is None else cell_number(r.cell),
                         "start_line": r.line,
                         "end_line": r.end_line,
                         "col": r.col,
                         "statements": r.statements,
                         "tokens": r.tokens,
                         "fingerprint": r.fingerprint,
+                        "status": "known" if r in findings.known else "new",
                     }
                     for r in clone.regions
                 ],
@@ -95,167 +148,108 @@ def check_to_dict(
                     {"role": p.role, "values": list(p.values)} for p in clone.parameters
                 ],
             }
-            for clone in classes
+            for clone in findings.classes
         ],
-        "diagnostics": [d.as_dict() for d in diagnostics],
-        "errors": [problem.as_dict() for problem in problems],
+        "diagnostics": [d.as_dict() for d in findings.diagnostics],
+        "errors": [problem.as_dict() for problem in findings.problems],
     }
 
 
-def _text(
-    classes: Sequence[CloneClass],
-    diagnostics: Sequence[Diagnostic],
-    problems: Sequence[Diagnostic],
-    files_checked: int,
-) -> str:
-    found = sorted(
-        ((region, clone) for clone in classes for region in clone.regions),
-        key=lambda pair: (pair[0].path, -1 if pair[0].cell is None else pair[0].cell, pair[0].line),
-    )
-    lines = [
-        f"{where(region)}: {DUPLICATE_CODE} {message(clone, region)}" for region, clone in found
+#: ANSI styles of the text output, as ruff colours its concise lines.
+_BOLD, _RED, _CYAN, _RESET = "\x1b[1m", "\x1b[1;31m", "\x1b[36m", "\x1b[0m"
+
+
+def _finding(place: str, code: str, text: str, color: bool) -> str:
+    if not color:
+        return f"{place}: {code} {text}"
+    return f"{_BOLD}{place}{_RESET}{_CYAN}:{_RESET} {_RED}{code}{_RESET} {text}"
+
+
+def _text(findings: Findings, *, quiet: bool, color: bool) -> str:
+    copies = findings.new_copies()
+    # one list in file order, as a linter prints it
+    found = [
+        (place_order(region), where(region), DUPLICATE_CODE, message(clone, region))
+        for region, clone in copies
     ]
-    lines.extend(str(d) for d in diagnostics)
-    lines.extend(str(problem) for problem in problems)
-    copies = sum(len(clone.regions) for clone in classes)
-    summary = (
-        f"{len(classes)} duplicated block{'s' if len(classes) != 1 else ''} ({copies} copies)"
-        if classes
-        else "no duplicated code"
+    found.extend(
+        (place_order(d.location), str(d.location), d.code, d.message) for d in findings.diagnostics
     )
-    extra = f", {len(diagnostics)} other finding{'s' if len(diagnostics) != 1 else ''}"
-    errors = f", {len(problems)} file{'s' if len(problems) != 1 else ''} not checked"
-    lines.append(
-        f"{summary}{extra if diagnostics else ''}{errors if problems else ''} "
-        f"in {files_checked} file{'s' if files_checked != 1 else ''}"
+    found.sort(key=lambda finding: finding[0])
+    lines = [_finding(place, code, text, color) for _, place, code, text in found]
+    lines.extend(str(problem) for problem in findings.problems)
+    if not quiet:
+        lines.append(_summary(findings, len(copies)))
+    return "".join(f"{line}\n" for line in lines)
+
+
+def _summary(findings: Findings, copies: int) -> str:
+    blocks = len(findings.classes)
+    if blocks:
+        what = (
+            f"{blocks} duplicated block{_s(blocks)} ({copies} cop{'y' if copies == 1 else 'ies'})"
+        )
+        if findings.known:
+            what = (
+                f"{blocks} duplicated block{_s(blocks)} ({copies} new "
+                f"cop{'y' if copies == 1 else 'ies'}, {len(findings.known)} known)"
+            )
+    else:
+        what = "no duplicated code"
+    others = len(findings.diagnostics)
+    extra = f", {others} other finding{_s(others)}" if others else ""
+    problems = len(findings.problems)
+    errors = f", {problems} file{_s(problems)} not checked" if problems else ""
+    checked = findings.files_checked
+    return f"{what}{extra}{errors} in {checked} file{_s(checked)}"
+
+
+def _statistics(findings: Findings, *, json_output: bool, quiet: bool) -> str:
+    """The count of each code, most frequent first (as ruff's ``--statistics``)."""
+    counts = sorted(findings.counts().items(), key=lambda item: (-item[1], item[0]))
+    if json_output:
+        rows = [{"code": c, "count": n, "summary": CODES[c].summary} for c, n in counts]
+        return json.dumps(rows, indent=2) + "\n"
+    width = max((len(str(n)) for _, n in counts), default=1)
+    lines = [f"{n:>{width}}\t{c}\t{CODES[c].summary}" for c, n in counts]
+    lines.extend(str(problem) for problem in findings.problems)
+    if not quiet:
+        total = sum(n for _, n in counts)
+        files = findings.files_checked
+        lines.append(f"{total} finding{_s(total)} in {files} file{_s(files)}")
+    return "".join(f"{line}\n" for line in lines)
+
+
+def place_order(place: Region | Location) -> tuple[str, int, int]:
+    """A copy's or a finding's place, for sorting: path, cell (a script's first), line."""
+    cell = place.cell if isinstance(place, Region) else place.cell_index
+    return (place.path, -1 if cell is None else cell, place.line)
+
+
+def _s(count: int) -> str:
+    return "" if count == 1 else "s"
+
+
+ColorChoice = Literal["auto", "always", "never"]
+COLOR_CHOICES: tuple[ColorChoice, ...] = ("auto", "always", "never")
+
+
+def wants_color(choice: ColorChoice, is_terminal: bool, environ: Mapping[str, str]) -> bool:
+    """Whether the text output is coloured: ``always`` and ``never`` say so; ``auto``
+    colours a terminal, unless ``NO_COLOR`` is set or pre-commit runs us (``PRE_COMMIT``:
+    it gives hooks a terminal, and its log stays plain), and any output when
+    ``FORCE_COLOR`` is set (https://no-color.org, https://force-color.org)."""
+    if choice != "auto":
+        return choice == "always"
+    if environ.get("NO_COLOR"):
+        return False
+    if environ.get("FORCE_COLOR"):
+        return True
+    return is_terminal and not environ.get("PRE_COMMIT")
+
+
+def split_codes(values: Sequence[str]) -> tuple[str, ...]:
+    """``--select NBR001,NBR1 --select NBR2`` as one tuple of codes, upper case."""
+    return tuple(
+        code.strip().upper() for value in values for code in value.split(",") if code.strip()
     )
-    return "\n".join(lines) + "\n"
-
-
-def _github(
-    classes: Sequence[CloneClass], diagnostics: Sequence[Diagnostic], problems: Sequence[Diagnostic]
-) -> str:
-    """GitHub Actions workflow commands: one annotation per copy."""
-    lines = []
-    for clone in classes:
-        for region in clone.regions:
-            title = f"{DUPLICATE_CODE}" + (
-                f" (cell {region.cell})" if region.cell is not None else ""
-            )
-            lines.append(
-                f"::warning file={_escape_property(region.path)},line={region.line},"
-                f"endLine={region.end_line},title={_escape_property(title)}::"
-                f"{_escape_data(message(clone, region))}"
-            )
-    for d in diagnostics:
-        level = (
-            "error" if d.severity == "error" else "warning" if d.severity == "warning" else "notice"
-        )
-        lines.append(
-            f"::{level} file={_escape_property(d.location.path)},line={d.location.line},"
-            f"title={d.code}::{_escape_data(d.message)}"
-        )
-    lines.extend(
-        f"::error file={_escape_property(p.location.path)},title={p.code}::"
-        f"{_escape_data(p.message)}"
-        for p in problems
-    )
-    return "\n".join(lines) + ("\n" if lines else "")
-
-
-def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _escape_property(text: str) -> str:
-    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
-
-
-def _sarif(classes: Sequence[CloneClass], diagnostics: Sequence[Diagnostic]) -> dict[str, Any]:
-    """A SARIF 2.1.0 log; notebook cells appear in each result's logical location."""
-    rules = [
-        {
-            "id": DUPLICATE_CODE,
-            "name": "DuplicatedCode",
-            "shortDescription": {"text": "Duplicated block of code"},
-            "fullDescription": {
-                "text": "The same statements (or a renamed or near copy of them) appear in "
-                "more than one place; move them into one function."
-            },
-            "defaultConfiguration": {"level": "warning"},
-        }
-    ]
-    seen_codes = {DUPLICATE_CODE}
-    results: list[dict[str, Any]] = []
-    for clone in classes:
-        for region in clone.regions:
-            results.append(
-                {
-                    "ruleId": DUPLICATE_CODE,
-                    "ruleIndex": 0,
-                    "level": "warning",
-                    "message": {"text": message(clone, region)},
-                    "locations": [
-                        _sarif_location(
-                            region.path, region.cell, region.line, region.end_line, region.col
-                        )
-                    ],
-                    "relatedLocations": [
-                        {"id": number, **_sarif_location(o.path, o.cell, o.line, o.end_line, o.col)}
-                        for number, o in enumerate(r for r in clone.regions if r is not region)
-                    ],
-                    "partialFingerprints": {"nbrefactorShape/v1": region.fingerprint},
-                    "properties": {"kind": clone.kind, "statements": region.statements},
-                }
-            )
-    for d in diagnostics:
-        if d.code not in seen_codes:
-            seen_codes.add(d.code)
-            rules.append({"id": d.code, "shortDescription": {"text": CODES[d.code].summary}})
-        results.append(
-            {
-                "ruleId": d.code,
-                "ruleIndex": [r["id"] for r in rules].index(d.code),
-                "level": {"error": "error", "warning": "warning"}.get(d.severity, "note"),
-                "message": {"text": d.message},
-                "locations": [
-                    _sarif_location(
-                        d.location.path,
-                        d.location.cell_index,
-                        d.location.line,
-                        d.location.line,
-                        d.location.col,
-                    )
-                ],
-            }
-        )
-    return {
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [
-            {
-                "tool": {
-                    "driver": {
-                        "name": "nbrefactor",
-                        "version": __version__,
-                        "rules": rules,
-                    }
-                },
-                "results": results,
-            }
-        ],
-    }
-
-
-def _sarif_location(
-    path: str, cell: int | None, line: int, end_line: int, col: int
-) -> dict[str, Any]:
-    location: dict[str, Any] = {
-        "physicalLocation": {
-            "artifactLocation": {"uri": path.replace("\\", "/")},
-            "region": {"startLine": line, "endLine": end_line, "startColumn": col},
-        }
-    }
-    if cell is not None:
-        location["logicalLocations"] = [{"name": f"cell_{cell}", "kind": "module"}]
-    return location

@@ -6,7 +6,7 @@ import json
 from typing import Any, Literal
 
 from nbrefactor.analysis.graph import CellGraph
-from nbrefactor.notebook.model import Cell
+from nbrefactor.notebook.model import Cell, cell_number
 
 GraphFormat = Literal["text", "json", "mermaid", "dot"]
 GRAPH_FORMATS: tuple[GraphFormat, ...] = ("text", "json", "mermaid", "dot")
@@ -25,12 +25,15 @@ def render_graph(graph: CellGraph, fmt: GraphFormat) -> str:
 
 
 def graph_to_dict(graph: CellGraph) -> dict[str, Any]:
-    """The JSON contract of ``nbrefactor graph --format json`` (see docs/reference/graph.md)."""
+    """The JSON contract of ``nbrefactor graph --format json`` (see docs/reference/graph.md):
+    a cell's ``index`` is its position from 0 (edges refer to it), its ``cell`` the number
+    people see, from 1 (diagnostics refer to it, as every report does)."""
     notebook = graph.notebook
     cells = []
     for cell in notebook.cells:
         entry: dict[str, Any] = {
             "index": cell.index,
+            "cell": cell_number(cell.index),
             "id": cell.id,
             "cell_type": cell.cell_type,
             "execution_count": cell.execution_count,
@@ -85,11 +88,13 @@ def _text(graph: CellGraph) -> str:
     lines = [f"{graph.notebook.path}: {len(graph.facts)} code cells, {len(graph.edges)} edges"]
     for index, facts in graph.facts.items():
         cell = graph.notebook.cells[index]
-        lines.append(f"cell {index}: {_label(cell)}")
+        lines.append(f"cell {cell_number(index)}: {_label(cell)}")
         incoming = {name: e.source for e in graph.edges_into(index) for name in e.names}
         reads = graph.notebook_reads(index)
         if reads:
-            shown = ", ".join(f"{n} (cell {incoming[n]})" if n in incoming else n for n in reads)
+            shown = ", ".join(
+                f"{n} (cell {cell_number(incoming[n])})" if n in incoming else n for n in reads
+            )
             lines.append(f"    reads    {shown}")
         for title, names in (
             ("defines", facts.defines),
@@ -126,15 +131,15 @@ def _warned_cells(graph: CellGraph) -> set[int]:
 def _mermaid(graph: CellGraph) -> str:
     lines = ["flowchart TD"]
     for index in graph.facts:
-        label = _mermaid_escape(f"cell {index}: {_label(graph.notebook.cells[index])}")
-        lines.append(f'    c{index}["{label}"]')
+        label = _mermaid_escape(f"cell {cell_number(index)}: {_label(graph.notebook.cells[index])}")
+        lines.append(f'    c{cell_number(index)}["{label}"]')
     for edge in graph.edges:
         names = _mermaid_escape(_short_names(edge.names))
-        lines.append(f'    c{edge.source} -->|"{names}"| c{edge.target}')
+        lines.append(f'    c{cell_number(edge.source)} -->|"{names}"| c{cell_number(edge.target)}')
     warned = sorted(_warned_cells(graph) & set(graph.facts))
     if warned:
         lines.append("    classDef warning fill:#fff3cd,stroke:#d39e00")
-        lines.append("    class " + ",".join(f"c{i}" for i in warned) + " warning")
+        lines.append("    class " + ",".join(f"c{cell_number(i)}" for i in warned) + " warning")
     return "\n".join(lines) + "\n"
 
 
@@ -160,13 +165,16 @@ def _dot(graph: CellGraph) -> str:
     ]
     warned = _warned_cells(graph)
     for index in graph.facts:
-        label = _dot_escape(f"cell {index}: {_label(graph.notebook.cells[index])}")
+        label = _dot_escape(f"cell {cell_number(index)}: {_label(graph.notebook.cells[index])}")
         fill = ', fillcolor="#fff3cd"' if index in warned else ""
-        lines.append(f'    c{index} [label="{label}"{fill}];')
+        lines.append(f'    c{cell_number(index)} [label="{label}"{fill}];')
     for edge in graph.edges:
         style = ", style=dashed" if set(edge.indirect) == set(edge.names) else ""
         label = _dot_escape(_short_names(edge.names))
-        lines.append(f'    c{edge.source} -> c{edge.target} [label="{label}"{style}];')
+        lines.append(
+            f"    c{cell_number(edge.source)} -> c{cell_number(edge.target)} "
+            f'[label="{label}"{style}];'
+        )
     lines.append("}")
     return "\n".join(lines) + "\n"
 

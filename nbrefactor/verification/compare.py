@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from nbrefactor.notebook.model import cell_number
 from nbrefactor.verification.execute import CellRun, Output
 
 
@@ -32,19 +33,22 @@ class Difference:
     cell_id: str | None = None
 
     def __str__(self) -> str:
-        where = f"cell_{self.cell}" if self.cell is not None else "end of notebook"
+        where = f"cell_{cell_number(self.cell)}" if self.cell is not None else "end of notebook"
         if self.cell is None and self.refactored_cell is not None:
-            where = f"refactored cell_{self.refactored_cell}"
+            where = f"refactored cell_{cell_number(self.refactored_cell)}"
         lines = [f"{where}: {self.message}"]
         lines += [f"  expected {output}" for output in self.expected]
         lines += [f"  got      {output}" for output in self.actual]
         return "\n".join(lines)
 
     def as_dict(self) -> dict[str, Any]:
+        """The difference as ``verify --format json`` gives it: cells by number, from 1."""
         return {
-            "cell": self.cell,
+            "cell": None if self.cell is None else cell_number(self.cell),
             "cell_id": self.cell_id,
-            "refactored_cell": self.refactored_cell,
+            "refactored_cell": (
+                None if self.refactored_cell is None else cell_number(self.refactored_cell)
+            ),
             "message": self.message,
             "expected": [o.as_dict() for o in self.expected],
             "actual": [o.as_dict() for o in self.actual],

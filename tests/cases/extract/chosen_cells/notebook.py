@@ -1,7 +1,7 @@
 # %% [markdown]
 # # Fuel log
 #
-# Two cells chosen (`--cells 2-3 --function summarise_fuel`): their code becomes one
+# Two cells chosen (`--cells 3-4 --function summarise_fuel`): their code becomes one
 # function, called in the last of them. The other cells keep their code, though
 # extract would move it otherwise.
 

@@ -1,8 +1,8 @@
 # %% [markdown]
 # # Word counts
 #
-# Cells 3-4 are chosen (`--cells 3-4`): the code of cell 4 moves; `count_words` stays,
-# since the helper it calls (`tokens`, in cell 1) was not chosen and would be passed
+# Cells 4-5 are chosen (`--cells 4-5`): the code of cell 5 moves; `count_words` stays,
+# since the helper it calls (`tokens`, in cell 2) was not chosen and would be passed
 # in (NBR224).
 
 # %%
