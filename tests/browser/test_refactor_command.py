@@ -256,10 +256,10 @@ def test_the_context_menu_runs_it_and_a_refusal_is_shown(page: Any) -> None:
     cells.nth(1).locator(".jp-InputPrompt").click(button="right")
     item = page.locator(".lm-Menu-item", has_text="Refactor cell to module").first
     item.click()
-    # cell 1 is all settings and imports: the server says why it cannot move
+    # the second cell (cell 2) is all settings and imports: the server says why it cannot move
     toast = page.locator(".Toastify__toast", has_text="can move").first
     toast.wait_for()
-    assert "notebooks/rides.ipynb: nothing in cell 1 can move" in toast.inner_text()
+    assert "notebooks/rides.ipynb: nothing in cell 2 can move" in toast.inner_text()
 
 
 def test_the_duplicates_panel_lists_the_copies_and_jumps_to_them(page: Any) -> None:
@@ -286,7 +286,7 @@ def test_the_duplicates_panel_lists_the_copies_and_jumps_to_them(page: Any) -> N
     assert findings.count() == 2
     assert page.locator(".jp-nbrefactor-Findings-status").inner_text() == "2 findings"
     first = findings.nth(0).inner_text()
-    assert "cell 2, line 1" in first and "NBR001" in first
+    assert "cell 3, line 1" in first and "NBR001" in first  # numbered from 1, as ruff
     assert "renamed copy of a block (5 statements)" in first
 
     if os.environ.get("NBREFACTOR_DOC_SCREENSHOTS"):
