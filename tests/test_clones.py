@@ -317,3 +317,30 @@ def test_fingerprints_of_a_repeated_cell_are_shared_within_a_run() -> None:
     assert len(memo) == 1
     assert [s.cell for s in second.sequences] == [3]
     assert first.sequences[0].statements is second.sequences[0].statements
+
+
+def test_a_near_copy_whose_loop_body_changed_is_found_whole() -> None:
+    """A statement added inside a loop changes the loop's shape; the loop still counts
+    for its header and the statements its body kept, so the whole cell is one copy."""
+    grid = """\
+columns = ['age', 'income', 'balance', 'duration']
+fig, axes = plt.subplots(2, 2, figsize=(10, 8))
+for ax, column in zip(axes.ravel(), columns):
+    ax.hist(bank[column].dropna(), bins=40, color='gray')
+    ax.set_title(column)
+    ax.set_yscale('log')
+fig.suptitle('distributions of the numeric columns')
+fig.tight_layout()
+"""
+    changed = grid.replace(
+        "    ax.set_title(column)\n",
+        "    ax.axvline(bank[column].median(), color='red')\n    ax.set_title(column)\n",
+    )
+    found = clones({"a.ipynb": [grid], "b.ipynb": [changed]})
+    whole = [
+        c
+        for c in found
+        if {(r.path, r.line) for r in c.regions} == {("a.ipynb", 1), ("b.ipynb", 1)}
+    ]
+    assert len(whole) == 1 and whole[0].kind == "type-3"
+    assert {r.end_line for r in whole[0].regions} == {8, 9}

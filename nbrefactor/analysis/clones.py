@@ -207,10 +207,10 @@ def summarize(document: DocumentPrint) -> DocumentSummary:
     substance: dict[int, int] = defaultdict(int)
     blocks = 0
     for sequence in document.sequences:
-        held = {st.shape for st in sequence.statements if _is_substance(st)}
+        held = {atom for st in sequence.statements for atom in evidence(st)}
         shapes.update(st.shape for st in sequence.statements if not st.is_import)
-        for shape in held:
-            substance[shape] += 1
+        for atom in held:
+            substance[atom] += 1
         blocks += bool(held)
     return DocumentSummary(frozenset(shapes), dict(substance), blocks)
 
@@ -222,35 +222,46 @@ def related_documents(
     population: Population,
 ) -> set[K]:
     """The keys of ``others`` that could share a clone class with a ``focus`` document:
-    they hold every statement of one of its seeds (Type-1/2), or share a statement of
-    substance that is not boilerplate (Type-3). Any other document cannot change what a
+    they hold every statement of one of its seeds (Type-1/2), or share evidence of a near
+    copy that is not boilerplate (Type-3). Any other document cannot change what a
     focused :func:`find_raw_clones` reports."""
-    mine = frozenset().union(*(summarize(document).shapes for document in focus))
+    mine = [summarize(document) for document in focus]
+    shapes = frozenset().union(*(summary.shapes for summary in mine))
+    atoms = frozenset(
+        atom
+        for summary in mine
+        for atom in summary.substance
+        if population.places.get(atom, 0) <= population.cap
+    )
     holding: dict[int, set[K]] = defaultdict(set)
+    sharing: set[K] = set()
     for key, summary in others.items():
-        for shape in summary.shapes & mine:
+        for shape in summary.shapes & shapes:
             holding[shape].add(key)
-    related: set[K] = set()
+        if settings.type3 and not atoms.isdisjoint(summary.substance):
+            sharing.add(key)
+    related: set[K] = sharing
     for document in focus:
         for sequence in document.sequences:
             statements = sequence.statements
             for start, stop in _seeds(statements, settings):
                 window = {st.shape for st in statements[start:stop] if not st.is_import}
                 related.update(set.intersection(*(holding.get(shape, set()) for shape in window)))
-            if settings.type3:
-                for st in statements:
-                    if _is_substance(st) and population.places.get(st.shape, 0) <= population.cap:
-                        related.update(
-                            key
-                            for key in holding.get(st.shape, ())
-                            if st.shape in others[key].substance
-                        )
     return related
 
 
-def _is_substance(statement: StatementPrint) -> bool:
-    """A statement that may be evidence of a near copy: five tokens or more, no import."""
-    return statement.tokens >= 5 and not statement.is_import
+def evidence(statement: StatementPrint) -> Iterator[int]:
+    """What a statement brings to the evidence that two blocks are near copies: its
+    shape when it is a simple statement of substance (five tokens or more, no import);
+    for a compound one its head and the heads of the statements in it, so that a loop
+    whose body changed still counts for what it kept."""
+    if statement.is_import:
+        return
+    if statement.inner:
+        yield statement.head
+        yield from statement.inner
+    elif statement.tokens >= 5:
+        yield statement.shape
 
 
 # -- Type-1 and Type-2: group extension over shape hashes ------------------------------------
@@ -430,10 +441,10 @@ def _gapped_runs(
         weights: dict[int, int] = {}
         again = 0
         for statement in sequence.statements:
-            if _is_substance(statement):
-                if statement.shape in weights:
-                    again += statement.size
-                weights[statement.shape] = weights.get(statement.shape, 0) + statement.size
+            for atom in evidence(statement):
+                if atom in weights:
+                    again += 1
+                weights[atom] = weights.get(atom, 0) + 1
         if weights:
             contents[(d, s)] = weights
             repeated[(d, s)] = again
@@ -613,32 +624,39 @@ def _align_runs(
 ) -> Window | None:
     """The gapped Type-3 window of a weighted longest common subsequence, if any.
 
-    Only statements whose shape both sides have can match: the subsequence is computed
-    over those (their positions kept), which makes long blocks cheap to compare.
+    Two statements match when their shapes are equal (scoring the statements they hold)
+    or, for compound statements, when their heads are: ``for x in xs:`` with a changed
+    body scores its header and what its body kept (:func:`_partial_score`). Only
+    statements that can match are aligned (their positions kept), which makes long
+    blocks cheap to compare.
     """
     shared = {st.shape for st in left} & {st.shape for st in right}
-    at_left = [i for i, st in enumerate(left) if st.shape in shared]
-    at_right = [j for j, st in enumerate(right) if st.shape in shared]
-    shapes_left = [left[i].shape for i in at_left]
-    shapes_right = [right[j].shape for j in at_right]
-    sizes = [left[i].size for i in at_left]
+    shared |= {st.head for st in left if st.inner} & {st.head for st in right if st.inner}
+    at_left = [i for i, st in enumerate(left) if st.shape in shared or st.head in shared]
+    at_right = [j for j, st in enumerate(right) if st.shape in shared or st.head in shared]
     n, m = len(at_left), len(at_right)
     # weighted longest common subsequence: a match scores the statements it holds
     score = [[0] * (m + 1) for _ in range(n + 1)]
+    gain = [[0] * m for _ in range(n)]
     for i in range(n - 1, -1, -1):
-        row, below, shape, size = score[i], score[i + 1], shapes_left[i], sizes[i]
+        row, below, mine = score[i], score[i + 1], left[at_left[i]]
         for j in range(m - 1, -1, -1):
             best = below[j] if below[j] > row[j + 1] else row[j + 1]
-            if shape == shapes_right[j] and below[j + 1] + size > best:
-                best = below[j + 1] + size
+            theirs = right[at_right[j]]
+            if mine.shape == theirs.shape:
+                gain[i][j] = mine.size
+            elif mine.inner and theirs.inner and mine.head == theirs.head:
+                gain[i][j] = _partial_score(mine.inner, theirs.inner)
+            if gain[i][j] and below[j + 1] + gain[i][j] > best:
+                best = below[j + 1] + gain[i][j]
             row[j] = best
     if score[0][0] < settings.type3_min_statements:
         return None
-    pairs: list[tuple[int, int]] = []
+    pairs: list[tuple[int, int, int]] = []  # left index, right index, score
     i = j = 0
     while i < n and j < m:
-        if shapes_left[i] == shapes_right[j] and score[i][j] == score[i + 1][j + 1] + sizes[i]:
-            pairs.append((at_left[i], at_right[j]))
+        if gain[i][j] and score[i][j] == score[i + 1][j + 1] + gain[i][j]:
+            pairs.append((at_left[i], at_right[j], gain[i][j]))
             i, j = i + 1, j + 1
         elif score[i + 1][j] >= score[i][j + 1]:
             i += 1
@@ -649,30 +667,45 @@ def _align_runs(
     return _best_window(left, right, pairs, settings)
 
 
+def _partial_score(left: Sequence[int], right: Sequence[int]) -> int:
+    """What two compound statements with one head share: the head, and the longest
+    common subsequence of the statements in them (heads, depth first)."""
+    previous = [0] * (len(right) + 1)
+    for head in left:
+        current = [0]
+        for j, other in enumerate(right):
+            current.append(previous[j] + 1 if head == other else max(previous[j + 1], current[j]))
+        previous = current
+    return 1 + previous[-1]
+
+
 def _best_window(
     left: Sequence[StatementPrint],
     right: Sequence[StatementPrint],
-    pairs: list[tuple[int, int]],
+    pairs: list[tuple[int, int, int]],
     settings: CloneSettings,
 ) -> Window | None:
     """The run of aligned pairs with the most matched statements that is similar enough,
-    large enough and has a gap in it (otherwise it is a Type-1/2 clone or none)."""
+    large enough and has a gap in it (otherwise it is a Type-1/2 clone or none): a
+    statement left out on a side, or a compound statement that matches only in part."""
     left_size, left_tokens = _prefix_sums(left)
     right_size, right_tokens = _prefix_sums(right)
     best: Window | None = None
     best_matched = 0
-    for x, (i0, j0) in enumerate(pairs):
+    for x, (i0, j0, _) in enumerate(pairs):
         matched = 0
+        partial = False
         for y in range(x, len(pairs)):
-            i1, j1 = pairs[y]
-            matched += left[i1].size
+            i1, j1, gained = pairs[y]
+            matched += gained
+            partial = partial or gained < left[i1].size or gained < right[j1].size
             if matched <= best_matched or matched < settings.type3_min_statements:
                 continue
             sizes = (left_size[i1 + 1] - left_size[i0]) + (right_size[j1 + 1] - right_size[j0])
             tokens = min(
                 left_tokens[i1 + 1] - left_tokens[i0], right_tokens[j1 + 1] - right_tokens[j0]
             )
-            gapped = i1 - i0 != y - x or j1 - j0 != y - x
+            gapped = partial or i1 - i0 != y - x or j1 - j0 != y - x
             if (
                 gapped
                 and 2 * matched / sizes >= settings.type3_similarity

@@ -27,7 +27,7 @@ from nbrefactor.analysis.suppressions import CellSuppressions, cell_suppressions
 from nbrefactor.notebook.magics import MaskedCell, mask
 
 #: Version of the fingerprint format; cached fingerprints of another version are ignored.
-FINGERPRINT_VERSION = 7  # 7: the exact hash is the shape and its leaves
+FINGERPRINT_VERSION = 8  # 8: heads and nested heads of compound statements
 
 _RENAMABLE_DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 
@@ -56,6 +56,11 @@ class StatementPrint(NamedTuple):
     #: bound (``"s" + id``) and literals (``"l" + repr``). Copies of one shape have leaves
     #: that line up position by position.
     leaves: tuple[str, ...] = ()
+    #: A compound statement without its body (``for x in xs:``): the shape of a simple one.
+    head: int = 0
+    #: The heads of the statements nested in this one, depth first: a loop whose body
+    #: changed still matches in part (Type-3).
+    inner: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,8 +185,9 @@ class _Printer:
         line = node.lineno
         col = node.col_offset + 1 + (self.shift if line in self.dedented else 0)
         kind = type(node)
+        shape_hash = stable_hash(shape)
         return StatementPrint(
-            shape=stable_hash(shape),
+            shape=shape_hash,
             # the renaming-blind tokens and the names and literals they hide: the code itself
             exact=stable_hash([*shape, "\x1e", *leaves]),
             line=line,
@@ -195,6 +201,8 @@ class _Printer:
             is_constant=(kind is ast.Assign or kind is ast.AnnAssign)
             and not any(leaf[0] == "n" for leaf in leaves),
             leaves=tuple(leaves),
+            head=walked.head() if walked.inner else shape_hash,
+            inner=tuple(walked.inner),
         )
 
     def walk(self, node: ast.stmt) -> _Walk:
@@ -281,14 +289,20 @@ class _Walk:
     walk keeps a stack of its own: a sum of a thousand terms nests a thousand deep.
     """
 
-    __slots__ = ("leaves", "shape", "size")
+    __slots__ = ("_head", "_nested_at", "inner", "leaves", "shape", "size")
 
     def __init__(self, root: ast.stmt, nested: Callable[[ast.stmt], _Walk]) -> None:
         self.shape: list[str] = []
         self.leaves: list[str] = []
         self.size = 1  # statements, counting nested ones
+        #: The heads of the statements nested in this one, depth first.
+        self.inner: list[int] = []
+        #: Where the bodies' markers and the nested statements' tokens are in ``shape``,
+        #: and what stands for them in the head.
+        self._nested_at: list[tuple[int, int, str]] = []
+        self._head: int | None = None
         shape, leaves = self.shape, self.leaves
-        stack: list[ast.AST | str] = [root]
+        stack: list[ast.AST | str | tuple[str]] = [root]
         pop, push = stack.pop, stack.append
         types = _TYPES
         while stack:
@@ -296,6 +310,10 @@ class _Walk:
             kind = type(node)
             if kind is str:  # a list's marker: keeps `f(a)(b)` apart from `f(a, b)`
                 shape.append(node)  # type: ignore[arg-type]
+                continue
+            if kind is tuple:  # a body's marker, which says how long the body is
+                self._nested_at.append((len(shape), len(shape) + 1, "<body>"))
+                shape.append(node[0])  # type: ignore[index]
                 continue
             info = types.get(kind) or _type_info(kind)
             category = info[0]
@@ -317,9 +335,11 @@ class _Walk:
                 continue
             if category == _STATEMENT and node is not root:
                 inner = nested(node)  # type: ignore[arg-type]
+                self._nested_at.append((len(shape), len(shape) + len(inner.shape), ""))
                 shape += inner.shape
                 leaves += inner.leaves
                 self.size += inner.size
+                self.inner += (inner.head(), *inner.inner)
                 continue
             if category == _ATTRIBUTE:
                 shape += ("Attribute", node.attr)  # type: ignore[union-attr]
@@ -344,9 +364,26 @@ class _Walk:
                     for child in reversed(value):
                         if isinstance(child, ast.AST):
                             push(child)
-                    push(f"{field}[{len(value)}]")
+                    marker = f"{field}[{len(value)}]"
+                    push((marker,) if value and isinstance(value[0], ast.stmt) else marker)
                 elif isinstance(value, ast.AST):
                     push(value)
+
+    def head(self) -> int:
+        """The hash of the statement without the statements nested in it (each is one
+        marker): ``for x in xs:`` and its header, whatever its body holds."""
+        if self._head is None:
+            if not self._nested_at:
+                self._head = stable_hash(self.shape)
+            else:
+                tokens, last = [], 0
+                for start, stop, instead in self._nested_at:  # bodies' markers and statements
+                    tokens += self.shape[last:start]
+                    if instead:
+                        tokens.append(instead)
+                    last = stop
+                self._head = stable_hash(tokens + self.shape[last:])
+        return self._head
 
     def _special(self, node: ast.AST, kind: type) -> None:
         """The tokens of the node types that carry names or text of their own."""
