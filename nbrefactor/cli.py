@@ -682,7 +682,8 @@ _layout_option = click.option(
     metavar="CELLS",
     callback=lambda _context, _parameter, spec: None if spec is None else _cell_numbers(spec),
     help="Move only these cells' code, as one function: cell numbers as nbrefactor prints "
-    "them (counting every cell from 0), like 4-6 or 4,5,7 (consecutive code cells).",
+    "them (counting every cell from 1, markdown included, as ruff does), like 4-6 or "
+    "4,5,7 (consecutive code cells).",
 )
 @click.option(
     "--function",
