@@ -117,6 +117,10 @@ def test_check_counts_the_files_it_reads_on_a_terminal_only(
     lines = [part.rstrip() for part in terminal.getvalue().split("\r") if part.strip()]
     assert lines == ["checking 1/3 files", "checking 2/3 files", "checking 3/3 files"]
     assert terminal.getvalue().endswith("\r")
+    terminal.seek(0)
+    terminal.truncate()
+    CliRunner().invoke(cli.main, [*arguments, "-q"])
+    assert terminal.getvalue() == ""
 
 
 def test_a_terminal_that_says_it_has_no_columns_gets_80(monkeypatch: pytest.MonkeyPatch) -> None:
