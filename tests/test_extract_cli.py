@@ -155,7 +155,7 @@ def test_a_second_extract_changes_nothing(work: Path) -> None:
 def test_skipped_units_are_reported_with_their_reason(work: Path) -> None:
     code, _, err = run("globals_hard_cases.ipynb", "--project-dir", "proj", "--package", "p")
     assert code == 0
-    assert "globals_hard_cases.ipynb:cell_5:1:1: NBR201 'log_step' not extracted" in err
+    assert "globals_hard_cases.ipynb:cell_6:1:1: NBR201 'log_step' not extracted" in err
     assert "NBR202 'label' not extracted" in err
     assert "NBR207 'Segmenter' not extracted" in err
 
@@ -242,8 +242,8 @@ def test_a_listing_of_the_folder_that_gets_the_project_is_reported(work: Path) -
     (work / "nb.ipynb").write_text(json.dumps(notebook_dict(*cells, "os.listdir('.')")))
     code, _, err = run("nb.ipynb", "--project-dir", "proj", "--package", "shapes")
     assert code == 0, err
-    assert "nb.ipynb:cell_2:1:1: NBR221 lists files of the notebook's folder" in err
-    assert "nb.ipynb:cell_3:1:1: NBR221" in err
+    assert "nb.ipynb:cell_3:1:1: NBR221 lists files of the notebook's folder" in err
+    assert "nb.ipynb:cell_4:1:1: NBR221" in err
     code, _, err = run("nb.ipynb", "--project-dir", "../elsewhere", "--package", "shapes")
     assert "NBR221" not in err  # a project outside the folder changes no listing
 
