@@ -90,6 +90,16 @@ def test_init_adds_only_what_an_existing_project_lacks(tmp_path: Path) -> None:
     assert "kept as they are: pyproject.toml, README.md, src/shop/__init__.py" in said
 
 
+def test_init_takes_the_layout_from_pyproject_unless_a_flag_says(tmp_path: Path) -> None:
+    """A monorepo's pyproject.toml says its projects are flat: init follows it."""
+    (tmp_path / "pyproject.toml").write_text('[tool.nbrefactor]\nlayout = "flat"\n')
+    assert run_init(str(tmp_path / "flat"), "--package", "shop")[0] == 0
+    assert (tmp_path / "flat/shop/__init__.py").is_file()
+    assert not (tmp_path / "flat/src").exists()
+    assert run_init(str(tmp_path / "nested"), "--package", "shop", "--layout", "src")[0] == 0
+    assert (tmp_path / "nested/src/shop/__init__.py").is_file()
+
+
 def test_init_refuses_a_package_name_that_hides_a_module(tmp_path: Path) -> None:
     code, said = run_init(str(tmp_path / "proj"), "--package", "json")
     assert code == 2
