@@ -180,8 +180,18 @@ def parse_config(table: dict[str, Any], path: Path | None = None) -> Config:
     return config
 
 
+#: The module code shared by notebooks goes to (``planning.units.COMMON_MODULE``, which
+#: this module does not import: the hook loads the configuration, not the planner).
+_SHARED_MODULE = "common"
+
+
 def _is_module_name(value: Any) -> bool:
-    return isinstance(value, str) and value.isidentifier() and not keyword.iskeyword(value)
+    return (
+        isinstance(value, str)
+        and value.isidentifier()
+        and not keyword.iskeyword(value)
+        and value != _SHARED_MODULE
+    )
 
 
 def _is_positive_number(value: Any) -> bool:
@@ -191,7 +201,10 @@ def _is_positive_number(value: Any) -> bool:
 #: Keys whose values are narrower than their default's type: a test and what it wants.
 _NARROW: dict[str, tuple[Callable[[Any], bool], str]] = {
     "layout": (lambda value: value in LAYOUTS, " or ".join(f'"{v}"' for v in LAYOUTS)),
-    "module": (_is_module_name, "a Python module name (like analysis or rides_2024)"),
+    "module": (
+        _is_module_name,
+        f"a Python module name other than {_SHARED_MODULE} (where code shared by notebooks goes)",
+    ),
     "kernel": (lambda value: isinstance(value, str) and bool(value), "a kernel's name"),
     "timeout": (_is_positive_number, "a positive number of seconds"),
 }

@@ -658,6 +658,7 @@ def test_extract_run_settings_come_from_pyproject_and_flags_win(
     [
         ('layout = "nested"', 'layout must be "src" or "flat", not \'nested\''),
         ('module = "sales.code"', "module must be a Python module name"),
+        ('module = "common"', "module must be a Python module name other than common"),
         ("autoreload = 1", "autoreload must be true or false, not 1"),
         ("timeout = -5", "timeout must be a positive number of seconds, not -5"),
         ('verify = "yes"', "verify must be true or false, not 'yes'"),
@@ -667,6 +668,9 @@ def test_extract_run_settings_come_from_pyproject_and_flags_win(
 def test_a_bad_extract_setting_names_the_file_and_the_key(
     work: Path, setting: str, said: str
 ) -> None:
+    from nbrefactor.planning.units import COMMON_MODULE
+
+    assert COMMON_MODULE == "common"  # what config.py refuses, without importing it
     (work / "pyproject.toml").write_text(f"[tool.nbrefactor]\n{setting}\n")
     before = snapshot(work)
     code, _, err = run("cleaning_sales.ipynb", "--project-dir", "proj", "--package", "sales")
