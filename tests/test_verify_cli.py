@@ -507,3 +507,27 @@ def test_progress_shows_each_cell_on_a_terminal_and_nothing_elsewhere(
     terminal.truncate()
     assert run("verify", "nb.ipynb", "nb.ipynb", "-q")[0] == 0
     assert terminal.getvalue() == ""
+
+
+def test_verify_takes_the_module_from_pyproject_unless_a_flag_says(
+    work: Path, write_notebook: Write, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without REFACTORED, verify runs what extract would make: with the same settings
+    (the runs are left out here: what they are asked is what counts)."""
+    import nbrefactor.api.verify
+    from nbrefactor.verification.execute import RunOptions
+
+    asked: list[tuple[object, float]] = []
+
+    def verify(
+        original: Path, refactored: Path | None, options: RunOptions, **given: object
+    ) -> list[object]:
+        asked.append((given["module"], options.timeout))
+        return []
+
+    monkeypatch.setattr(nbrefactor.api.verify, "verify", verify)
+    write_notebook("print(1)", name="nb.ipynb")
+    (work / "pyproject.toml").write_text('[tool.nbrefactor]\nmodule = "rides"\ntimeout = 30\n')
+    assert run("verify", "nb.ipynb")[0] == 0
+    assert run("verify", "nb.ipynb", "--module", "mine", "--timeout", "600")[0] == 0
+    assert asked == [("rides", 30), ("mine", 600)]
