@@ -27,12 +27,12 @@ from nbrefactor.report.clones import (
     wants_color,
 )
 from nbrefactor.report.graph import GRAPH_FORMATS, GraphFormat
-from nbrefactor.verification.execute import CellProgress, RunOptions
 from nbrefactor.verification.recording import CALLS, DATA_BUDGET, MAX_BYTES, RecordSettings
 
 if TYPE_CHECKING:  # the jobs are imported by the commands that run them
     from nbrefactor.api.results import ExtractionResult
     from nbrefactor.emit.project import Layout
+    from nbrefactor.verification.execute import CellProgress
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -414,6 +414,7 @@ def verify(
     """
     from nbrefactor.api.verify import verify as run
     from nbrefactor.config import load_config
+    from nbrefactor.verification.execute import RunOptions
 
     settings = load_config(project_dir or original).with_overrides(
         timeout=timeout, kernel=kernel, module=module
@@ -816,6 +817,7 @@ def extract(
     from nbrefactor.api.extract import ExtractOptions, extract_projects
     from nbrefactor.config import load_config
     from nbrefactor.planning.planner import Choice
+    from nbrefactor.verification.execute import RunOptions
 
     settings = load_config(project_dir or notebooks[0]).with_overrides(
         layout=layout,

@@ -392,6 +392,24 @@ def test_a_missing_or_corrupt_entry_is_fingerprinted_again(
     assert hook(capsys, "new.ipynb") == first
 
 
+def test_a_run_over_the_same_files_reuses_the_findings(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The findings depend only on the files, the settings and the version: with none
+    changed, a run takes them from the cache without loading any fingerprints."""
+    write_new_copy(repo, staged=False)
+    old_enough(repo)
+    first = hook(capsys, "new.ipynb")
+    assert first[0] == 1 and len(saved_cache(repo)["results"]) == 1
+    for entry in cache_file(repo).parent.iterdir():
+        if entry.name != "index":
+            entry.unlink()  # were fingerprints loaded, they would have to be read again
+    assert hook(capsys, "new.ipynb") == first
+    assert sorted(p.name for p in cache_file(repo).parent.iterdir()) == ["index"]
+    write_clean(repo, staged=False, name="new.ipynb")  # a change: found again
+    assert hook(capsys, "new.ipynb") == (0, "", "")
+
+
 def test_entries_unused_for_max_age_saves_are_dropped(tmp_path: Path) -> None:
     document = DocumentPrint("a.ipynb", (), ())
     cache = FingerprintCache(tmp_path)

@@ -30,6 +30,10 @@ from nbrefactor.analysis.fingerprints import (
 )
 
 CloneKind = Literal["type-1", "type-2", "type-3"]
+
+#: Version of what :func:`find_raw_clones` finds. A run's findings are cached under it
+#: (with the fingerprints' version): change it with any change to what is found.
+CLONES_VERSION = 1
 K = TypeVar("K")
 
 #: A statement found in more blocks than this share of all blocks (and than

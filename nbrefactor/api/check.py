@@ -7,14 +7,15 @@ how the run should exit.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from nbrefactor.analysis.clone_classes import CloneClass, describe
 from nbrefactor.analysis.clones import Corpus, Region, find_raw_clones
-from nbrefactor.analysis.fingerprints import DocumentPrint
 from nbrefactor.config import DEFAULT_BASELINE, Config, load_config
 from nbrefactor.diagnostics import Diagnostic, file_problem, is_selected, unknown_codes
 from nbrefactor.duplicates.baseline import known_copies, load_baseline, write_baseline
@@ -25,7 +26,7 @@ from nbrefactor.duplicates.discovery import (
     repository_root,
     tracked_notebooks,
 )
-from nbrefactor.duplicates.loader import load_corpus
+from nbrefactor.duplicates.loader import Survey
 from nbrefactor.errors import BAD_INPUT, NbrefactorError, UsageError
 from nbrefactor.notebook.model import Cell, Location
 from nbrefactor.report.clones import DUPLICATE_CODE, CheckFormat, Findings, render_check
@@ -98,20 +99,6 @@ class CheckResult:
         return lines
 
 
-class _RecordingCache(FingerprintCache):
-    """The fingerprint cache, noting which files it answered for (``--verbose``)."""
-
-    def __init__(self, folder: Path) -> None:
-        super().__init__(folder)
-        self.answered: set[str] = set()
-
-    def get(self, key: str, path: str) -> DocumentPrint | None:
-        document = super().get(key, path)
-        if document is not None:
-            self.answered.add(path)
-        return document
-
-
 def check_paths(
     paths: Sequence[Path],
     *,
@@ -162,7 +149,7 @@ def check_paths(
     return check(
         files,
         config=config,
-        cache=_RecordingCache(Path.cwd() / CACHE_DIR) if cache else None,
+        cache=FingerprintCache(Path.cwd() / CACHE_DIR) if cache else None,
         baseline=baseline,
         update_baseline=update_baseline,
         progress=progress,
@@ -220,7 +207,7 @@ def check_staged(
         compare_with=[
             f for f in tracked_notebooks(root) if not is_excluded(f, root, config.exclude)
         ],
-        cache=_RecordingCache(root / CACHE_DIR) if cache else None,
+        cache=FingerprintCache(root / CACHE_DIR) if cache else None,
         baseline=baseline,
     )
 
@@ -256,6 +243,7 @@ def check(
     problems: list[Diagnostic] = []
     files_checked = len(report_on)
     unparsed: Sequence[tuple[str, int | None]] = ()
+    cached: frozenset[str] = frozenset()
     if "duplicates" in config.checks:
         report = find_duplicates(
             report_on, compare_with=compare_with, config=config, cache=cache, progress=progress
@@ -263,6 +251,7 @@ def check(
         classes, files_checked = report.classes, report.files_checked
         problems.extend(report.problems)
         unparsed = report.unparsed_cells
+        cached = report.cached
     diagnostics = [
         Diagnostic(
             "NBR100",
@@ -277,7 +266,6 @@ def check(
     if not selected(DUPLICATE_CODE):
         classes = ()
     reported = tuple(str(path) for path in report_on)
-    cached = frozenset(getattr(cache, "answered", ()))
     if update_baseline:
         if baseline is None:
             raise NbrefactorError("--update-baseline needs a baseline file (--baseline FILE)")
@@ -310,6 +298,20 @@ def check(
     )
 
 
+@contextlib.contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Pause Python's cycle collector: fingerprints and syntax trees hold no reference
+    cycles (reference counting frees them), and the collector, woken by their millions
+    of allocations, costs a tenth of a scan walking them again and again."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 @dataclass(frozen=True, slots=True)
 class DuplicateReport:
     """Clone classes touching the reported files, and the files that could not be read."""
@@ -318,6 +320,8 @@ class DuplicateReport:
     problems: tuple[Diagnostic, ...]
     files_checked: int
     unparsed_cells: tuple[tuple[str, int | None], ...] = ()
+    #: Files the cache knew (shown paths), for ``--verbose``.
+    cached: frozenset[str] = frozenset()
 
 
 def find_duplicates(
@@ -336,18 +340,29 @@ def find_duplicates(
     files are done, of how many.
     """
     config = config or Config()
-    loaded = load_corpus(
-        report_on, compare_with, settings=config.clones, cache=cache, progress=progress
-    )
-    documents, focus = loaded.documents, loaded.focus
-    raw = find_raw_clones(documents, config.clones, focus=focus, population=loaded.population)
-    classes = describe(raw, Corpus(documents))
-    mine = range(len(documents)) if focus is None else sorted(focus)
-    unparsed = tuple(
-        (documents[d].path, cell) for d in mine for cell in documents[d].unparsed_cells
-    )
+    with _cyclic_gc_paused():
+        survey = Survey(report_on, compare_with, cache, progress)
+        run = survey.run_key(config.clones)
+        stored = None if cache is None or run is None else cache.result(run)
+        if stored is not None:  # nothing changed since a run that saw the same files
+            classes, unparsed = stored
+        else:
+            loaded = survey.load(config.clones)
+            documents, focus = loaded.documents, loaded.focus
+            raw = find_raw_clones(
+                documents, config.clones, focus=focus, population=loaded.population
+            )
+            classes = tuple(describe(raw, Corpus(documents)))
+            mine = range(len(documents)) if focus is None else sorted(focus)
+            unparsed = tuple(
+                (documents[d].path, cell) for d in mine for cell in documents[d].unparsed_cells
+            )
+            if cache is not None and run is not None:
+                cache.put_result(run, (classes, unparsed))
+        if cache is not None:
+            cache.save()
     return DuplicateReport(
-        tuple(classes), loaded.problems, loaded.compared, unparsed_cells=unparsed
+        classes, survey.problems, len(survey.files), unparsed_cells=unparsed, cached=survey.cached
     )
 
 

@@ -18,6 +18,7 @@ generation, and an entry no run has used for :data:`MAX_AGE` generations is drop
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import marshal
 import os
@@ -26,7 +27,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from nbrefactor.analysis.clones import DocumentSummary, summarize
+from nbrefactor.analysis.antiunify import CloneParameter
+from nbrefactor.analysis.clone_classes import CloneClass
+from nbrefactor.analysis.clones import DocumentSummary, Region, summarize
 from nbrefactor.analysis.fingerprints import (
     FINGERPRINT_VERSION,
     DocumentPrint,
@@ -42,8 +45,14 @@ MAX_AGE = 20
 _RACY_NS = 2_000_000_000
 _INDEX = "index"
 
+#: Runs whose findings are kept.
+MAX_RESULTS = 8
+_REGION_FIELDS = tuple(field.name for field in dataclasses.fields(Region))
+
 #: What the cache knows of a file without reading it: (size, mtime_ns, inode).
 FileStat = tuple[int, int, int]
+#: A run's findings: its clone classes, and the (path, cell) of the cells that do not parse.
+Findings = tuple[tuple[CloneClass, ...], tuple[tuple[str, int | None], ...]]
 
 
 def content_key(data: bytes) -> str:
@@ -59,8 +68,9 @@ class FingerprintCache:
     are read when asked for and written at :meth:`save`.
 
     The index holds ``{"generation": N, "entries": {key: [seen, summary]},
-    "files": {path: [size, mtime_ns, inode, key]}}``; ``seen`` is the generation that
-    last used the entry.
+    "files": {path: [size, mtime_ns, inode, key]}, "results": {run: findings}}``;
+    ``seen`` is the generation that last used the entry, ``run`` the hash of what a
+    run's findings depend on (:meth:`~nbrefactor.duplicates.loader.Survey.run_key`).
     """
 
     def __init__(self, folder: Path) -> None:
@@ -73,6 +83,7 @@ class FingerprintCache:
         self._generation = 0
         self._used: set[str] = set()
         self._new: dict[str, DocumentPrint] = {}
+        self._results: dict[str, Any] = {}
         self._dirty = False
         with contextlib.suppress(OSError, ValueError, EOFError, TypeError):
             loaded = marshal.loads((self.entries / _INDEX).read_bytes())
@@ -82,6 +93,8 @@ class FingerprintCache:
                 self._index = loaded["entries"]
                 files = loaded.get("files")
                 self._files = files if isinstance(files, dict) else {}
+                results = loaded.get("results")
+                self._results = results if isinstance(results, dict) else {}
 
     def key_of(self, path: str, stat: FileStat) -> str | None:
         """The content key last seen for ``path`` (an absolute path) if its stat has not
@@ -126,6 +139,19 @@ class FingerprintCache:
         self._dirty = True
         return summary
 
+    def result(self, run: str) -> Findings | None:
+        """The findings of an earlier run whose inputs hashed to ``run``."""
+        try:
+            return _decode_findings(self._results[run])
+        except (KeyError, TypeError, ValueError, IndexError):
+            return None
+
+    def put_result(self, run: str, findings: Findings) -> None:
+        """Keep a run's findings (the most recent :data:`MAX_RESULTS` runs are kept)."""
+        self._results.pop(run, None)
+        self._results[run] = _encode_findings(findings)
+        self._dirty = True
+
     def remember(self, path: str, stat: FileStat, key: str) -> None:
         """Record that ``path`` with ``stat`` holds the content ``key``; not for a file
         changed in the last seconds, which could change again with the same stat on a
@@ -164,7 +190,8 @@ class FingerprintCache:
             for key, document in self._new.items():
                 if key in kept:
                     _write(self.entries / key, marshal.dumps(_encode(document)))
-            index = {"generation": generation, "entries": kept, "files": files}
+            results = dict(list(self._results.items())[-MAX_RESULTS:])
+            index = {"generation": generation, "entries": kept, "files": files, "results": results}
             _write(self.entries / _INDEX, marshal.dumps(index))
             for path in self.entries.iterdir():  # pruned entries, and leftovers of others
                 if path.name != _INDEX and path.name not in kept:
@@ -172,6 +199,36 @@ class FingerprintCache:
         self._index, self._files, self._generation = kept, files, generation
         self._new.clear()
         self._dirty = False
+
+
+def _encode_findings(findings: Findings) -> tuple[Any, ...]:
+    classes, unparsed = findings
+    return (
+        tuple(
+            (
+                clone.kind,
+                tuple(tuple(getattr(r, f) for f in _REGION_FIELDS) for r in clone.regions),
+                tuple((p.role, p.values) for p in clone.parameters),
+                clone.fingerprint,
+            )
+            for clone in classes
+        ),
+        unparsed,
+    )
+
+
+def _decode_findings(encoded: tuple[Any, ...]) -> Findings:
+    classes, unparsed = encoded
+    decoded = tuple(
+        CloneClass(
+            kind,
+            tuple(Region(*values) for values in regions),
+            tuple(CloneParameter(role, tuple(values)) for role, values in parameters),
+            fingerprint,
+        )
+        for kind, regions, parameters, fingerprint in classes
+    )
+    return decoded, tuple((path, cell) for path, cell in unparsed)
 
 
 def _write(path: Path, data: bytes) -> None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from nbrefactor.analysis.clones import (
+    CLONES_VERSION,
     CloneSettings,
     DocumentSummary,
     Population,
@@ -39,77 +40,114 @@ class LoadedCorpus:
     documents: tuple[DocumentPrint, ...]
     focus: frozenset[int] | None
     population: Population | None
-    problems: tuple[Diagnostic, ...]
-    #: Files whose fingerprints came from the cache (shown paths).
-    cached: frozenset[str]
-    #: Files compared, loaded or not (those that could not be read left out).
-    compared: int
 
 
-def load_corpus(
-    report_on: Sequence[Path],
-    compare_with: Iterable[Path],
-    *,
-    settings: CloneSettings,
-    cache: FingerprintCache | None,
-    progress: Callable[[int, int], None] | None = None,
-) -> LoadedCorpus:
-    """Fingerprints of ``report_on`` and of what in ``compare_with`` could matter.
+@dataclass(slots=True)
+class _File:
+    """One file of a run: where it is, whether it is reported on, and what is known of
+    it: its content key and summary from the cache, or its fingerprints."""
 
-    Each file is read at most once (``a.ipynb`` and ``/repo/a.ipynb`` are one file);
-    ``progress`` is told (files done, files in all) as files are loaded.
+    shown: str
+    absolute: Path
+    report: bool
+    key: str | None = None
+    summary: DocumentSummary | None = None
+    document: DocumentPrint | None = None
+
+
+class Survey:
+    """Every file of a run, each read at most once: an unchanged file the cache holds is
+    not read at all (its fingerprints are loaded only if needed), any other is read and
+    fingerprinted. Files that cannot be read are in :attr:`problems` (when reported on).
     """
-    files: dict[Path, str] = {}
-    for path in report_on:
-        files.setdefault(resolved(path), str(path))
-    reported = set(files)
-    for path in compare_with:
-        files.setdefault(resolved(path), _display(path))
-    loader = FingerprintLoader(cache)
-    documents: list[DocumentPrint] = []
-    mine: set[int] = set()
-    # files the cache holds, loaded only if they could share a copy with a reported one
-    deferred: list[tuple[str, str, DocumentSummary]] = []  # (key, shown path, summary)
-    for done, (absolute, shown) in enumerate(files.items(), start=1):
-        report = absolute in reported
-        known = None if report else loader.known(absolute)
-        if known is not None:
-            deferred.append((known[0], shown, known[1]))
-        else:
-            # a file only compared with must not fail the check: its problems are not reported
-            document = loader.load(Path(shown), absolute, report=report)
+
+    def __init__(
+        self,
+        report_on: Sequence[Path],
+        compare_with: Iterable[Path],
+        cache: FingerprintCache | None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> None:
+        # one file, one document: `a.ipynb` and `/repo/a.ipynb` are the same file
+        where: dict[Path, str] = {}
+        for path in report_on:
+            where.setdefault(resolved(path), str(path))
+        reported = set(where)
+        for path in compare_with:
+            where.setdefault(resolved(path), _display(path))
+        self.cache = cache
+        self._loader = FingerprintLoader(cache)
+        self.files: list[_File] = []
+        for done, (absolute, shown) in enumerate(where.items(), start=1):
+            file = _File(shown, absolute, absolute in reported)
+            known = self._loader.known(absolute)
+            if known is not None:
+                file.key, file.summary = known
+            else:
+                # a file only compared with must not fail the check: its problems are not
+                # reported
+                file.key, file.document = self._loader.load(
+                    Path(shown), absolute, report=file.report
+                )
+            if file.key is not None:
+                self.files.append(file)
+            if progress is not None:
+                progress(done, len(where))
+
+    @property
+    def problems(self) -> tuple[Diagnostic, ...]:
+        return tuple(self._loader.problems)
+
+    @property
+    def cached(self) -> frozenset[str]:
+        """The files the cache knew (shown paths)."""
+        unread = {file.shown for file in self.files if file.summary is not None}
+        return frozenset(unread | self._loader.cached)
+
+    def run_key(self, settings: CloneSettings) -> str | None:
+        """What a run's findings depend on, hashed: the files read (as shown, with their
+        content) and which are reported on, the settings, and the detection's version
+        (files that could not be read play no part). None without a cache."""
+        if self.cache is None:
+            return None
+        files = tuple((file.shown, file.key, file.report) for file in self.files)
+        return content_key(repr((CLONES_VERSION, repr(settings), files)).encode())
+
+    def load(self, settings: CloneSettings) -> LoadedCorpus:
+        """The documents to compare: those reported on, and those the others could share
+        a copy with (all of them when every file is reported on)."""
+        documents: list[DocumentPrint] = []
+        mine: set[int] = set()
+        deferred: list[_File] = []  # cached, loaded only if related to a reported file
+        for file in self.files:
+            if file.document is None and not file.report:
+                deferred.append(file)
+                continue
+            document = file.document or self._fingerprints(file)
             if document is not None:
-                if report:
+                if file.report:
                     mine.add(len(documents))
                 documents.append(document)
-        if progress is not None:
-            progress(done, len(files))
-    population = None
-    deferred_loaded = 0
-    if deferred:
-        others = {number: summary for number, (_, _, summary) in enumerate(deferred)}
-        population = Population.of([*others.values(), *map(summarize, documents)])
-        focus_documents = [documents[d] for d in sorted(mine)]
-        for number in sorted(related_documents(focus_documents, others, settings, population)):
-            key, shown, _ = deferred[number]
-            document = loader.cached_document(key, shown)
-            if document is None:  # the entry is gone: read the file after all
-                document = loader.load(Path(shown), resolved(Path(shown)), report=False)
-            if document is not None:
-                documents.append(document)
-                deferred_loaded += 1
-    if cache is not None:
-        cache.save()
-    compared = len(documents) - deferred_loaded + len(deferred)
-    focus = None if len(mine) == len(documents) and not deferred else frozenset(mine)
-    return LoadedCorpus(
-        tuple(documents),
-        focus,
-        population,
-        tuple(loader.problems),
-        frozenset(loader.cached),
-        compared,
-    )
+        population = None
+        if deferred:
+            others = {n: file.summary for n, file in enumerate(deferred) if file.summary}
+            population = Population.of([*others.values(), *map(summarize, documents)])
+            focus_documents = [documents[d] for d in sorted(mine)]
+            for number in sorted(related_documents(focus_documents, others, settings, population)):
+                document = self._fingerprints(deferred[number])
+                if document is not None:
+                    documents.append(document)
+        focus = None if len(mine) == len(documents) and not deferred else frozenset(mine)
+        return LoadedCorpus(tuple(documents), focus, population)
+
+    def _fingerprints(self, file: _File) -> DocumentPrint | None:
+        """The fingerprints of a file the cache holds; read again if its entry is gone."""
+        document = None if file.key is None else self._loader.cached_document(file.key, file.shown)
+        if document is None:
+            file.key, document = self._loader.load(
+                Path(file.shown), file.absolute, report=file.report
+            )
+        return document
 
 
 def _display(path: Path) -> str:
@@ -150,9 +188,12 @@ class FingerprintLoader:
             self.cached.add(shown)
         return document
 
-    def load(self, path: Path, absolute: Path, *, report: bool = True) -> DocumentPrint | None:
-        """Fingerprints of ``path`` (``absolute`` is where it is, links resolved); a
-        problem is recorded only for a reported file."""
+    def load(
+        self, path: Path, absolute: Path, *, report: bool = True
+    ) -> tuple[str | None, DocumentPrint | None]:
+        """The content key and fingerprints of ``path`` (``absolute`` is where it is,
+        links resolved); (None, None) when it cannot be read, a problem recorded only
+        for a reported file."""
         cache, where = self.cache, str(absolute)
         try:
             if cache is not None:
@@ -161,7 +202,7 @@ class FingerprintLoader:
                 if key is not None:  # unchanged since the cache saw it: not even read
                     document = self.cached_document(key, str(path))
                     if document is not None:
-                        return document
+                        return key, document
             data = path.read_bytes()
         except OSError as error:
             if report:
@@ -171,20 +212,20 @@ class FingerprintLoader:
                     else f"cannot read: {error.strerror}"
                 )
                 self.problems.append(file_problem(str(path), why))
-            return None
+            return None, None
         key = content_key(data)
         if cache is not None:
             cache.remember(where, stat, key)
             document = self.cached_document(key, str(path))
             if document is not None:
-                return document
+                return key, document
         try:
             cells = read_code_cells(decode_source(data, path), path)
         except NbrefactorError as error:
             if report:
                 self.problems.append(file_problem(str(path), error.message))
-            return None
+            return None, None
         document = fingerprint_cells(str(path), list(cells.items()), memo=self._memo)
         if cache is not None:
             cache.put(key, document)
-        return document
+        return key, document

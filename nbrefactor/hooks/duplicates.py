@@ -12,12 +12,10 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
 from nbrefactor.api.check import check_staged
-from nbrefactor.emit.journal import recover_interrupted
 from nbrefactor.errors import INTERNAL_ERROR, INTERRUPTED, NbrefactorError
 from nbrefactor.report.clones import COLOR_CHOICES, split_codes, wants_color
 
@@ -69,6 +67,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("nbrefactor-duplicates: interrupted", file=sys.stderr)
         return INTERRUPTED
     except Exception:  # a bug: exit 123, not 1 (1 means "duplicates found")
+        import traceback
+
         print(
             "nbrefactor-duplicates: internal error (this is a bug; please report it with "
             "this traceback):\n" + traceback.format_exc().rstrip(),
@@ -87,6 +87,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _recovered() -> list[str]:
+    from nbrefactor.emit.journal import recover_interrupted  # undoes a killed `extract`
+
     try:
         return recover_interrupted()
     except OSError as error:

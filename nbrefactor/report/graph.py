@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from nbrefactor.analysis.graph import CellGraph
 from nbrefactor.notebook.model import Cell, cell_number
+
+if TYPE_CHECKING:  # `nbrefactor --help` and `check` need the formats, not the graph
+    from nbrefactor.analysis.graph import CellGraph
 
 GraphFormat = Literal["text", "json", "mermaid", "dot"]
 GRAPH_FORMATS: tuple[GraphFormat, ...] = ("text", "json", "mermaid", "dot")
