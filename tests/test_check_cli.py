@@ -458,3 +458,14 @@ def test_github_points_at_the_line_of_a_percent_notebook(project: Path) -> None:
     )
     out = run("order.py", "--check", "hidden-state", "--format", "github")[1]
     assert out.startswith("::warning file=order.py,line=6,col=7,title=NBR101 (cell 2%2C line 2)::")
+
+
+def test_a_class_with_only_known_copies_is_not_counted(
+    project: Path, write_notebook: Write
+) -> None:
+    write_notebook("x = 1", SUMMARY, name="summary.ipynb")  # a second known class
+    assert run(".", "--update-baseline")[0] == 0
+    write_notebook("y = 2", CLEAN_PRICE.replace("'price'", "'tax'"), name="new.ipynb")
+    code, out, _ = run(".", "-v")
+    assert code == 1
+    assert out.splitlines()[-1] == "1 duplicated block (1 new copy, 2 known) in 5 files"

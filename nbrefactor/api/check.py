@@ -94,7 +94,7 @@ class CheckResult:
         if compared > 0:
             lines.append(f"compared with {compared} other file{'s' if compared != 1 else ''}")
         if self.baseline is not None and self.baseline_written is None:
-            lines.append(f"baseline {self.baseline}: {len(self.known)} known copies found")
+            lines.append(f"baseline {self.baseline}: {len(self.known)} known copies named")
         lines.append(f"done in {self.seconds:.2f} s")
         return lines
 
@@ -283,8 +283,9 @@ def check(
         )
     known: frozenset[Region] = frozenset()
     if baseline is not None:
-        known = known_copies(classes, load_baseline(baseline), baseline)
-        classes = tuple(c for c in classes if any(r not in known for r in c.regions))
+        recorded = known_copies(classes, load_baseline(baseline), baseline)
+        classes = tuple(c for c in classes if any(r not in recorded for r in c.regions))
+        known = frozenset(r for c in classes for r in c.regions if r in recorded)
     return CheckResult(
         classes,
         tuple(diagnostics),
