@@ -37,7 +37,7 @@ CELLS = (
     "print(f'{share:.0%} long, {mean_long:.1f} min on average')\nprint(count)",
 )
 
-#: A sound proposal: cell 2 (statements 2-4), then cells 3-4 (statements 5-8).
+#: A sound proposal: cell 3 (statements 2-4), then cells 4-5 (statements 5-8).
 SOUND = functions(("select_long_rides", [2, 3, 4]), ("report_long_rides", [5, 6, 7, 8]))
 
 
@@ -466,7 +466,7 @@ def test_a_boundary_that_leaks_a_loop_variable_is_rejected(tmp_path: Path) -> No
         "        best = reading",
         "print('last', reading)\nprint('max', best)",
     )
-    # cell 2 alone would have to return `reading`, which the loop binds only if it runs
+    # cell 3 alone would have to return `reading`, which the loop binds only if it runs
     answer = functions(("find_best", [2, 3]), ("report_best", [4, 5]))
     outcomes = []
     for name, options in (("plain", ()), ("llm", ("--llm",))):
