@@ -128,7 +128,7 @@ def graph(notebook: Path, fmt: GraphFormat, output: Path | None) -> None:
     execution, NBR104 name reused for something else, NBR105 unused
     definition, NBR106 star import / exec / %run, NBR107 cell never run).
 
-    The JSON form is a stable contract: {"notebook", "cells": [{"index", "id",
+    The JSON form is a stable contract: {"notebook", "cells": [{"index", "cell", "id",
     "defines", "reads", "mutates", "imports", ...}], "edges": [{"from", "to",
     "names"}], "diagnostics": [{"code", "cell", "line", "message"}]}.
     """

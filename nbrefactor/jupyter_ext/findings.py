@@ -1,8 +1,9 @@
 """``nbrefactor check`` of one notebook, as the JupyterLab panel lists it.
 
-Each finding names its cell by id as well as by number, so the panel can jump to the
-cell even after cells were added above it; a duplicated block lists its other copies
-the same way.
+Each finding names its cell by id as well as by index (``cell``, from 0: the panel
+shows the number people read, index + 1), so the panel can jump to the cell even after
+cells were added above it; a duplicated block lists its other copies the same way.
+Messages name cells by number, as everywhere.
 """
 
 from __future__ import annotations
