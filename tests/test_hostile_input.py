@@ -154,8 +154,8 @@ def test_the_summary_counts_every_file_written(work: Path) -> None:
     ("document", "message"),
     [
         ({"metadata": {"kernelspec": "python3"}}, "metadata's 'kernelspec' is not an object"),
-        ({"cells": [{"cell_type": ["code"], "source": ""}]}, "cell 0's cell_type is not text"),
-        ({"cells": [{"cell_type": "code", "id": 7, "source": ""}]}, "cell 0's id is not text"),
+        ({"cells": [{"cell_type": ["code"], "source": ""}]}, "cell 1's cell_type is not text"),
+        ({"cells": [{"cell_type": "code", "id": 7, "source": ""}]}, "cell 1's id is not text"),
         ({"cells": [{"cell_type": "code", "source": "s = '\ud800'"}]}, "lone surrogate (\\ud800)"),
     ],
     ids=["kernelspec", "cell type", "cell id", "lone surrogate"],

@@ -12,7 +12,7 @@ from typing import Any
 
 from nbrefactor.errors import NotebookReadError, UnsupportedNotebookError
 from nbrefactor.notebook import headings
-from nbrefactor.notebook.model import Cell, CellType, Notebook
+from nbrefactor.notebook.model import Cell, CellType, Notebook, cell_number
 
 #: Text extensions handed to jupytext, with the format used when it cannot tell.
 _TEXT_EXTENSIONS = {
@@ -229,17 +229,20 @@ def _joined_v4(raw: dict[str, Any], path: Path) -> dict[str, Any]:
     for index, cell in enumerate(cells):
         if not isinstance(cell, dict):
             raise NotebookReadError(
-                f"is not a valid notebook: cell {index} is not an object", path=path
+                f"is not a valid notebook: cell {cell_number(index)} is not an object", path=path
             )
         problem = _cell_problem(cell)
         if problem:
-            raise NotebookReadError(f"is not a valid notebook: cell {index}'s {problem}", path=path)
+            raise NotebookReadError(
+                f"is not a valid notebook: cell {cell_number(index)}'s {problem}", path=path
+            )
         cell["source"] = _joined(cell.get("source", ""))
         outputs = cell.get("outputs", [])
         for output in outputs:
             if not isinstance(output, dict):
                 raise NotebookReadError(
-                    f"is not a valid notebook: an output of cell {index} is not an object",
+                    f"is not a valid notebook: an output of cell {cell_number(index)} "
+                    "is not an object",
                     path=path,
                 )
             _join_output(output)
