@@ -127,10 +127,7 @@ def check_paths(
         UsageError: no notebook found, or a code in ``select``/``ignore`` is unknown.
         NbrefactorError: the configuration or the baseline cannot be read.
     """
-    for codes in (select, ignore):
-        unknown = unknown_codes(codes)
-        if unknown:
-            raise UsageError(f"no code starts with {unknown[0]!r} (see `nbrefactor check --help`)")
+    _refuse_unknown_codes(select, ignore)
     config = load_config(paths[0] if paths else None).with_overrides(
         min_statements=min_statements,
         min_tokens=min_tokens,
@@ -154,6 +151,15 @@ def check_paths(
         update_baseline=update_baseline,
         progress=progress,
     )
+
+
+def _refuse_unknown_codes(*lists: Sequence[str]) -> None:
+    for codes in lists:
+        unknown = unknown_codes(codes)
+        if unknown:
+            raise UsageError(
+                f"no code starts with {unknown[0]!r} (docs/reference/codes.md lists them)"
+            )
 
 
 def project_root(config: Config, fallback: Path) -> Path:
@@ -188,10 +194,7 @@ def check_staged(
         UsageError: a code in ``select``/``ignore`` is unknown.
         NbrefactorError: the configuration or the baseline cannot be read.
     """
-    for codes in (select, ignore):
-        unknown = unknown_codes(codes)
-        if unknown:
-            raise UsageError(f"no code starts with {unknown[0]!r}")
+    _refuse_unknown_codes(select, ignore)
     root = repository_root()
     config = load_config(root)
     config = config.with_overrides(select=tuple(select) or None)
