@@ -52,6 +52,8 @@ class CheckResult:
     baseline_written: int | None = None
     baseline: Path | None = None
     known: frozenset[Region] = frozenset()
+    #: Copies in files only compared with: other places, never findings.
+    compared: frozenset[Region] = frozenset()
     #: For ``--verbose``: the files reported on, those whose fingerprints came from the
     #: cache, and how long the check took.
     reported: tuple[str, ...] = ()
@@ -61,16 +63,19 @@ class CheckResult:
     @property
     def findings(self) -> Findings:
         return Findings(
-            self.classes, self.diagnostics, self.problems, self.files_checked, self.known
+            self.classes,
+            self.diagnostics,
+            self.problems,
+            self.files_checked,
+            self.known,
+            self.compared,
         )
 
     @property
     def exit_code(self) -> int:
         if self.problems:
             return BAD_INPUT
-        if self.baseline_written is None and (
-            self.diagnostics or any(r not in self.known for c in self.classes for r in c.regions)
-        ):
+        if self.baseline_written is None and (self.diagnostics or any(self.findings.new_copies())):
             return FINDINGS
         return CLEAN
 
@@ -284,18 +289,25 @@ def check(
             cached=cached,
             seconds=time.perf_counter() - started,
         )
-    known: frozenset[Region] = frozenset()
+    # a copy is a finding when it is in a file reported on and the baseline does not
+    # record it; a class is reported when it has one
+    recorded: frozenset[Region] = frozenset()
     if baseline is not None:
         recorded = known_copies(classes, load_baseline(baseline), baseline)
-        classes = tuple(c for c in classes if any(r not in recorded for r in c.regions))
-        known = frozenset(r for c in classes for r in c.regions if r in recorded)
+    checked = set(reported)
+    elsewhere = frozenset(r for c in classes for r in c.regions if r.path not in checked)
+    classes = tuple(
+        c for c in classes if any(r not in recorded and r not in elsewhere for r in c.regions)
+    )
+    regions = {r for c in classes for r in c.regions}
     return CheckResult(
         classes,
         tuple(diagnostics),
         tuple(problems),
         files_checked,
         baseline=baseline,
-        known=known,
+        known=frozenset(regions & recorded),
+        compared=frozenset(regions & elsewhere),
         reported=reported,
         cached=cached,
         seconds=time.perf_counter() - started,

@@ -38,6 +38,12 @@ class Findings:
     problems: tuple[Diagnostic, ...]
     files_checked: int
     known: frozenset[Region] = frozenset()
+    #: Copies in files only compared with (the notebooks git tracks that the hook was not
+    #: given): named as the other places of a copy, never findings themselves.
+    compared: frozenset[Region] = frozenset()
+
+    def is_finding(self, region: Region) -> bool:
+        return region not in self.known and region not in self.compared
 
     def new_copies(self) -> list[tuple[Region, CloneClass]]:
         """Each reported copy with its class, in file, cell and line order."""
@@ -45,7 +51,7 @@ class Findings:
             (region, clone)
             for clone in self.classes
             for region in clone.regions
-            if region not in self.known
+            if self.is_finding(region)
         ]
         return sorted(found, key=lambda pair: place_order(pair[0]))
 
@@ -122,7 +128,8 @@ def check_to_dict(findings: Findings) -> dict[str, Any]:
     """The JSON contract of ``nbrefactor check --format json`` (see docs/reference/check.md).
 
     ``cell`` is the cell's number (from 1, as in the text output and in ruff's JSON);
-    ``status`` is ``known`` for a copy the baseline records, else ``new``.
+    ``status`` is ``known`` for a copy the baseline records, ``compared`` for a copy in
+    a file only compared with (the hook's other tracked notebooks), else ``new``.
     """
     return {
         "clone_classes": [
@@ -140,7 +147,7 @@ def check_to_dict(findings: Findings) -> dict[str, Any]:
                         "statements": r.statements,
                         "tokens": r.tokens,
                         "fingerprint": r.fingerprint,
-                        "status": "known" if r in findings.known else "new",
+                        "status": _status(findings, r),
                     }
                     for r in clone.regions
                 ],
@@ -153,6 +160,12 @@ def check_to_dict(findings: Findings) -> dict[str, Any]:
         "diagnostics": [d.as_dict() for d in findings.diagnostics],
         "errors": [problem.as_dict() for problem in findings.problems],
     }
+
+
+def _status(findings: Findings, region: Region) -> str:
+    if region in findings.known:
+        return "known"
+    return "compared" if region in findings.compared else "new"
 
 
 #: ANSI styles of the text output, as ruff colours its concise lines.
