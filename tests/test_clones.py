@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from nbrefactor.analysis.clone_classes import CloneClass, describe
 from nbrefactor.analysis.clones import CloneSettings, Corpus, find_raw_clones
-from nbrefactor.analysis.fingerprints import fingerprint_cells
+from nbrefactor.analysis.fingerprints import DocumentPrint, fingerprint_cells
 
 Docs = dict[str, list[str]]
 
@@ -344,3 +344,40 @@ fig.tight_layout()
     ]
     assert len(whole) == 1 and whole[0].kind == "type-3"
     assert {r.end_line for r in whole[0].regions} == {8, 9}
+
+
+def test_a_focused_run_needs_only_the_related_documents() -> None:
+    """The hook loads only the notebooks the cache's summaries call related: for every
+    focus, what it finds among those equals what it finds among all of them."""
+    from nbrefactor.analysis.clones import Population, related_documents, summarize
+
+    edited = SUMMARY.replace("top = share.tail(3)\n", "top = share.tail(5)\ntop = top[top > 0]\n")
+    docs = {
+        "a.ipynb": [SUMMARY, "x = 1"],
+        "b.ipynb": ["import os", CLEAN_PRICE],
+        "c.ipynb": [CLEAN_QTY, edited],
+        "d.ipynb": ["print('unrelated')\nresult = compute(1, 2)\nshow(result)\n"],
+        "e.ipynb": [CLEAN_PRICE + SUMMARY],
+        "f.ipynb": [PLOT_TAIL, "for i in range(3):\n    print(i)\n"],
+    }
+    prints = [fingerprint_cells(path, list(enumerate(cells))) for path, cells in docs.items()]
+    summaries = [summarize(document) for document in prints]
+    population = Population.of(summaries)
+
+    def found(documents: list[DocumentPrint], focus: int, **kw: object) -> set[object]:
+        raw = find_raw_clones(documents, CloneSettings(), focus={focus}, **kw)  # type: ignore[arg-type]
+        return {
+            (
+                c.kind,
+                tuple(sorted((documents[s.document].path, s.sequence, s.start) for s in c.spans)),
+            )
+            for c in raw
+        }
+
+    for focus, document in enumerate(prints):
+        others = {n: s for n, s in enumerate(summaries) if n != focus}
+        related = related_documents([document], others, CloneSettings(), population)
+        if focus == 0:
+            assert 3 not in related  # d.ipynb shares nothing with a.ipynb: not loaded
+        loaded = [document, *(prints[n] for n in sorted(related))]
+        assert found(loaded, 0, population=population) == found(prints, focus), document.path
