@@ -185,9 +185,8 @@ class _Printer:
         line = node.lineno
         col = node.col_offset + 1 + (self.shift if line in self.dedented else 0)
         kind = type(node)
-        shape_hash = stable_hash(shape)
         return StatementPrint(
-            shape=shape_hash,
+            shape=walked.shape_hash(),
             # the renaming-blind tokens and the names and literals they hide: the code itself
             exact=stable_hash([*shape, "\x1e", *leaves]),
             line=line,
@@ -201,7 +200,7 @@ class _Printer:
             is_constant=(kind is ast.Assign or kind is ast.AnnAssign)
             and not any(leaf[0] == "n" for leaf in leaves),
             leaves=tuple(leaves),
-            head=walked.head() if walked.inner else shape_hash,
+            head=walked.head(),
             inner=tuple(walked.inner),
         )
 
@@ -289,7 +288,7 @@ class _Walk:
     walk keeps a stack of its own: a sum of a thousand terms nests a thousand deep.
     """
 
-    __slots__ = ("_head", "_nested_at", "inner", "leaves", "shape", "size")
+    __slots__ = ("_head", "_nested_at", "_shape_hash", "inner", "leaves", "shape", "size")
 
     def __init__(self, root: ast.stmt, nested: Callable[[ast.stmt], _Walk]) -> None:
         self.shape: list[str] = []
@@ -301,6 +300,7 @@ class _Walk:
         #: and what stands for them in the head.
         self._nested_at: list[tuple[int, int, str]] = []
         self._head: int | None = None
+        self._shape_hash: int | None = None
         shape, leaves = self.shape, self.leaves
         stack: list[ast.AST | str | tuple[str]] = [root]
         pop, push = stack.pop, stack.append
@@ -369,12 +369,17 @@ class _Walk:
                 elif isinstance(value, ast.AST):
                     push(value)
 
+    def shape_hash(self) -> int:
+        if self._shape_hash is None:
+            self._shape_hash = stable_hash(self.shape)
+        return self._shape_hash
+
     def head(self) -> int:
         """The hash of the statement without the statements nested in it (each is one
         marker): ``for x in xs:`` and its header, whatever its body holds."""
         if self._head is None:
             if not self._nested_at:
-                self._head = stable_hash(self.shape)
+                self._head = self.shape_hash()
             else:
                 tokens, last = [], 0
                 for start, stop, instead in self._nested_at:  # bodies' markers and statements
