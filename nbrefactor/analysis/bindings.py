@@ -8,8 +8,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-from nbrefactor.notebook.magics import PLACEHOLDER
-
 BindingKind = Literal[
     "assign",
     "augassign",
@@ -163,20 +161,6 @@ def value_shape(node: ast.expr | None) -> str:
     ):
         return "bool"
     return "expr"
-
-
-def is_placeholder_call(node: ast.AST) -> bool:
-    return (
-        isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Name)
-        and node.func.id == PLACEHOLDER
-    )
-
-
-def is_masked_statement(statement: ast.stmt) -> bool:
-    """A masked IPython line: ``__nbrefactor_magic__(0)`` or ``x = __nbrefactor_magic__(1)``."""
-    value = statement.value if isinstance(statement, (ast.Expr, ast.Assign)) else None
-    return value is not None and is_placeholder_call(value)
 
 
 def is_named_lambda(node: ast.Assign) -> bool:

@@ -23,10 +23,9 @@ from nbrefactor.analysis.bindings import (
     base_name,
     has_inplace_true,
     is_named_lambda,
-    is_placeholder_call,
     value_shape,
 )
-from nbrefactor.notebook.magics import PLACEHOLDER
+from nbrefactor.notebook.magics import PLACEHOLDER, is_placeholder_call
 
 #: pandas methods whose query string reads notebook names as ``@name``.
 _QUERY_METHODS = frozenset({"query", "eval"})

@@ -17,8 +17,9 @@ those differences into parameters.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence, Set
+import itertools
+from collections import Counter, defaultdict
+from collections.abc import Container, Iterable, Iterator, Sequence, Set
 from dataclasses import dataclass
 from typing import Literal, NamedTuple, TypeVar
 
@@ -211,7 +212,7 @@ def summarize(document: DocumentPrint) -> DocumentSummary:
     substance: dict[int, int] = defaultdict(int)
     blocks = 0
     for sequence in document.sequences:
-        held = {atom for st in sequence.statements for atom in evidence(st)}
+        held = set(evidence(sequence.statements))
         shapes.update(st.shape for st in sequence.statements if not st.is_import)
         for atom in held:
             substance[atom] += 1
@@ -254,18 +255,21 @@ def related_documents(
     return related
 
 
-def evidence(statement: StatementPrint) -> Iterator[int]:
-    """What a statement brings to the evidence that two blocks are near copies: its
-    shape when it is a simple statement of substance (five tokens or more, no import);
+def evidence(statements: Iterable[StatementPrint]) -> list[int]:
+    """What a block's statements bring to the evidence that two blocks are near copies:
+    the shape of each simple statement of substance (five tokens or more, no import);
     for a compound one its head and the heads of the statements in it, so that a loop
-    whose body changed still counts for what it kept."""
-    if statement.is_import:
-        return
-    if statement.inner:
-        yield statement.head
-        yield from statement.inner
-    elif statement.tokens >= 5:
-        yield statement.shape
+    whose body changed still counts for what it kept. Repeats are kept."""
+    atoms: list[int] = []
+    for statement in statements:
+        if statement.is_import:
+            continue
+        if statement.inner:
+            atoms.append(statement.head)
+            atoms.extend(statement.inner)
+        elif statement.tokens >= 5:
+            atoms.append(statement.shape)
+    return atoms
 
 
 # -- Type-1 and Type-2: group extension over shape hashes ------------------------------------
@@ -286,8 +290,9 @@ def _exact_runs(corpus: Corpus, settings: CloneSettings, focus: Set[int] | None)
                 buckets[tuple(st.shape for st in statements[start:stop])].append(
                     Span(d, s, start, stop)
                 )
+        firsts = {shapes[0] for shapes in buckets}
         for d, s, statements in _sequences_of(corpus, others):
-            for start, stop in _seeds(statements, settings):
+            for start, stop in _seeds(statements, settings, firsts):
                 members = buckets.get(tuple(st.shape for st in statements[start:stop]))
                 if members is not None:
                     members.append(Span(d, s, start, stop))
@@ -313,12 +318,17 @@ def _sequences_of(
 
 
 def _seeds(
-    statements: Sequence[StatementPrint], settings: CloneSettings
+    statements: Sequence[StatementPrint],
+    settings: CloneSettings,
+    firsts: Container[int] | None = None,
 ) -> Iterator[tuple[int, int]]:
-    """Each start of a run reaching the minimum size, with the run's end."""
+    """Each start of a run reaching the minimum size, with the run's end; with
+    ``firsts``, only the runs starting with one of those shapes."""
     for start in range(len(statements)):
         if statements[start].is_import:
             continue  # imports repeat everywhere: a clone never starts with one
+        if firsts is not None and statements[start].shape not in firsts:
+            continue
         stop = _seed_stop(statements, start, settings)
         if stop is None:
             return  # later starts cannot reach the minimum size either
@@ -442,16 +452,10 @@ def _gapped_runs(
     contents: dict[Block, dict[int, int]] = {}
     repeated: dict[Block, int] = {}  # the weight a block holds twice or more: a copy within it
     for d, s, sequence in corpus.sequences():
-        weights: dict[int, int] = {}
-        again = 0
-        for statement in sequence.statements:
-            for atom in evidence(statement):
-                if atom in weights:
-                    again += 1
-                weights[atom] = weights.get(atom, 0) + 1
-        if weights:
-            contents[(d, s)] = weights
-            repeated[(d, s)] = again
+        atoms = evidence(sequence.statements)
+        if atoms:
+            counted = contents[(d, s)] = Counter(atoms)
+            repeated[(d, s)] = len(atoms) - len(counted)
     places: dict[int, list[Block]] = defaultdict(list)
     for block, weights in contents.items():
         for shape in weights:
@@ -468,16 +472,20 @@ def _gapped_runs(
     for shape, where in places.items():
         if len(where) < 2 or population.places.get(shape, len(where)) > cap:
             continue
-        for i, a in enumerate(where):
-            for b in where[i + 1 :]:
-                if focus is None or a[0] in focus or b[0] in focus:
-                    candidates.add((a, b) if place[a] <= place[b] else (b, a))
+        pairs_here: Iterable[tuple[Block, Block]]
+        if focus is None:
+            pairs_here = itertools.combinations(where, 2)
+        else:  # only pairs with a block of the focus
+            mine = [a for a in where if a[0] in focus]
+            pairs_here = ((a, b) for a in mine for b in where if b != a)
+        for a, b in pairs_here:
+            candidates.add((a, b) if place[a] <= place[b] else (b, a))
     covered = _covered_pairs(exact)
     pairs: list[tuple[Span, Span]] = []
     windows: dict[tuple[tuple[int, ...], tuple[int, ...]], Window | None] = {}
-    for a, b in sorted(candidates, key=lambda pair: (place[pair[0]], place[pair[1]])):
-        if _shared_weight(contents[a], contents[b]) < settings.type3_min_statements:
-            continue
+    needed = settings.type3_min_statements
+    alike = [pair for pair in candidates if _share(contents[pair[0]], contents[pair[1]], needed)]
+    for a, b in sorted(alike, key=lambda pair: (place[pair[0]], place[pair[1]])):
         left, right = corpus.block(a), corpus.block(b)
         if (Span(*a, 0, len(left)), Span(*b, 0, len(right))) in covered:
             continue  # two copies of one whole block: no gap to find
@@ -498,12 +506,12 @@ def _gapped_runs(
     yield from _merge_pairs(pairs)
 
 
-def _shared_weight(first: dict[int, int], second: dict[int, int]) -> int:
-    """The size of the statements two blocks share, repeats counted as often as both
-    have them."""
-    if len(second) < len(first):
-        first, second = second, first
-    return sum(min(weight, second[shape]) for shape, weight in first.items() if shape in second)
+def _share(first: dict[int, int], second: dict[int, int], needed: int) -> bool:
+    """Whether the statements two blocks share, repeats counted as often as both have
+    them, add up to ``needed``."""
+    common = first.keys() & second.keys()
+    # each shared statement counts at least once: enough of them settle it
+    return len(common) >= needed or sum(min(first[k], second[k]) for k in common) >= needed
 
 
 def _merge_pairs(pairs: list[tuple[Span, Span]]) -> Iterator[RawClone]:

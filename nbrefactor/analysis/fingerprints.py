@@ -22,9 +22,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from nbrefactor.analysis.bindings import is_masked_statement
 from nbrefactor.analysis.suppressions import CellSuppressions, cell_suppressions
-from nbrefactor.notebook.magics import MaskedCell, mask
+from nbrefactor.notebook.magics import MaskedCell, is_masked_statement, mask
 
 #: Version of the fingerprint format; cached fingerprints of another version are ignored.
 FINGERPRINT_VERSION = 8  # 8: heads and nested heads of compound statements

@@ -36,7 +36,6 @@ from nbrefactor.analysis.fingerprints import (
     SequencePrint,
     StatementPrint,
 )
-from nbrefactor.fileio import stage_content
 
 CACHE_DIR = ".nbrefactor_cache"
 #: Saves after which an entry no run has used is dropped.
@@ -232,8 +231,12 @@ def _decode_findings(encoded: tuple[Any, ...]) -> Findings:
 
 
 def _write(path: Path, data: bytes) -> None:
-    staged = stage_content(path, data)
+    """Write ``data`` to ``path`` through a file renamed onto it, so a reader sees the old
+    content or the new, never half of one. Not forced to disk: a cache lost in a crash is
+    only built again."""
+    staged = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
+        staged.write_bytes(data)
         staged.replace(path)
     finally:
         staged.unlink(missing_ok=True)  # gone after the rename; left only if it failed
@@ -258,7 +261,7 @@ def _decode(encoded: tuple[Any, ...], path: str) -> DocumentPrint:
     sequences, unparsed = encoded
     make = StatementPrint._make  # TypeError for a tuple of another length
     decoded = tuple(
-        SequencePrint(cell, block, tuple(make(values) for values in statements))
+        SequencePrint(cell, block, tuple(map(make, statements)))
         for cell, block, statements in sequences
     )
     return DocumentPrint(path, decoded, tuple(unparsed))

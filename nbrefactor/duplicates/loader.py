@@ -69,12 +69,13 @@ class Survey:
         progress: Callable[[int, int], None] | None = None,
     ) -> None:
         # one file, one document: `a.ipynb` and `/repo/a.ipynb` are the same file
+        paths = _Paths()
         where: dict[Path, str] = {}
         for path in report_on:
-            where.setdefault(resolved(path), str(path))
+            where.setdefault(paths.resolved(path), str(path))
         reported = set(where)
         for path in compare_with:
-            where.setdefault(resolved(path), _display(path))
+            where.setdefault(paths.resolved(path), paths.display(path))
         self.cache = cache
         self._loader = FingerprintLoader(cache)
         self.files: list[_File] = []
@@ -150,14 +151,36 @@ class Survey:
         return document
 
 
-def _display(path: Path) -> str:
-    """``path`` as people read it: relative to the current folder when it is inside it."""
-    if not path.is_absolute():
-        return str(path)
-    try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
+class _Paths:
+    """Paths of a run made absolute, with links resolved, and shown as people read them.
+
+    Each folder is resolved once: a repository's notebooks are thousands of files in a
+    few folders, and resolving each path alone costs a system call per component.
+    """
+
+    def __init__(self) -> None:
+        self.cwd = Path.cwd()
+        self._folders: dict[Path, Path] = {}
+
+    def resolved(self, path: Path) -> Path:
+        """As :func:`~nbrefactor.fileio.resolved`."""
+        absolute = path if path.is_absolute() else self.cwd / path
+        if absolute.name in ("", ".", ".."):
+            return resolved(absolute)
+        folder = self._folders.get(absolute.parent)
+        if folder is None:
+            folder = self._folders[absolute.parent] = resolved(absolute.parent)
+        candidate = folder / absolute.name
+        return resolved(candidate) if candidate.is_symlink() else candidate
+
+    def display(self, path: Path) -> str:
+        """``path`` relative to the current folder when it is inside it."""
+        if not path.is_absolute():
+            return str(path)
+        try:
+            return str(path.relative_to(self.cwd))
+        except ValueError:
+            return str(path)
 
 
 class FingerprintLoader:

@@ -279,6 +279,21 @@ def _value_start(assignment: str) -> int | None:
     return len(assignment.encode("utf-8")[: node.value.col_offset].decode("utf-8"))
 
 
+def is_placeholder_call(node: ast.AST) -> bool:
+    """A call of :data:`PLACEHOLDER`: a masked region."""
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == PLACEHOLDER
+    )
+
+
+def is_masked_statement(statement: ast.stmt) -> bool:
+    """A masked IPython line: ``__nbrefactor_magic__(0)`` or ``x = __nbrefactor_magic__(1)``."""
+    value = statement.value if isinstance(statement, (ast.Expr, ast.Assign)) else None
+    return value is not None and is_placeholder_call(value)
+
+
 def split_lines(text: str) -> list[str]:
     """Lines with their endings, split where Python's tokenizer splits them."""
     return pysource.code_lines(text, keepends=True)
