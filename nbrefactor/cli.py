@@ -91,6 +91,10 @@ def main(debug: bool) -> None:
 
 def _recover() -> None:
     """Undo what a killed run half wrote (see nbrefactor.emit.journal), and say so."""
+    from nbrefactor.emit.state import journal_paths
+
+    if not journal_paths():
+        return  # nothing was interrupted: the journal machinery is not even loaded
     from nbrefactor.emit.journal import recover_interrupted
 
     try:

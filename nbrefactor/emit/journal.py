@@ -33,6 +33,7 @@ from pathlib import Path
 from types import FrameType
 from typing import IO, Any
 
+from nbrefactor.emit.state import JOURNAL_PREFIX, journal_paths, state_dir
 from nbrefactor.fileio import stage_content
 
 if sys.platform != "win32":
@@ -45,15 +46,6 @@ else:  # pragma: no cover - Windows: a journal is recovered once its process is 
 JOURNAL_VERSION = 1
 #: ``NBREFACTOR_FAULT_AT=renamed:2`` kills the process at that step (for tests).
 FAULT_VARIABLE = "NBREFACTOR_FAULT_AT"
-
-
-def state_dir() -> Path:
-    """Where journals are kept (see the module docstring)."""
-    explicit = os.environ.get("NBREFACTOR_STATE_DIR")
-    if explicit:
-        return Path(explicit)
-    base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
-    return Path(base) / "nbrefactor"
 
 
 def fault_point(step: str) -> None:
@@ -106,7 +98,7 @@ class Transaction:
     def __init__(self, files: Sequence[tuple[Path, bytes, bool]]) -> None:
         files = [(path.absolute(), content, exists) for path, content, exists in files]
         tag = os.urandom(6).hex()
-        self.journal = state_dir() / f"apply-{tag}.json"
+        self.journal = state_dir() / f"{JOURNAL_PREFIX}{tag}.json"
         self.contents = [content for _, content, _ in files]
         self.entries = [
             Entry(
@@ -258,12 +250,8 @@ def recover_interrupted() -> list[str]:
     """Undo every apply that was killed before all its files were in place (its
     journal is left and nobody holds its lock), finish those killed after, and say
     what was done, a line each; nothing when there was none."""
-    try:
-        journals = sorted(state_dir().glob("apply-*.json"))
-    except OSError:
-        return []
     said = []
-    for journal in journals:
+    for journal in journal_paths():
         with _claimed(journal) as data:
             if data is None:
                 continue

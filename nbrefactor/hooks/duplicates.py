@@ -87,6 +87,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _recovered() -> list[str]:
+    from nbrefactor.emit.state import journal_paths
+
+    if not journal_paths():
+        return []  # nothing was interrupted: the journal machinery is not even loaded
     from nbrefactor.emit.journal import recover_interrupted  # undoes a killed `extract`
 
     try:
