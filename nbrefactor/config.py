@@ -19,11 +19,6 @@ from nbrefactor.errors import NbrefactorError
 from nbrefactor.fileio import resolved
 from nbrefactor.llm.settings import LlmSettings, parse_llm_settings
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
-
 CHECKS = ("duplicates", "hidden-state")
 #: Where ``check --update-baseline`` writes the baseline, and where ``check`` and the hook
 #: look for it, in the project's root, when the ``baseline`` key does not say.
@@ -133,6 +128,11 @@ def load_config(start: Path | None = None) -> Config:
     path = find_pyproject(start or Path.cwd())
     if path is None:
         return Config()
+    # imported here: a folder without a pyproject.toml (and the hook in it) does not pay
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10
+        import tomli as tomllib
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
