@@ -115,6 +115,27 @@ def test_a_plan_shows_the_function_and_applying_it_writes_the_files(
     assert server.post("apply", {"plan": plan["plan"]})[0] == 404  # applied once
 
 
+def test_a_plan_follows_the_extract_keys_of_the_configuration(
+    server: Server, notebook: str
+) -> None:
+    folder = notebook.rpartition("/")[0]
+    (server.root / folder / "pyproject.toml").write_text(
+        '[tool.nbrefactor]\nlayout = "flat"\nmodule = "steps"\nautoreload = false\n'
+    )
+    named = refactoring(server, notebook, 15, function="evaluate", module="scoring")
+    status, plan = server.post("plan", named)
+    assert status == 200, plan
+    assert plan["module"] == "taxi.scoring"  # the request's module wins over the key
+
+    status, plan = server.post("plan", refactoring(server, notebook, 15, function="evaluate"))
+    assert status == 200, plan
+    assert plan["module"] == "taxi.steps"
+    assert f"+++ {folder}/proj/taxi/steps.py" in plan["diff"]  # flat: no src/
+    status, applied = server.post("apply", {"plan": plan["plan"]})
+    assert status == 200, applied
+    assert not any("autoreload" in cell["source"] for cell in applied["cells"])
+
+
 def test_a_notebook_saved_since_the_plan_is_not_overwritten(server: Server, notebook: str) -> None:
     status, plan = server.post("plan", refactoring(server, notebook, 15))
     assert status == 200, plan

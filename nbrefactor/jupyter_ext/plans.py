@@ -16,6 +16,7 @@ from typing import Any
 
 from nbrefactor.api.extract import extract
 from nbrefactor.api.results import ExtractionResult
+from nbrefactor.config import load_config
 from nbrefactor.emit.changeset import ChangeSet
 from nbrefactor.jupyter_ext.requests import RefactorRequest, RequestError, relative_to_root
 from nbrefactor.notebook.reader import read_notebook, read_notebook_text
@@ -108,7 +109,10 @@ def existing_modules(package_dir: Path) -> list[str]:
 
 
 def make_plan(request: RefactorRequest, root: Path) -> Plan:
-    """The plan of ``request``, nothing written.
+    """The plan of ``request``, nothing written. ``layout``, ``module`` and
+    ``autoreload`` of ``[tool.nbrefactor]`` (the project's pyproject.toml, else the
+    nearest to the notebook) apply as they do to ``nbrefactor extract``; a module the
+    request names wins.
 
     Raises:
         RequestError: a cell id the notebook does not have (400).
@@ -121,13 +125,17 @@ def make_plan(request: RefactorRequest, root: Path) -> Plan:
     unknown = [cell_id for cell_id in request.cell_ids if cell_id not in indices]
     if unknown:
         raise RequestError(400, f"the notebook has no cell with id {unknown[0]!r}")
+    # the keys of [tool.nbrefactor] that `extract` takes apply here as they do there
+    settings = load_config(request.project_dir or request.notebook)
     result = extract(
         request.notebook,
         cells=[indices[cell_id] for cell_id in request.cell_ids],
         function=request.function,
-        module=request.module,
+        module=request.module or settings.module,
         project_dir=request.project_dir,
         package=request.package,
+        layout=settings.layout,
+        autoreload=settings.autoreload,
     )
     return Plan(request, result, root)
 
