@@ -357,6 +357,14 @@ def _cell_progress(line: ProgressLine) -> CellProgress | None:
     return told
 
 
+def _step_progress(line: ProgressLine) -> Callable[[str], None] | None:
+    """What tells ``line`` of the steps of ``extract --verify`` after the runs (None
+    when the line shows nothing)."""
+    if not line.active:
+        return None
+    return lambda step: line.show(f"verifying: {step}")
+
+
 @main.command()
 @click.argument("original", type=click.Path(dir_okay=False, path_type=Path))
 @click.argument("refactored", required=False, type=click.Path(dir_okay=False, path_type=Path))
@@ -839,6 +847,7 @@ def extract(
         strict_images,
         allow_errors=no_verify_original,
         progress=_cell_progress(line),
+        steps=_step_progress(line),
     )
     options = ExtractOptions(
         project_dir,

@@ -686,3 +686,45 @@ def test_check_names_the_files_as_paths_from_the_current_folder(work: Path) -> N
     assert code == 1, err
     assert "\nwould change proj/src/sales/cleaning_sales.py\n" in err  # not /tmp/.../proj
     assert "\nwould change proj/cleaning_sales.ipynb\n" in err
+
+
+def test_extract_verify_tells_a_terminal_of_every_step(
+    write_notebook: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The runs count their cells; the steps after them (replaying the recorded calls,
+    mypy, the recorded tests) say what they do, and the line is wiped at the end."""
+    import io
+
+    from nbrefactor import cli, progress
+    from nbrefactor.verification.type_check import mypy_available
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.chdir(tmp_path)
+    write_notebook("def double(x):\n    return 2 * x", "print(double(21))")
+    terminal = Terminal()
+    monkeypatch.setattr(
+        cli, "progress_line", lambda quiet=False: progress.progress_line(terminal, quiet=quiet)
+    )
+    code, _, err = run("nb.ipynb", "--verify", "--project-dir", "proj", "--package", "demo")
+    assert code == 0, err
+    shown = [part.rstrip() for part in terminal.getvalue().split("\r") if part.strip()]
+    assert shown[:4] == [
+        "verifying nb.ipynb, original: cell 1/2",
+        "verifying nb.ipynb, original: cell 2/2",
+        "verifying nb.ipynb, refactored: cell 1/2",
+        "verifying nb.ipynb, refactored: cell 2/2",
+    ]
+    mypy = [
+        "verifying: type-checking the package with mypy",
+        "verifying: type-checking the recorded annotations with mypy",
+    ]
+    assert shown[4:] == [
+        "verifying: replaying 1 recorded call",
+        *(mypy if mypy_available() else []),
+        "verifying: running 1 recorded test",
+    ]
+    assert terminal.getvalue().endswith("\r")  # wiped before the summary
+    assert (tmp_path / "proj/tests/test_nb_recorded.py").is_file()

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -87,7 +87,12 @@ def verify_extraction(
             return result
         recordings = recorder.recordings()
         result, tests, recorded = _recorded_tests(
-            recordings, result, package_root, work, recorder.settings.data_budget
+            recordings,
+            result,
+            package_root,
+            work,
+            recorder.settings.data_budget,
+            options.steps or _unheard,
         )
     return replace(result, changes=result.changes + tests, recorded=recorded)
 
@@ -117,17 +122,23 @@ def _moved_functions(result: ExtractionResult) -> Mapping[str, Sequence[str]]:
     return modules
 
 
+def _unheard(step: str) -> None:
+    """Where the steps of a verification go when nobody is told of them."""
+
+
 def _recorded_tests(
     recordings: Sequence[Recording],
     result: ExtractionResult,
     package_root: Path,
     work: Path,
     budget: int,
+    say: Callable[[str], None],
 ) -> tuple[ExtractionResult, ChangeSet, RecordedTests]:
     """Tests making the calls of ``recordings``, those that pass, and ``result`` with
     the functions it made annotated with the types the calls saw: each test is run
     first in ``work`` (the project's test setting, beside the staged package
-    ``package_root``, annotated), and the ones that fail are left out."""
+    ``package_root``, annotated), and the ones that fail are left out. ``say`` is told
+    of each step."""
     moved = [(m, name) for m, names in _moved_functions(result).items() for name in names]
     if not recordings:
         _, functions = plan_tests([], [], moved)
@@ -135,12 +146,13 @@ def _recorded_tests(
     if pytest_missing():
         problem = "pytest is not installed, so they could not be checked"
         return result, ChangeSet(), RecordedTests(problem=problem)
+    say(f"replaying {_count(len(recordings), 'recorded call')}")
     try:
         cases = call_cases(recordings, work=work / "cases", python_path=[package_root])
     except NbrefactorError as error:
         return result, ChangeSet(), RecordedTests(problem=str(error))
     unannotated = result
-    result, hints = _type_hints(result, observed_types(cases), package_root)
+    result, hints = _type_hints(result, observed_types(cases), package_root, say)
     project = result.project
     staging = work / "tests"
     _stage_test_setting(project, result.changes, staging)
@@ -156,6 +168,7 @@ def _recorded_tests(
             else:
                 change.path.write_text(change.new, encoding="utf-8")
         modules = [c.path for c in staged if c.path.suffix == ".py"]
+        say(f"running {_count(len(kept), 'recorded test')}")
         still = failing_tests(modules, cwd=staging, python_path=[package_root])
         for change in staged:
             change.path.unlink()
@@ -174,12 +187,17 @@ def _recorded_tests(
 
 
 def _type_hints(
-    result: ExtractionResult, types: Mapping[tuple[str, str], Annotations], package_root: Path
+    result: ExtractionResult,
+    types: Mapping[tuple[str, str], Annotations],
+    package_root: Path,
+    say: Callable[[str], None],
 ) -> tuple[ExtractionResult, TypeHints]:
     """``result`` with the functions it made annotated as ``types`` says, in its changes
     and in the staged package under ``package_root``, less the annotations blamed for
     an error that mypy (when installed) did not report without them."""
     top = result.project.package.split(".")[0]
+    if mypy_available():
+        say("type-checking the package with mypy")
     before = type_errors([top], cwd=package_root)
     annotated, functions = _annotated(result, types, package_root)
     if before is None:
@@ -188,6 +206,7 @@ def _type_hints(
     left_out: dict[tuple[str, str], LeftOut] = {}  # by module and function: the latest
     unchecked = ""
     for _ in range(_TYPE_CHECKS):
+        say("type-checking the recorded annotations with mypy")
         after = type_errors([top], cwd=package_root)
         if after is None:
             unchecked = "mypy could not run, so none were kept"
@@ -209,6 +228,10 @@ def _type_hints(
         annotated, functions = _annotated(result, types, package_root)
     result, _ = _annotated(result, {}, package_root)
     return result, TypeHints(unchecked=unchecked, left_out=tuple(left_out.values()))
+
+
+def _count(number: int, thing: str) -> str:
+    return f"{number} {thing}{'' if number == 1 else 's'}"
 
 
 def _staged_source(package_root: Path, module: str) -> str:

@@ -11,7 +11,7 @@ import binascii
 import hashlib
 import struct
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -82,6 +82,9 @@ class RunOptions:
     allow_errors: bool = False
     #: Told as each cell starts (a progress line); it cannot change the run.
     progress: CellProgress | None = field(default=None, compare=False, repr=False)
+    #: Told of each step of a verification after the runs (replaying recorded calls,
+    #: mypy, the recorded tests), in a few words.
+    steps: Callable[[str], None] | None = field(default=None, compare=False, repr=False)
 
 
 def execute_notebook(
