@@ -183,6 +183,8 @@ class DocumentSummary(NamedTuple):
     substance: dict[int, int]
     #: Its blocks that hold a statement of substance.
     blocks: int
+    #: The statements of substance one of its blocks holds twice or more.
+    repeated: frozenset[int] = frozenset()
 
 
 class Population(NamedTuple):
@@ -210,14 +212,18 @@ class Population(NamedTuple):
 def summarize(document: DocumentPrint) -> DocumentSummary:
     shapes: set[int] = set()
     substance: dict[int, int] = defaultdict(int)
+    repeated: set[int] = set()
     blocks = 0
     for sequence in document.sequences:
-        held = set(evidence(sequence.statements))
+        atoms = evidence(sequence.statements)
+        held = set(atoms)
+        if len(held) < len(atoms):
+            repeated.update(atom for atom, count in Counter(atoms).items() if count > 1)
         shapes.update(st.shape for st in sequence.statements if not st.is_import)
         for atom in held:
             substance[atom] += 1
         blocks += bool(held)
-    return DocumentSummary(frozenset(shapes), dict(substance), blocks)
+    return DocumentSummary(frozenset(shapes), dict(substance), blocks, frozenset(repeated))
 
 
 def related_documents(
@@ -227,24 +233,28 @@ def related_documents(
     population: Population,
 ) -> set[K]:
     """The keys of ``others`` that could share a clone class with a ``focus`` document:
-    they hold every statement of one of its seeds (Type-1/2), or share evidence of a near
-    copy that is not boilerplate (Type-3). Any other document cannot change what a
-    focused :func:`find_raw_clones` reports."""
+    they hold every statement of one of its seeds (Type-1/2), or could hold a near copy
+    of one of its blocks (Type-3): they share evidence that is not boilerplate, and
+    enough evidence in all for a pair of blocks to reach ``type3_min_statements`` (a
+    statement counts more than once only where both repeat it). Any other document
+    cannot change what a focused :func:`find_raw_clones` reports."""
     mine = [summarize(document) for document in focus]
     shapes = frozenset().union(*(summary.shapes for summary in mine))
+    evidence_held = frozenset().union(*(summary.substance for summary in mine))
+    repeated = frozenset().union(*(summary.repeated for summary in mine))
     atoms = frozenset(
-        atom
-        for summary in mine
-        for atom in summary.substance
-        if population.places.get(atom, 0) <= population.cap
+        atom for atom in evidence_held if population.places.get(atom, 0) <= population.cap
     )
+    needed = settings.type3_min_statements
     holding: dict[int, set[K]] = defaultdict(set)
     sharing: set[K] = set()
     for key, summary in others.items():
         for shape in summary.shapes & shapes:
             holding[shape].add(key)
         if settings.type3 and not atoms.isdisjoint(summary.substance):
-            sharing.add(key)
+            shared = evidence_held & summary.substance.keys()
+            if len(shared) >= needed or not shared.isdisjoint(repeated & summary.repeated):
+                sharing.add(key)
     related: set[K] = sharing
     for document in focus:
         for sequence in document.sequences:

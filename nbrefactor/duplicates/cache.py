@@ -108,8 +108,10 @@ class FingerprintCache:
         """The summary of entry ``key``, without reading the entry."""
         entry = self._index.get(key)
         try:
-            shapes, substance, blocks = entry[1]  # type: ignore[index]
-            summary = DocumentSummary(frozenset(shapes), dict(substance), int(blocks))
+            shapes, substance, blocks, repeated = entry[1]  # type: ignore[index]
+            summary = DocumentSummary(
+                frozenset(shapes), dict(substance), int(blocks), frozenset(repeated)
+            )
         except (TypeError, ValueError, IndexError, KeyError):
             return None
         self._used.add(key)
@@ -132,7 +134,7 @@ class FingerprintCache:
     def put(self, key: str, document: DocumentPrint) -> DocumentSummary:
         """Keep ``document`` as entry ``key``; return its summary."""
         summary = summarize(document)
-        self._index[key] = [0, (summary.shapes, summary.substance, summary.blocks)]
+        self._index[key] = [0, tuple(summary)]
         self._new[key] = document
         self._used.add(key)
         self._dirty = True
