@@ -19,7 +19,7 @@ import ast
 from collections import deque
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from nbrefactor.analysis.fingerprints import is_signed_number
 
@@ -103,8 +103,7 @@ def literal_value(node: LiteralNode) -> Any:
     return node.value
 
 
-@dataclass(frozen=True, slots=True)
-class LiteralSlot:
+class LiteralSlot(NamedTuple):
     """Literals that differ between copies in the same way: ``nodes[p][k]`` is copy
     ``k``'s literal at position ``p`` (one slot may stand at several positions)."""
 
@@ -114,8 +113,7 @@ class LiteralSlot:
         return self.nodes[0][copy]
 
 
-@dataclass(frozen=True, slots=True)
-class Alignment:
+class Alignment(NamedTuple):
     """How copies line up: each copy's names renamed to the first copy's, and the
     literals that differ."""
 

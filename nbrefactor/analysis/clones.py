@@ -459,24 +459,30 @@ def _gapped_runs(
     # Each block's statements of substance (five tokens or more, not imports), weighed
     # by their size and by how often the block repeats them; trivial lines (`plt.show()`,
     # `x = 0.5`) may be part of an alignment, but they never make two blocks a near copy.
-    contents: dict[Block, dict[int, int]] = {}
-    repeated: dict[Block, int] = {}  # the weight a block holds twice or more: a copy within it
+    held: dict[Block, list[int]] = {}
     for d, s, sequence in corpus.sequences():
         atoms = evidence(sequence.statements)
         if atoms:
-            counted = contents[(d, s)] = Counter(atoms)
-            repeated[(d, s)] = len(atoms) - len(counted)
+            held[(d, s)] = atoms
     places: dict[int, list[Block]] = defaultdict(list)
-    for block, weights in contents.items():
-        for shape in weights:
-            places[shape].append(block)
+    for block, atoms in held.items():
+        for atom in dict.fromkeys(atoms):
+            places[atom].append(block)
+    contents: dict[Block, dict[int, int]] = {}  # counted when a pair needs them
+
+    def weights(block: Block) -> dict[int, int]:
+        counted = contents.get(block)
+        if counted is None:
+            counted = contents[block] = Counter(held[block])
+        return counted
+
     # Two blocks are compared when they share a statement that is not boilerplate, and
     # the statements they share, all of them, add up to type3_min_statements.
     # Pairs are aligned in the order of the files' paths, not of their numbers here: the
     # alignment breaks ties by side, and a hook run numbers the documents otherwise.
-    place = {block: (corpus.documents[block[0]].path, block[1]) for block in contents}
+    place = {block: (corpus.documents[block[0]].path, block[1]) for block in held}
     if population is None:
-        population = Population(len(contents), {shape: len(w) for shape, w in places.items()})
+        population = Population(len(held), {shape: len(w) for shape, w in places.items()})
     cap = population.cap
     candidates: set[tuple[Block, Block]] = set()
     for shape, where in places.items():
@@ -494,7 +500,7 @@ def _gapped_runs(
     pairs: list[tuple[Span, Span]] = []
     windows: dict[tuple[tuple[int, ...], tuple[int, ...]], Window | None] = {}
     needed = settings.type3_min_statements
-    alike = [pair for pair in candidates if _share(contents[pair[0]], contents[pair[1]], needed)]
+    alike = [pair for pair in candidates if _share(weights(pair[0]), weights(pair[1]), needed)]
     for a, b in sorted(alike, key=lambda pair: (place[pair[0]], place[pair[1]])):
         left, right = corpus.block(a), corpus.block(b)
         if (Span(*a, 0, len(left)), Span(*b, 0, len(right))) in covered:
@@ -507,8 +513,10 @@ def _gapped_runs(
         aligned = _aligned(corpus, a, b, windows[shapes], settings)
         if aligned is not None and aligned not in covered:
             pairs.append(aligned)
-    for block, weight in repeated.items():
-        if weight < settings.type3_min_statements or (focus is not None and block[0] not in focus):
+    for block, atoms in held.items():  # a copy within a block: what it holds twice or more
+        if focus is not None and block[0] not in focus:
+            continue
+        if len(atoms) - len(weights(block)) < needed:
             continue
         aligned = _align_within(corpus, block, settings)
         if aligned is not None and aligned not in covered:

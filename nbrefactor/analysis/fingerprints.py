@@ -19,7 +19,6 @@ import ast
 import hashlib
 import warnings
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from typing import NamedTuple
 
 from nbrefactor.analysis.suppressions import CellSuppressions, cell_suppressions
@@ -62,11 +61,11 @@ class StatementPrint(NamedTuple):
     inner: tuple[int, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class SequencePrint:
+class SequencePrint(NamedTuple):
     """The statements of one block, in order; ``cell`` is None for a plain script.
 
     ``block`` numbers the blocks of the cell in the order :func:`blocks` yields them.
+    A named tuple, as :class:`StatementPrint` is.
     """
 
     cell: int | None
@@ -74,8 +73,7 @@ class SequencePrint:
     statements: tuple[StatementPrint, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class DocumentPrint:
+class DocumentPrint(NamedTuple):
     """Fingerprints of one notebook or script, and the cells that could not be parsed."""
 
     path: str

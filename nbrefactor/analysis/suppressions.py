@@ -13,7 +13,7 @@ A code may be a prefix, as in ``--select``: ``NBR1`` covers ``NBR100`` to ``NBR1
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from nbrefactor.notebook.magics import split_lines
 
@@ -24,8 +24,7 @@ _COMMENT = re.compile(r"#\s*nbrefactor:\s*ignore(?P<cell>-cell)?(?:\[(?P<codes>[
 _OWN_LINE = re.compile(r"^\s*#")
 
 
-@dataclass(frozen=True, slots=True)
-class CellSuppressions:
+class CellSuppressions(NamedTuple):
     """The suppression comments of one cell. A code set of None means every code."""
 
     #: 1-based line in the cell -> the codes silenced on it.

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import errno
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from nbrefactor.analysis.clones import (
     CLONES_VERSION,
@@ -29,8 +29,7 @@ from nbrefactor.fileio import resolved
 from nbrefactor.notebook.reader import decode_source, read_code_cells
 
 
-@dataclass(frozen=True, slots=True)
-class LoadedCorpus:
+class LoadedCorpus(NamedTuple):
     """The documents a run compares, and what it needs to know about them.
 
     ``focus`` numbers the documents to report on (None: all of them); ``population``
@@ -42,17 +41,19 @@ class LoadedCorpus:
     population: Population | None
 
 
-@dataclass(slots=True)
 class _File:
     """One file of a run: where it is, whether it is reported on, and what is known of
     it: its content key and summary from the cache, or its fingerprints."""
 
-    shown: str
-    absolute: Path
-    report: bool
-    key: str | None = None
-    summary: DocumentSummary | None = None
-    document: DocumentPrint | None = None
+    __slots__ = ("absolute", "document", "key", "report", "shown", "summary")
+
+    def __init__(self, shown: str, absolute: Path, report: bool) -> None:
+        self.shown = shown
+        self.absolute = absolute
+        self.report = report
+        self.key: str | None = None
+        self.summary: DocumentSummary | None = None
+        self.document: DocumentPrint | None = None
 
 
 class Survey:
