@@ -5,8 +5,7 @@ from __future__ import annotations
 import ast
 
 from nbrefactor import pysource
-from nbrefactor.notebook.magics import is_masked_statement
-from nbrefactor.notebook.magics import mask
+from nbrefactor.notebook.magics import is_masked_statement, mask
 from nbrefactor.notebook.model import Notebook
 
 
