@@ -708,7 +708,7 @@ def test_extract_verify_tells_a_terminal_of_every_step(
     monkeypatch.setattr(
         cli, "progress_line", lambda quiet=False: progress.progress_line(terminal, quiet=quiet)
     )
-    code, _, err = run("nb.ipynb", "--verify", "--project-dir", "proj", "--package", "demo")
+    code, _, err = run("nb.ipynb", "--verify", "--project-dir", "proj", "--package", "doubling")
     assert code == 0, err
     shown = [part.rstrip() for part in terminal.getvalue().split("\r") if part.strip()]
     assert shown[:4] == [
