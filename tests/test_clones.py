@@ -359,6 +359,8 @@ def test_a_focused_run_needs_only_the_related_documents() -> None:
         "d.ipynb": ["print('unrelated')\nresult = compute(1, 2)\nshow(result)\n"],
         "e.ipynb": [CLEAN_PRICE + SUMMARY],
         "f.ipynb": [PLOT_TAIL, "for i in range(3):\n    print(i)\n"],
+        # one statement of a.ipynb's: evidence, but too little for any near copy
+        "g.ipynb": ["share = by_region / by_region.sum()\nresult = compute(1, 2)\n"],
     }
     prints = [fingerprint_cells(path, list(enumerate(cells))) for path, cells in docs.items()]
     summaries = [summarize(document) for document in prints]
@@ -379,5 +381,6 @@ def test_a_focused_run_needs_only_the_related_documents() -> None:
         related = related_documents([document], others, CloneSettings(), population)
         if focus == 0:
             assert 3 not in related  # d.ipynb shares nothing with a.ipynb: not loaded
+            assert 6 not in related  # g.ipynb shares one statement: not enough
         loaded = [document, *(prints[n] for n in sorted(related))]
         assert found(loaded, 0, population=population) == found(prints, focus), document.path
