@@ -77,6 +77,32 @@ def test_the_hook_names_a_staged_link_that_loops(
     assert "internal error" not in err
 
 
+def test_the_loader_resolves_paths_as_resolving_each_alone_does(work: Path) -> None:
+    """The loader resolves each folder once, for speed on large repositories: links to
+    folders and to files, `..`, a missing folder and a link that loops come out as
+    resolving every path alone gives them."""
+    from nbrefactor.duplicates.loader import _Paths
+    from nbrefactor.fileio import resolved
+
+    (work / "real/sub").mkdir(parents=True)
+    (work / "real/sub/nb.ipynb").write_text("{}")
+    (work / "real/sub/alias.ipynb").symlink_to("nb.ipynb")
+    (work / "linked").symlink_to("real")
+    (work / "loop.ipynb").symlink_to("loop.ipynb")
+    paths = [
+        Path("linked/sub/nb.ipynb"),
+        Path("linked/sub/alias.ipynb"),
+        Path("linked/sub/../sub/nb.ipynb"),
+        Path("linked/missing/nb.ipynb"),
+        Path("loop.ipynb"),
+        Path("real/sub/nb.ipynb"),
+        work / "linked/sub/nb.ipynb",
+    ]
+    once = _Paths()
+    assert [once.resolved(path) for path in paths] == [resolved(path) for path in paths]
+    assert once.resolved(Path("linked/sub/alias.ipynb")) == work.resolve() / "real/sub/nb.ipynb"
+
+
 # -- Windows line endings --------------------------------------------------------------------
 
 
