@@ -97,43 +97,44 @@ def _skip_space(text: str, position: int) -> int:
 
 def _members(text: str, position: int) -> Iterator[tuple[str, int]]:
     """The keys of the JSON object at ``position`` and where each value starts."""
-    if text[position] != "{":
-        raise ValueError("not an object")
-    position = _skip_space(text, position + 1)
-    if text[position] == "}":
-        return
-    while True:
-        key, position = _DECODER.raw_decode(text, position)
+    entry = _first_entry(text, position, "{", "}")
+    while entry is not None:
+        key, position = _DECODER.raw_decode(text, entry)
         position = _skip_space(text, position)
         if text[position] != ":":
             raise ValueError("expected ':'")
         value_at = _skip_space(text, position + 1)
         yield str(key), value_at
-        _, position = _DECODER.raw_decode(text, value_at)
-        position = _skip_space(text, position)
-        if text[position] == "}":
-            return
-        if text[position] != ",":
-            raise ValueError("expected ','")
-        position = _skip_space(text, position + 1)
+        entry = _next_entry(text, value_at, "}")
 
 
 def _items(text: str, position: int) -> Iterator[int]:
     """Where each item of the JSON array at ``position`` starts."""
-    if text[position] != "[":
-        raise ValueError("not an array")
+    entry = _first_entry(text, position, "[", "]")
+    while entry is not None:
+        yield entry
+        entry = _next_entry(text, entry, "]")
+
+
+def _first_entry(text: str, position: int, opening: str, closing: str) -> int | None:
+    """Where the first entry of the JSON object or array at ``position`` starts; None
+    when it is empty."""
+    if text[position] != opening:
+        raise ValueError(f"expected {opening!r}")
     position = _skip_space(text, position + 1)
-    if text[position] == "]":
-        return
-    while True:
-        yield position
-        _, position = _DECODER.raw_decode(text, position)
-        position = _skip_space(text, position)
-        if text[position] == "]":
-            return
-        if text[position] != ",":
-            raise ValueError("expected ','")
-        position = _skip_space(text, position + 1)
+    return None if text[position] == closing else position
+
+
+def _next_entry(text: str, value_at: int, closing: str) -> int | None:
+    """Where the entry after the value at ``value_at`` starts; None when ``closing``
+    ends the object or array there."""
+    _, position = _DECODER.raw_decode(text, value_at)
+    position = _skip_space(text, position)
+    if text[position] == closing:
+        return None
+    if text[position] != ",":
+        raise ValueError("expected ','")
+    return _skip_space(text, position + 1)
 
 
 def _text_cell_lines(path: Path, text: str) -> list[list[int]] | None:
