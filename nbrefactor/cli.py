@@ -91,17 +91,9 @@ def main(debug: bool) -> None:
 
 def _recover() -> None:
     """Undo what a killed run half wrote (see nbrefactor.emit.journal), and say so."""
-    from nbrefactor.emit.state import journal_paths
+    from nbrefactor.emit.state import undo_interrupted_runs
 
-    if not journal_paths():
-        return  # nothing was interrupted: the journal machinery is not even loaded
-    from nbrefactor.emit.journal import recover_interrupted
-
-    try:
-        said = recover_interrupted()
-    except OSError as error:
-        said = [f"could not undo an interrupted run: {error}"]
-    for line in said:
+    for line in undo_interrupted_runs():
         click.echo(f"nbrefactor: {line}", err=True)
 
 

@@ -160,3 +160,24 @@ def test_a_write_whose_folder_became_a_file_leaves_no_journal(
     assert not (tmp_path / "first.txt").exists()
     assert list((tmp_path / "state").iterdir()) == []
     assert recover_interrupted() == []
+
+
+def test_the_pre_commit_hook_undoes_a_killed_extraction_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The hook is often the next nbrefactor command a user runs after a kill: through
+    its ``main(argv)``, it puts the files back and says so, then checks as usual."""
+    from nbrefactor.hooks.duplicates import main
+
+    write(tmp_path)
+    before = snapshot(tmp_path)
+    killed = nbrefactor(tmp_path, *EXTRACT, fault="renamed:2")
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("NBREFACTOR_STATE_DIR", str(tmp_path / "state"))
+    assert main(["--no-cache", "analysis.ipynb"]) == 0
+    err = capsys.readouterr().err
+    assert "nbrefactor-duplicates: an earlier nbrefactor run" in err
+    assert "undone, every file is as it was before it" in err
+    assert snapshot(tmp_path) == before
+    assert list((tmp_path / "state").iterdir()) == []

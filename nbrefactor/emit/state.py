@@ -1,5 +1,5 @@
-"""Where nbrefactor keeps what outlives a process: the journals of runs that write files
-(:mod:`nbrefactor.emit.journal`).
+"""Where nbrefactor keeps what outlives a process (the journals of runs that write
+files, :mod:`nbrefactor.emit.journal`), and the recovery every command starts with.
 
 Every command looks here first for a run that was killed, and almost always finds
 nothing, so this module stays small: the journal machinery is loaded only when a
@@ -32,3 +32,17 @@ def journal_paths() -> list[Path]:
         return sorted(state_dir().glob(f"{JOURNAL_PREFIX}*.json"))
     except OSError:
         return []
+
+
+def undo_interrupted_runs() -> list[str]:
+    """Undo (or finish) every run killed while it wrote files, and say what was done, a
+    line each (:func:`nbrefactor.emit.journal.recover_interrupted`); a recovery that
+    cannot be done is a line too. Nothing is loaded when no journal is left."""
+    if not journal_paths():
+        return []
+    from nbrefactor.emit.journal import recover_interrupted
+
+    try:
+        return recover_interrupted()
+    except OSError as error:
+        return [f"could not undo an interrupted run: {error}"]

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from nbrefactor.api.check import check_staged
+from nbrefactor.emit.state import undo_interrupted_runs
 from nbrefactor.errors import INTERNAL_ERROR, INTERRUPTED, NbrefactorError
 from nbrefactor.report.clones import COLOR_CHOICES, split_codes, wants_color
 
@@ -51,7 +52,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.files:
         return 0
     try:
-        for line in _recovered():  # a killed `nbrefactor extract` left files half written
+        for line in undo_interrupted_runs():  # a killed `extract` left files half written
             print(f"nbrefactor-duplicates: {line}", file=sys.stderr)
         result = check_staged(
             args.files,
@@ -84,19 +85,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             result.render("text", statistics=args.statistics, quiet=args.quiet, color=color)
         )
     return 0 if args.exit_zero and result.exit_code == 1 else result.exit_code
-
-
-def _recovered() -> list[str]:
-    from nbrefactor.emit.state import journal_paths
-
-    if not journal_paths():
-        return []  # nothing was interrupted: the journal machinery is not even loaded
-    from nbrefactor.emit.journal import recover_interrupted  # undoes a killed `extract`
-
-    try:
-        return recover_interrupted()
-    except OSError as error:
-        return [f"could not undo an interrupted run: {error}"]
 
 
 if __name__ == "__main__":
