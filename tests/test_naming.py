@@ -7,7 +7,14 @@ import ast
 import pytest
 
 from nbrefactor.planning.code_action import Block, code_action
-from nbrefactor.planning.naming import MAX_LENGTH, Code, Names, phrase
+from nbrefactor.planning.naming import (
+    MAX_LENGTH,
+    Code,
+    Names,
+    comment_naming,
+    phrase,
+    without_words,
+)
 
 
 def name_of(source: str, taken: set[str] | None = None, **flow: object) -> str:
@@ -148,3 +155,25 @@ def test_names_avoid_the_notebooks_names_builtins_and_stay_short() -> None:
     assert len(name) <= MAX_LENGTH and name.startswith("compute_average")
     assert name != "compute_average_daily"
     assert Names(set()).unique("display") == "display_2"  # IPython's display()
+
+
+@pytest.mark.parametrize(
+    ("comment", "source", "names"),
+    [
+        ("Create an empty list to hold the grids", "grids = []\ngrids.append(grid(1))", False),
+        ("Initialise the counts", "counts = np.zeros(3)\ncounts[0] += 1", False),
+        ("Collect the grids", "grids = []\ngrids.append(grid(1))", True),  # the purpose
+        ("Create an empty list", "grids = []", True),  # that is all the code does
+        ("Create the model", "model = make()\nmodel.fit(x)", True),  # not an empty value
+    ],
+)
+def test_a_comment_on_the_empty_value_code_starts_with_does_not_name_the_code(
+    comment: str, source: str, names: bool
+) -> None:
+    found = comment_naming(comment, ast.parse(source).body)
+    assert found == (comment if names else None)
+
+
+def test_words_of_one_copy_leave_a_comment_and_keep_its_sentence() -> None:
+    said = without_words("normalise the 'age' column, then round it", {"age"})
+    assert said == "normalise the column, then round it"

@@ -181,3 +181,38 @@ def test_function_names_never_shadow_ipython_names() -> None:
     from nbrefactor.planning.naming import Names
 
     assert Names(set()).unique("display") == "display_2"
+
+
+def test_copies_are_named_by_the_first_clause_of_their_comment(make_notebook: Build) -> None:
+    copy = "# Drop the rows that have no reading.\n" + CLEAN
+    result = plan(
+        make_notebook,
+        "data = {'a': [1, 5, None], 'b': [7, 2]}",
+        copy.format(key="a", item="v", low=1, result="clean_a"),
+        copy.format(key="b", item="w", low=3, result="clean_b"),
+        "print(clean_a, clean_b)",
+    )
+    function = only_shared(result)
+    assert function.name == "drop_rows"  # not drop_rows_have: "that" ends the clause
+    assert '"""Drop the rows that have no reading.' in function.docstring
+
+
+def test_a_comment_on_the_empty_list_the_copies_fill_does_not_name_them(
+    make_notebook: Build,
+) -> None:
+    fill = (
+        "# Create an empty list that will contain the scaled values.\n"
+        "{result} = []\nvalues = data[{key!r}]\nfor v in values:\n"
+        "    if v is not None:\n        {result}.append(v * {factor})\n"
+        "print(len({result}), 'scaled')\n"
+    )
+    result = plan(
+        make_notebook,
+        "data = {'a': [1, 5], 'b': [7, 2]}",
+        fill.format(key="a", factor=2, result="scaled_a"),
+        fill.format(key="b", factor=3, result="scaled_b"),
+        "print(scaled_a, scaled_b)",
+    )
+    function = only_shared(result)
+    assert not function.name.startswith("create")
+    assert "empty list" not in function.docstring

@@ -186,3 +186,17 @@ def test_a_setting_passed_before_the_run_binds_it_is_a_parameter(make_notebook: 
     )
     (script,) = [s for s in result.scripts if "first" in s.returns]
     assert "WINDOW" in script.parameters
+
+
+def test_the_comment_ending_a_parameter_s_assignment_documents_it(make_notebook: Build) -> None:
+    result = plan(
+        make_notebook,
+        "g = 9.81  # gravitational acceleration (m/s2)\n"
+        "T = 100.0  # noqa: E741\n"
+        "drag = 0.5\n# a comment above is about more than one line\nmass = 2.0",
+        "import math\nfall = math.sqrt(2 * T / g) * drag * mass\nprint(fall)",
+    )
+    (function,) = result.scripts
+    assert "g: Gravitational acceleration (m/s2)." in function.docstring
+    assert "noqa" not in function.docstring  # a note to a linter says nothing of T
+    assert "mass: The notebook's ``mass``." in function.docstring

@@ -9,6 +9,7 @@ gets a reason instead (``NBR210``-``NBR214``).
 from __future__ import annotations
 
 import ast
+import re
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Container, Iterable, Mapping, Sequence, Set
@@ -97,6 +98,22 @@ class NotebookContext:
 
     def bound_before(self, name: str, cell: int) -> bool:
         return any(bound < cell for bound, _ in self.bindings.get(name, ()))
+
+    def comment_on(self, name: str, cell: int) -> str | None:
+        """What the notebook says of ``name`` where it last binds it before ``cell``: the
+        comment that ends a plain assignment of it (``g = 9.81  # gravity (m/s2)`` ->
+        ``gravity (m/s2)``), or None."""
+        earlier = [found for found in self.bindings.get(name, ()) if found[0] < cell]
+        if not earlier:
+            return None
+        where, binding = earlier[-1]
+        tree, masked = self.trees.get(where), self.graph.facts[where].masked
+        if tree is None or masked is None:
+            return None
+        for statement in tree.body:
+            if statement.lineno <= binding.line <= (statement.end_lineno or binding.line):
+                return _ending_comment(statement, name, code_lines(masked.code))
+        return None
 
     def moves(self, name: str, cell: int) -> bool:
         """Whether the definition of ``name`` in ``cell`` moves to the module."""
@@ -243,6 +260,37 @@ def _silenced(source: str, statement: ast.stmt) -> bool:
         return False
     after = lines[end - 1].encode()[statement.end_col_offset or 0 :].decode(errors="replace")
     return after.lstrip().startswith(";")
+
+
+def parameter_notes(
+    context: NotebookContext, parameters: Iterable[str], cell: int
+) -> dict[str, str]:
+    """What the notebook's comments say of the ``parameters`` of code starting in
+    ``cell`` (see :meth:`NotebookContext.comment_on`), for the function's docstring."""
+    notes = {name: context.comment_on(name, cell) for name in parameters}
+    return {name: note for name, note in notes.items() if note}
+
+
+#: Comments that speak to a tool, not of the value (noqa, type: ignore, ...).
+_PRAGMA = re.compile(r"(noqa|type:|nbrefactor:|pylint:|fmt:|pragma|todo|fixme)\b", re.IGNORECASE)
+
+
+def _ending_comment(statement: ast.stmt, name: str, lines: Sequence[str]) -> str | None:
+    """The comment after ``statement`` on its last line, when it assigns ``name`` alone."""
+    if isinstance(statement, ast.Assign):
+        targets = statement.targets
+    elif isinstance(statement, ast.AnnAssign) and statement.value is not None:
+        targets = [statement.target]
+    else:
+        return None
+    if not all(isinstance(t, ast.Name) and t.id == name for t in targets):
+        return None
+    end, column = statement.end_lineno, statement.end_col_offset
+    if end is None or column is None or end > len(lines):
+        return None
+    after = lines[end - 1].encode()[column:].decode(errors="replace").strip()
+    text = after[1:].strip() if after.startswith("#") else ""
+    return text if len(text) > 2 and not _PRAGMA.match(text) else None
 
 
 def names_read(statements: Sequence[ast.stmt]) -> set[str]:

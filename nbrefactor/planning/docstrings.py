@@ -1,10 +1,11 @@
 """Docstrings for the functions nbrefactor makes out of notebook code.
 
 Google style: a one-line summary (the comment the code started with when it said what
-the code does, else the function's name read as a sentence), ``Args:`` with what the
-code does with each parameter (the columns it reads from a table, a function it calls,
-items it goes through), ``Returns:`` naming what the notebook goes on with, and for a
-function made from copies, what the copies differed in.
+the code does, else the function's name read as a sentence), ``Args:`` with the comment
+the notebook gave a parameter's value, else what the code does with it (the columns it
+reads from a table, a function it calls, items it goes through), ``Returns:`` naming
+what the notebook goes on with, and for a function made from copies, what the copies
+differed in.
 """
 
 from __future__ import annotations
@@ -30,20 +31,25 @@ def function_docstring(
     comment: str | None = None,
     literals: Mapping[str, Sequence[object]] | None = None,
     renamed: Mapping[str, str] | None = None,
+    notes: Mapping[str, str] | None = None,
     summary: str = "",
     description: str = "",
 ) -> str:
     """The docstring (without quotes, indented for a function body) of the function
     ``name`` whose body is ``statements``. ``literals`` maps each keyword parameter of
     a function made from copies to the value each copy had; ``renamed`` the
-    parameters named otherwise than the notebook's names the statements read. A
+    parameters named otherwise than the notebook's names the statements read;
+    ``notes`` what the notebook's comments say of a parameter (``# gravity``). A
     ``summary`` given (one line) replaces the one made here; a ``description`` is a
     paragraph after it."""
-    literals, renamed = literals or {}, renamed or {}
+    literals, renamed, notes = literals or {}, renamed or {}, notes or {}
     lines = [_sentence(summary) if summary.strip() else _summary(name, comment)]
     if description.strip():
         lines += ["", *_wrapped(" ".join(description.split()), indent=4)]
-    described = [(renamed.get(p, p), _describe(p, statements)) for p in parameters]
+    described = [
+        (renamed.get(p, p), _sentence(notes[p]) if p in notes else _describe(p, statements))
+        for p in parameters
+    ]
     described += [(p, _copies_had(values)) for p, values in literals.items()]
     if described:
         lines += ["", "Args:"]

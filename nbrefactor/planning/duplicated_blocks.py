@@ -43,9 +43,10 @@ from nbrefactor.planning.dataflow import (
     free_names,
     names_bound,
     names_read,
+    parameter_notes,
 )
 from nbrefactor.planning.docstrings import function_docstring
-from nbrefactor.planning.naming import Code, Names, words
+from nbrefactor.planning.naming import Code, Names, comment_naming, without_words, words
 from nbrefactor.planning.proposals import Proposal, Verdict
 from nbrefactor.planning.signatures import unused_unpacked_names
 from nbrefactor.planning.units import CopyCall, SharedFunction
@@ -369,7 +370,8 @@ def _plan_class(
         for constant in slot.nodes[0]
         for word in words(str(literal_value(constant)))
     }
-    comment = " ".join(w for w in words(_comment_above(first) or "") if w not in specific)
+    above = comment_naming(_comment_above(first), first.statements)
+    comment = without_words(above, specific) if above else None
     sections = {c.context.graph.notebook.section(c.cell) for c in copies}
     section = sections.pop() if len(sections) == 1 else None
     code = Code(
@@ -394,6 +396,7 @@ def _plan_class(
         returns,
         comment=comment,
         literals=values,
+        notes=parameter_notes(first.context, parameters, first.cell),
         summary=proposal.summary if proposal else "",
         description=proposal.description if proposal else "",
     )

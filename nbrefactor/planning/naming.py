@@ -110,6 +110,62 @@ _SAME_AS = {
 _ORDINALS = ("second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth")
 
 
+#: Words of a comment about the empty value a name starts with (``# an empty list to
+#: hold the results``) rather than about what the code goes on to do with it.
+_SETUP_WORDS = frozenset(
+    {"empty", "list", "lists", "array", "arrays", "dict", "dictionary", "container",
+     "placeholder", "initialise", "initialize", "init", "zeros", "store", "hold",
+     "contain"}
+)  # fmt: skip
+#: Calls that make an empty (or zero) container for the code to fill.
+_EMPTY_MAKERS = frozenset(
+    {"list", "dict", "set", "tuple", "empty", "zeros", "ones", "full", "empty_like",
+     "zeros_like", "ones_like", "full_like", "DataFrame", "Series", "defaultdict",
+     "Counter", "OrderedDict", "deque"}
+)  # fmt: skip
+
+
+def comment_naming(comment: str | None, statements: Sequence[ast.stmt]) -> str | None:
+    """``comment``, the one right above ``statements``, when it can say what they do;
+    None when it is about the empty value the first of them starts a name with
+    (``# create an empty list for the solutions`` over ``solutions = []`` and the loop
+    that fills it), which is one step of the code, not its purpose."""
+    if comment is None or len(statements) < 2 or not _starts_empty(statements[0]):
+        return comment
+    said = set(re.findall(r"[a-z]+", comment.lower()))
+    return None if said & _SETUP_WORDS else comment
+
+
+def _starts_empty(statement: ast.stmt) -> bool:
+    """Whether ``statement`` gives a name an empty container (``rows = []``,
+    ``grid = np.zeros(n)``)."""
+    if not isinstance(statement, (ast.Assign, ast.AnnAssign)) or statement.value is None:
+        return False
+    value = statement.value
+    if isinstance(value, (ast.List, ast.Tuple, ast.Set)):
+        return not value.elts
+    if isinstance(value, ast.Dict):
+        return not value.keys
+    if isinstance(value, ast.Call):
+        function = value.func
+        called = function.attr if isinstance(function, ast.Attribute) else None
+        called = function.id if isinstance(function, ast.Name) else called
+        return called in _EMPTY_MAKERS
+    return False
+
+
+def without_words(text: str, dropped: Iterable[str]) -> str:
+    """``text`` without the words of ``dropped`` (lower case), its other words and
+    punctuation kept: ``"normalise the 'age' column"`` without ``age`` ->
+    ``"normalise the column"``."""
+    gone = set(dropped)
+    kept = re.sub(
+        r"[A-Za-z][A-Za-z0-9]*", lambda word: "" if word[0].lower() in gone else word[0], text
+    )
+    kept = re.sub(r"""(['"`])\s*\1""", "", kept)  # quotes left around nothing
+    return " ".join(kept.split())
+
+
 def words(text: str) -> list[str]:
     """Lower-case words of ``text`` without stop words: ``"Load the data"`` -> load, data."""
     found = re.findall(r"[A-Za-z][A-Za-z0-9]*", text.lower())

@@ -8,6 +8,7 @@ import ast
 import re
 from collections.abc import Iterable, Sequence
 
+from nbrefactor.planning.naming import comment_naming
 from nbrefactor.planning.script_cells import ScriptCell, line_span
 from nbrefactor.pysource import code_lines, comment_start, first_line, indent
 
@@ -22,7 +23,7 @@ def first_comment(run: list[ScriptCell]) -> str | None:
     for line in code_lines(code):
         stripped = line.strip()
         if stripped.startswith("#") and len(stripped) > 3:
-            return stripped.lstrip("# ")
+            return comment_naming(stripped.lstrip("# "), [s for cell in run for s in cell.body])
         if stripped:
             break
     return None

@@ -24,6 +24,7 @@ from nbrefactor.planning.dataflow import (
     count_statements,
     names_bound,
     names_read,
+    parameter_notes,
 )
 from nbrefactor.planning.docstrings import function_docstring
 from nbrefactor.planning.naming import Code, Names
@@ -351,6 +352,7 @@ def _plan_run(
         flow.returns,
         comment=code.comment,
         renamed=renamed,
+        notes=parameter_notes(context, parameters, run[0].index),
         summary=proposal.summary if proposal else "",
         description=proposal.description if proposal else "",
     )

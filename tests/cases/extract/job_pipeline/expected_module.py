@@ -61,7 +61,7 @@ def simulate_orders(n_orders, regions, week):
     """Simulate orders.
 
     Args:
-        n_orders: Setting, as the notebook sets it.
+        n_orders: Orders in the simulated export.
         regions: Setting, as the notebook sets it.
         week: Setting, as the notebook sets it.
 

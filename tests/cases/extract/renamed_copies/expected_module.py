@@ -4,7 +4,7 @@ import re
 
 
 def normalise_column(answers, *, column):
-    """Normalise column.
+    """Normalise the column.
 
     Args:
         answers: The notebook's ``answers``.
