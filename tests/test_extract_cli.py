@@ -198,11 +198,19 @@ def test_generated_code_that_does_not_import_is_never_written(
     assert snapshot(work) == before
 
 
-def test_a_helper_module_beside_the_notebook_is_imported_as_the_notebook_does(
-    work: Path,
+@pytest.mark.parametrize(
+    ("folder", "setup"),
+    [
+        pytest.param("nbs", "", id="beside the notebook"),
+        pytest.param("lib", "import sys\nsys.path.append('../lib')\n", id="on a path it adds"),
+    ],
+)
+def test_a_helper_module_of_the_notebook_is_imported_as_the_notebook_does(
+    work: Path, folder: str, setup: str
 ) -> None:
-    """`import helpers` (helpers.py next to the notebook) was listed as a dependency to
-    install from PyPI, and the generated tests could not import it."""
+    """`import helpers` (helpers.py next to the notebook, or in a folder it adds to
+    sys.path) was listed as a dependency to install from PyPI, and the generated tests
+    could not import it."""
     import json
     import subprocess
     import sys
@@ -210,9 +218,10 @@ def test_a_helper_module_beside_the_notebook_is_imported_as_the_notebook_does(
     from tests.conftest import notebook_dict
 
     (work / "nbs").mkdir()
-    (work / "nbs/helpers.py").write_text("def double(x):\n    return 2 * x\n")
+    (work / folder).mkdir(exist_ok=True)
+    (work / folder / "helpers.py").write_text("def double(x):\n    return 2 * x\n")
     cells = (
-        "import helpers\nfrom mpl_toolkits import mplot3d",
+        setup + "import helpers\nfrom mpl_toolkits import mplot3d",
         "def quadruple(x):\n    return helpers.double(helpers.double(x)), mplot3d.__name__",
         "print(quadruple(2))",
     )
@@ -221,7 +230,7 @@ def test_a_helper_module_beside_the_notebook_is_imported_as_the_notebook_does(
     assert code == 0, err
     pyproject = (work / "proj/pyproject.toml").read_text()
     assert 'dependencies = [\n    "matplotlib",\n]' in pyproject  # mpl_toolkits ships with it
-    assert 'pythonpath = ["../nbs"]' in pyproject
+    assert f'pythonpath = ["../{folder}"]' in pyproject
     tests = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"],
         cwd=work / "proj",

@@ -262,3 +262,17 @@ def test_edges_from_a_cell(make_notebook: Build) -> None:
     graph = build_graph(make_notebook("a = 1", "b = a", "c = a + b"))
     assert [(e.target, e.names) for e in graph.edges_from(0)] == [(1, ("a",)), (2, ("a",))]
     assert graph.edges_from(2) == ()
+
+
+def test_the_folders_a_notebook_adds_to_sys_path_are_told_as_written(
+    make_notebook: Build,
+) -> None:
+    graph = build_graph(
+        make_notebook(
+            "import os, sys\nsys.path.append('../..')",
+            "sys.path.insert(0, os.path.abspath('lib'))\nsys.path.append('../..')",
+            "from pathlib import Path\nsys.path.append(str(Path('tools')))",
+            "sys.path.append(os.path.join(base, 'x'))\npaths = []\npaths.append('not_sys')",
+        )
+    )
+    assert graph.module_paths() == ("../..", "lib", "tools")  # computed ones left out

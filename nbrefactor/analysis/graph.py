@@ -111,6 +111,20 @@ class CellGraph:
                     found.add(node.module.split(".")[0])
         return frozenset(found)
 
+    def module_paths(self) -> tuple[str, ...]:
+        """The folders the notebook adds to ``sys.path`` to import its own modules, as
+        written (``sys.path.append("../..")``, ``sys.path.insert(0, "lib")``): relative
+        ones are relative to where it runs. Only string literals, maybe inside
+        ``os.path.abspath(...)``, ``Path(...)`` or ``str(...)``, are told."""
+        found: list[str] = []
+        for facts in self.facts.values():
+            for node in ast.walk(facts.tree) if facts.tree is not None else ():
+                if isinstance(node, ast.Call) and _adds_to_sys_path(node) and node.args:
+                    folder = _literal_path(node.args[-1])
+                    if folder is not None and folder not in found:
+                        found.append(folder)
+        return tuple(found)
+
     def notebook_reads(self, cell: int) -> tuple[str, ...]:
         """The names cell ``cell`` reads, less builtins that no cell redefines."""
         return tuple(
@@ -118,6 +132,34 @@ class CellGraph:
             for name in self.facts[cell].reads
             if name not in BUILTIN_NAMES or name in self._definers
         )
+
+
+def _adds_to_sys_path(call: ast.Call) -> bool:
+    """Whether ``call`` is ``sys.path.append(...)`` or ``sys.path.insert(...)``."""
+    function = call.func
+    return (
+        isinstance(function, ast.Attribute)
+        and function.attr in ("append", "insert")
+        and isinstance(function.value, ast.Attribute)
+        and function.value.attr == "path"
+        and isinstance(function.value.value, ast.Name)
+        and function.value.value.id == "sys"
+    )
+
+
+def _literal_path(node: ast.expr) -> str | None:
+    """The string ``node`` spells out as a path: ``"lib"``, ``os.path.abspath("..")``,
+    ``Path("..")``, ``str(Path(".."))``; None for anything computed."""
+    while isinstance(node, ast.Call) and len(node.args) == 1 and not node.keywords:
+        function = node.func
+        name = function.attr if isinstance(function, ast.Attribute) else None
+        name = function.id if isinstance(function, ast.Name) else name
+        if name not in ("abspath", "realpath", "normpath", "Path", "str"):
+            return None
+        node = node.args[0]
+    if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value:
+        return node.value
+    return None
 
 
 def build_graph(notebook: Notebook) -> CellGraph:

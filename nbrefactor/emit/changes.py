@@ -133,7 +133,14 @@ def render_changes(
         imports = [*common.imports, *(i for plan in batch.notebooks for i in plan.imports)]
         if jobs:
             imports.append("import click")  # the jobs' command line
-        folders = [source.path.parent for source in notebooks]
+        folders = [
+            folder
+            for source in notebooks
+            for folder in (
+                source.path.parent,
+                *(source.path.parent / added for added in source.graph.module_paths()),
+            )
+        ]
         job_modules = [plan.module for plan in batch.notebooks if plan.notebook in (jobs or {})]
         for path, content in project_files(project, imports, folders, jobs=job_modules).items():
             files.write(path, content, first=True)

@@ -210,9 +210,10 @@ def project_files(
     ``notebook_folders``; ``jobs`` are its job modules (dotted), which the README says
     how to run.
 
-    A module the code imports from a notebook's folder (``import helpers`` with
-    helpers.py beside the notebook) is imported as the notebook imports it: it is no
-    dependency, and the tests find it through pytest's ``pythonpath``.
+    A module the code imports from one of ``notebook_folders`` (``import helpers`` with
+    helpers.py beside the notebook, or in a folder the notebook adds to ``sys.path``)
+    is imported as the notebook imports it: it is no dependency, and the tests find it
+    through pytest's ``pythonpath``.
     """
     statements = list(imports)
     local = local_modules(statements, notebook_folders)
