@@ -473,6 +473,45 @@ def test_baseline_still_reports_a_new_copy(
     assert "also at old.ipynb:cell_3:1, old2.ipynb:cell_2:1" in out
 
 
+def test_baseline_reports_the_block_pasted_again_in_a_notebook_that_has_a_known_copy(
+    baselined: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The baseline recorded (file, shape) pairs, so a second copy in old2.ipynb was
+    known as soon as the first was: it now counts the copies of each shape in a file."""
+    write(baselined, "old2.ipynb", "import pandas as pd", BLOCK, "print('old2')", BLOCK)
+    git(baselined, "add", "old2.ipynb")
+    code, out, _ = hook(capsys, "--baseline", "b.json", "old2.ipynb")
+    assert code == 1
+    assert reported(out, baselined) == [("old2.ipynb", 4)], out  # the later copy
+    assert "(1 new copy, 2 known)" in out
+
+
+def test_baseline_knows_the_copies_of_a_renamed_notebook(
+    baselined: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    git(baselined, "mv", "old2.ipynb", "renamed.ipynb")
+    assert hook(capsys, "--baseline", "b.json", "renamed.ipynb") == (0, "", "")
+    # a copy of the notebook beside the one it copies is new all the same
+    git(baselined, "mv", "renamed.ipynb", "old2.ipynb")
+    (baselined / "copied.ipynb").write_bytes((baselined / "old2.ipynb").read_bytes())
+    git(baselined, "add", "copied.ipynb")
+    code, out, _ = hook(capsys, "--baseline", "b.json", "copied.ipynb")
+    assert code == 1
+    assert reported(out, baselined) == [("copied.ipynb", 2)], out
+
+
+def test_a_baseline_of_version_1_knows_any_number_of_copies_in_a_file(
+    baselined: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Written before copies were counted: it still lets the copies of its files pass."""
+    data = json.loads((baselined / "b.json").read_text())
+    copies = [{"path": c["path"], "fingerprint": c["fingerprint"]} for c in data["copies"]]
+    (baselined / "b.json").write_text(json.dumps({"version": 1, "copies": copies}))
+    write(baselined, "old2.ipynb", "import pandas as pd", BLOCK, "print('old2')", BLOCK)
+    git(baselined, "add", "old2.ipynb")
+    assert hook(capsys, "--baseline", "b.json", "old2.ipynb") == (0, "", "")
+
+
 def test_baseline_from_pyproject(baselined: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (baselined / "pyproject.toml").write_text(
         '[tool.nbrefactor]\nbaseline = "b.json"\n', encoding="utf-8"

@@ -1,73 +1,144 @@
 """Baselines: the duplicates a team already has, so only new ones fail the hook.
 
-A baseline records each copy as (path, fingerprint of the copy's code shape), the path
-relative to the baseline's folder (so the check finds the same copies wherever it runs
-from). A copy not recorded is new: it is the finding, and the recorded copies of its
-code are named as where it comes from. Edits elsewhere in a file, or moving an old copy
-within it, bring nothing back.
+A baseline records, for each file and each code shape it has copies of, how many copies
+there are: (path, fingerprint of the copy's shape, count), the path relative to the
+baseline's folder (so the check finds the same copies wherever it runs from). A copy
+beyond its file's count is new: it is the finding, and the recorded copies of its code
+are named as where it comes from. Edits elsewhere in a file, or moving an old copy
+within it, bring nothing back; pasting the code once more, in the same file or another,
+does. The copies of a file the baseline records but that is gone are known in a file it
+does not record (a renamed notebook).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import TypeVar
 
 from nbrefactor.analysis.clone_classes import CloneClass
 from nbrefactor.analysis.clones import Region
 from nbrefactor.errors import NbrefactorError
 from nbrefactor.fileio import resolved, write_text_atomic
 
-BASELINE_VERSION = 1
+#: Version 2 counts the copies of a shape in a file; version 1 (no count) is read as
+#: "any number of copies".
+BASELINE_VERSION = 2
+
+Key = TypeVar("Key")
+
+#: The recorded copies: (path, fingerprint) -> how many (None: any number).
+Recorded = Mapping[tuple[str, str], int | None]
 
 
-def load_baseline(path: Path) -> frozenset[tuple[str, str]]:
+def load_baseline(path: Path) -> Recorded:
     """The recorded copies; a missing baseline file is an error (use --update-baseline)."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        if data.get("version") != BASELINE_VERSION:
+        version = data.get("version")
+        if version not in (1, BASELINE_VERSION):
             raise NbrefactorError(
-                f"baseline version {data.get('version')!r} is not {BASELINE_VERSION}; "
+                f"baseline version {version!r} is not {BASELINE_VERSION}; "
                 "recreate it with --update-baseline",
                 path=path,
             )
-        return frozenset((entry["path"], entry["fingerprint"]) for entry in data["copies"])
+        return {
+            (_field(entry, "path"), _field(entry, "fingerprint")): (
+                None if version == 1 else _count(entry)
+            )
+            for entry in data["copies"]
+        }
     except FileNotFoundError:
         raise NbrefactorError(
             "no such baseline; create it with --update-baseline", path=path
         ) from None
-    except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
+    except KeyError as error:
+        raise NbrefactorError(f"not a valid baseline: no {error} list", path=path) from None
+    except (OSError, ValueError, TypeError, AttributeError) as error:
         raise NbrefactorError(f"not a valid baseline: {error}", path=path) from None
+
+
+def _field(entry: Mapping[str, object], name: str) -> str:
+    value = entry.get(name)
+    if not isinstance(value, str):
+        raise ValueError(f"a copy without a {name!r} string: {entry!r}")
+    return value
+
+
+def _count(entry: Mapping[str, object]) -> int:
+    value = entry.get("count")
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise ValueError(f"a copy without a positive 'count': {entry!r}")
+    return value
 
 
 def write_baseline(path: Path, classes: Iterable[CloneClass]) -> int:
     """Record every copy of ``classes``; return how many copies were recorded."""
-    copies = sorted(
-        {
-            (_key(region.path, path), region.fingerprint)
-            for clone in classes
-            for region in clone.regions
-        }
-    )
+    counts = Counter((_key(region.path, path), region.fingerprint) for region in _copies(classes))
     data = {
         "version": BASELINE_VERSION,
         "tool": "nbrefactor",
-        "copies": [{"path": p, "fingerprint": f} for p, f in copies],
+        "copies": [
+            {"path": p, "fingerprint": f, "count": n} for (p, f), n in sorted(counts.items())
+        ],
     }
     write_text_atomic(path, json.dumps(data, indent=1) + "\n")
-    return len(copies)
+    return sum(counts.values())
 
 
 def known_copies(
-    classes: Iterable[CloneClass], recorded: frozenset[tuple[str, str]], baseline: Path
+    classes: Iterable[CloneClass], recorded: Recorded, baseline: Path
 ) -> frozenset[Region]:
-    """The copies of ``classes`` that the baseline at ``baseline`` records."""
-    return frozenset(
-        region
-        for clone in classes
-        for region in clone.regions
-        if (_key(region.path, baseline), region.fingerprint) in recorded
-    )
+    """The copies of ``classes`` that the baseline at ``baseline`` records: in each file,
+    as many of a shape's copies as it counts, first ones first; in a file it does not
+    record, as many as the files it records that are gone had (a renamed file)."""
+    left = dict(recorded)
+    files = {path for path, _ in recorded}
+    gone: dict[str, int | None] | None = None  # shape -> copies in recorded files now gone
+    known = []
+    for region in sorted(_copies(classes), key=_position):
+        path = _key(region.path, baseline)
+        if path in files:
+            taken = _take(left, (path, region.fingerprint))
+        else:
+            if gone is None:
+                gone = _in_files_gone(recorded, baseline)
+            taken = _take(gone, region.fingerprint)
+        if taken:
+            known.append(region)
+    return frozenset(known)
+
+
+def _take(counts: dict[Key, int | None], key: Key) -> bool:
+    """Count one more copy of ``key`` as known, if ``counts`` has one left."""
+    remaining = counts.get(key, 0)
+    if remaining is None:
+        return True
+    if remaining:
+        counts[key] = remaining - 1
+    return remaining > 0
+
+
+def _in_files_gone(recorded: Recorded, baseline: Path) -> dict[str, int | None]:
+    """How many copies of each shape the baseline records in files that are gone."""
+    folder = resolved(baseline).parent
+    gone: dict[str, int | None] = {}
+    for (path, fingerprint), count in recorded.items():
+        if (folder / path).exists():
+            continue
+        before = gone.get(fingerprint, 0)
+        gone[fingerprint] = None if before is None or count is None else before + count
+    return gone
+
+
+def _copies(classes: Iterable[CloneClass]) -> set[Region]:
+    return {region for clone in classes for region in clone.regions}
+
+
+def _position(region: Region) -> tuple[str, int, int, int]:
+    return (region.path, -1 if region.cell is None else region.cell, region.line, region.col)
 
 
 def _key(path: str, baseline: Path) -> str:
