@@ -290,7 +290,10 @@ def check(
         assert result.baseline is not None
         where = os.path.relpath(result.baseline)
         where = where if not where.startswith("..") else str(result.baseline)
-        click.echo(f"wrote {result.baseline_written} known copies to {where}", err=True)
+        written = result.baseline_written
+        click.echo(
+            f"wrote {written} known cop{'y' if written == 1 else 'ies'} to {where}", err=True
+        )
     else:
         colored = fmt == "text" and wants_color(color, sys.stdout.isatty(), os.environ)
         text = result.render(fmt, statistics=statistics, quiet=quiet, color=colored)

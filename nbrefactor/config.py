@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from nbrefactor.analysis.clones import CloneSettings
-from nbrefactor.diagnostics import unknown_codes
+from nbrefactor.diagnostics import unknown_code_message, unknown_codes
 from nbrefactor.errors import NbrefactorError
 from nbrefactor.fileio import resolved
 from nbrefactor.llm.settings import LlmSettings, parse_llm_settings
@@ -168,7 +168,7 @@ def parse_config(table: dict[str, Any], path: Path | None = None) -> Config:
         unknown = unknown_codes(codes)
         if unknown:
             raise NbrefactorError(
-                f"[tool.nbrefactor] {key}: no code starts with {unknown[0]!r}", path=path
+                f"[tool.nbrefactor] {key}: {unknown_code_message(unknown[0])}", path=path
             )
     unknown_checks = set(config.checks) - set(CHECKS)
     if unknown_checks:

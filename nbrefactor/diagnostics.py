@@ -166,5 +166,19 @@ def unknown_codes(prefixes: Sequence[str]) -> list[str]:
     return [p for p in prefixes if not any(c.startswith(_prefixes([p])[0]) for c in CODES)]
 
 
+def unknown_code_message(prefix: str) -> str:
+    """What to tell of a ``select`` or ``ignore`` entry no code starts with: the codes
+    there are, as runs (``NBR001-NBR002, NBR100-NBR107, ...``)."""
+    runs: list[list[str]] = []
+    for code in sorted(CODES):
+        last = runs[-1][-1] if runs else None
+        if last is not None and int(code[3:]) == int(last[3:]) + 1:
+            runs[-1].append(code)
+        else:
+            runs.append([code])
+    listed = ", ".join(run[0] if len(run) == 1 else f"{run[0]}-{run[-1]}" for run in runs)
+    return f"no code starts with {prefix!r}; the codes are {listed}"
+
+
 def _prefixes(prefixes: Sequence[str]) -> list[str]:
     return ["" if p.strip().upper() == "ALL" else p.strip().upper() for p in prefixes]

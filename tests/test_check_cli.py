@@ -39,6 +39,18 @@ def test_text_output_and_exit_1(project: Path) -> None:
     assert lines[-1] == "1 duplicated block (2 copies) in 3 files"
 
 
+def test_the_places_in_the_same_file_come_first_so_no_path_is_read_for_another(
+    project: Path, write_notebook: Write
+) -> None:
+    """``also at a.ipynb:cell_1:4, cell_6:3`` read as two places in a.ipynb, though
+    cell_6 was in the reported file."""
+    write_notebook("import pandas as pd", CLEAN_QTY, "y = 1", CLEAN_QTY, name="stock.ipynb")
+    code, out, _ = run(".")
+    assert code == 1
+    assert "stock.ipynb:cell_2:1:1: NBR001 " in out
+    assert "— also at cell_4:1, sales.ipynb:cell_3:1" in out
+
+
 def test_clean_files_exit_0(project: Path) -> None:
     code, out, _ = run("clean.ipynb")
     assert code == 0
@@ -310,7 +322,7 @@ def test_select_and_ignore_in_the_configuration(project: Path, write_notebook: W
 
 def test_an_unknown_code_is_named(project: Path) -> None:
     code, _, err = run(".", "--select", "NBR9")
-    assert code == 2 and "no code starts with 'NBR9'" in err
+    assert code == 2 and "no code starts with 'NBR9'; the codes are NBR001-NBR002, NBR1" in err
     (project / "pyproject.toml").write_text('[tool.nbrefactor]\nignore = ["E501"]\n')
     code, _, err = run(".")
     assert code == 2 and "ignore: no code starts with 'E501'" in err

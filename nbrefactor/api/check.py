@@ -17,7 +17,13 @@ from pathlib import Path
 from nbrefactor.analysis.clone_classes import CloneClass, describe
 from nbrefactor.analysis.clones import Corpus, Region, find_raw_clones
 from nbrefactor.config import DEFAULT_BASELINE, Config, load_config
-from nbrefactor.diagnostics import Diagnostic, file_problem, is_selected, unknown_codes
+from nbrefactor.diagnostics import (
+    Diagnostic,
+    file_problem,
+    is_selected,
+    unknown_code_message,
+    unknown_codes,
+)
 from nbrefactor.duplicates.baseline import known_copies, load_baseline, write_baseline
 from nbrefactor.duplicates.cache import CACHE_DIR, FingerprintCache
 from nbrefactor.duplicates.discovery import (
@@ -162,9 +168,7 @@ def _refuse_unknown_codes(*lists: Sequence[str]) -> None:
     for codes in lists:
         unknown = unknown_codes(codes)
         if unknown:
-            raise UsageError(
-                f"no code starts with {unknown[0]!r} (docs/reference/codes.md lists them)"
-            )
+            raise UsageError(unknown_code_message(unknown[0]))
 
 
 def project_root(config: Config, fallback: Path) -> Path:

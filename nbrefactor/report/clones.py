@@ -103,11 +103,13 @@ def _short(region: Region) -> str:
 
 
 def message(clone: CloneClass, region: Region) -> str:
-    """``duplicated block (N statements) — also at a.ipynb:cell_3:1, ...``.
+    """``duplicated block (N statements) — also at cell_7:1, a.ipynb:cell_3:1, ...``.
 
-    Places in the same file are shortened to ``cell_3:1``.
+    Places in the same file come first, shortened to ``cell_7:1``; then the other
+    files' places, each with its path.
     """
     others = [r for r in clone.regions if r is not region]
+    others.sort(key=lambda other: other.path != region.path)  # stable: in order otherwise
     shown = ", ".join(
         _short(r).removeprefix(f"{region.path}:")
         if r.path == region.path and r.cell is not None
@@ -214,7 +216,9 @@ def _summary(findings: Findings, copies: int) -> str:
     problems = len(findings.problems)
     errors = f", {problems} file{_s(problems)} not checked" if problems else ""
     checked = findings.files_checked
-    return f"{what}{extra}{errors} in {checked} file{_s(checked)}"
+    if not checked:  # every file failed: "in 0 files" would read as nothing was asked
+        return f"{what}{extra}{errors}"
+    return f"{what}{extra} in {checked} file{_s(checked)}{errors}"
 
 
 def _statistics(findings: Findings, *, json_output: bool, quiet: bool) -> str:
