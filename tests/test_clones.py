@@ -248,6 +248,14 @@ def test_a_cell_suppression_hides_every_copy_in_the_cell() -> None:
     assert len(clones({"a.ipynb": [SUMMARY, after_code]})) == 1
 
 
+def test_a_marker_inside_a_string_is_no_suppression() -> None:
+    quoted = SUMMARY + 'note = """\n# nbrefactor: ignore-cell\n"""\n'
+    assert len(clones({"a.ipynb": [SUMMARY, quoted]})) == 1
+    # where the tokenizer cannot tell (IPython syntax), a comment-like line still counts
+    with_magic = "%matplotlib inline\n" + SUMMARY + "# nbrefactor: ignore-cell\n"
+    assert clones({"a.ipynb": [SUMMARY, with_magic]}) == []
+
+
 def test_an_unparsed_cell_can_be_suppressed() -> None:
     broken = "def broken(:\n"
     prints = fingerprint_cells("a.ipynb", [(0, broken), (1, "# nbrefactor: ignore\n" + broken)])

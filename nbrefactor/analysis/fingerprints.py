@@ -25,7 +25,7 @@ from nbrefactor.analysis.suppressions import CellSuppressions, cell_suppressions
 from nbrefactor.notebook.magics import MaskedCell, is_masked_statement, mask
 
 #: Version of the fingerprint format; cached fingerprints of another version are ignored.
-FINGERPRINT_VERSION = 8  # 8: heads and nested heads of compound statements
+FINGERPRINT_VERSION = 9  # 9: suppression markers in strings are not comments
 
 _RENAMABLE_DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 

@@ -46,7 +46,10 @@ def cell_suppressions(source: str) -> CellSuppressions | None:
         return None
     lines: dict[int, frozenset[str] | None] = {}
     cell: frozenset[str] | None = frozenset()
+    comments = _comment_lines(source)
     for number, text in enumerate(split_lines(source), start=1):  # lines as Python counts them
+        if comments is not None and number not in comments:
+            continue  # the marker is in a string, not in a comment
         found = _COMMENT.search(text)
         if found is None:
             continue
@@ -59,6 +62,24 @@ def cell_suppressions(source: str) -> CellSuppressions | None:
     if not lines and cell == frozenset():
         return None
     return CellSuppressions(lines, cell)
+
+
+def _comment_lines(source: str) -> set[int] | None:
+    """The lines of ``source`` with a comment that holds the marker, as Python's
+    tokenizer sees them; None when it cannot (IPython syntax, unfinished code), and any
+    line may then hold one."""
+    import io
+    import tokenize  # only for the rare cell with a marker: not on every start
+
+    try:
+        tokens = tokenize.generate_tokens(io.StringIO(source).readline)
+        return {
+            token.start[0]
+            for token in tokens
+            if token.type == tokenize.COMMENT and MARKER in token.string
+        }
+    except (tokenize.TokenError, SyntaxError):
+        return None
 
 
 def _codes(text: str | None) -> frozenset[str] | None:
