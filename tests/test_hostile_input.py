@@ -5,6 +5,7 @@ and its exit code, through the real entry points, and never loses a file."""
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -54,6 +55,31 @@ def test_check_names_a_link_that_loops_and_exits_2(loops: Path) -> None:
     assert "loop.ipynb: NBR002 is a symbolic link that loops" in out
     code, out, _ = run("check", "loop.ipynb", "--no-cache")
     assert code == 2 and "loop.ipynb: NBR002 is a symbolic link that loops" in out
+
+
+@pytest.mark.parametrize("cache", ["--cache", "--no-cache"])
+def test_check_names_a_pipe_among_the_notebooks_instead_of_waiting_on_it(
+    work: Path, cache: str
+) -> None:
+    """Reading a FIFO named like a notebook waited for a writer forever."""
+    (work / "nb.ipynb").write_text(json.dumps(notebook_dict(*CELLS)))
+    os.mkfifo(work / "pipe.ipynb")
+    code, out, _ = run("check", ".", cache)
+    assert code == 2
+    assert out.splitlines() == [
+        "pipe.ipynb: NBR002 is not a regular file (a pipe, socket or device)",
+        "no duplicated code in 1 file, 1 file not checked",
+    ]
+    code, out, _ = run("check", "pipe.ipynb", cache)
+    assert (code, out.splitlines()[-1]) == (2, "no duplicated code, 1 file not checked")
+    # code scanning is told of it too: a run that did not succeed, naming the file
+    code, out, _ = run("check", ".", cache, "--format", "sarif")
+    (invocation,) = json.loads(out)["runs"][0]["invocations"]
+    assert code == 2 and invocation["executionSuccessful"] is False
+    (notification,) = invocation["toolExecutionNotifications"]
+    assert notification["descriptor"] == {"id": "NBR002"}
+    location = notification["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert location == {"uri": "pipe.ipynb"}
 
 
 def test_extract_and_graph_name_a_link_that_loops(loops: Path) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import errno
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from stat import S_ISREG
 from typing import NamedTuple
 
 from nbrefactor.analysis.clones import (
@@ -220,8 +221,13 @@ class FingerprintLoader:
         for a reported file."""
         cache, where = self.cache, str(absolute)
         try:
+            status = absolute.stat()
+            if not S_ISREG(status.st_mode):  # reading a pipe would wait for a writer forever
+                return self._unread(
+                    path, "is not a regular file (a pipe, socket or device)", report
+                )
+            stat = file_stat(status)
             if cache is not None:
-                stat = file_stat(absolute.stat())
                 key = cache.key_of(where, stat)
                 if key is not None:  # unchanged since the cache saw it: not even read
                     document = self.cached_document(key, str(path))
@@ -229,14 +235,9 @@ class FingerprintLoader:
                         return key, document
             data = path.read_bytes()
         except OSError as error:
-            if report:
-                why = (
-                    "is a symbolic link that loops"
-                    if error.errno == errno.ELOOP
-                    else f"cannot read: {error.strerror}"
-                )
-                self.problems.append(file_problem(str(path), why))
-            return None, None
+            if error.errno == errno.ELOOP:
+                return self._unread(path, "is a symbolic link that loops", report)
+            return self._unread(path, f"cannot read: {error.strerror}", report)
         key = content_key(data)
         if cache is not None:
             cache.remember(where, stat, key)
@@ -246,10 +247,15 @@ class FingerprintLoader:
         try:
             cells = read_code_cells(decode_source(data, path), path)
         except NbrefactorError as error:
-            if report:
-                self.problems.append(file_problem(str(path), error.message))
-            return None, None
+            return self._unread(path, error.message, report)
         document = fingerprint_cells(str(path), list(cells.items()), memo=self._memo)
         if cache is not None:
             cache.put(key, document)
         return key, document
+
+    def _unread(self, path: Path, why: str, report: bool) -> tuple[None, None]:
+        """What :meth:`load` gives for a file it could not read: nothing, and the
+        problem recorded when the file is reported on."""
+        if report:
+            self.problems.append(file_problem(str(path), why))
+        return None, None

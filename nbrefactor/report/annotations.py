@@ -102,7 +102,8 @@ def _diagnostic_place(lines: FileLines, d: Diagnostic) -> _Place:
 
 def sarif(findings: Findings) -> dict[str, Any]:
     """A SARIF 2.1.0 log: one result per finding, the other copies of a duplicated block
-    as related locations."""
+    as related locations; the files that could not be read (NBR002) are notifications of
+    the run, which then did not succeed."""
     lines = FileLines()
     rules: list[dict[str, Any]] = [
         {
@@ -162,6 +163,20 @@ def sarif(findings: Findings) -> dict[str, Any]:
             {
                 "tool": {"driver": {"name": "nbrefactor", "version": __version__, "rules": rules}},
                 "results": [result for _, result in results],
+                "invocations": [
+                    {
+                        "executionSuccessful": not findings.problems,
+                        "toolExecutionNotifications": [
+                            {
+                                "level": "error",
+                                "descriptor": {"id": problem.code},
+                                "message": {"text": problem.message},
+                                "locations": [_location(_diagnostic_place(lines, problem))],
+                            }
+                            for problem in findings.problems
+                        ],
+                    }
+                ],
             }
         ],
     }
