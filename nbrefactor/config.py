@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import keyword
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -115,19 +115,32 @@ def default_values() -> dict[str, Any]:
 
 def find_pyproject(start: Path) -> Path | None:
     """The nearest pyproject.toml at or above ``start``."""
+    return next(_pyprojects(start), None)
+
+
+def _pyprojects(start: Path) -> Iterator[Path]:
+    """The pyproject.toml files at and above ``start``, nearest first."""
     folder = start if start.is_dir() else start.parent
     for candidate in [resolved(folder), *resolved(folder).parents]:
         path = candidate / "pyproject.toml"
         if path.is_file():
-            return path
-    return None
+            yield path
 
 
-def load_config(start: Path | None = None) -> Config:
-    """Read ``[tool.nbrefactor]`` from the nearest pyproject.toml (none: the defaults)."""
-    path = find_pyproject(start or Path.cwd())
-    if path is None:
-        return Config()
+def load_config(start: Path | None = None, *, configured_only: bool = False) -> Config:
+    """Read ``[tool.nbrefactor]`` from the nearest pyproject.toml (none: the defaults).
+    With ``configured_only``, a pyproject.toml without that table is passed over for one
+    further up that has it, as ruff passes over those without ``[tool.ruff]``: the
+    settings' folder is then where the team configured nbrefactor."""
+    for path in _pyprojects(start or Path.cwd()):
+        table = _table(path)
+        if table is not None or not configured_only:
+            return parse_config(table or {}, path)
+    return Config()
+
+
+def _table(path: Path) -> dict[str, Any] | None:
+    """The ``[tool.nbrefactor]`` table of the pyproject.toml at ``path``, if it has one."""
     # imported here: a folder without a pyproject.toml (and the hook in it) does not pay
     if sys.version_info >= (3, 11):
         import tomllib
@@ -137,10 +150,11 @@ def load_config(start: Path | None = None) -> Config:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise NbrefactorError(f"cannot read: {error}", path=path) from None
-    table = data.get("tool", {}).get("nbrefactor", {})
-    if not isinstance(table, dict):
+    tool = data.get("tool", {})
+    table = tool.get("nbrefactor") if isinstance(tool, dict) else None
+    if table is not None and not isinstance(table, dict):
         raise NbrefactorError("[tool.nbrefactor] must be a table", path=path)
-    return parse_config(table, path)
+    return table
 
 
 def parse_config(table: dict[str, Any], path: Path | None = None) -> Config:

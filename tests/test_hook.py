@@ -570,6 +570,27 @@ def test_adopting_the_hook_as_the_docs_say(
     assert result.exit_code == 1 and result.stdout == out
 
 
+def test_check_and_the_hook_find_the_root_baseline_past_a_subproject_without_settings(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A pyproject.toml without [tool.nbrefactor] in a subfolder made `check sub` take
+    that subfolder for the project root: it missed the baseline the hook used."""
+    write(repo, "sub/copy.ipynb", "import pandas as pd", BLOCK)
+    write(repo, "sub/copy2.ipynb", "import pandas as pd", BLOCK)
+    (repo / "sub/pyproject.toml").write_text("[project]\nname = 'sub'\n", encoding="utf-8")
+    commit(repo, "sub")
+    result = CliRunner().invoke(cli.main, ["check", ".", "--update-baseline"])
+    assert result.exit_code == 0, result.output
+    commit(repo, ".nbrefactor-baseline.json", message="baseline")
+    assert CliRunner().invoke(cli.main, ["check", "sub", "--no-cache"]).exit_code == 0
+    os.chdir(repo / "sub")
+    try:
+        assert CliRunner().invoke(cli.main, ["check", ".", "--no-cache"]).exit_code == 0
+        assert hook(capsys, "copy.ipynb") == (0, "", "")
+    finally:
+        os.chdir(repo)
+
+
 def test_missing_baseline_is_bad_input(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     write_clean(repo, staged=False)
     code, out, err = hook(capsys, "--baseline", "nope.json", "clean.ipynb")

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from nbrefactor.analysis.clone_classes import CloneClass, describe
 from nbrefactor.analysis.clones import Corpus, Region, find_raw_clones
-from nbrefactor.config import DEFAULT_BASELINE, Config, load_config
+from nbrefactor.config import DEFAULT_BASELINE, Config, find_pyproject, load_config
 from nbrefactor.diagnostics import (
     Diagnostic,
     file_problem,
@@ -28,6 +28,7 @@ from nbrefactor.duplicates.baseline import known_copies, load_baseline, write_ba
 from nbrefactor.duplicates.cache import CACHE_DIR, FingerprintCache
 from nbrefactor.duplicates.discovery import (
     discover,
+    enclosing_repository,
     is_excluded,
     repository_root,
     tracked_notebooks,
@@ -127,7 +128,8 @@ def check_paths(
 ) -> CheckResult:
     """``nbrefactor check PATHS``: the files given and the notebooks under the folders
     given, checked against each other, with the settings of the nearest pyproject.toml
-    (the arguments given override them; ``exclude`` and ``ignore`` add to its lists).
+    that has a ``[tool.nbrefactor]`` table (the arguments given override them;
+    ``exclude`` and ``ignore`` add to its lists).
     ``progress`` is told of the files read (see :func:`find_duplicates`).
 
     The baseline is ``baseline``, else the ``baseline`` key, else
@@ -139,7 +141,7 @@ def check_paths(
         NbrefactorError: the configuration or the baseline cannot be read.
     """
     _refuse_unknown_codes(select, ignore)
-    config = load_config(paths[0] if paths else None).with_overrides(
+    config = load_config(paths[0] if paths else None, configured_only=True).with_overrides(
         min_statements=min_statements,
         min_tokens=min_tokens,
         type3=type3,
@@ -153,7 +155,7 @@ def check_paths(
     if not files:
         raise UsageError("no notebooks found in the given paths")
     if baseline is None:
-        baseline = find_baseline(config, Path.cwd(), writing=update_baseline)
+        baseline = find_baseline(config, _unconfigured_root(paths), writing=update_baseline)
     return check(
         files,
         config=config,
@@ -173,8 +175,17 @@ def _refuse_unknown_codes(*lists: Sequence[str]) -> None:
 
 def project_root(config: Config, fallback: Path) -> Path:
     """The folder of the pyproject.toml the settings come from; without one, ``fallback``
-    (the current folder for ``check``, the repository's root for the hook)."""
+    (the repository's root; for ``check``, see :func:`_unconfigured_root`)."""
     return config.source.parent if config.source is not None else fallback
+
+
+def _unconfigured_root(paths: Sequence[Path]) -> Path:
+    """The project root of ``check`` without ``[tool.nbrefactor]`` settings: the git
+    repository's root, as for the hook; outside one, the folder of the pyproject.toml
+    nearest to the first path, else the current folder."""
+    here = Path.cwd()
+    pyproject = find_pyproject(paths[0] if paths else here)
+    return enclosing_repository(here) or (pyproject.parent if pyproject else here)
 
 
 def find_baseline(config: Config, fallback: Path, *, writing: bool = False) -> Path | None:

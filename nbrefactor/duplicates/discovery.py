@@ -76,6 +76,16 @@ def _excluded(relative: Path, patterns: Sequence[str], *, folder: bool = False) 
     return False
 
 
+def enclosing_repository(start: Path) -> Path | None:
+    """The nearest folder at or above ``start`` with a ``.git`` entry (a git work tree's
+    top, told without running git), or None."""
+    folder = resolved(start)
+    for candidate in [folder, *folder.parents]:
+        if (candidate / ".git").exists():
+            return candidate
+    return None
+
+
 def repository_root() -> Path:
     """The top of the git repository the current folder is in (else the folder itself)."""
     try:
