@@ -266,6 +266,11 @@ def check(
     """
     from nbrefactor.api.check import check_paths
 
+    if statistics and fmt not in ("text", "json"):
+        raise click.UsageError(
+            f"--statistics counts findings as a table, or as JSON with --format json; "
+            f"--format {fmt} has no place for it"
+        )
     with progress_line(quiet=quiet) as reading:
         result = check_paths(
             paths,
@@ -281,6 +286,8 @@ def check(
             cache=cache,
             progress=_file_progress(reading),
         )
+    for warning in result.warnings:
+        click.echo(f"nbrefactor: warning: {warning}", err=True)
     if verbose:
         for line in result.log():
             click.echo(f"nbrefactor: {line}", err=True)

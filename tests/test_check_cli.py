@@ -320,6 +320,18 @@ def test_select_and_ignore_in_the_configuration(project: Path, write_notebook: W
     assert run("order.ipynb", "--select", "NBR0,NBR1", "--ignore", "NBR101")[0] == 0
 
 
+def test_a_code_selected_that_no_running_check_reports_is_warned_of(project: Path) -> None:
+    code, out, err = run("clean.ipynb", "--select", "NBR101")
+    assert (code, out) == (0, "no duplicated code in 1 file\n")
+    assert err == (
+        "nbrefactor: warning: NBR101 is selected, but the check that reports it does not "
+        "run (--check hidden-state runs it)\n"
+    )
+    assert run("clean.ipynb", "--select", "NBR101", "--check", "hidden-state")[2] == ""
+    assert "check never reports it" in run("clean.ipynb", "--select", "NBR2")[2]
+    assert run("clean.ipynb", "--select", "NBR1")[2] == ""  # NBR100 is reported
+
+
 def test_an_unknown_code_is_named(project: Path) -> None:
     code, _, err = run(".", "--select", "NBR9")
     assert code == 2 and "no code starts with 'NBR9'; the codes are NBR001-NBR002, NBR1" in err
@@ -352,6 +364,9 @@ def test_exit_zero_quiet_and_statistics(project: Path, write_notebook: Write) ->
     ]
     data = json.loads(run(".", "--statistics", "--format", "json")[1])
     assert data == [{"code": "NBR001", "count": 3, "summary": "duplicated block of code"}]
+    for fmt in ("github", "sarif"):  # a table there would not be what the format promises
+        code, out, err = run(".", "--statistics", "--format", fmt)
+        assert (code, out) == (2, "") and "--format json" in err
 
 
 def test_verbose_says_what_was_checked_and_cached(project: Path) -> None:

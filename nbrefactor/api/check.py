@@ -18,6 +18,7 @@ from nbrefactor.analysis.clone_classes import CloneClass, describe
 from nbrefactor.analysis.clones import Corpus, Region, find_raw_clones
 from nbrefactor.config import DEFAULT_BASELINE, Config, find_pyproject, load_config
 from nbrefactor.diagnostics import (
+    CODES,
     Diagnostic,
     file_problem,
     is_selected,
@@ -66,6 +67,8 @@ class CheckResult:
     reported: tuple[str, ...] = ()
     cached: frozenset[str] = frozenset()
     seconds: float = field(default=0.0, compare=False)
+    #: What the user should know of the settings (a code selected that nothing reports).
+    warnings: tuple[str, ...] = ()
 
     @property
     def findings(self) -> Findings:
@@ -326,6 +329,7 @@ def check(
         reported=reported,
         cached=cached,
         seconds=time.perf_counter() - started,
+        warnings=tuple(idle_selections(config)),
     )
 
 
@@ -401,6 +405,34 @@ def find_duplicates(
 _CELL_FORMATS = frozenset({"py:percent", "py:hydrogen"})
 
 
+#: What each check reports (NBR002, a file not read, is reported by both).
+_REPORTED_BY = {
+    "duplicates": frozenset({DUPLICATE_CODE, "NBR002", "NBR100"}),
+    "hidden-state": frozenset({"NBR002", "NBR101", "NBR102", "NBR103", "NBR106"}),
+}
+
+
+def idle_selections(config: Config) -> list[str]:
+    """Why entries of ``select`` report nothing: each selects only codes that no check
+    ``config`` runs reports (``NBR101`` without the hidden-state check, ``NBR205``)."""
+    running = frozenset().union(*(_REPORTED_BY[c] for c in config.checks if c in _REPORTED_BY))
+    said = []
+    for entry in config.select:
+        prefix = "" if entry.strip().upper() == "ALL" else entry.strip().upper()
+        codes = {code for code in CODES if code.startswith(prefix)}
+        if not codes or codes & running:
+            continue
+        reporting = [check for check, reported in _REPORTED_BY.items() if codes & reported]
+        if reporting:
+            said.append(
+                f"{entry} is selected, but the check that reports it does not run "
+                f"(--check {reporting[0]} runs it)"
+            )
+        else:
+            said.append(f"{entry} is selected, but check never reports it (extract's codes)")
+    return said
+
+
 def _hidden_state(paths: Sequence[Path], problems: list[Diagnostic]) -> list[Diagnostic]:
     """Warnings of the cell graph (use before definition, out-of-order execution, ...)
     of the notebooks among ``paths``: ``.ipynb`` files, and text files with cell markers
@@ -428,9 +460,7 @@ def _hidden_state(paths: Sequence[Path], problems: list[Diagnostic]) -> list[Dia
         found.extend(
             d
             for d in graph.diagnostics
-            if d.severity == "warning"
-            and d.code != "NBR100"
-            and not _suppressed(d, graph.notebook.cells)
+            if d.code in _REPORTED_BY["hidden-state"] and not _suppressed(d, graph.notebook.cells)
         )
     return found
 

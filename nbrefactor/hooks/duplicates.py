@@ -76,6 +76,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return INTERNAL_ERROR
+    for warning in result.warnings:
+        print(f"nbrefactor-duplicates: warning: {warning}", file=sys.stderr)
     if args.verbose:
         for line in result.log():
             print(f"nbrefactor-duplicates: {line}", file=sys.stderr)
