@@ -205,12 +205,16 @@ def test_the_summary_counts_every_file_written(work: Path) -> None:
 @pytest.mark.parametrize(
     ("document", "message"),
     [
-        ({"metadata": {"kernelspec": "python3"}}, "metadata's 'kernelspec' is not an object"),
+        ({"metadata": {}}, "is not a valid notebook: it has no 'cells' list"),
+        (
+            {"cells": [], "metadata": {"kernelspec": "python3"}},
+            "metadata's 'kernelspec' is not an object",
+        ),
         ({"cells": [{"cell_type": ["code"], "source": ""}]}, "cell 1's cell_type is not text"),
         ({"cells": [{"cell_type": "code", "id": 7, "source": ""}]}, "cell 1's id is not text"),
         ({"cells": [{"cell_type": "code", "source": "s = '\ud800'"}]}, "lone surrogate (\\ud800)"),
     ],
-    ids=["kernelspec", "cell type", "cell id", "lone surrogate"],
+    ids=["no cells", "kernelspec", "cell type", "cell id", "lone surrogate"],
 )
 def test_a_malformed_notebook_is_named_with_what_is_wrong(
     work: Path, document: dict[str, object], message: str

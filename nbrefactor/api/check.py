@@ -281,7 +281,8 @@ def check(
     diagnostics = [
         Diagnostic(
             "NBR100",
-            "cell does not parse; it is left out of duplicate detection",
+            f"{'cell' if cell is not None else 'file'} does not parse; it is left out of "
+            "duplicate detection",
             Location(path, cell),
         )
         for path, cell in unparsed

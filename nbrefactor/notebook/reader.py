@@ -215,7 +215,9 @@ def _joined_v4(raw: dict[str, Any], path: Path) -> dict[str, Any]:
     lists of lines) joined, as nbformat would; its shape checked where nbrefactor
     relies on it. nbformat itself is not needed (its import, with jsonschema, costs
     more than a whole ``check`` of a notebook)."""
-    cells = raw.get("cells", [])
+    cells = raw.get("cells")
+    if cells is None:  # nbformat requires it: some other JSON, named like a notebook
+        raise NotebookReadError("is not a valid notebook: it has no 'cells' list", path=path)
     if not isinstance(cells, list):
         raise NotebookReadError("is not a valid notebook: 'cells' is not a list", path=path)
     metadata = raw.get("metadata", {})
