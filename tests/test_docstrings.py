@@ -47,13 +47,16 @@ def test_parameters_are_described_by_what_the_code_does_with_them() -> None:
         "for row in rows:\n    show(row)\n"
         "top = sales.loc[:, 'region'].head(LIMIT)\n"
         "sales['margin'] = 0.1\n"  # set, not read: no column the table must have
+        "point = Point(1, 2)\n"
     )
-    text = documented("compute_total", source, ("sales", "rows", "show", "LIMIT", "other"))
+    parameters = ("sales", "rows", "show", "LIMIT", "other", "Point")
+    text = documented("compute_total", source, parameters)
     assert "sales: Table with the columns ``price``, ``qty``, ``region``." in text
     assert "rows: Items the code goes through." in text
     assert "show: Function the code calls." in text
     assert "LIMIT: Setting, as the notebook sets it." in text
     assert "other: The notebook's ``other``." in text
+    assert "Point: Class the code makes instances of." in text
 
 
 def test_what_copies_differed_in_is_said() -> None:

@@ -90,6 +90,8 @@ def _describe(parameter: str, statements: Sequence[ast.stmt]) -> str:
         more = " and others" if len(columns) > _MAX_COLUMNS else ""
         return f"Table with the columns {shown}{more}."
     if _is_called(parameter, statements):
+        if parameter[:1].isupper() and not parameter.isupper():  # CapWords: a class
+            return "Class the code makes instances of."
         return "Function the code calls."
     if _is_iterated(parameter, statements):
         return "Items the code goes through."
