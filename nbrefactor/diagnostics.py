@@ -163,7 +163,14 @@ def is_selected(code: str, select: Sequence[str] = (), ignore: Sequence[str] = (
 
 def unknown_codes(prefixes: Sequence[str]) -> list[str]:
     """The entries of a ``select`` or ``ignore`` list that no code starts with."""
-    return [p for p in prefixes if not any(c.startswith(_prefixes([p])[0]) for c in CODES)]
+    return [p for p in prefixes if not codes_named_by(p)]
+
+
+def codes_named_by(entry: str) -> frozenset[str]:
+    """The codes a ``select`` or ``ignore`` entry names: those it is a prefix of
+    (``NBR1``), every code for ``ALL``."""
+    prefix = _prefixes([entry])[0]
+    return frozenset(code for code in CODES if code.startswith(prefix))
 
 
 def unknown_code_message(prefix: str) -> str:

@@ -200,3 +200,16 @@ def test_the_comment_ending_a_parameter_s_assignment_documents_it(make_notebook:
     assert "g: Gravitational acceleration (m/s2)." in function.docstring
     assert "noqa" not in function.docstring  # a note to a linter says nothing of T
     assert "mass: The notebook's ``mass``." in function.docstring
+
+
+def test_a_comment_on_the_empty_list_a_cell_fills_does_not_name_its_function(
+    make_notebook: Build,
+) -> None:
+    result = plan(
+        make_notebook,
+        "# Create an empty list to hold the squares.\n"
+        "squares = []\nfor i in range(5):\n    squares.append(i * i)\nprint(squares)",
+    )
+    (function,) = result.scripts
+    assert not function.name.startswith("create")
+    assert "empty list" not in function.docstring

@@ -18,8 +18,8 @@ from nbrefactor.analysis.clone_classes import CloneClass, describe
 from nbrefactor.analysis.clones import Corpus, Region, find_raw_clones
 from nbrefactor.config import DEFAULT_BASELINE, Config, find_pyproject, load_config
 from nbrefactor.diagnostics import (
-    CODES,
     Diagnostic,
+    codes_named_by,
     file_problem,
     is_selected,
     unknown_code_message,
@@ -419,8 +419,7 @@ def idle_selections(config: Config) -> list[str]:
     running = frozenset().union(*(_REPORTED_BY[c] for c in config.checks if c in _REPORTED_BY))
     said = []
     for entry in config.select:
-        prefix = "" if entry.strip().upper() == "ALL" else entry.strip().upper()
-        codes = {code for code in CODES if code.startswith(prefix)}
+        codes = codes_named_by(entry)
         if not codes or codes & running:
             continue
         reporting = [check for check, reported in _REPORTED_BY.items() if codes & reported]

@@ -8,7 +8,6 @@ import ast
 import re
 from collections.abc import Iterable, Sequence
 
-from nbrefactor.planning.naming import comment_naming
 from nbrefactor.planning.script_cells import ScriptCell, line_span
 from nbrefactor.pysource import code_lines, comment_start, first_line, indent
 
@@ -23,7 +22,7 @@ def first_comment(run: list[ScriptCell]) -> str | None:
     for line in code_lines(code):
         stripped = line.strip()
         if stripped.startswith("#") and len(stripped) > 3:
-            return comment_naming(stripped.lstrip("# "), [s for cell in run for s in cell.body])
+            return stripped.lstrip("# ")
         if stripped:
             break
     return None

@@ -27,7 +27,7 @@ from nbrefactor.planning.dataflow import (
     parameter_notes,
 )
 from nbrefactor.planning.docstrings import function_docstring
-from nbrefactor.planning.naming import Code, Names
+from nbrefactor.planning.naming import Code, Names, comment_naming
 from nbrefactor.planning.observers import namespace_watcher, warned_cells
 from nbrefactor.planning.proposals import Proposal, Verdict
 from nbrefactor.planning.script_cells import (
@@ -335,7 +335,7 @@ def _plan_run(
         flow.returns,
         flow.parameters,
         heading=section,
-        comment=first_comment(run),
+        comment=comment_naming(first_comment(run), statements),
         title=notebook.title if section is None else None,
     )
     if proposal is not None:
