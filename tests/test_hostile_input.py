@@ -72,6 +72,12 @@ def test_check_names_a_pipe_among_the_notebooks_instead_of_waiting_on_it(
     ]
     code, out, _ = run("check", "pipe.ipynb", cache)
     assert (code, out.splitlines()[-1]) == (2, "no duplicated code, 1 file not checked")
+    # the cell-graph check reads files its own way: once, and not the pipe either
+    code, out, _ = run("check", ".", cache, "--check", "hidden-state")
+    assert code == 2 and out.count("pipe.ipynb: NBR002 is not a regular file") == 1
+    for command in (["graph"], ["extract", "--diff", "--project-dir", "p", "--package", "q"]):
+        code, _, err = run(*command, "pipe.ipynb")
+        assert code == 2 and "pipe.ipynb: is not a regular file" in err, (command, err)
     # code scanning is told of it too: a run that did not succeed, naming the file
     code, out, _ = run("check", ".", cache, "--format", "sarif")
     (invocation,) = json.loads(out)["runs"][0]["invocations"]

@@ -11,7 +11,6 @@ from __future__ import annotations
 import errno
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from stat import S_ISREG
 from typing import NamedTuple
 
 from nbrefactor.analysis.clones import (
@@ -27,7 +26,7 @@ from nbrefactor.diagnostics import Diagnostic, file_problem
 from nbrefactor.duplicates.cache import FingerprintCache, content_key, file_stat
 from nbrefactor.errors import NbrefactorError
 from nbrefactor.fileio import resolved
-from nbrefactor.notebook.reader import decode_source, read_code_cells
+from nbrefactor.notebook.reader import decode_source, file_kind_problem, read_code_cells
 
 
 class LoadedCorpus(NamedTuple):
@@ -222,10 +221,9 @@ class FingerprintLoader:
         cache, where = self.cache, str(absolute)
         try:
             status = absolute.stat()
-            if not S_ISREG(status.st_mode):  # reading a pipe would wait for a writer forever
-                return self._unread(
-                    path, "is not a regular file (a pipe, socket or device)", report
-                )
+            problem = file_kind_problem(status.st_mode)
+            if problem is not None:
+                return self._unread(path, problem, report)
             stat = file_stat(status)
             if cache is not None:
                 key = cache.key_of(where, stat)

@@ -8,6 +8,7 @@ import re
 import warnings
 from collections.abc import Mapping
 from pathlib import Path
+from stat import S_ISDIR, S_ISREG
 from typing import Any
 
 from nbrefactor.errors import NotebookReadError, UnsupportedNotebookError
@@ -62,8 +63,11 @@ def read_notebook_text(text: str, path: str | Path = "<string>.ipynb") -> Notebo
 
 def read_source(path: Path) -> str:
     """The text of a notebook file, or a :class:`NotebookReadError` saying why not (no
-    such file, a folder, no permission, not UTF-8 with the byte and line)."""
+    such file, a folder, a pipe, no permission, not UTF-8 with the byte and line)."""
     try:
+        problem = file_kind_problem(path.stat().st_mode)
+        if problem is not None:
+            raise NotebookReadError(problem, path=path)
         data = path.read_bytes()
     except FileNotFoundError:
         raise NotebookReadError("no such file", path=path) from None
@@ -76,6 +80,16 @@ def read_source(path: Path) -> str:
             raise NotebookReadError("is a symbolic link that loops", path=path) from None
         raise NotebookReadError(f"cannot read: {error.strerror or error}", path=path) from None
     return decode_source(data, path)
+
+
+def file_kind_problem(mode: int) -> str | None:
+    """Why a file of ``mode`` (from ``stat``) is no notebook to read, or None for a
+    regular file. Reading a pipe would wait for a writer forever."""
+    if S_ISREG(mode):
+        return None
+    if S_ISDIR(mode):
+        return "is a directory, not a notebook"
+    return "is not a regular file (a pipe, socket or device)"
 
 
 def decode_source(data: bytes, path: Path) -> str:
