@@ -491,6 +491,14 @@ def test_baseline_knows_the_copies_of_a_renamed_notebook(
 ) -> None:
     git(baselined, "mv", "old2.ipynb", "renamed.ipynb")
     assert hook(capsys, "--baseline", "b.json", "renamed.ipynb") == (0, "", "")
+    # a paste of the same block elsewhere in that commit: which file was renamed cannot
+    # be told, so neither takes the gone file's count (before, the first in path order did)
+    write_new_copy(baselined, staged=True)
+    code, out, _ = hook(capsys, "--baseline", "b.json", "new.ipynb", "renamed.ipynb")
+    assert code == 1
+    assert reported(out, baselined) == [("new.ipynb", 2), ("renamed.ipynb", 2)], out
+    git(baselined, "rm", "-q", "--cached", "new.ipynb")
+    (baselined / "new.ipynb").unlink()
     # a copy of the notebook beside the one it copies is new all the same
     git(baselined, "mv", "renamed.ipynb", "old2.ipynb")
     (baselined / "copied.ipynb").write_bytes((baselined / "old2.ipynb").read_bytes())

@@ -6,8 +6,8 @@ baseline's folder (so the check finds the same copies wherever it runs from). A 
 beyond its file's count is new: it is the finding, and the recorded copies of its code
 are named as where it comes from. Edits elsewhere in a file, or moving an old copy
 within it, bring nothing back; pasting the code once more, in the same file or another,
-does. The copies of a file the baseline records but that is gone are known in a file it
-does not record (a renamed notebook).
+does. A file the baseline does not record takes the counts of the recorded file now gone
+that it shares most shapes with (a renamed notebook).
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ import json
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import TypeVar
 
 from nbrefactor.analysis.clone_classes import CloneClass
 from nbrefactor.analysis.clones import Region
@@ -26,8 +25,6 @@ from nbrefactor.fileio import resolved, write_text_atomic
 #: Version 2 counts the copies of a shape in a file; version 1 (no count) is read as
 #: "any number of copies".
 BASELINE_VERSION = 2
-
-Key = TypeVar("Key")
 
 #: The recorded copies: (path, fingerprint) -> how many (None: any number).
 Recorded = Mapping[tuple[str, str], int | None]
@@ -92,26 +89,27 @@ def known_copies(
     classes: Iterable[CloneClass], recorded: Recorded, baseline: Path
 ) -> frozenset[Region]:
     """The copies of ``classes`` that the baseline at ``baseline`` records: in each file,
-    as many of a shape's copies as it counts, first ones first; in a file it does not
-    record, as many as the files it records that are gone had (a renamed file)."""
-    left = dict(recorded)
+    as many of a shape's copies as it counts, first ones first. A file it does not
+    record counts as the recorded file now gone it shares most shapes with (a renamed
+    notebook), each gone file standing for one file at most."""
+    regions = sorted(_copies(classes), key=_position)
+    paths = {region: _key(region.path, baseline) for region in regions}
     files = {path for path, _ in recorded}
-    gone: dict[str, int | None] | None = None  # shape -> copies in recorded files now gone
+    unrecorded: dict[str, set[str]] = {}  # path -> the shapes of its copies
+    for region in regions:
+        if paths[region] not in files:
+            unrecorded.setdefault(paths[region], set()).add(region.fingerprint)
+    renamed = _renamed(unrecorded, recorded, baseline) if unrecorded else {}
+    left = dict(recorded)
     known = []
-    for region in sorted(_copies(classes), key=_position):
-        path = _key(region.path, baseline)
-        if path in files:
-            taken = _take(left, (path, region.fingerprint))
-        else:
-            if gone is None:
-                gone = _in_files_gone(recorded, baseline)
-            taken = _take(gone, region.fingerprint)
-        if taken:
+    for region in regions:
+        path = renamed.get(paths[region], paths[region])
+        if _take(left, (path, region.fingerprint)):
             known.append(region)
     return frozenset(known)
 
 
-def _take(counts: dict[Key, int | None], key: Key) -> bool:
+def _take(counts: dict[tuple[str, str], int | None], key: tuple[str, str]) -> bool:
     """Count one more copy of ``key`` as known, if ``counts`` has one left."""
     remaining = counts.get(key, 0)
     if remaining is None:
@@ -121,16 +119,32 @@ def _take(counts: dict[Key, int | None], key: Key) -> bool:
     return remaining > 0
 
 
-def _in_files_gone(recorded: Recorded, baseline: Path) -> dict[str, int | None]:
-    """How many copies of each shape the baseline records in files that are gone."""
+def _renamed(
+    unrecorded: Mapping[str, set[str]], recorded: Recorded, baseline: Path
+) -> dict[str, str]:
+    """The recorded file now gone that each of the ``unrecorded`` files (path -> shapes
+    of its copies) was renamed from: the one they share most shapes with, each gone
+    file taken once, the best shared first. A gone file that two files share as many
+    shapes with is no one's: which was renamed cannot be told, and both copies are new."""
     folder = resolved(baseline).parent
-    gone: dict[str, int | None] = {}
-    for (path, fingerprint), count in recorded.items():
-        if (folder / path).exists():
-            continue
-        before = gone.get(fingerprint, 0)
-        gone[fingerprint] = None if before is None or count is None else before + count
-    return gone
+    shapes: dict[str, set[str]] = {}
+    for path, fingerprint in recorded:
+        shapes.setdefault(path, set()).add(fingerprint)
+    gone = {path: found for path, found in shapes.items() if not (folder / path).exists()}
+    pairs = sorted(
+        (-len(found & new_shapes), new, old)
+        for new, new_shapes in unrecorded.items()
+        for old, found in gone.items()
+    )
+    ties = Counter((old, shared) for shared, _, old in pairs)
+    matched: dict[str, str] = {}
+    settled: set[str] = set()
+    for shared, new, old in pairs:
+        if shared < 0 and new not in matched and old not in settled:
+            settled.add(old)
+            if ties[old, shared] == 1:
+                matched[new] = old
+    return matched
 
 
 def _copies(classes: Iterable[CloneClass]) -> set[Region]:
