@@ -251,9 +251,14 @@ def test_a_cell_suppression_hides_every_copy_in_the_cell() -> None:
 def test_a_marker_inside_a_string_is_no_suppression() -> None:
     quoted = SUMMARY + 'note = """\n# nbrefactor: ignore-cell\n"""\n'
     assert len(clones({"a.ipynb": [SUMMARY, quoted]})) == 1
-    # where the tokenizer cannot tell (IPython syntax), a comment-like line still counts
-    with_magic = "%matplotlib inline\n" + SUMMARY + "# nbrefactor: ignore-cell\n"
-    assert clones({"a.ipynb": [SUMMARY, with_magic]}) == []
+    from nbrefactor.analysis.suppressions import cell_suppressions
+
+    # on one line, the comment's marker counts and the string's does not
+    both = cell_suppressions('s = "# nbrefactor: ignore[NBR101]"  # nbrefactor: ignore[NBR001]')
+    assert both is not None and both.lines == {1: frozenset({"NBR001"})}
+    # where the tokenizer cannot tell (code left unfinished), a comment-like line counts
+    unfinished = cell_suppressions("x = (\n# nbrefactor: ignore-cell\n")
+    assert unfinished is not None and unfinished.covers("NBR001", 1)
 
 
 def test_an_unparsed_cell_can_be_suppressed() -> None:

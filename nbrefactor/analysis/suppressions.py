@@ -46,11 +46,10 @@ def cell_suppressions(source: str) -> CellSuppressions | None:
         return None
     lines: dict[int, frozenset[str] | None] = {}
     cell: frozenset[str] | None = frozenset()
-    comments = _comment_lines(source)
+    comments = _comments(source)
     for number, text in enumerate(split_lines(source), start=1):  # lines as Python counts them
-        if comments is not None and number not in comments:
-            continue  # the marker is in a string, not in a comment
-        found = _COMMENT.search(text)
+        # the marker counts in the line's comment, not in a string before it
+        found = _COMMENT.search(text if comments is None else comments.get(number, ""))
         if found is None:
             continue
         codes = _codes(found.group("codes"))
@@ -64,17 +63,17 @@ def cell_suppressions(source: str) -> CellSuppressions | None:
     return CellSuppressions(lines, cell)
 
 
-def _comment_lines(source: str) -> set[int] | None:
-    """The lines of ``source`` with a comment that holds the marker, as Python's
-    tokenizer sees them; None when it cannot (IPython syntax, unfinished code), and any
-    line may then hold one."""
+def _comments(source: str) -> dict[int, str] | None:
+    """The comments of ``source`` that hold the marker, by line, as Python's tokenizer
+    sees them; None when it cannot (IPython syntax, unfinished code): any line may
+    then hold one."""
     import io
     import tokenize  # only for the rare cell with a marker: not on every start
 
     try:
         tokens = tokenize.generate_tokens(io.StringIO(source).readline)
         return {
-            token.start[0]
+            token.start[0]: token.string
             for token in tokens
             if token.type == tokenize.COMMENT and MARKER in token.string
         }
