@@ -87,6 +87,25 @@ def comment_start(lines: Sequence[str], first: int, taken: Container[int] = ()) 
     return start
 
 
+def called_name(call: ast.Call) -> str:
+    """The name ``call`` calls: ``f`` for ``f(x)``, ``zeros`` for ``np.zeros(3)``; ``""``
+    for anything else (``fs[0](x)``)."""
+    function = call.func
+    if isinstance(function, ast.Attribute):
+        return function.attr
+    return function.id if isinstance(function, ast.Name) else ""
+
+
+def ending_comment(statement: ast.stmt, lines: Sequence[str]) -> str:
+    """The comment after ``statement`` on its last line of ``lines`` (``WINDOW = 12  #
+    2 hours`` -> ``2 hours``), or ``""``; not one after another statement there."""
+    end, column = statement.end_lineno, statement.end_col_offset
+    if end is None or column is None or end > len(lines):
+        return ""
+    after = lines[end - 1].encode()[column:].decode(errors="replace").strip()
+    return after[1:].strip() if after.startswith("#") else ""
+
+
 def indent(code: str) -> str:
     """Indent by four spaces, except lines inside multi-line strings (their content)."""
     inside: set[int] = set()

@@ -165,6 +165,9 @@ def test_names_avoid_the_notebooks_names_builtins_and_stay_short() -> None:
         ("Collect the grids", "grids = []\ngrids.append(grid(1))", True),  # the purpose
         ("Create an empty list", "grids = []", True),  # that is all the code does
         ("Create the model", "model = make()\nmodel.fit(x)", True),  # not an empty value
+        ("List the stations", "stations = list(df.station)\nprint(stations)", True),
+        ("Count words, store them", "counts = Counter(words)\nsave(counts)", True),
+        ("An empty table to store the rows", "rows = defaultdict(list)\nrows[1] += [2]", False),
     ],
 )
 def test_a_comment_on_the_empty_value_code_starts_with_does_not_name_the_code(

@@ -193,13 +193,19 @@ def test_the_comment_ending_a_parameter_s_assignment_documents_it(make_notebook:
         make_notebook,
         "g = 9.81  # gravitational acceleration (m/s2)\n"
         "T = 100.0  # noqa: E741\n"
-        "drag = 0.5\n# a comment above is about more than one line\nmass = 2.0",
-        "import math\nfall = math.sqrt(2 * T / g) * drag * mass\nprint(fall)",
+        "drag = 0.5  # type: float\n"
+        "# a comment above is about more than one line\nmass = 2.0\nrho = 1.2  # ---",
+        "import math\n"
+        "area = 0.3  # frontal area (m2), a setting at the top of the cell\n"
+        "fall = math.sqrt(2 * T / g) * drag * mass * rho * area\nprint(fall)",
     )
     (function,) = result.scripts
     assert "g: Gravitational acceleration (m/s2)." in function.docstring
-    assert "noqa" not in function.docstring  # a note to a linter says nothing of T
+    assert "area: Frontal area (m2), a setting at the top of the cell." in function.docstring
+    # notes to tools and comments without words say nothing of a value
+    assert "noqa" not in function.docstring and "Type:" not in function.docstring
     assert "mass: The notebook's ``mass``." in function.docstring
+    assert "rho: The notebook's ``rho``." in function.docstring
 
 
 def test_a_comment_on_the_empty_list_a_cell_fills_does_not_name_its_function(

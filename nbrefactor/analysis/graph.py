@@ -17,6 +17,7 @@ from nbrefactor.analysis.cell_diagnostics import (
 from nbrefactor.analysis.facts import CellFacts, DefFacts, analyse_source
 from nbrefactor.diagnostics import Diagnostic
 from nbrefactor.notebook.model import Notebook, cell_number
+from nbrefactor.pysource import called_name
 
 #: Names every IPython kernel provides without a definition in the notebook.
 IPYTHON_NAMES = frozenset(
@@ -151,10 +152,7 @@ def _literal_path(node: ast.expr) -> str | None:
     """The string ``node`` spells out as a path: ``"lib"``, ``os.path.abspath("..")``,
     ``Path("..")``, ``str(Path(".."))``; None for anything computed."""
     while isinstance(node, ast.Call) and len(node.args) == 1 and not node.keywords:
-        function = node.func
-        name = function.attr if isinstance(function, ast.Attribute) else None
-        name = function.id if isinstance(function, ast.Name) else name
-        if name not in ("abspath", "realpath", "normpath", "Path", "str"):
+        if called_name(node) not in ("abspath", "realpath", "normpath", "Path", "str"):
             return None
         node = node.args[0]
     if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value:

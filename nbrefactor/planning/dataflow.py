@@ -22,7 +22,7 @@ from nbrefactor.notebook.model import Cell
 from nbrefactor.planning.definitions import BindingsByName, changed_names, classify_name
 from nbrefactor.planning.foreign import ForeignNames, foreign_names
 from nbrefactor.planning.side_effects import global_reads, global_writes, rebinding
-from nbrefactor.pysource import code_lines
+from nbrefactor.pysource import code_lines, ending_comment
 
 
 class Later:
@@ -99,11 +99,16 @@ class NotebookContext:
     def bound_before(self, name: str, cell: int) -> bool:
         return any(bound < cell for bound, _ in self.bindings.get(name, ()))
 
-    def comment_on(self, name: str, cell: int) -> str | None:
-        """What the notebook says of ``name`` where it last binds it before ``cell``: the
-        comment that ends a plain assignment of it (``g = 9.81  # gravity (m/s2)`` ->
-        ``gravity (m/s2)``), or None."""
-        earlier = [found for found in self.bindings.get(name, ()) if found[0] < cell]
+    def comment_on(self, name: str, cell: int, line: int = 1) -> str | None:
+        """What the notebook says of ``name`` where it last binds it before line ``line``
+        of ``cell``: the comment that ends a plain assignment of it (``g = 9.81  #
+        gravity (m/s2)`` -> ``gravity (m/s2)``), or None. Notes to tools (``# noqa``,
+        ``# type: float``) and comments without words say nothing of it."""
+        earlier = [
+            (where, binding)
+            for where, binding in self.bindings.get(name, ())
+            if where < cell or (where == cell and binding.line < line)
+        ]
         if not earlier:
             return None
         where, binding = earlier[-1]
@@ -112,7 +117,10 @@ class NotebookContext:
             return None
         for statement in tree.body:
             if statement.lineno <= binding.line <= (statement.end_lineno or binding.line):
-                return _ending_comment(statement, name, code_lines(masked.code))
+                if not _assigns_alone(statement, name):
+                    return None
+                text = ending_comment(statement, code_lines(masked.code))
+                return text if re.search("[A-Za-z]{2}", text) and not _PRAGMA.match(text) else None
         return None
 
     def moves(self, name: str, cell: int) -> bool:
@@ -263,34 +271,30 @@ def _silenced(source: str, statement: ast.stmt) -> bool:
 
 
 def parameter_notes(
-    context: NotebookContext, parameters: Iterable[str], cell: int
+    context: NotebookContext, parameters: Iterable[str], cell: int, line: int
 ) -> dict[str, str]:
-    """What the notebook's comments say of the ``parameters`` of code starting in
-    ``cell`` (see :meth:`NotebookContext.comment_on`), for the function's docstring."""
-    notes = {name: context.comment_on(name, cell) for name in parameters}
+    """What the notebook's comments say of the ``parameters`` of code starting at line
+    ``line`` of ``cell`` (see :meth:`NotebookContext.comment_on`), for its docstring."""
+    notes = {name: context.comment_on(name, cell, line) for name in parameters}
     return {name: note for name, note in notes.items() if note}
 
 
-#: Comments that speak to a tool, not of the value (noqa, type: ignore, ...).
-_PRAGMA = re.compile(r"(noqa|type:|nbrefactor:|pylint:|fmt:|pragma|todo|fixme)\b", re.IGNORECASE)
+#: Comments that speak to a tool, not of the value (noqa, type: float, fmt: skip, ...).
+_PRAGMA = re.compile(
+    r"(?:noqa\b|type:|nbrefactor:|pylint:|fmt:|isort:|pyright:|mypy:|pragma\b|todo\b|fixme\b)",
+    re.IGNORECASE,
+)
 
 
-def _ending_comment(statement: ast.stmt, name: str, lines: Sequence[str]) -> str | None:
-    """The comment after ``statement`` on its last line, when it assigns ``name`` alone."""
+def _assigns_alone(statement: ast.stmt, name: str) -> bool:
+    """Whether ``statement`` is ``name = ...`` (or ``name: T = ...``) and binds nothing else."""
     if isinstance(statement, ast.Assign):
         targets = statement.targets
     elif isinstance(statement, ast.AnnAssign) and statement.value is not None:
         targets = [statement.target]
     else:
-        return None
-    if not all(isinstance(t, ast.Name) and t.id == name for t in targets):
-        return None
-    end, column = statement.end_lineno, statement.end_col_offset
-    if end is None or column is None or end > len(lines):
-        return None
-    after = lines[end - 1].encode()[column:].decode(errors="replace").strip()
-    text = after[1:].strip() if after.startswith("#") else ""
-    return text if len(text) > 2 and not _PRAGMA.match(text) else None
+        return False
+    return all(isinstance(t, ast.Name) and t.id == name for t in targets)
 
 
 def names_read(statements: Sequence[ast.stmt]) -> set[str]:

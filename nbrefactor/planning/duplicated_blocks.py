@@ -396,7 +396,9 @@ def _plan_class(
         returns,
         comment=comment,
         literals=values,
-        notes=parameter_notes(first.context, parameters, first.cell),
+        notes=parameter_notes(
+            first.context, parameters, first.cell, first_line(first.statements[0])
+        ),
         summary=proposal.summary if proposal else "",
         description=proposal.description if proposal else "",
     )

@@ -28,6 +28,7 @@ from nbrefactor.notebook.model import cell_number
 from nbrefactor.planning.code_action import snake_case
 from nbrefactor.planning.definitions import changed_names, constant_assignment, import_statement
 from nbrefactor.planning.units import ExtractionPlan
+from nbrefactor.pysource import code_lines, ending_comment
 
 #: Names of settings that hold a file or a folder: their option takes a path.
 _PATH_NAME = re.compile(r"(^|_)(dir|directory|folder|path|file|filename|csv|json|parquet)$", re.I)
@@ -334,7 +335,7 @@ class _Settings:
         if field is None:
             return None
         self._order[name] = (cell, statement.lineno)
-        comment = _comment(facts.masked.code if facts.masked else "", statement.end_lineno)
+        comment = ending_comment(statement, code_lines(facts.masked.code if facts.masked else ""))
         try:
             value = ast.literal_eval(statement.value)
         except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
@@ -382,23 +383,6 @@ class _Settings:
         source = ast.unparse(_RenameNames(renaming).visit(_copied(ast.Expr(value))))
         return Setting(name, field, source, _derived_annotation(value), derived=True,
                        path=_names_a_path(name, ""), comment=comment)  # fmt: skip
-
-
-def _comment(code: str, line: int | None) -> str:
-    """The comment at the end of line ``line`` of ``code`` (``WINDOW = 12  # 2 hours``)."""
-    lines = code.splitlines()
-    if line is None or line > len(lines):
-        return ""
-    text = lines[line - 1]
-    hash_at = text.find("#")
-    while hash_at != -1:
-        try:
-            ast.parse(text[:hash_at])
-        except SyntaxError:
-            hash_at = text.find("#", hash_at + 1)
-            continue
-        return text[hash_at + 1 :].strip()
-    return ""
 
 
 def _names_a_path(name: str, value: str) -> bool:

@@ -28,6 +28,7 @@ from nbrefactor.planning.code_action import (
     meaningful,
     snake_case,
 )
+from nbrefactor.pysource import called_name
 
 _STOPWORDS = frozenset(
     {"a", "an", "the", "of", "and", "or", "to", "for", "in", "on", "with", "by", "from",
@@ -117,12 +118,16 @@ _SETUP_WORDS = frozenset(
      "placeholder", "initialise", "initialize", "init", "zeros", "store", "hold",
      "contain"}
 )  # fmt: skip
-#: Calls that make an empty (or zero) container for the code to fill.
+#: Calls that make an empty container for the code to fill: with no arguments, or with
+#: only a factory (``defaultdict(list)``)...
 _EMPTY_MAKERS = frozenset(
-    {"list", "dict", "set", "tuple", "empty", "zeros", "ones", "full", "empty_like",
-     "zeros_like", "ones_like", "full_like", "DataFrame", "Series", "defaultdict",
-     "Counter", "OrderedDict", "deque"}
+    {"list", "dict", "set", "tuple", "DataFrame", "Series", "defaultdict", "Counter",
+     "OrderedDict", "deque"}
 )  # fmt: skip
+#: ... and array allocators, whose arguments are only a size and a filling.
+_ALLOCATORS = frozenset(
+    {"empty", "zeros", "ones", "full", "empty_like", "zeros_like", "ones_like", "full_like"}
+)
 
 
 def comment_naming(comment: str | None, statements: Sequence[ast.stmt]) -> str | None:
@@ -147,10 +152,11 @@ def _starts_empty(statement: ast.stmt) -> bool:
     if isinstance(value, ast.Dict):
         return not value.keys
     if isinstance(value, ast.Call):
-        function = value.func
-        called = function.attr if isinstance(function, ast.Attribute) else None
-        called = function.id if isinstance(function, ast.Name) else called
-        return called in _EMPTY_MAKERS
+        called = called_name(value)
+        if called in _ALLOCATORS:
+            return True
+        factory_only = called == "defaultdict" and len(value.args) == 1
+        return called in _EMPTY_MAKERS and (not value.args or factory_only) and not value.keywords
     return False
 
 

@@ -17,6 +17,7 @@ from typing import Any
 from nbrefactor import pysource
 from nbrefactor.analysis.graph import CellGraph
 from nbrefactor.diagnostics import Diagnostic, not_extracted
+from nbrefactor.pysource import called_name
 
 #: Magics that list the notebook's variables.
 _NAMESPACE_MAGICS = frozenset({"who", "whos", "who_ls"})
@@ -104,16 +105,16 @@ def _classes_shown(graph: CellGraph) -> dict[str, int]:
                 )
             elif isinstance(statement, ast.Assign) and len(statement.targets) == 1:
                 target, value = statement.targets[0], statement.value
-                made = _called(value) if isinstance(value, ast.Call) else ""
+                made = called_name(value) if isinstance(value, ast.Call) else ""
                 if isinstance(target, ast.Name) and made in classes:
                     instances[target.id] = made
         for shown in _shown_values(tree):
             if isinstance(shown, ast.Name) and shown.id in classes:
                 found.setdefault(shown.id, index)
-            is_type = isinstance(shown, ast.Call) and _called(shown) == "type" and shown.args
+            is_type = isinstance(shown, ast.Call) and called_name(shown) == "type" and shown.args
             inner = shown.args[0] if is_type and isinstance(shown, ast.Call) else shown
-            if isinstance(inner, ast.Call) and _called(inner) in classes:
-                made = _called(inner)
+            if isinstance(inner, ast.Call) and called_name(inner) in classes:
+                made = called_name(inner)
             elif isinstance(inner, ast.Name) and inner.id in instances:
                 made = instances[inner.id]
             else:
@@ -133,7 +134,7 @@ def _shown_values(tree: ast.Module) -> list[ast.expr]:
         argument
         for statement in tree.body
         for node in ast.walk(statement)
-        if isinstance(node, ast.Call) and _called(node) == "print"
+        if isinstance(node, ast.Call) and called_name(node) == "print"
         for argument in node.args
     ]
     if tree.body and isinstance(tree.body[-1], ast.Expr):
@@ -175,7 +176,7 @@ def folder_listings(graph: CellGraph) -> tuple[int, ...]:
             if magic.kind in ("shell", "shell_assign", "line_magic")
         ]
         calls = (
-            node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+            called_name(node)
             for node in (ast.walk(facts.tree) if facts.tree is not None else ())
             if isinstance(node, ast.Call)
         )
@@ -207,7 +208,7 @@ def inspected_functions(graph: CellGraph) -> dict[str, int]:
     for tree in trees.values():  # `def run_doctests(f): run_docstring_examples(f, ...)`
         for node in tree.body:
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(
-                _called(call) in _INSPECTING
+                called_name(call) in _INSPECTING
                 for call in ast.walk(node)
                 if isinstance(call, ast.Call)
             ):
@@ -220,7 +221,7 @@ def inspected_functions(graph: CellGraph) -> dict[str, int]:
                 for name in magic.reads:
                     found.setdefault(name, index)
         for call in ast.walk(tree):
-            if isinstance(call, ast.Call) and _called(call) in inspecting:
+            if isinstance(call, ast.Call) and called_name(call) in inspecting:
                 for argument in call.args:
                     if isinstance(argument, ast.Name):
                         found.setdefault(argument.id, index)
@@ -252,10 +253,3 @@ def _read_by_examples(docstring: str) -> set[str]:
         for node in ast.walk(tree)
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)
     }
-
-
-def _called(call: ast.Call) -> str:
-    function = call.func
-    if isinstance(function, ast.Attribute):
-        return function.attr
-    return function.id if isinstance(function, ast.Name) else ""

@@ -10,6 +10,7 @@ the displayed last expression stays after the call.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass
 
@@ -44,6 +45,7 @@ from nbrefactor.planning.signatures import (
     unused_unpacked_names,
 )
 from nbrefactor.planning.units import ScriptFunction
+from nbrefactor.pysource import first_line
 
 _MIN_STATEMENTS = 2
 
@@ -352,7 +354,7 @@ def _plan_run(
         flow.returns,
         comment=code.comment,
         renamed=renamed,
-        notes=parameter_notes(context, parameters, run[0].index),
+        notes=parameter_notes(context, parameters, run[0].index, _first_moved_line(run)),
         summary=proposal.summary if proposal else "",
         description=proposal.description if proposal else "",
     )
@@ -386,3 +388,10 @@ def _cells(first: int, last: int) -> str:
     if first == last:
         return f"cell {cell_number(first)}"
     return f"cells {cell_number(first)}-{cell_number(last)}"
+
+
+def _first_moved_line(run: list[ScriptCell]) -> int:
+    """The line of the run's first cell where the moved code starts: what is above it
+    (settings kept in place) runs before the call."""
+    first = run[0]
+    return first_line(first.body[0]) if first.body else sys.maxsize  # all of it is above
