@@ -100,6 +100,12 @@ CODES: dict[str, Code] = {
         "warning", "lists files of the notebook's folder, which now holds the project", _STAYS
     ),
 }
+#: The cell-graph findings ``check --check hidden-state`` reports: its warnings.
+HIDDEN_STATE_CODES = frozenset(
+    code
+    for code, meaning in CODES.items()
+    if meaning.doc == _GRAPH and meaning.severity == "warning"
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -325,7 +325,8 @@ def test_a_code_selected_that_no_running_check_reports_is_warned_of(project: Pat
     assert (code, out) == (0, "no duplicated code in 1 file\n")
     assert err == (
         "nbrefactor: warning: NBR101 is selected, but the check that reports it does not "
-        "run (--check hidden-state runs it)\n"
+        'run (`checks = [..., "hidden-state"]` in [tool.nbrefactor] runs it, or `check '
+        "--check hidden-state`)\n"
     )
     assert run("clean.ipynb", "--select", "NBR101", "--check", "hidden-state")[2] == ""
     assert "check never reports it" in run("clean.ipynb", "--select", "NBR2")[2]

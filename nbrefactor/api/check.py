@@ -18,6 +18,7 @@ from nbrefactor.analysis.clone_classes import CloneClass, describe
 from nbrefactor.analysis.clones import Corpus, Region, find_raw_clones
 from nbrefactor.config import DEFAULT_BASELINE, Config, find_pyproject, load_config
 from nbrefactor.diagnostics import (
+    HIDDEN_STATE_CODES,
     Diagnostic,
     codes_named_by,
     file_problem,
@@ -183,12 +184,15 @@ def project_root(config: Config, fallback: Path) -> Path:
 
 
 def _unconfigured_root(paths: Sequence[Path]) -> Path:
-    """The project root of ``check`` without ``[tool.nbrefactor]`` settings: the git
-    repository's root, as for the hook; outside one, the folder of the pyproject.toml
-    nearest to the first path, else the current folder."""
-    here = Path.cwd()
-    pyproject = find_pyproject(paths[0] if paths else here)
-    return enclosing_repository(here) or (pyproject.parent if pyproject else here)
+    """The project root of ``check`` without ``[tool.nbrefactor]`` settings: the root of
+    the git repository the first path is in, as for the hook; outside one, the folder
+    of the pyproject.toml nearest to it, else the current folder."""
+    start = paths[0] if paths else Path.cwd()
+    repository = enclosing_repository(start)
+    if repository is not None:
+        return repository
+    pyproject = find_pyproject(start)
+    return pyproject.parent if pyproject is not None else Path.cwd()
 
 
 def find_baseline(config: Config, fallback: Path, *, writing: bool = False) -> Path | None:
@@ -409,7 +413,7 @@ _CELL_FORMATS = frozenset({"py:percent", "py:hydrogen"})
 #: What each check reports (NBR002, a file not read, is reported by both).
 _REPORTED_BY = {
     "duplicates": frozenset({DUPLICATE_CODE, "NBR002", "NBR100"}),
-    "hidden-state": frozenset({"NBR002", "NBR101", "NBR102", "NBR103", "NBR106"}),
+    "hidden-state": frozenset({"NBR002", *HIDDEN_STATE_CODES}),
 }
 
 
@@ -426,7 +430,8 @@ def idle_selections(config: Config) -> list[str]:
         if reporting:
             said.append(
                 f"{entry} is selected, but the check that reports it does not run "
-                f"(--check {reporting[0]} runs it)"
+                f'(`checks = [..., "{reporting[0]}"]` in [tool.nbrefactor] runs it, or '
+                f"`check --check {reporting[0]}`)"
             )
         else:
             said.append(f"{entry} is selected, but check never reports it (extract's codes)")
@@ -460,7 +465,7 @@ def _hidden_state(paths: Sequence[Path], problems: list[Diagnostic]) -> list[Dia
         found.extend(
             d
             for d in graph.diagnostics
-            if d.code in _REPORTED_BY["hidden-state"] and not _suppressed(d, graph.notebook.cells)
+            if d.code in HIDDEN_STATE_CODES and not _suppressed(d, graph.notebook.cells)
         )
     return found
 
