@@ -53,14 +53,20 @@ def test_copies_that_differ_in_more_than_names_and_literals_do_not_align() -> No
     assert align([statements("s = f'{x} a'"), statements("s = f'{x} b'")]) is None  # f-string
 
 
-def test_copies_become_one_function_with_literals_as_keywords(make_notebook: Build) -> None:
-    result = plan(
+def two_cleanings(make_notebook: Build, template: str = CLEAN) -> ExtractionPlan:
+    """The plan of a notebook with two copies of ``template`` (CLEAN, or CLEAN with
+    something before it), for columns ``a`` and ``b``."""
+    return plan(
         make_notebook,
         "data = {'a': [1, 5, None], 'b': [7, 2]}",
-        CLEAN.format(key="a", item="v", low=1, result="clean_a"),
-        CLEAN.format(key="b", item="w", low=3, result="clean_b"),
+        template.format(key="a", item="v", low=1, result="clean_a"),
+        template.format(key="b", item="w", low=3, result="clean_b"),
         "print(clean_a, clean_b)",
     )
+
+
+def test_copies_become_one_function_with_literals_as_keywords(make_notebook: Build) -> None:
+    result = two_cleanings(make_notebook)
     function = only_shared(result)
     assert function.parameters == ("data",)
     assert function.literals == ("column", "limit")  # `data['a']`, `v > 1`
@@ -184,14 +190,7 @@ def test_function_names_never_shadow_ipython_names() -> None:
 
 
 def test_copies_are_named_by_the_first_clause_of_their_comment(make_notebook: Build) -> None:
-    copy = "# Drop the rows that have no reading.\n" + CLEAN
-    result = plan(
-        make_notebook,
-        "data = {'a': [1, 5, None], 'b': [7, 2]}",
-        copy.format(key="a", item="v", low=1, result="clean_a"),
-        copy.format(key="b", item="w", low=3, result="clean_b"),
-        "print(clean_a, clean_b)",
-    )
+    result = two_cleanings(make_notebook, "# Drop the rows that have no reading.\n" + CLEAN)
     function = only_shared(result)
     assert function.name == "drop_rows"  # not drop_rows_have: "that" ends the clause
     assert '"""Drop the rows that have no reading.' in function.docstring
