@@ -99,7 +99,7 @@ class NotebookContext:
     def bound_before(self, name: str, cell: int) -> bool:
         return any(bound < cell for bound, _ in self.bindings.get(name, ()))
 
-    def comment_on(self, name: str, cell: int, line: int = 1) -> str | None:
+    def comment_on(self, name: str, cell: int, line: int) -> str | None:
         """What the notebook says of ``name`` where it last binds it before line ``line``
         of ``cell``: the comment that ends a plain assignment of it (``g = 9.81  #
         gravity (m/s2)`` -> ``gravity (m/s2)``), or None. Notes to tools (``# noqa``,
