@@ -12,7 +12,8 @@ corpus:
 * jscpd 5 on the notebooks converted by jupytext (the conversion timed as its own process);
 * ``nbqa pylint --disable=all --enable=duplicate-code`` on every notebook;
 * the floor: ``json.loads`` of each notebook and ``ast.parse`` of each code cell,
-  in-process, and Python's start-up for the hook.
+  in-process, and Python's start-up for the hook; also the floor with one visit of
+  every syntax-tree node in Python (the least a pure-Python detector adds).
 
 Each round runs every measurement once (the order rotating between rounds), so a busy
 spell on a shared machine hits all tools alike. Every Python tool runs with its bytecode
@@ -248,6 +249,29 @@ def floor_scan(contents: Sequence[bytes]) -> int:
     return parsed
 
 
+def floor_walk(contents: Sequence[bytes]) -> int:
+    """:func:`floor_scan`, then one visit of every syntax-tree node in Python that does
+    nothing with it: the least a pure-Python detector working on syntax trees spends
+    before it hashes or compares anything. Returns how many nodes it visited."""
+    visited = 0
+    for raw in contents:
+        for source in _code_cells(raw):
+            try:
+                stack: list[ast.AST] = [ast.parse(source)]
+            except (SyntaxError, ValueError):
+                continue
+            while stack:
+                node = stack.pop()
+                visited += 1
+                for name in node._fields:
+                    value = getattr(node, name, None)
+                    if type(value) is list:
+                        stack.extend(child for child in value if isinstance(child, ast.AST))
+                    elif isinstance(value, ast.AST):
+                        stack.append(value)
+    return visited
+
+
 # -- nbrefactor ---------------------------------------------------------------------------------
 
 
@@ -418,12 +442,17 @@ def prepare_floor(corpus: Corpus) -> Tool:
         contents = [path.read_bytes() for path in paths]
         return time_in_process(lambda: floor_scan(contents))
 
+    def walk() -> Sample:
+        contents = [path.read_bytes() for path in paths]
+        return time_in_process(lambda: floor_walk(contents))
+
     def startup() -> Sample:
         return _ok(run_timed([sys.executable, "-c", "pass"], corpus.root), "python -c pass")
 
     startup()  # untimed: Python's own start-up modules are compiled into PYCACHE
 
     tool.measurements["cold"] = Measurement("floor json + ast.parse", scan)
+    tool.measurements["walk"] = Measurement("floor json + ast.parse + one tree walk", walk)
     tool.measurements["hook"] = Measurement("floor python start-up", startup)
     return tool
 

@@ -138,6 +138,13 @@ def render(results: dict[str, Any]) -> str:
         + (f" (x{scale:.2f})" if scale else "")
         + "; met/MISSED against the scaled one (the hook's stays absolute)",
     ]
+    floor = tools.get("floor", {})
+    if _cpu(floor, "walk") is not None:
+        out.append(
+            f"floor with one visit of every syntax-tree node in Python: {_s(_cpu(floor, 'walk'))}"
+            f" (+ {_s(_cpu(floor, 'walk') - (_cpu(floor, 'cold') or 0))} over the floor): the"
+            " least a pure-Python detector on syntax trees spends before hashing or comparing"
+        )
     medians = []
     for name, tool in tools.items():
         for key, figures in tool.items():
