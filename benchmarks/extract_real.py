@@ -13,7 +13,8 @@ notebook ends up
 * **broken**: rewritten and some cell shows something else, without a word;
 * **unchanged**: nothing to extract and nothing to say (no code it could move).
 
-It also measures the share of the notebook's statements that moved. With ``--before
+It also measures the share of the notebook's statements that moved, and runs ``ruff
+check`` in each generated project, which should pass the lint it sets up. With ``--before
 REV``, the same runs use the nbrefactor of a git worktree of REV too, in the same run,
 so the two can be compared on the same machine state (each notebook's original run is
 shared). With ``--no-run`` nothing is executed: only the share moved is measured (and
@@ -62,6 +63,9 @@ class Outcome:
     said: str = ""  # extract's error, when it refused
     differences: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    #: What ``ruff check`` says of the generated project with the project's own settings
+    #: (rule code: count); None when no project was written.
+    lint: dict[str, int] | None = None
 
 
 @dataclass
@@ -156,6 +160,7 @@ def _extract_and_compare(
         outcome.verdict = "reported" if reasons else "unchanged"
         return outcome
     outcome.moved = moved_ratio(original, rewritten)
+    outcome.lint = lint_findings(project)
     if before is None:
         outcome.verdict = "not run"
         return outcome
@@ -186,6 +191,21 @@ def _extract_and_compare(
         outcome.verdict = "broken"
     outcome.differences = [str(d)[:400] for d in differences[:3]]
     return outcome
+
+
+def lint_findings(project: Path) -> dict[str, int] | None:
+    """How often each rule of ``ruff check`` fails in ``project``, which is checked as
+    its own pyproject.toml says (notebooks are excluded there): a project nbrefactor
+    made should pass the lint it sets up. None when ruff could not say."""
+    done = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "--no-cache", "--output-format", "json", "."],
+        cwd=project, capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    try:
+        findings = json.loads(done.stdout)
+    except ValueError:
+        return None
+    return dict(Counter(str(finding.get("code") or "syntax") for finding in findings))
 
 
 def _is_code(word: str) -> bool:
@@ -221,6 +241,17 @@ def summary(rows: list[Row], trees: list[str]) -> str:
             reasons.update(outcome.reasons)
         top = ", ".join(f"{code} {n}" for code, n in reasons.most_common(8))
         lines.append(f"\nreasons reported by {tree}: {top or 'none'}")
+        linted = [o.lint for o in outcomes if o.lint is not None]
+        if linted:
+            rules: Counter[str] = Counter()
+            for found in linted:
+                rules.update(found)
+            clean = sum(not found for found in linted)
+            top = ", ".join(f"{code} {n}" for code, n in rules.most_common(8))
+            lines.append(
+                f"projects by {tree} that pass their own `ruff check`: {clean} of {len(linted)}"
+                + (f" (findings: {top})" if top else "")
+            )
         not_run = sum(o.verdict == "not run" for o in outcomes)
         if not_run:
             lines.append(f"rewritten by {tree}, not run (--no-run): {not_run}")
