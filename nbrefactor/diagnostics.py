@@ -95,6 +95,7 @@ CODES: dict[str, Code] = {
     "NBR224": Code("info", "calls a function or class that stays in the notebook", _STAYS),
     "NBR225": Code("info", "is not in the cells chosen to move (extract --cells)", _STAYS),
     "NBR226": Code("info", "cannot move as one function as the cells were chosen", _STAYS),
+    "NBR227": Code("info", "reads a name no cell defines, which a module would not have", _STAYS),
     # what extract cannot keep the same, and says (``extract``)
     "NBR221": Code(
         "warning", "lists files of the notebook's folder, which now holds the project", _STAYS

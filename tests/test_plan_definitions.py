@@ -184,6 +184,23 @@ def test_nbr205_dynamic_code(make_notebook: Build) -> None:
     assert reasons(result) == {"run": "NBR205"}
 
 
+def test_nbr227_a_name_no_cell_defines(make_notebook: Build) -> None:
+    # `Graph` came from another notebook run in the same kernel: a module would not have it
+    result = plan(make_notebook, "def board():\n    return Graph()", "print(len)")
+    assert reasons(result) == {"board": "NBR227"}
+    assert "'Graph'" in result.skipped[0].message
+
+
+def test_what_ipython_gives_a_notebook_is_imported(make_notebook: Build) -> None:
+    shows = "def show(frame):\n    display(frame.head())\n    return get_ipython()"
+    result = plan(make_notebook, shows)
+    assert moved(result) == {"show": ()}
+    assert set(result.imports) == {
+        "from IPython.display import display",
+        "from IPython import get_ipython",
+    }
+
+
 def test_nbr206_output_history(make_notebook: Build) -> None:
     result = plan(make_notebook, "1 + 1", "def last():\n    return _")
     assert reasons(result) == {"last": "NBR206"}

@@ -219,3 +219,41 @@ def test_a_comment_on_the_empty_list_a_cell_fills_does_not_name_its_function(
     (function,) = result.scripts
     assert not function.name.startswith("create")
     assert "empty list" not in function.docstring
+
+
+def test_code_reading_a_name_no_cell_defines_stays(make_notebook: Build) -> None:
+    # the kernel held `model` when the notebook ran; the module would not
+    result = plan(
+        make_notebook,
+        "import math",
+        "scores = [math.sqrt(v) for v in model.predict([1, 4])]\nprint(scores)",
+    )
+    assert [(s.code, s.location.cell_index) for s in result.skipped] == [("NBR227", 1)]
+    assert "'model'" in result.skipped[0].message
+    assert not result.scripts
+
+
+def test_display_in_script_code_is_imported_from_ipython(make_notebook: Build) -> None:
+    result = plan(
+        make_notebook,
+        "import pandas as pd",
+        "frame = pd.DataFrame({'a': [1, 2]})\ndisplay(frame)\nprint(len(frame))",
+    )
+    assert not result.skipped
+    assert "from IPython.display import display" in result.imports
+
+
+def test_a_cell_pasted_again_calls_the_function_of_its_first_run(make_notebook: Build) -> None:
+    shown = "# the first rows of both\nprint('True:', truth[:5])\nprint('Pred:', guess[:5])"
+    result = plan(
+        make_notebook,
+        "truth = [1, 0, 1]\nguess = [1, 1, 1]",
+        shown,
+        "hits = sum(t == g for t, g in zip(truth, guess))\nprint(hits)",
+        shown,
+    )
+    first, *_, again = result.scripts
+    assert again.cells == (3,) and again.name == first.name
+    assert again.docstring == first.docstring
+    assert [s.name for s in result.script_functions].count(first.name) == 1
+    assert result.exported.count(first.name) == 1

@@ -257,7 +257,7 @@ def _annotated(
     functions got annotations (``module.name``)."""
     made: dict[str, list[str]] = {}
     for plan in result.plans:
-        names = [s.name for s in plan.scripts] + [
+        names = [s.name for s in plan.script_functions] + [
             f.name for f in plan.shared if f.module == plan.module
         ]
         made.setdefault(plan.module, []).extend(names)

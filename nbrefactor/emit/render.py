@@ -83,7 +83,7 @@ def render_module(
         if function.module == plan.module:
             source = _shared_source(function)
             definitions.append(_passing_new_arguments(source, parameters).rstrip("\n"))
-    for script in plan.scripts:
+    for script in plan.script_functions:
         source = _function_source(script.name, script.parameters, script.docstring, script.body)
         source = _passing_new_arguments(source, parameters)
         if script.renamed:  # after the arguments passed on, which read them too

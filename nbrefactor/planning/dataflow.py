@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from nbrefactor.analysis.cell_walker import CellWalker
-from nbrefactor.analysis.graph import CellGraph, is_output_history
+from nbrefactor.analysis.graph import BUILTIN_NAMES, CellGraph, is_output_history
 from nbrefactor.notebook.model import Cell
 from nbrefactor.planning.definitions import BindingsByName, changed_names, classify_name
 from nbrefactor.planning.foreign import ForeignNames, foreign_names
@@ -208,8 +208,10 @@ def block_flow(
         source = context.foreign.source_of(name) if name not in context.bindings else None
         if source is not None:  # the module would not have it
             return Unsafe("NBR213", f"'{name}' may come from {source}")
+        if name not in context.bindings and name not in BUILTIN_NAMES:
+            return Unsafe("NBR227", f"'{name}'")  # the kernel had it; the module would not
         if name not in context.bindings or name in moved:
-            continue  # a builtin, never defined (a NameError either way), or moved
+            continue  # a builtin, or moved
         if name not in earlier and not context.bound_before(name, first_cell):
             if name not in walker.reads and name in bound_here:
                 continue  # passed to a moved function after the block made it: its own

@@ -17,7 +17,7 @@ from types import MappingProxyType
 
 from nbrefactor.analysis.bindings import DYNAMIC_CALLS, Binding, DefFacts, names_bound_in
 from nbrefactor.analysis.cell_walker import CellWalker
-from nbrefactor.analysis.graph import CellGraph, is_output_history
+from nbrefactor.analysis.graph import BUILTIN_NAMES, CellGraph, is_output_history
 from nbrefactor.diagnostics import Diagnostic, not_extracted
 from nbrefactor.notebook.magics import Magic
 from nbrefactor.notebook.model import cell_number
@@ -274,6 +274,11 @@ def _check(
     else moves, if any (the others: :func:`_reads_of_moved`). ``last_versions`` are
     names defined more than once whose candidate is the last version."""
     unknown = sorted(n for n in candidate.reads if n not in bindings and foreign.source_of(n))
+    undefined = sorted(
+        n
+        for n in candidate.reads
+        if n not in bindings and n not in BUILTIN_NAMES and n not in foreign.provided
+    )
     facts, cell = candidate.facts, graph.facts[candidate.cell]
     if len(bindings.get(facts.name, ())) > 1 and facts.name not in last_versions:
         report(candidate, "NBR203")
@@ -291,6 +296,8 @@ def _check(
         report(candidate, "NBR206")
     elif "__name__" in candidate.reads:
         report(candidate, "NBR218")
+    elif undefined:  # the notebook ran with it from somewhere: the module would not have it
+        report(candidate, "NBR227", f"'{undefined[0]}'")
 
 
 def _has_magics(node: ast.stmt, magics: tuple[Magic, ...]) -> bool:

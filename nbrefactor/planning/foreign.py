@@ -1,9 +1,11 @@
-"""Names a notebook gets from places nbrefactor cannot read: star imports, ``%run``.
+"""Names a notebook gets without defining them: from IPython, star imports, ``%run``.
 
-A star import of a standard-library module is resolved (``from typing import *`` gives
-``List``: the module can import it by name). Any other one, and ``%run other.ipynb``,
-may define any name: code reading a name no cell defines then cannot move, since the
-module would not have it.
+IPython gives every notebook ``display`` and ``get_ipython`` (as builtins of its
+process, which a module sees only there): a module imports them. A star import of a
+standard-library module is resolved (``from typing import *`` gives ``List``: the
+module can import it by name). Any other one, and ``%run other.ipynb``, may define any
+name: code reading a name no cell defines then cannot move, since the module would not
+have it.
 """
 
 from __future__ import annotations
@@ -16,12 +18,20 @@ from types import MappingProxyType
 
 from nbrefactor.analysis.graph import BUILTIN_NAMES, CellGraph
 
+#: What IPython gives a notebook that a module imports to have it outside IPython too.
+IPYTHON_IMPORTS = MappingProxyType(
+    {
+        "display": "from IPython.display import display",
+        "get_ipython": "from IPython import get_ipython",
+    }
+)
+
 
 @dataclass(frozen=True, slots=True)
 class ForeignNames:
-    """``provided`` maps names star imports of standard-library modules give to the
-    import statement for each; ``unknown`` says where other names may come from
-    (``from helpers import *``, ``%run setup.ipynb``), empty when nowhere."""
+    """``provided`` maps the names IPython and star imports of standard-library modules
+    give to the import statement for each; ``unknown`` says where other names may come
+    from (``from helpers import *``, ``%run setup.ipynb``), empty when nowhere."""
 
     provided: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     unknown: tuple[str, ...] = ()
@@ -35,8 +45,8 @@ class ForeignNames:
 
 
 def foreign_names(graph: CellGraph) -> ForeignNames:
-    """The names ``graph``'s notebook gets from star imports and ``%run``."""
-    provided: dict[str, str] = {}
+    """The names ``graph``'s notebook gets from IPython, star imports and ``%run``."""
+    provided: dict[str, str] = dict(IPYTHON_IMPORTS)
     unknown: list[str] = []
     for facts in graph.facts.values():
         for module in facts.star_imports:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence, Set
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from nbrefactor.analysis.graph import CellGraph
 from nbrefactor.diagnostics import Diagnostic, not_extracted
@@ -107,10 +107,21 @@ def plan_scripts(
             skipped.append(outcome)
             continue
         function, run_imports = outcome
-        functions.append(function)
+        functions.append(_same_as_earlier(function, functions))
         imports.update(run_imports)
     verdicts.extend(_rejected(pending, "its code is not top-level code that can move"))
     return ScriptPlan(tuple(functions), imports, tuple(skipped), tuple(verdicts))
+
+
+def _same_as_earlier(function: ScriptFunction, earlier: Sequence[ScriptFunction]) -> ScriptFunction:
+    """``function``, or, when an earlier function has the same code, parameters and
+    returns (a cell pasted again further down), a call of that one: the module gets
+    one copy of the code, named and documented where it first ran."""
+    made = (function.body, function.parameters, function.returns, function.renamed)
+    for other in earlier:
+        if (other.body, other.parameters, other.returns, other.renamed) == made:
+            return replace(function, name=other.name, docstring=other.docstring)
+    return function
 
 
 def _rejected(proposals: Iterable[Proposal], reason: str) -> list[Verdict]:

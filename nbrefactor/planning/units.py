@@ -185,12 +185,26 @@ class ExtractionPlan:
 
     @property
     def exported(self) -> tuple[str, ...]:
-        """Every name the notebook imports from the module."""
-        return (
-            *(d.name for d in self.definitions),
-            *(f.name for f in self.shared if f.module == self.module),
-            *(s.name for s in self.scripts),
+        """Every name the notebook imports from the module, once each (runs of the same
+        code call one function)."""
+        return tuple(
+            dict.fromkeys(
+                (
+                    *(d.name for d in self.definitions),
+                    *(f.name for f in self.shared if f.module == self.module),
+                    *(s.name for s in self.scripts),
+                )
+            )
         )
+
+    @property
+    def script_functions(self) -> tuple[ScriptFunction, ...]:
+        """The functions of :attr:`scripts` the module defines: the first run of each
+        (a later run of the same code calls it)."""
+        first: dict[str, ScriptFunction] = {}
+        for script in self.scripts:
+            first.setdefault(script.name, script)
+        return tuple(first.values())
 
     @property
     def copies(self) -> tuple[tuple[SharedFunction, CopyCall], ...]:
