@@ -15,11 +15,18 @@ def documented(
     returns: tuple[str, ...] = (),
     comment: str | None = None,
     literals: dict[str, list[object]] | None = None,
+    settings: frozenset[str] = frozenset(),
 ) -> str:
     """The docstring Python reads from the function rendered with ours."""
     statements = ast.parse(source).body
     text = function_docstring(
-        name, statements, parameters, returns, comment=comment, literals=literals
+        name,
+        statements,
+        parameters,
+        returns,
+        comment=comment,
+        literals=literals,
+        settings=settings,
     )
     body = "\n".join(f"    {line}" for line in source.splitlines())
     function = ast.parse(f"def {name}({', '.join(parameters)}):\n{text}\n{body}\n").body[0]
@@ -48,15 +55,17 @@ def test_parameters_are_described_by_what_the_code_does_with_them() -> None:
         "top = sales.loc[:, 'region'].head(LIMIT)\n"
         "sales['margin'] = 0.1\n"  # set, not read: no column the table must have
         "point = Point(1, 2)\n"
+        "rate = TP / (TP + FN)\n"
     )
-    parameters = ("sales", "rows", "show", "LIMIT", "other", "Point")
-    text = documented("compute_total", source, parameters)
+    parameters = ("sales", "rows", "show", "LIMIT", "other", "Point", "TP", "FN")
+    text = documented("compute_total", source, parameters, settings=frozenset({"LIMIT"}))
     assert "sales: Table with the columns ``price``, ``qty``, ``region``." in text
     assert "rows: Items the code goes through." in text
     assert "show: Function the code calls." in text
     assert "LIMIT: Setting, as the notebook sets it." in text
     assert "other: The notebook's ``other``." in text
     assert "Point: Class the code makes instances of." in text
+    assert "TP: The notebook's ``TP``." in text  # capitals, but worked out from data
 
 
 def test_what_copies_differed_in_is_said() -> None:

@@ -12,6 +12,7 @@ from nbrefactor.planning.naming import (
     Code,
     Names,
     comment_naming,
+    lead_term,
     phrase,
     without_words,
 )
@@ -120,6 +121,33 @@ def test_a_question_heading_leaves_the_name_to_the_code() -> None:
     source = "spread = max(xs) - min(xs)"
     heading = "Does the spread matter?"
     assert name_of(source, returns=("spread",), heading=heading) == "compute_spread"
+
+
+@pytest.mark.parametrize(
+    ("markdown", "term"),
+    [
+        (
+            "**Classification accuracy:** how often is the classifier right?",
+            "Classification accuracy",
+        ),
+        ("**Sensitivity**: when the actual value is positive...", "Sensitivity"),
+        ("__Null accuracy:__ always predicting the most frequent class", "Null accuracy"),
+        ("## Errors\n\n**Error rate:** how often it is wrong", "Error rate"),
+        ("**Question:** can we predict diabetes?", None),
+        ("**Step 2:** fit the model", None),
+        ("Comparing the **true** and **predicted** values", None),
+        ("**Decrease the threshold** to catch more cases", None),
+    ],
+)
+def test_the_term_markdown_opens_with_in_bold(markdown: str, term: str | None) -> None:
+    assert lead_term(markdown) == term
+
+
+def test_the_term_the_markdown_above_introduces_names_the_code() -> None:
+    source = "print(TP / (TP + FN))\nprint(recall_score(truth, guess))"
+    flow = {"parameters": ("truth", "guess", "TP", "FN")}
+    heading = "Metrics computed from a confusion matrix"
+    assert name_of(source, heading=heading, lead="Sensitivity", **flow) == "report_sensitivity"
 
 
 def test_a_heading_verb_the_code_contradicts_is_not_used() -> None:

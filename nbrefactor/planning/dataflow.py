@@ -123,6 +123,34 @@ class NotebookContext:
                 return text if re.search("[A-Za-z]{2}", text) and not _PRAGMA.match(text) else None
         return None
 
+    def settings(self, names: Iterable[str]) -> frozenset[str]:
+        """Those of ``names`` that are settings: named in capitals, and set by every cell
+        binding them to a literal or to what other settings and imports give (``SEED =
+        42``, ``REPORT = os.path.join(OUT_DIR, "report.csv")``). ``TP = confusion[1, 1]``
+        is worked out from data: no setting."""
+        return frozenset(
+            name
+            for name in names
+            if name.isupper()
+            and (bound := self.bindings.get(name))
+            and all(self._sets_from_settings(cell, name) for cell, _ in bound)
+        )
+
+    def _sets_from_settings(self, cell: int, name: str) -> bool:
+        """Whether ``cell`` sets ``name`` (alone, at its top level) from literals and
+        names in capitals, builtins and imports only."""
+        tree = self.trees.get(cell)
+        body = tree.body if tree is not None else []
+        statement = next((s for s in body if _assigns_alone(s, name)), None)
+        return statement is not None and all(self._given(n) for n in names_read([statement]))
+
+    def _given(self, name: str) -> bool:
+        """A name in capitals, a builtin or an import: what a setting may be made of."""
+        bound = self.bindings.get(name, ())
+        if not bound:
+            return name in BUILTIN_NAMES
+        return name.isupper() or all(binding.kind == "import" for _, binding in bound)
+
     def moves(self, name: str, cell: int) -> bool:
         """Whether the definition of ``name`` in ``cell`` moves to the module."""
         return self.moved_from.get(name) == cell

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import ast
 import textwrap
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence, Set
 
 from nbrefactor.planning.naming import phrase
 
@@ -32,6 +32,7 @@ def function_docstring(
     literals: Mapping[str, Sequence[object]] | None = None,
     renamed: Mapping[str, str] | None = None,
     notes: Mapping[str, str] | None = None,
+    settings: Set[str] = frozenset(),
     summary: str = "",
     description: str = "",
 ) -> str:
@@ -39,7 +40,8 @@ def function_docstring(
     ``name`` whose body is ``statements``. ``literals`` maps each keyword parameter of
     a function made from copies to the value each copy had; ``renamed`` the
     parameters named otherwise than the notebook's names the statements read;
-    ``notes`` what the notebook's comments say of a parameter (``# gravity``). A
+    ``notes`` what the notebook's comments say of a parameter (``# gravity``);
+    ``settings`` the parameters the notebook sets to literals (``SEED = 42``). A
     ``summary`` given (one line) replaces the one made here; a ``description`` is a
     paragraph after it."""
     literals, renamed, notes = literals or {}, renamed or {}, notes or {}
@@ -47,7 +49,10 @@ def function_docstring(
     if description.strip():
         lines += ["", *_wrapped(" ".join(description.split()), indent=4)]
     described = [
-        (renamed.get(p, p), _sentence(notes[p]) if p in notes else _describe(p, statements))
+        (
+            renamed.get(p, p),
+            _sentence(notes[p]) if p in notes else _describe(p, statements, p in settings),
+        )
         for p in parameters
     ]
     described += [(p, _copies_had(values)) for p, values in literals.items()]
@@ -82,8 +87,9 @@ def _summary(name: str, comment: str | None) -> str:
     return name.replace("_", " ").capitalize() + "."
 
 
-def _describe(parameter: str, statements: Sequence[ast.stmt]) -> str:
-    """What the code does with ``parameter``, from how the statements use it."""
+def _describe(parameter: str, statements: Sequence[ast.stmt], setting: bool) -> str:
+    """What the code does with ``parameter``, from how the statements use it; a
+    ``setting`` is one the notebook sets to a literal."""
     columns = list(dict.fromkeys(_columns_of(parameter, statements)))
     if columns:
         shown = ", ".join(f"``{c}``" for c in columns[:_MAX_COLUMNS])
@@ -95,7 +101,7 @@ def _describe(parameter: str, statements: Sequence[ast.stmt]) -> str:
         return "Function the code calls."
     if _is_iterated(parameter, statements):
         return "Items the code goes through."
-    if parameter.isupper():
+    if setting:
         return "Setting, as the notebook sets it."
     return f"The notebook's ``{parameter}``."
 

@@ -399,6 +399,7 @@ def _plan_class(
         notes=parameter_notes(
             first.context, parameters, first.cell, first_line(first.statements[0])
         ),
+        settings=first.context.settings(parameters),
         summary=proposal.summary if proposal else "",
         description=proposal.description if proposal else "",
     )

@@ -220,12 +220,43 @@ def _verb(word: str) -> str | None:
     return None
 
 
+#: A Markdown text that opens with a bold term and a colon: ``**Sensitivity:** when the
+#: actual value is positive...`` or ``**Null accuracy**: ...``.
+_LEAD_TERM = re.compile(r"\s*(?:\*\*|__)(?P<term>[^*_\n]{3,60}?)\s*(?::(?:\*\*|__)|(?:\*\*|__):)")
+#: Heading lines a Markdown text starts with, above its first paragraph.
+_HEADING_LINES = re.compile(r"\A(?:[ \t]*(?:#[^\n]*)?\n)+")
+#: Bold lead-ins that say what kind of text follows, not what the code does.
+_NOT_TERMS = frozenset(
+    {"answer", "bonus", "challenge", "conclusion", "conclusions", "example", "exercise",
+     "hint", "important", "note", "notes", "output", "problem", "question", "remember",
+     "result", "results", "solution", "step", "summary", "task", "tip", "todo", "warning"}
+)  # fmt: skip
+
+
+def lead_term(markdown: str) -> str | None:
+    """The term a Markdown cell opens with in bold (below its headings), followed by
+    a colon, as tutorials introduce the code below them (``**Classification
+    accuracy:** how often...``);
+    None when it opens otherwise or the term only says what kind of text follows
+    (``**Question:**``, ``**Step 2:**``)."""
+    match = _LEAD_TERM.match(_HEADING_LINES.sub("", markdown))
+    if match is None:
+        return None
+    term = match.group("term").strip()
+    first = re.findall(r"[A-Za-z]+", term.lower())
+    if not first or first[0] in _NOT_TERMS or first[0] in _NOT_NAMES:
+        return None
+    return term
+
+
 @dataclass(frozen=True)
 class Code(Block):
     """What a name is made from: the moved statements and their data flow, the
-    heading of their section and the comment they start with."""
+    heading of their section, the term the Markdown right above introduces
+    (:func:`lead_term`) and the comment they start with."""
 
     heading: str | None = None
+    lead: str | None = None
     comment: str | None = None
     title: str | None = None  # the notebook's, for code in no section
     #: For copies made one function: what to call each returned name of the first copy
@@ -297,7 +328,7 @@ def _identifier(text: str) -> str:
 
 def _candidates(code: Code) -> list[str]:
     """Names for ``code``, best first."""
-    comment, heading = phrase(code.comment), phrase(code.heading)
+    comment, heading, lead = phrase(code.comment), phrase(code.heading), phrase(code.lead)
     action = code_action(code)
     named = list(action.objects)  # the columns added, the file written...
     returned, weak = _returned_objects(code)
@@ -305,13 +336,17 @@ def _candidates(code: Code) -> list[str]:
     found = []
     if comment is not None and comment.verb is not None:
         found.append(_name(comment.verb, comment.rest or best))
+    if lead is not None and lead.verb is not None and _agrees(lead.verb, action):
+        found.append(_name(lead.verb, lead.rest or best))
     if heading is not None and heading.verb is not None and _agrees(heading.verb, action):
         found.append(_name(heading.verb, heading.rest or best))
+    # a term the text above introduces is the author's name for what the code works out
+    term = lead.rest if lead is not None and lead.verb is None else ()
     nouns = [
         p.rest if p is not None and p.verb is None else ()
         for p in (comment, heading, phrase(code.title))
     ]
-    for object_words in (*named, *returned, *nouns, *weak):
+    for object_words in (*named, term, *returned, *nouns, *weak):
         if object_words:
             found.append(_name(action.verb, object_words))
     return found or [_name(action.verb, ())]
@@ -369,7 +404,8 @@ def _returned_objects(code: Code) -> tuple[list[tuple[str, ...]], list[tuple[str
 
 def _qualifiers(code: Code, name: str) -> Iterator[str]:
     """Words that tell ``code`` apart from other code with the same verb and object:
-    the columns it uses, the names it returns or receives, its section's heading."""
+    the columns it uses, the names it returns or receives, the term the Markdown
+    above introduces, its section's heading."""
     used = set(name.split("_"))
     seen: set[str] = set()
     returned = (code.generic.get(name, name) for name in code.returns)
@@ -378,9 +414,10 @@ def _qualifiers(code: Code, name: str) -> Iterator[str]:
         if text.isidentifier() and text not in used and text not in seen and meaningful(text):
             seen.add(text)
             yield text
-    section = [w for w in words(code.heading or "") if w not in used]
-    if section:
-        yield "_".join(section)
+    for said in (code.lead, code.heading):
+        section = [w for w in words(said or "") if w not in used]
+        if section:
+            yield "_".join(section)
 
 
 def _columns(statements: Iterable[ast.stmt]) -> Iterator[str]:

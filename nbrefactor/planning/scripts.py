@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 
 from nbrefactor.analysis.graph import CellGraph
 from nbrefactor.diagnostics import Diagnostic, not_extracted
-from nbrefactor.notebook.model import cell_number
+from nbrefactor.notebook.model import Notebook, cell_number
 from nbrefactor.planning.dataflow import (
     Flow,
     NotebookContext,
@@ -28,7 +28,7 @@ from nbrefactor.planning.dataflow import (
     parameter_notes,
 )
 from nbrefactor.planning.docstrings import function_docstring
-from nbrefactor.planning.naming import Code, Names, comment_naming
+from nbrefactor.planning.naming import Code, Names, comment_naming, lead_term
 from nbrefactor.planning.observers import namespace_watcher, warned_cells
 from nbrefactor.planning.proposals import Proposal, Verdict
 from nbrefactor.planning.script_cells import (
@@ -348,6 +348,7 @@ def _plan_run(
         flow.returns,
         flow.parameters,
         heading=section,
+        lead=_lead_term_above(notebook, run[0].index),
         comment=comment_naming(first_comment(run), statements),
         title=notebook.title if section is None else None,
     )
@@ -366,6 +367,7 @@ def _plan_run(
         comment=code.comment,
         renamed=renamed,
         notes=parameter_notes(context, parameters, run[0].index, _first_moved_line(run)),
+        settings=context.settings(parameters),
         summary=proposal.summary if proposal else "",
         description=proposal.description if proposal else "",
     )
@@ -383,6 +385,14 @@ def _plan_run(
         local_names=tuple(n for n in flow.bound if _only_local(n, run, flow, context)),
     )
     return function, flow.imports
+
+
+def _lead_term_above(notebook: Notebook, index: int) -> str | None:
+    """The term the Markdown cell right above cell ``index`` introduces, if any."""
+    above = notebook.cells[index - 1] if index else None
+    if above is None or above.cell_type != "markdown":
+        return None
+    return lead_term(above.source)
 
 
 def _only_local(name: str, run: list[ScriptCell], flow: Flow, context: NotebookContext) -> bool:

@@ -57,3 +57,28 @@ def report_running_total(scaled, repeated):
     for value in scaled:
         total += value
     print(repeated, round(total, 3))
+
+
+def compute_range_ratio(spread, middle):
+    """Compute range ratio.
+
+    Args:
+        spread: The notebook's ``spread``.
+        middle: The notebook's ``middle``.
+
+    Returns:
+        ``ratio``, which the notebook goes on with.
+    """
+    ratio = spread / middle
+    print(round(ratio, 3))
+    return ratio
+
+
+def report_two_measures_readings(ratio):
+    """Report two measures readings.
+
+    Args:
+        ratio: The notebook's ``ratio``.
+    """
+    high = ratio > 0.5
+    print(high)

@@ -3,7 +3,8 @@
 #
 # A comment that says what the cell does names it; a heading that names an action
 # or is a short noun phrase names it when the code does not say more; a heading that
-# asks a question never does.
+# asks a question never does. A term in bold that opens the Markdown right above the
+# code names what the code works out.
 
 # %%
 from pkg.notebook import (
@@ -11,6 +12,8 @@ from pkg.notebook import (
     compute_spread_and_middle,
     normalise_scaled,
     report_running_total,
+    compute_range_ratio,
+    report_two_measures_readings,
 )
 
 # %%
@@ -36,3 +39,17 @@ scaled = normalise_scaled(distinct=distinct, middle=middle, spread=spread)
 
 # %%
 report_running_total(scaled=scaled, repeated=repeated)
+
+# %% [markdown]
+# ## Two measures of the readings
+#
+# **Range ratio:** the spread over the middle value.
+
+# %%
+ratio = compute_range_ratio(spread=spread, middle=middle)
+
+# %% [markdown]
+# **Question:** is the ratio high?
+
+# %%
+report_two_measures_readings(ratio=ratio)
