@@ -11,7 +11,7 @@ from nbrefactor.codemods.rename_names import RenameNames
 from nbrefactor.planning.signatures import (
     data_first,
     snake_case_parameters,
-    unused_unpacked_names,
+    unused_local_names,
 )
 
 
@@ -58,7 +58,7 @@ def test_renaming_keeps_attributes_and_keywords_of_calls() -> None:
 
 
 def unused(source: str, *keep: str) -> dict[str, str]:
-    return dict(unused_unpacked_names(ast.parse(source).body, keep))
+    return dict(unused_local_names(ast.parse(source).body, keep))
 
 
 def test_unpacked_names_nothing_reads_get_a_leading_underscore() -> None:
@@ -66,10 +66,21 @@ def test_unpacked_names_nothing_reads_get_a_leading_underscore() -> None:
     assert unused(source, "coef") == {"fig": "_fig", "res": "_res", "sv": "_sv"}
 
 
+def test_assigned_names_nothing_reads_get_a_leading_underscore() -> None:
+    source = "fig = plt.figure()\nplt.plot(x)\nscratch: list = []\nsize = 3\nprint(size)"
+    assert unused(source) == {"fig": "_fig", "scratch": "_scratch"}
+
+
+def test_what_a_class_body_binds_is_an_attribute_and_stays() -> None:
+    assert unused("class Settings:\n    rate = 0.1\n    fig, ax = None, None") == {}
+
+
 @pytest.mark.parametrize(
     ("source", "why"),
     [
         ("fig, ax = plt.subplots()\nfig.savefig('a.png')", "it is read"),
+        ("fig = plt.figure()\nfig.savefig('a.png')", "a plain assignment, read"),
+        ("fig = plt.figure()\nfig += 1", "changed in place"),
         ("fig, ax = plt.subplots()", "it is returned (kept)"),
         ("for i, row in df.iterrows():\n    print(row)\nprint(i)", "read after the loop"),
         ("a, b = f()\nprint(locals())", "the code looks at its namespace"),

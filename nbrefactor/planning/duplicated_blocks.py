@@ -48,7 +48,7 @@ from nbrefactor.planning.dataflow import (
 from nbrefactor.planning.docstrings import function_docstring
 from nbrefactor.planning.naming import Code, Names, comment_naming, without_words, words
 from nbrefactor.planning.proposals import Proposal, Verdict
-from nbrefactor.planning.signatures import unused_unpacked_names
+from nbrefactor.planning.signatures import unused_local_names
 from nbrefactor.planning.units import CopyCall, SharedFunction
 from nbrefactor.pysource import code_lines, comment_start, first_line
 
@@ -422,7 +422,7 @@ def _plan_class(
         body=body_text,
         copies=calls,
         docstring=doc,
-        renamed=tuple(unused_unpacked_names(body, (*parameters, *literal_names, *returns)).items()),
+        renamed=tuple(unused_local_names(body, (*parameters, *literal_names, *returns)).items()),
     )
     return function, imports
 

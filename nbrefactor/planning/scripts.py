@@ -42,7 +42,7 @@ from nbrefactor.planning.script_text import body_text, first_comment, kept_text,
 from nbrefactor.planning.signatures import (
     data_first,
     snake_case_parameters,
-    unused_unpacked_names,
+    unused_local_names,
 )
 from nbrefactor.planning.units import ScriptFunction
 from nbrefactor.pysource import first_line
@@ -358,7 +358,7 @@ def _plan_run(
     parameters = data_first(flow.parameters)
     renamed = snake_case_parameters(parameters, statements)
     keep = (*parameters, *flow.returns)
-    unused = unused_unpacked_names(statements, keep)
+    unused = unused_local_names(statements, keep)
     doc = function_docstring(
         name,
         statements,

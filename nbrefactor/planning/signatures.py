@@ -14,7 +14,7 @@ from __future__ import annotations
 import ast
 import keyword
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 from nbrefactor.analysis.bindings import DYNAMIC_CALLS, names_bound_in
 from nbrefactor.analysis.graph import BUILTIN_NAMES
@@ -62,33 +62,47 @@ def snake_case_parameters(
     return renamed
 
 
-def unused_unpacked_names(statements: Sequence[ast.stmt], keep: Sequence[str]) -> Mapping[str, str]:
-    """Names the code unpacks into and never reads (``fig`` in ``fig, ax =
-    plt.subplots()``), to rename with a leading underscore, old -> new: in the notebook
-    they were variables a later cell could read; in a function they are locals nobody
-    reads. ``keep`` are names that stay as they are (returned, parameters)."""
+def unused_local_names(statements: Sequence[ast.stmt], keep: Sequence[str]) -> Mapping[str, str]:
+    """Names the code assigns and never reads (``fig`` in ``fig, ax = plt.subplots()``
+    or ``fig = plt.figure()``), to rename with a leading underscore, old -> new: in the
+    notebook they were variables a later cell could read; in a function they are
+    locals nobody reads, which linters flag unless their name says so. ``keep`` are
+    names that stay as they are (returned, parameters). Names a class body binds are
+    its attributes, never renamed."""
     every_name = {n.id for s in statements for n in ast.walk(s) if isinstance(n, ast.Name)}
     if every_name & (DYNAMIC_CALLS | {"dir"}):
         return {}
-    targets = {
-        id(element)
-        for statement in statements
-        for node in ast.walk(statement)
-        if isinstance(node, (ast.Tuple, ast.List)) and isinstance(node.ctx, ast.Store)
-        for element in node.elts
-        if isinstance(element, ast.Name)
-    }
-    unpacked: set[str] = set()
+    targets = {id(target) for statement in statements for target in _assigned_names(statement)}
+    assigned: set[str] = set()
     elsewhere: set[str] = set(keep)
     for statement in statements:
         for node in ast.walk(statement):
             if isinstance(node, ast.Name):
-                (unpacked if id(node) in targets else elsewhere).add(node.id)
+                (assigned if id(node) in targets else elsewhere).add(node.id)
             elif isinstance(node, (ast.Global, ast.Nonlocal)):
                 elsewhere.update(node.names)
+            elif isinstance(node, ast.ClassDef):
+                elsewhere.update(n.id for n in ast.walk(node) if isinstance(n, ast.Name))
     renamed: dict[str, str] = {}
-    for name in sorted(unpacked - elsewhere):
+    for name in sorted(assigned - elsewhere):
         if name.startswith("_") or f"_{name}" in every_name:
             continue
         renamed[name] = f"_{name}"
     return renamed
+
+
+def _assigned_names(statement: ast.stmt) -> Iterator[ast.Name]:
+    """The names ``statement`` and the statements in it assign to: a plain target of
+    ``=`` (``x = ...``, ``x: int = ...``) or a name unpacked into (``x, y = ...``,
+    ``for i, row in ...``)."""
+    for node in ast.walk(statement):
+        if isinstance(node, (ast.Tuple, ast.List)) and isinstance(node.ctx, ast.Store):
+            yield from (element for element in node.elts if isinstance(element, ast.Name))
+        elif isinstance(node, ast.Assign):
+            yield from (target for target in node.targets if isinstance(target, ast.Name))
+        elif (
+            isinstance(node, ast.AnnAssign)
+            and node.value is not None
+            and isinstance(node.target, ast.Name)
+        ):
+            yield node.target

@@ -50,7 +50,7 @@ class ScriptFunction:
     kept_in_place: tuple[tuple[int, str], ...] = ()
     docstring: str = ""  # indented for the body, quotes included
     #: Names the function's code spells otherwise than the notebook did, notebook name
-    #: -> new name: parameters (``SEED`` is passed as ``seed=SEED``) and the unpacked
+    #: -> new name: parameters (``SEED`` is passed as ``seed=SEED``) and the assigned
     #: names nothing reads (``fig, ax = ...`` becomes ``_fig, ax = ...``).
     renamed: tuple[tuple[str, str], ...] = ()
     #: Notebook variables the code bound that are now local to the function.
@@ -101,7 +101,7 @@ class SharedFunction:
     body: str
     copies: tuple[CopyCall, ...]
     docstring: str = ""  # indented for the body, quotes included
-    #: Unpacked names nothing reads, renamed with a leading underscore: old -> new.
+    #: Assigned names nothing reads, renamed with a leading underscore: old -> new.
     renamed: tuple[tuple[str, str], ...] = ()
 
     @property

@@ -11,5 +11,5 @@ def clean_names(names):
         ``cleaned``, which the notebook goes on with.
     """
     cleaned = [name.strip().title() for name in names]
-    count = len(cleaned)
+    _count = len(cleaned)
     return cleaned

@@ -11,7 +11,7 @@ def simulate_visits():
     """Simulate visits."""
     rng = np.random.default_rng(3)
     days = np.arange(30)
-    visits = pd.DataFrame({"day": days, "count": rng.poisson(20, 30)})
+    _visits = pd.DataFrame({"day": days, "count": rng.poisson(20, 30)})
 
 
 def load_daily_visits():
