@@ -5,7 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from nbrefactor.emit.recorded_tests import _extended, recorded_test_files
+import nbrefactor
+from nbrefactor.emit.recorded_tests import (
+    _extended,
+    recorded_test_files,
+    runs_tests_in_empty_folders,
+)
 from nbrefactor.verification.call_cases import Argument, CallCase, Expected, InputFile, Value
 
 OLD = '''"""Calls of pkg.nb."""
@@ -86,3 +91,25 @@ def test_a_data_file_of_an_earlier_run_is_kept_and_new_content_goes_beside_it(
     assert other[1].new == b"item\na\nb\n"
     assert 'copy_input("orders.csv", stored="test_count_rows/orders.csv")' in str(other[0].new)
     assert (tests / "data/nb/orders.csv").read_text() == "item\na\n"
+
+
+def test_the_folder_fixture_is_left_to_a_conftest_that_has_one(tmp_path: Path) -> None:
+    ours = (Path(nbrefactor.__file__).parent / "emit/templates/conftest.py.jinja").read_text()
+    elsewhere = "import pytest\n\n@pytest.fixture\ndef rows():\n    return [1, 2]\n"
+    call = reading(tmp_path, "item\na\n")
+
+    alone = recorded_test_files([call], tmp_path / "a")[0].new
+    beside_ours = recorded_test_files([call], tmp_path / "b", conftest=ours)[0].new
+    beside_other = recorded_test_files([call], tmp_path / "c", conftest=elsewhere)[0].new
+
+    assert "def in_empty_folder(" in str(alone) and "def in_empty_folder(" in str(beside_other)
+    assert "def in_empty_folder(" not in str(beside_ours)
+    assert "import pytest" not in str(beside_ours)  # nothing else uses it there
+
+
+def test_a_conftest_moves_tests_into_folders_only_with_an_autouse_chdir_fixture() -> None:
+    fixture = "@pytest.fixture({})\ndef here(tmp_path, monkeypatch):\n    monkeypatch.chdir({})\n"
+    assert runs_tests_in_empty_folders(fixture.format("autouse=True", "tmp_path"))
+    assert not runs_tests_in_empty_folders(fixture.format("", "tmp_path"))
+    assert not runs_tests_in_empty_folders(fixture.format("autouse=True", "'/data'"))
+    assert not runs_tests_in_empty_folders("def broken(:\n")

@@ -155,12 +155,14 @@ def _recorded_tests(
     result, hints = _type_hints(result, observed_types(cases), package_root, say)
     project = result.project
     staging = work / "tests"
-    _stage_test_setting(project, result.changes, staging)
+    conftest = _stage_test_setting(project, result.changes, staging)
     tests_dir = staging / project.tests_dir.relative_to(project.root)
     failed: dict[str, str] = {}  # test name -> the first line of its failure
     for _ in range(3):  # a test left out may let another in, within the data budget
         kept, functions = plan_tests(cases, recordings, moved, budget=budget, leave_out=failed)
-        staged = recorded_test_files(kept, tests_dir, project_tests=project.tests_dir)
+        staged = recorded_test_files(
+            kept, tests_dir, project_tests=project.tests_dir, conftest=conftest
+        )
         for change in staged:
             change.path.parent.mkdir(parents=True, exist_ok=True)
             if isinstance(change.new, bytes):
@@ -178,7 +180,7 @@ def _recorded_tests(
     else:  # the modules as they were: the annotations may be what fails
         problem = f"tests still fail after dropping: {', '.join(sorted(still))}"
         return unannotated, ChangeSet(), RecordedTests(problem=problem)
-    changes = recorded_test_files(kept, project.tests_dir)
+    changes = recorded_test_files(kept, project.tests_dir, conftest=conftest)
     written = tuple(c.path for c in changes if c.path.suffix == ".py")
     summary = RecordedTests(
         written, len(kept), tuple(sorted(failed)), functions=tuple(functions), hints=hints
@@ -285,11 +287,12 @@ def _annotated(
     return replace(result, changes=ChangeSet(tuple(changes))), tuple(functions)
 
 
-def _stage_test_setting(project: Project, changes: ChangeSet, staging: Path) -> None:
+def _stage_test_setting(project: Project, changes: ChangeSet, staging: Path) -> str | None:
     """What pytest reads around a project's tests, as ``changes`` leave it, copied into
     ``staging``: the project's pyproject.toml (its pytest settings) and the tests'
-    conftest.py."""
+    conftest.py, whose text it returns (None when there is none)."""
     new = {change.path: change.new for change in changes.changes}
+    conftest = None
     for path in (project.root / "pyproject.toml", project.tests_dir / "conftest.py"):
         target = staging / path.relative_to(project.root)
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -298,3 +301,6 @@ def _stage_test_setting(project: Project, changes: ChangeSet, staging: Path) -> 
             target.write_text(content, encoding="utf-8")
         elif path.is_file():
             shutil.copyfile(path, target)
+        if target.is_file() and path.name == "conftest.py":
+            conftest = target.read_text(encoding="utf-8", errors="replace")
+    return conftest

@@ -192,8 +192,16 @@ _RESERVED = frozenset(
 
 
 def render_test_module(
-    module: str, cases: Sequence[CallCase], stored: StoredData, path: Path
+    module: str,
+    cases: Sequence[CallCase],
+    stored: StoredData,
+    path: Path,
+    *,
+    folder_fixture: bool = True,
 ) -> str:
+    """The test module of ``cases``, calls of ``module``'s functions. With
+    ``folder_fixture`` it runs each test in an empty folder of its own; without, the
+    project's conftest.py does that already."""
     package_module, _, name = module.rpartition(".")
     writer = _TestWriter(name, stored)
     tests = [writer.test(case) for case in cases]
@@ -226,5 +234,7 @@ def render_test_module(
         third_party_imports=third_party,
         helpers=helpers,
         tests=tests,
+        folder_fixture=folder_fixture,
+        uses_pytest=folder_fixture or "assert_same" in helpers or "import pytest" in writer.imports,
     )
     return checked_python(text, str(path))

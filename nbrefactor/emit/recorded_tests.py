@@ -147,13 +147,20 @@ def plan_tests(
 
 
 def recorded_test_files(
-    cases: Sequence[CallCase], tests_dir: Path, *, project_tests: Path | None = None
+    cases: Sequence[CallCase],
+    tests_dir: Path,
+    *,
+    project_tests: Path | None = None,
+    conftest: str | None = None,
 ) -> list[FileChange]:
     """The test modules and data files making the calls of ``cases`` in ``tests_dir``.
     A test module that exists already gets the tests it lacks; a data file that exists
     already is kept as it is, and one of other content goes elsewhere. Data files are
     placed as they would be in ``project_tests`` (``tests_dir`` by default): staged
-    tests read their data where the project's will."""
+    tests read their data where the project's will. A module brings its own fixture
+    running each test in an empty folder unless ``conftest`` (the text of the tests'
+    conftest.py) has one for every test already."""
+    own_folder = not (conftest is not None and runs_tests_in_empty_folders(conftest))
     changes: list[FileChange] = []
     for module in dict.fromkeys(c.module for c in cases):
         name = module.rpartition(".")[2]
@@ -161,7 +168,8 @@ def recorded_test_files(
         data = tests_dir / "data" / name
         mine = [c for c in cases if c.module == module]
         stored = _store(mine, (project_tests or tests_dir) / "data" / name)
-        text = formatted(render_test_module(module, mine, stored, path), path)
+        rendered = render_test_module(module, mine, stored, path, folder_fixture=own_folder)
+        text = formatted(rendered, path)
         old = current_content(path)
         if old is not None:
             text = _extended(old, text)
@@ -170,6 +178,41 @@ def recorded_test_files(
             if not (data / target).exists():
                 changes.append(FileChange(data / target, None, content))
     return changes
+
+
+def runs_tests_in_empty_folders(conftest: str) -> bool:
+    """Whether the conftest.py ``conftest`` has an autouse fixture that moves every
+    test into its own folder (``monkeypatch.chdir(tmp_path)``), as the one of the
+    projects nbrefactor makes does."""
+    try:
+        tree = ast.parse(conftest)
+    except (SyntaxError, ValueError):
+        return False
+    return any(
+        isinstance(node, ast.FunctionDef)
+        and any(_autouse(decorator) for decorator in node.decorator_list)
+        and "tmp_path" in {argument.arg for argument in node.args.args}
+        and any(
+            isinstance(call, ast.Call)
+            and isinstance(call.func, ast.Attribute)
+            and call.func.attr == "chdir"
+            and [ast.unparse(a) for a in call.args] == ["tmp_path"]
+            for call in ast.walk(node)
+        )
+        for node in tree.body
+    )
+
+
+def _autouse(decorator: ast.expr) -> bool:
+    """``@pytest.fixture(autouse=True)`` (or ``@fixture(autouse=True)``)."""
+    return (
+        isinstance(decorator, ast.Call)
+        and pysource.called_name(decorator) == "fixture"
+        and any(
+            k.arg == "autouse" and isinstance(k.value, ast.Constant) and k.value.value is True
+            for k in decorator.keywords
+        )
+    )
 
 
 def _what_it_does(case: CallCase) -> tuple[object, ...]:
