@@ -116,3 +116,77 @@ def indent(code: str) -> str:
         line if number in inside or not line.strip() else "    " + line
         for number, line in enumerate(code_lines(code), start=1)
     )
+
+
+#: One escape sequence in a string literal's text: a backslash and what follows it.
+_ESCAPE = re.compile(
+    r"\\(N\{[^}]*\}|x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[0-7]{1,3}|.)", re.DOTALL
+)
+_SIMPLE_ESCAPES = frozenset("\n\\'\"abfnrtv")
+
+
+def with_valid_escapes(code: str) -> str:
+    """``code`` with each string literal that holds an invalid escape sequence (``"$\\Delta
+    t$"``: Python warns when it compiles it, and will refuse it one day) written so that
+    its value stays the same: raw (``r"$\\Delta t$"``) where that reads the same, else
+    with those backslashes doubled (``"\\\\D\\n"``). f-strings are left as they are."""
+    if "\\" not in code:
+        return code
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(code).readline))
+    except (tokenize.TokenError, SyntaxError):
+        return code
+    starts = [0]
+    for line in code_lines(code, keepends=True):
+        starts.append(starts[-1] + len(line))
+    for token in reversed(tokens):
+        if token.type != tokenize.STRING or "\\" not in token.string:
+            continue
+        fixed = _literal_with_valid_escapes(token.string)
+        if fixed is not None:
+            start = starts[token.start[0] - 1] + token.start[1]
+            end = starts[token.end[0] - 1] + token.end[1]
+            code = code[:start] + fixed + code[end:]
+    return code
+
+
+def _literal_with_valid_escapes(literal: str) -> str | None:
+    """The string ``literal`` written with valid escapes only, the same value; None when
+    it has no invalid one or is an f-string or raw already."""
+    prefix = literal[: len(literal) - len(literal.lstrip("rRbBuUfF"))]
+    if set(prefix.lower()) & {"r", "f"}:
+        return None
+    value, warned = _evaluated(literal)
+    if not warned:
+        return None
+    quoted = literal[len(prefix) :]
+    candidates = [] if "u" in prefix.lower() else [f"{prefix}r{quoted}"]
+    is_bytes = "b" in prefix.lower()
+
+    def doubled(match: re.Match[str]) -> str:
+        escape = match.group(1)
+        valid = (
+            escape[0] in _SIMPLE_ESCAPES
+            or escape[0] in "01234567"
+            or (escape[0] == "x" and len(escape) == 3)
+            or (escape[0] in "NuU" and len(escape) > 1 and not is_bytes)
+        )
+        return match.group(0) if valid else "\\" + match.group(0)
+
+    candidates.append(prefix + _ESCAPE.sub(doubled, quoted))
+    for candidate in candidates:
+        if _evaluated(candidate) == (value, False):
+            return candidate
+    return None
+
+
+def _evaluated(literal: str) -> tuple[object, bool]:
+    """The value of the string ``literal``, and whether Python warned of an escape in
+    it; (None, True) when it is no literal Python reads."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            value = ast.literal_eval(literal)
+        except (ValueError, SyntaxError):
+            return None, True
+    return value, any("escape" in str(warning.message) for warning in caught)

@@ -99,7 +99,7 @@ def render_module(
             definitions=definitions,
             main="",
         )
-        return checked_python(text, plan.module)
+        return checked_python(pysource.with_valid_escapes(text), plan.module)
     made = render_job(job, package, _name(plan.notebook), definitions)
     text = render(
         "module.py.jinja",
@@ -109,7 +109,7 @@ def render_module(
         definitions=[made.head, *made.steps],
         main=made.main,
     )
-    return checked_python(text, plan.module)
+    return checked_python(pysource.with_valid_escapes(text), plan.module)
 
 
 def render_common(common: CommonModule, notebooks: Sequence[str]) -> str:
@@ -122,7 +122,7 @@ def render_common(common: CommonModule, notebooks: Sequence[str]) -> str:
         definitions=[_shared_source(f).rstrip("\n") for f in common.functions],
         main="",
     )
-    return checked_python(text, common.module)
+    return checked_python(pysource.with_valid_escapes(text), common.module)
 
 
 def _shared_source(function: SharedFunction) -> str:
