@@ -67,8 +67,11 @@ def test_unpacked_names_nothing_reads_get_a_leading_underscore() -> None:
 
 
 def test_assigned_names_nothing_reads_get_a_leading_underscore() -> None:
-    source = "fig = plt.figure()\nplt.plot(x)\nscratch: list = []\nsize = 3\nprint(size)"
-    assert unused(source) == {"fig": "_fig", "scratch": "_scratch"}
+    source = (
+        "fig = plt.figure()\nplt.plot(x)\nscratch: list = []\nsize = 3\nprint(size)\n"
+        "with open(path) as opened:\n    print('it opens')"
+    )
+    assert unused(source) == {"fig": "_fig", "opened": "_opened", "scratch": "_scratch"}
 
 
 def test_what_a_class_body_binds_is_an_attribute_and_stays() -> None:

@@ -93,11 +93,13 @@ def unused_local_names(statements: Sequence[ast.stmt], keep: Sequence[str]) -> M
 
 def _assigned_names(statement: ast.stmt) -> Iterator[ast.Name]:
     """The names ``statement`` and the statements in it assign to: a plain target of
-    ``=`` (``x = ...``, ``x: int = ...``) or a name unpacked into (``x, y = ...``,
-    ``for i, row in ...``)."""
+    ``=`` (``x = ...``, ``x: int = ...``) or ``with ... as``, or a name unpacked into
+    (``x, y = ...``, ``for i, row in ...``)."""
     for node in ast.walk(statement):
         if isinstance(node, (ast.Tuple, ast.List)) and isinstance(node.ctx, ast.Store):
             yield from (element for element in node.elts if isinstance(element, ast.Name))
+        elif isinstance(node, ast.withitem) and isinstance(node.optional_vars, ast.Name):
+            yield node.optional_vars
         elif isinstance(node, ast.Assign):
             yield from (target for target in node.targets if isinstance(target, ast.Name))
         elif (
