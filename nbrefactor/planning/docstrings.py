@@ -41,7 +41,8 @@ def function_docstring(
     a function made from copies to the value each copy had; ``renamed`` the
     parameters named otherwise than the notebook's names the statements read;
     ``notes`` what the notebook's comments say of a parameter (``# gravity``);
-    ``settings`` the parameters the notebook sets to literals (``SEED = 42``). A
+    ``settings`` the parameters that are the notebook's settings (``SEED = 42``;
+    :meth:`~nbrefactor.planning.dataflow.NotebookContext.settings`). A
     ``summary`` given (one line) replaces the one made here; a ``description`` is a
     paragraph after it."""
     literals, renamed, notes = literals or {}, renamed or {}, notes or {}
@@ -88,8 +89,8 @@ def _summary(name: str, comment: str | None) -> str:
 
 
 def _describe(parameter: str, statements: Sequence[ast.stmt], setting: bool) -> str:
-    """What the code does with ``parameter``, from how the statements use it; a
-    ``setting`` is one the notebook sets to a literal."""
+    """What the code does with ``parameter``, from how the statements use it, or that
+    it is a ``setting`` of the notebook's."""
     columns = list(dict.fromkeys(_columns_of(parameter, statements)))
     if columns:
         shown = ", ".join(f"``{c}``" for c in columns[:_MAX_COLUMNS])

@@ -236,9 +236,8 @@ _NOT_TERMS = frozenset(
 def lead_term(markdown: str) -> str | None:
     """The term a Markdown cell opens with in bold (below its headings), followed by
     a colon, as tutorials introduce the code below them (``**Classification
-    accuracy:** how often...``);
-    None when it opens otherwise or the term only says what kind of text follows
-    (``**Question:**``, ``**Step 2:**``)."""
+    accuracy:** how often...``); None when it opens otherwise or the term only says
+    what kind of text follows (``**Question:**``, ``**Step 2:**``)."""
     match = _LEAD_TERM.match(_HEADING_LINES.sub("", markdown))
     if match is None:
         return None
