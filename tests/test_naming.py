@@ -135,6 +135,8 @@ def test_a_question_heading_leaves_the_name_to_the_code() -> None:
         ("## Errors\n\n**Error rate:** how often it is wrong", "Error rate"),
         ("**Question:** can we predict diabetes?", None),
         ("**Step 2:** fit the model", None),
+        ("**Caution:** this reads the whole file", None),
+        ("**Notes:** the rates are yearly", None),
         ("Comparing the **true** and **predicted** values", None),
         ("**Decrease the threshold** to catch more cases", None),
     ],

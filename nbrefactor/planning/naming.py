@@ -227,9 +227,11 @@ _LEAD_TERM = re.compile(r"\s*(?:\*\*|__)(?P<term>[^*_\n]{3,60}?)\s*(?::(?:\*\*|_
 _HEADING_LINES = re.compile(r"\A(?:[ \t]*(?:#[^\n]*)?\n)+")
 #: Bold lead-ins that say what kind of text follows, not what the code does.
 _NOT_TERMS = frozenset(
-    {"answer", "bonus", "challenge", "conclusion", "conclusions", "example", "exercise",
-     "hint", "important", "note", "notes", "output", "problem", "question", "remember",
-     "result", "results", "solution", "step", "summary", "task", "tip", "todo", "warning"}
+    {"answer", "aside", "assignment", "attention", "bonus", "caution", "challenge",
+     "chapter", "conclusion", "danger", "disclaimer", "edit", "example", "exercise", "goal",
+     "hint", "homework", "important", "info", "lesson", "note", "objective", "output",
+     "part", "problem", "question", "quiz", "recap", "reminder", "remember", "result",
+     "section", "solution", "step", "summary", "task", "tip", "todo", "update", "warning"}
 )  # fmt: skip
 
 
@@ -243,7 +245,7 @@ def lead_term(markdown: str) -> str | None:
         return None
     term = match.group("term").strip()
     first = re.findall(r"[A-Za-z]+", term.lower())
-    if not first or first[0] in _NOT_TERMS or first[0] in _NOT_NAMES:
+    if not first or {first[0], first[0].removesuffix("s")} & (_NOT_TERMS | _NOT_NAMES):
         return None
     return term
 
