@@ -6,6 +6,7 @@ is parsed before it is returned, so nothing that does not parse is ever written.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence, Set
 
 import libcst as cst
@@ -220,12 +221,12 @@ def notebook_edit(
     for function in plan.shared:
         if function.module != plan.module and function.name in used:
             elsewhere.setdefault(function.module, []).append(function.name)
-    lines = [_import_line(module, tuple(names)) for module, names in elsewhere.items()]
     imported = [
         n for n in (*plan.exported, *plan.moved_constants) if n not in redefined and n in used
     ]
     if imported:
-        lines.append(_import_line(plan.module, tuple(imported)))
+        elsewhere[plan.module] = imported
+    lines = [_import_line(module, tuple(elsewhere[module])) for module in sorted(elsewhere)]
     load = autoreload and not layout.loads_autoreload  # loading it twice prints a note
     if lines and load:
         lines[:0] = ["%load_ext autoreload", "%autoreload 2"]
@@ -298,10 +299,20 @@ def _replace_lines(code: str, replacements: list[tuple[int, int, str]]) -> str:
 
 
 def _import_line(module: str, names: tuple[str, ...]) -> str:
+    """``from module import ...`` of ``names``, in the order isort and ruff keep them."""
+    names = tuple(sorted(names, key=_import_order))
     line = f"from {module} import {', '.join(names)}"
     if len(line) <= 88:
         return line
     return f"from {module} import (\n" + "".join(f"    {name},\n" for name in names) + ")"
+
+
+def _import_order(name: str) -> tuple[int, list[str | int]]:
+    """Where isort and ruff put ``name`` among the names one import brings: constants,
+    then classes, then the rest, each in natural order (``step2`` before ``step10``)."""
+    kind = 0 if len(name) > 1 and name.isupper() else 1 if name[:1].isupper() else 2
+    parts = re.split(r"(\d+)", name.lower())
+    return kind, [int(part) if part.isdigit() else part for part in parts]
 
 
 def _passing_new_arguments(source: str, parameters: dict[str, tuple[str, ...]]) -> str:

@@ -8,7 +8,7 @@ from typing import *
 import collections.abc as cabc
 
 # %%
-from pkg.notebook import fib, first_lines, Pairs, scaled
+from pkg.notebook import Pairs, fib, first_lines, scaled
 
 # %%
 print(fib(20), first_lines("a\nb"), len(Pairs([1, 2, 3, 4])), scaled([1]))

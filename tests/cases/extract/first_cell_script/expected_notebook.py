@@ -1,5 +1,5 @@
 # %%
-from pkg.notebook import f, compute_x_and_y
+from pkg.notebook import compute_x_and_y, f
 
 # %%
 x, y = compute_x_and_y()

@@ -7,7 +7,7 @@
 import os
 
 # %%
-from pkg.notebook import simulate_orders, clean_orders, compute_totals, save_totals
+from pkg.notebook import clean_orders, compute_totals, save_totals, simulate_orders
 
 # %%
 # ---- settings ----

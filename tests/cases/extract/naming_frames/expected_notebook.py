@@ -8,13 +8,13 @@ import pandas as pd
 
 # %%
 from pkg.notebook import (
-    drop_missing,
-    drop_duplicates,
-    keep_large_orders,
-    clean_unique_orders,
     add_amount_eur,
-    split_unique_orders,
+    clean_unique_orders,
+    drop_duplicates,
+    drop_missing,
+    keep_large_orders,
     report_counts,
+    split_unique_orders,
 )
 
 # %%

@@ -9,10 +9,10 @@
 # %%
 from pkg.notebook import (
     collapse_repeated_readings,
+    compute_range_ratio,
     compute_spread_and_middle,
     normalise_scaled,
     report_running_total,
-    compute_range_ratio,
     report_two_measures_readings,
 )
 

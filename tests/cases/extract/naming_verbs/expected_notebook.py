@@ -6,13 +6,13 @@
 
 # %%
 from pkg.notebook import (
-    simulate_visits,
+    fit_trend,
     load_daily_visits,
     plot_daily_visits,
-    fit_trend,
-    summarise_by_weekday,
     report_headline_numbers,
     save_trend,
+    simulate_visits,
+    summarise_by_weekday,
 )
 
 # %% [markdown]

@@ -7,7 +7,7 @@ N_POINTS = 12
 SEED = 7
 
 # %%
-from pkg.notebook import sample_points, count_them
+from pkg.notebook import count_them, sample_points
 
 # %%
 high = sample_points(seed=SEED, n_points=N_POINTS)

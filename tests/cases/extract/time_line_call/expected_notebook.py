@@ -1,5 +1,5 @@
 # %%
-from pkg.notebook import scaled, compute_weights
+from pkg.notebook import compute_weights, scaled
 
 # %%
 weights = compute_weights()
