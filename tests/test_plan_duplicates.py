@@ -98,6 +98,28 @@ def test_a_name_the_copies_read_differently_is_a_parameter(make_notebook: Build)
     assert function.returns == ()  # nothing later reads `total`; loop variables never leak
 
 
+def test_a_parameter_in_capitals_is_snake_case_in_the_function_only(make_notebook: Build) -> None:
+    body = (
+        "lift = 0.5 * 1.2 * {t} ** 2 * {cl}\ndrag = lift / (3.14 * 7.5)\n"
+        "ratio = lift / drag\nprint(round(ratio, 3))"
+    )
+    result = plan(
+        make_notebook,
+        "CL, T = 0.8, 12.0\nCL_B, T_B = 0.6, 9.0",  # settings: they stay
+        body.format(t="T", cl="CL"),
+        body.format(t="T_B", cl="CL_B"),
+    )
+    function = only_shared(result)
+    assert function.parameters == ("CL", "T")
+    assert dict(function.renamed) == {"CL": "cl", "T": "t"}
+    assert "t: The notebook's ``T``." in function.docstring
+    assert [copy.call for copy in function.copies] == [
+        f"{function.name}(CL, T)",  # positional: each copy passes its own names
+        f"{function.name}(CL_B, T_B)",
+    ]
+    assert not result.scripts  # the cell of settings stays as it is
+
+
 def test_a_copy_ending_in_a_displayed_expression_keeps_it(make_notebook: Build) -> None:
     body = "df = df.drop_duplicates()\ndf = df.reset_index(drop=True)\nn = len(df)\ndf.head()"
     result = plan(make_notebook, "import pandas as pd\ndf = pd.DataFrame()", body, body)

@@ -82,8 +82,7 @@ def render_module(
         definitions.append(code.rstrip("\n"))
     for function in plan.shared:
         if function.module == plan.module:
-            source = _shared_source(function)
-            definitions.append(_passing_new_arguments(source, parameters).rstrip("\n"))
+            definitions.append(_shared_source(function, parameters).rstrip("\n"))
     for script in plan.script_functions:
         source = _function_source(script.name, script.parameters, script.docstring, script.body)
         source = _passing_new_arguments(source, parameters)
@@ -126,12 +125,16 @@ def render_common(common: CommonModule, notebooks: Sequence[str]) -> str:
     return checked_python(pysource.with_valid_escapes(text), common.module)
 
 
-def _shared_source(function: SharedFunction) -> str:
-    """The ``def`` of a duplicated block: names by position, literals by keyword."""
+def _shared_source(
+    function: SharedFunction, parameters: dict[str, tuple[str, ...]] | None = None
+) -> str:
+    """The ``def`` of a duplicated block: names by position, literals by keyword; its
+    calls of functions that gained ``parameters`` pass them."""
     signature = [*function.parameters, *(["*"] if function.literals else [])]
     signature += function.literals
     source = _function_source(function.name, signature, function.docstring, function.body)
-    if function.renamed:
+    source = _passing_new_arguments(source, parameters or {})
+    if function.renamed:  # after the arguments passed on, which read them too
         source = cst.parse_module(source).visit(RenameNames(dict(function.renamed))).code
     return source
 

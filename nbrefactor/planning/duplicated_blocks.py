@@ -48,7 +48,7 @@ from nbrefactor.planning.dataflow import (
 from nbrefactor.planning.docstrings import function_docstring
 from nbrefactor.planning.naming import Code, Names, comment_naming, without_words, words
 from nbrefactor.planning.proposals import Proposal, Verdict
-from nbrefactor.planning.signatures import unused_local_names
+from nbrefactor.planning.signatures import snake_case_parameters, unused_local_names
 from nbrefactor.planning.units import CopyCall, SharedFunction
 from nbrefactor.pysource import code_lines, comment_start, first_line
 
@@ -389,6 +389,7 @@ def _plan_class(
         for keyword, slot in zip(literal_names, alignment.literals, strict=True)
     }
     body = pysource.parse(textwrap.dedent(body_text)).body  # the literals as parameters
+    snake = snake_case_parameters(parameters, body)
     doc = function_docstring(
         name,
         body,
@@ -396,6 +397,7 @@ def _plan_class(
         returns,
         comment=comment,
         literals=values,
+        renamed=snake,
         notes=parameter_notes(
             first.context, parameters, first.cell, first_line(first.statements[0])
         ),
@@ -422,7 +424,10 @@ def _plan_class(
         body=body_text,
         copies=calls,
         docstring=doc,
-        renamed=tuple(unused_local_names(body, (*parameters, *literal_names, *returns)).items()),
+        renamed=(
+            *snake.items(),
+            *unused_local_names(body, (*parameters, *literal_names, *returns)).items(),
+        ),
     )
     return function, imports
 

@@ -184,16 +184,33 @@ def _assigned_name(statement: ast.stmt) -> str | None:
 
 
 def _settings(body: Sequence[ast.stmt]) -> list[bool]:
-    """Which statements of a cell's ``body`` are settings: ``NAME = literal``, but not an
-    empty container (an accumulator, as ``totals = []`` is) nor a name the cell binds
-    again (``count = 0`` then ``count += 1``)."""
+    """Which statements of a cell's ``body`` are settings: ``NAME = literal`` (or ``A, B =
+    literal, literal``), but not an empty container (an accumulator, as ``totals = []``
+    is) nor a name the cell binds again (``count = 0`` then ``count += 1``)."""
     bound = Counter(name for statement in body for name in names_bound([statement]))
     flags = []
     for statement in body:
-        name = _assigned_name(statement)
-        value = statement.value if isinstance(statement, ast.Assign) else None
-        flags.append(name is not None and bound[name] == 1 and _is_literal(value))
+        pairs = _named_values(statement)
+        flags.append(
+            bool(pairs) and all(bound[name] == 1 and _is_literal(value) for name, value in pairs)
+        )
     return flags
+
+
+def _named_values(statement: ast.stmt) -> list[tuple[str, ast.expr]]:
+    """The names ``statement`` sets and the value of each: ``NAME = value``, or ``A, B =
+    a, b`` (a tuple of names set to a tuple of as many values); none for any other."""
+    if not isinstance(statement, ast.Assign) or len(statement.targets) != 1:
+        return []
+    target, value = statement.targets[0], statement.value
+    if isinstance(target, ast.Name):
+        return [(target.id, value)]
+    if not isinstance(target, ast.Tuple) or not isinstance(value, ast.Tuple):
+        return []
+    names = [element.id for element in target.elts if isinstance(element, ast.Name)]
+    if len(names) != len(target.elts) or len(names) != len(value.elts):
+        return []
+    return list(zip(names, value.elts, strict=True))
 
 
 def _is_literal(value: ast.expr | None) -> bool:
