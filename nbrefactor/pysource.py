@@ -87,6 +87,22 @@ def comment_start(lines: Sequence[str], first: int, taken: Container[int] = ()) 
     return start
 
 
+def named_values(statement: ast.stmt) -> list[tuple[str, ast.expr]]:
+    """The names ``statement`` sets and the value of each: ``NAME = value``, or ``A, B =
+    a, b`` (a tuple of names set to a tuple of as many values); none for any other."""
+    if not isinstance(statement, ast.Assign) or len(statement.targets) != 1:
+        return []
+    target, value = statement.targets[0], statement.value
+    if isinstance(target, ast.Name):
+        return [(target.id, value)]
+    if not isinstance(target, ast.Tuple) or not isinstance(value, ast.Tuple):
+        return []
+    names = [element.id for element in target.elts if isinstance(element, ast.Name)]
+    if len(names) != len(target.elts) or len(names) != len(value.elts):
+        return []
+    return list(zip(names, value.elts, strict=True))
+
+
 def called_name(call: ast.Call) -> str:
     """The name ``call`` calls: ``f`` for ``f(x)``, ``zeros`` for ``np.zeros(3)``; ``""``
     for anything else (``fs[0](x)``)."""

@@ -112,7 +112,7 @@ def test_a_parameter_in_capitals_is_snake_case_in_the_function_only(make_noteboo
     function = only_shared(result)
     assert function.parameters == ("CL", "T")
     assert dict(function.renamed) == {"CL": "cl", "T": "t"}
-    assert "t: The notebook's ``T``." in function.docstring
+    assert "t: Setting, as the notebook sets it." in function.docstring
     assert [copy.call for copy in function.copies] == [
         f"{function.name}(CL, T)",  # positional: each copy passes its own names
         f"{function.name}(CL_B, T_B)",

@@ -22,7 +22,7 @@ from nbrefactor.notebook.model import Cell
 from nbrefactor.planning.definitions import BindingsByName, changed_names, classify_name
 from nbrefactor.planning.foreign import ForeignNames, foreign_names
 from nbrefactor.planning.side_effects import global_reads, global_writes, rebinding
-from nbrefactor.pysource import code_lines, ending_comment
+from nbrefactor.pysource import code_lines, ending_comment, named_values
 
 
 class Later:
@@ -140,9 +140,14 @@ class NotebookContext:
         """Whether ``cell`` sets ``name`` (alone, at its top level) from literals and
         names in capitals, builtins and imports only."""
         tree = self.trees.get(cell)
-        body = tree.body if tree is not None else []
-        statement = next((s for s in body if _assigns_alone(s, name)), None)
-        return statement is not None and all(self._given(n) for n in names_read([statement]))
+        for statement in tree.body if tree is not None else ():
+            if _assigns_alone(statement, name):
+                return all(self._given(n) for n in names_read([statement]))
+            value = dict(named_values(statement)).get(name)  # `CL, T = 0.8, 12.0`
+            if value is not None:
+                read = {n.id for n in ast.walk(value) if isinstance(n, ast.Name)}
+                return all(self._given(n) for n in read)
+        return False
 
     def _given(self, name: str) -> bool:
         """A name in capitals, a builtin or an import: what a setting may be made of."""

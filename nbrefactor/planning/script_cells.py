@@ -18,7 +18,7 @@ from nbrefactor.analysis.facts import CellFacts
 from nbrefactor.analysis.graph import CellGraph
 from nbrefactor.notebook.magics import Magic
 from nbrefactor.planning.dataflow import NotebookContext, displays_value, names_bound
-from nbrefactor.pysource import first_line
+from nbrefactor.pysource import first_line, named_values
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,27 +190,11 @@ def _settings(body: Sequence[ast.stmt]) -> list[bool]:
     bound = Counter(name for statement in body for name in names_bound([statement]))
     flags = []
     for statement in body:
-        pairs = _named_values(statement)
+        pairs = named_values(statement)
         flags.append(
             bool(pairs) and all(bound[name] == 1 and _is_literal(value) for name, value in pairs)
         )
     return flags
-
-
-def _named_values(statement: ast.stmt) -> list[tuple[str, ast.expr]]:
-    """The names ``statement`` sets and the value of each: ``NAME = value``, or ``A, B =
-    a, b`` (a tuple of names set to a tuple of as many values); none for any other."""
-    if not isinstance(statement, ast.Assign) or len(statement.targets) != 1:
-        return []
-    target, value = statement.targets[0], statement.value
-    if isinstance(target, ast.Name):
-        return [(target.id, value)]
-    if not isinstance(target, ast.Tuple) or not isinstance(value, ast.Tuple):
-        return []
-    names = [element.id for element in target.elts if isinstance(element, ast.Name)]
-    if len(names) != len(target.elts) or len(names) != len(value.elts):
-        return []
-    return list(zip(names, value.elts, strict=True))
 
 
 def _is_literal(value: ast.expr | None) -> bool:

@@ -11,8 +11,8 @@ def report_lift_drag_one(t, cl, rho, *, value):
     """Report lift drag one.
 
     Args:
-        t: The notebook's ``T``.
-        cl: The notebook's ``CL``.
+        t: Setting, as the notebook sets it.
+        cl: Setting, as the notebook sets it.
         rho: Setting, as the notebook sets it.
         value: ``'wing A'`` or ``'wing B'`` in the copies this replaces.
     """
