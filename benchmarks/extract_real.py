@@ -30,6 +30,7 @@ Figures and the notebooks that broke are printed; ``--json FILE`` keeps every ro
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import shutil
@@ -66,6 +67,9 @@ class Outcome:
     #: What ``ruff check`` says of the generated project with the project's own settings
     #: (rule code: count); None when no project was written.
     lint: dict[str, int] | None = None
+    #: A hash of what extract wrote (the rewritten notebook, the package's modules):
+    #: two trees that wrote the same have the same.
+    written: str = ""
 
 
 @dataclass
@@ -161,6 +165,7 @@ def _extract_and_compare(
         return outcome
     outcome.moved = moved_ratio(original, rewritten)
     outcome.lint = lint_findings(project)
+    outcome.written = written_digest(copy, project)
     if before is None:
         outcome.verdict = "not run"
         return outcome
@@ -191,6 +196,15 @@ def _extract_and_compare(
         outcome.verdict = "broken"
     outcome.differences = [str(d)[:400] for d in differences[:3]]
     return outcome
+
+
+def written_digest(notebook: Path, project: Path) -> str:
+    """A hash of the rewritten ``notebook`` and the modules of ``project``'s package."""
+    digest = hashlib.sha256(notebook.read_bytes())
+    for module in sorted((project / "src").rglob("*.py")):
+        digest.update(module.relative_to(project).as_posix().encode())
+        digest.update(module.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def lint_findings(project: Path) -> dict[str, int] | None:
@@ -234,6 +248,10 @@ def summary(rows: list[Row], trees: list[str]) -> str:
             f"| {verdicts['broken']} | {verdicts['unchanged']} | {verdicts['error: internal']} "
             f"| {kept} | {quartiles[1]:.0%} ({quartiles[0]:.0%} / {quartiles[2]:.0%}) |"
         )
+    if len(trees) == 2:
+        both = [row for row in measured if all(tree in row.outcomes for tree in trees)]
+        differ = [row for row in both if len({row.outcomes[tree].written for tree in trees}) > 1]
+        lines.append(f"\nextraction differs between the two for {len(differ)} of {len(both)}")
     for tree in trees:
         outcomes = [row.outcomes[tree] for row in measured if tree in row.outcomes]
         reasons: Counter[str] = Counter()
