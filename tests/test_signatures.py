@@ -47,6 +47,11 @@ def test_a_name_stays_when_renaming_could_change_behaviour(source: str, why: str
     assert renamed(source, "LIMIT") == {}, why
 
 
+def test_a_name_that_would_read_as_a_digit_stays() -> None:
+    # `l` reads as `1` (pycodestyle's E741): the length stays `L`, the time step goes
+    assert renamed("u = c * DT / L", "DT", "L") == {"DT": "dt"}
+
+
 def test_a_name_that_would_become_a_builtin_stays() -> None:
     assert renamed("print(MAX, ID)", "MAX", "ID") == {}
 

@@ -29,6 +29,10 @@ def data_first(parameters: Sequence[str]) -> tuple[str, ...]:
     )
 
 
+#: Names that read as digits in many fonts (pycodestyle's E741): ``L`` stays ``L``.
+_AMBIGUOUS = frozenset({"l", "I", "O"})
+
+
 def snake_case_parameters(
     parameters: Sequence[str], statements: Sequence[ast.stmt]
 ) -> Mapping[str, str]:
@@ -55,6 +59,7 @@ def snake_case_parameters(
             or new in renamed.values()
             or keyword.iskeyword(new)
             or new in BUILTIN_NAMES
+            or new in _AMBIGUOUS
             or not new.isidentifier()
         ):
             continue
