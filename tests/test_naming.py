@@ -12,6 +12,7 @@ from nbrefactor.planning.naming import (
     Code,
     Names,
     comment_naming,
+    lead_description,
     lead_term,
     phrase,
     without_words,
@@ -143,6 +144,25 @@ def test_a_question_heading_leaves_the_name_to_the_code() -> None:
 )
 def test_the_term_markdown_opens_with_in_bold(markdown: str, term: str | None) -> None:
     assert lead_term(markdown) == term
+
+
+@pytest.mark.parametrize(
+    ("markdown", "description"),
+    [
+        (
+            "**Sensitivity:** when the actual value is positive, how often is it right?\n\n- more",
+            "When the actual value is positive, how often is it right?",
+        ),
+        ("**Error rate:** how often it is [wrong](https://example.org)", "How often it is wrong."),
+        ("**Rate:** $x^2$ of the total", None),  # math would need escapes in a docstring
+        ("**Precision:** short", None),
+        ("**Question:** is it right?", None),
+    ],
+)
+def test_what_the_markdown_says_of_its_term_is_a_sentence(
+    markdown: str, description: str | None
+) -> None:
+    assert lead_description(markdown) == description
 
 
 def test_the_term_the_markdown_above_introduces_names_the_code() -> None:

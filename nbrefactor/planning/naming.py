@@ -223,6 +223,8 @@ def _verb(word: str) -> str | None:
 #: A Markdown text that opens with a bold term and a colon: ``**Sensitivity:** when the
 #: actual value is positive...`` or ``**Null accuracy**: ...``.
 _LEAD_TERM = re.compile(r"\s*(?:\*\*|__)(?P<term>[^*_\n]{3,60}?)\s*(?::(?:\*\*|__)|(?:\*\*|__):)")
+#: A Markdown link, ``[text](target)``: its text is what a docstring keeps.
+_MARKDOWN_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 #: Heading lines a Markdown text starts with, above its first paragraph.
 _HEADING_LINES = re.compile(r"\A(?:[ \t]*(?:#[^\n]*)?\n)+")
 #: Bold lead-ins that say what kind of text follows, not what the code does.
@@ -240,14 +242,37 @@ def lead_term(markdown: str) -> str | None:
     a colon, as tutorials introduce the code below them (``**Classification
     accuracy:** how often...``); None when it opens otherwise or the term only says
     what kind of text follows (``**Question:**``, ``**Step 2:**``)."""
+    match = _lead_match(markdown)
+    return None if match is None else match.group("term").strip()
+
+
+def lead_description(markdown: str) -> str | None:
+    """What the Markdown cell that opens with a :func:`lead_term` says of it, in the rest
+    of its first paragraph, as a plain sentence for a docstring (``**Sensitivity:** When the
+    actual value is positive, how often is the prediction correct?`` -> ``When the
+    actual value is positive, how often is the prediction correct?``); None when there
+    is no lead term, or the text is short, long, or holds math or code."""
+    text = _HEADING_LINES.sub("", markdown)
+    match = _lead_match(markdown)
+    if match is None:
+        return None
+    paragraph = text[match.end() :].split("\n\n")[0]
+    plain = _MARKDOWN_LINK.sub(r"\1", paragraph).replace("**", "").replace("__", "")
+    plain = " ".join(plain.split())
+    if not 3 <= len(plain.split()) <= 60 or set(plain) & set("$`\\<|#") or '"""' in plain:
+        return None
+    plain = plain[0].upper() + plain[1:]
+    return plain if plain.endswith((".", "!", "?")) else plain + "."
+
+
+def _lead_match(markdown: str) -> re.Match[str] | None:
     match = _LEAD_TERM.match(_HEADING_LINES.sub("", markdown))
     if match is None:
         return None
-    term = match.group("term").strip()
-    first = re.findall(r"[A-Za-z]+", term.lower())
+    first = re.findall(r"[A-Za-z]+", match.group("term").lower())
     if not first or {first[0], first[0].removesuffix("s")} & (_NOT_TERMS | _NOT_NAMES):
         return None
-    return term
+    return match
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,14 @@ from nbrefactor.planning.dataflow import (
     parameter_notes,
 )
 from nbrefactor.planning.docstrings import function_docstring
-from nbrefactor.planning.naming import Code, Names, comment_naming, lead_term
+from nbrefactor.planning.naming import (
+    Code,
+    Names,
+    comment_naming,
+    lead_description,
+    lead_term,
+    words,
+)
 from nbrefactor.planning.observers import namespace_watcher, warned_cells
 from nbrefactor.planning.proposals import Proposal, Verdict
 from nbrefactor.planning.script_cells import (
@@ -343,12 +350,13 @@ def _plan_run(
         return not_extracted(flow.code, where, location, flow.detail)
     notebook = context.graph.notebook
     section = notebook.section(run[0].index)
+    above = _markdown_above(notebook, run[0].index)
     code = Code(
         statements,
         flow.returns,
         flow.parameters,
         heading=section,
-        lead=_lead_term_above(notebook, run[0].index),
+        lead=lead_term(above) if above is not None else None,
         comment=comment_naming(first_comment(run), statements),
         title=notebook.title if section is None else None,
     )
@@ -369,7 +377,7 @@ def _plan_run(
         notes=parameter_notes(context, parameters, run[0].index, _first_moved_line(run)),
         settings=context.settings(parameters),
         summary=proposal.summary if proposal else "",
-        description=proposal.description if proposal else "",
+        description=proposal.description if proposal else _described_above(above, name),
     )
     function = ScriptFunction(
         name=name,
@@ -387,12 +395,19 @@ def _plan_run(
     return function, flow.imports
 
 
-def _lead_term_above(notebook: Notebook, index: int) -> str | None:
-    """The term the Markdown cell right above cell ``index`` introduces, if any."""
+def _markdown_above(notebook: Notebook, index: int) -> str | None:
+    """The text of the Markdown cell right above cell ``index``, if that is one."""
     above = notebook.cells[index - 1] if index else None
-    if above is None or above.cell_type != "markdown":
-        return None
-    return lead_term(above.source)
+    return above.source if above is not None and above.cell_type == "markdown" else None
+
+
+def _described_above(markdown: str | None, name: str) -> str:
+    """What the Markdown above says of the term that names the function ``name``, for
+    its docstring; ``""`` when it says nothing or the name is not the term's."""
+    term = lead_term(markdown) if markdown is not None else None
+    if term is None or not set(words(term)) <= set(name.split("_")):
+        return ""
+    return lead_description(markdown or "") or ""
 
 
 def _only_local(name: str, run: list[ScriptCell], flow: Flow, context: NotebookContext) -> bool:

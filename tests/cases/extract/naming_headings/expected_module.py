@@ -62,6 +62,8 @@ def report_running_total(scaled, repeated):
 def compute_range_ratio(spread, middle):
     """Compute range ratio.
 
+    The spread over the middle value.
+
     Args:
         spread: The notebook's ``spread``.
         middle: The notebook's ``middle``.
