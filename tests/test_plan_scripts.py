@@ -257,3 +257,22 @@ def test_a_cell_pasted_again_calls_the_function_of_its_first_run(make_notebook: 
     assert again.docstring == first.docstring
     assert [s.name for s in result.script_functions].count(first.name) == 1
     assert result.exported.count(first.name) == 1
+
+
+def test_the_markdown_above_describes_only_the_function_named_after_its_term(
+    make_notebook: Build,
+) -> None:
+    result = plan(
+        make_notebook,
+        "import math\nvalues = [1.0, 4.0, 9.0]",
+        ("markdown", "**Root mean:** the mean of the square roots of the values."),
+        "roots = [math.sqrt(v) for v in values]\nroot_mean = sum(roots) / len(roots)\n"
+        "print(root_mean)",
+        ("markdown", "**Spread:** how far apart the values lie."),
+        "# collapse the repeated values\ndistinct = sorted(set(values))\nprint(len(distinct))",
+    )
+    named, commented = result.scripts
+    assert named.name == "report_root_mean"
+    assert "The mean of the square roots of the values." in named.docstring
+    assert commented.name == "collapse_repeated_values"
+    assert "how far apart" not in commented.docstring

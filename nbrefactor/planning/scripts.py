@@ -405,7 +405,8 @@ def _described_above(markdown: str | None, name: str) -> str:
     """What the Markdown above says of the term that names the function ``name``, for
     its docstring; ``""`` when it says nothing or the name is not the term's."""
     term = lead_term(markdown) if markdown is not None else None
-    if term is None or not set(words(term)) <= set(name.split("_")):
+    named = set(words(term)) if term is not None else set()
+    if not named or not named <= set(name.split("_")):
         return ""
     return lead_description(markdown or "") or ""
 
