@@ -252,11 +252,10 @@ def lead_description(markdown: str) -> str | None:
     actual value is positive, how often is the prediction correct?`` -> ``When the
     actual value is positive, how often is the prediction correct?``); None when there
     is no lead term, or the text is short, long, or holds math or code."""
-    text = _HEADING_LINES.sub("", markdown)
     match = _lead_match(markdown)
     if match is None:
         return None
-    paragraph = text[match.end() :].split("\n\n")[0]
+    paragraph = match.string[match.end() :].split("\n\n")[0]
     plain = _MARKDOWN_LINK.sub(r"\1", paragraph).replace("**", "").replace("__", "")
     plain = " ".join(plain.split())
     if not 3 <= len(plain.split()) <= 60 or set(plain) & set("$`\\<|#") or '"""' in plain:
@@ -266,6 +265,8 @@ def lead_description(markdown: str) -> str | None:
 
 
 def _lead_match(markdown: str) -> re.Match[str] | None:
+    """The bold term ``markdown`` opens with below its headings (matched in the text
+    without them), unless it only says what kind of text follows."""
     match = _LEAD_TERM.match(_HEADING_LINES.sub("", markdown))
     if match is None:
         return None

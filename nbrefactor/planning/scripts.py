@@ -351,12 +351,13 @@ def _plan_run(
     notebook = context.graph.notebook
     section = notebook.section(run[0].index)
     above = _markdown_above(notebook, run[0].index)
+    lead = lead_term(above) if above is not None else None
     code = Code(
         statements,
         flow.returns,
         flow.parameters,
         heading=section,
-        lead=lead_term(above) if above is not None else None,
+        lead=lead,
         comment=comment_naming(first_comment(run), statements),
         title=notebook.title if section is None else None,
     )
@@ -377,7 +378,7 @@ def _plan_run(
         notes=parameter_notes(context, parameters, run[0].index, _first_moved_line(run)),
         settings=context.settings(parameters),
         summary=proposal.summary if proposal else "",
-        description=proposal.description if proposal else _described_above(above, name),
+        description=proposal.description if proposal else _described_above(above, lead, name),
     )
     function = ScriptFunction(
         name=name,
@@ -401,14 +402,13 @@ def _markdown_above(notebook: Notebook, index: int) -> str | None:
     return above.source if above is not None and above.cell_type == "markdown" else None
 
 
-def _described_above(markdown: str | None, name: str) -> str:
-    """What the Markdown above says of the term that names the function ``name``, for
-    its docstring; ``""`` when it says nothing or the name is not the term's."""
-    term = lead_term(markdown) if markdown is not None else None
+def _described_above(markdown: str | None, term: str | None, name: str) -> str:
+    """What the Markdown above says of its lead ``term``, for the docstring of the
+    function ``name``; ``""`` when it says nothing or the term does not name it."""
     named = set(words(term)) if term is not None else set()
-    if not named or not named <= set(name.split("_")):
+    if markdown is None or not named or not named <= set(name.split("_")):
         return ""
-    return lead_description(markdown or "") or ""
+    return lead_description(markdown) or ""
 
 
 def _only_local(name: str, run: list[ScriptCell], flow: Flow, context: NotebookContext) -> bool:
